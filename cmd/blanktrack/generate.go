@@ -1,0 +1,274 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/blanktrack/blanktrack/pkg/importfile"
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// generateOptions are the parsed flags of blanktrack generate.
+type generateOptions struct {
+	Allocs   []string
+	Invoices []string
+	Out      string
+	XML      bool
+	Head     ranges.Ban // "" when each 統編 is its own head office
+	Period   ranges.Period
+	Strict   bool
+	Columns  ranges.Columns
+}
+
+func generateCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "generate",
+		Usage:     "compute blank ranges and write the portal's 匯入字軌 files (and E0402 XML)",
+		ArgsUsage: "INVOICE_FILE...",
+		Description: "Reads the allocation download(s) and the exports of issued invoices (.xlsx or .csv),\n" +
+			"computes every allocated number no invoice used (voided and nullified count as used),\n" +
+			"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out.",
+		OnUsageError: onUsageError,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download from the portal (.csv or .xlsx); repeat for several", Required: true},
+			&cli.StringFlag{Name: "out", Usage: "folder to write the files into", Required: true},
+			&cli.BoolFlag{Name: "xml", Usage: "also write E0402 XML for Turnkey"},
+			&cli.StringFlag{Name: "head", Usage: "head office 統一編號 for E0402 HeadBan (default: each 統編 itself)"},
+			&cli.StringFlag{Name: "period", Usage: "period to report, as 114/09~114/10 or 11410 (default: the allocations' period)"},
+			&cli.BoolFlag{Name: "strict", Usage: "exit 1, writing nothing, when any invoice is outside the allocations or the period"},
+			&cli.StringFlag{Name: "sheet", Usage: "workbook sheet to read (default: the first with an invoice-number header)"},
+			&cli.StringFlag{Name: "col-number", Usage: "header of the invoice-number column"},
+			&cli.StringFlag{Name: "col-track", Usage: "header of the 字軌 column"},
+			&cli.StringFlag{Name: "col-status", Usage: "header of the status column"},
+			&cli.StringFlag{Name: "col-void", Usage: "header of the void-mark column"},
+			&cli.StringFlag{Name: "col-date", Usage: "header of the invoice-date column"},
+		},
+		Action: func(c *cli.Context) error {
+			opts, err := parseGenerateOptions(c)
+			if err != nil {
+				return err
+			}
+			return runGenerate(e, opts)
+		},
+	}
+}
+
+func parseGenerateOptions(c *cli.Context) (generateOptions, error) {
+	o := generateOptions{
+		Allocs:   c.StringSlice("alloc"),
+		Invoices: c.Args().Slice(),
+		Out:      c.String("out"),
+		XML:      c.Bool("xml"),
+		Strict:   c.Bool("strict"),
+		Columns: ranges.Columns{
+			Sheet:  c.String("sheet"),
+			Number: c.String("col-number"),
+			Track:  c.String("col-track"),
+			Status: c.String("col-status"),
+			Void:   c.String("col-void"),
+			Date:   c.String("col-date"),
+		},
+	}
+	for _, a := range o.Invoices {
+		if len(a) > 1 && a[0] == '-' {
+			return o, usagef("flag %s after the invoice files: flags go before the files", a)
+		}
+	}
+	if h := c.String("head"); h != "" {
+		b, err := ranges.ParseBan(h)
+		if err != nil {
+			return o, usagef("--head: %v", err)
+		}
+		o.Head = b
+	}
+	if p := c.String("period"); p != "" {
+		per, err := ranges.ParsePeriod(p)
+		if err != nil {
+			return o, usagef("--period: %v", err)
+		}
+		o.Period = per
+	}
+	if err := checkInputs(o.Allocs, o.Invoices); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// generation is everything one generate run found and made.
+type generation struct {
+	Result     *ranges.Result
+	Usage      *ranges.Usage
+	Files      []importfile.File
+	Stats      []ranges.FileStats
+	Skipped    []ranges.Allocation // allocations of other periods than the one reported
+	NoBlank    []ranges.Ban        // 統編 with no blank number: no file
+	NoInvoices bool
+}
+
+func runGenerate(e *env, o generateOptions) error {
+	g, err := generate(e, o)
+	if err != nil {
+		var list *ranges.ErrorList
+		if asErrorList(err, &list) {
+			printErrors(e, list)
+			return reportedError{exitData}
+		}
+		return err
+	}
+	warnings := printWarnings(e, o, g)
+	if o.Strict && warnings > 0 {
+		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", warnings)
+		return reportedError{exitData}
+	}
+	if err := importfile.WriteFiles(o.Out, g.Files); err != nil {
+		return fmt.Errorf("writing %s: %w", o.Out, err)
+	}
+	printReport(e.stdout, o, g)
+	return nil
+}
+
+// generate reads, computes and renders, in memory; it writes nothing.
+func generate(e *env, o generateOptions) (*generation, error) {
+	var errs ranges.ErrorList
+	var allocs []ranges.Allocation
+	for _, name := range o.Allocs {
+		as, err := ranges.ReadAllocations(name, &errs)
+		if err != nil {
+			return nil, err
+		}
+		allocs = append(allocs, as...)
+		if errs.Full() {
+			break
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if err := ranges.CheckOverlaps(allocs); err != nil {
+		return nil, err
+	}
+	g := &generation{NoInvoices: len(o.Invoices) == 0}
+	period := o.Period
+	if period.IsZero() {
+		ps := ranges.Periods(allocs)
+		if len(ps) > 1 {
+			return nil, usagef("the allocations span %d periods (%s): choose one with --period", len(ps), periodList(ps))
+		}
+		period = ps[0]
+	}
+	var inPeriod []ranges.Allocation
+	for _, a := range allocs {
+		if a.Period == period {
+			inPeriod = append(inPeriod, a)
+		} else {
+			g.Skipped = append(g.Skipped, a)
+		}
+	}
+	if len(inPeriod) == 0 {
+		return nil, fmt.Errorf("no allocation of period %s in %s (they are of %s)", period, fileList(o.Allocs), periodList(ranges.Periods(allocs)))
+	}
+	u, err := ranges.NewUsage(period, inPeriod)
+	if err != nil {
+		return nil, err
+	}
+	g.Usage = u
+	for _, name := range o.Invoices {
+		opts := ranges.ReadOptions{Columns: o.Columns, Progress: progressFor(e, name)}
+		st, err := ranges.ReadInvoices(name, opts, u, &errs)
+		if err != nil {
+			return nil, err
+		}
+		g.Stats = append(g.Stats, st)
+		if errs.Full() {
+			break
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	res, err := u.Compute()
+	if err != nil {
+		return nil, err
+	}
+	g.Result = res
+	g.Files, g.NoBlank, err = render(o, res)
+	return g, err
+}
+
+// render makes the output files of a result: a bulk file per 統編 and, with
+// --xml, the E0402 messages.
+func render(o generateOptions, res *ranges.Result) ([]importfile.File, []ranges.Ban, error) {
+	var files []importfile.File
+	var noBlank []ranges.Ban
+	for _, b := range res.Bans() {
+		rs := res.RangesOf(b)
+		if len(rs) == 0 {
+			noBlank = append(noBlank, b)
+			continue
+		}
+		data, err := importfile.AppendBulk(nil, rs)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, importfile.File{Name: importfile.BulkFileName(b, res.Period), Data: data})
+		if o.XML {
+			for _, m := range importfile.E0402Messages(o.Head, rs) {
+				data, err := importfile.MarshalE0402(m.Message)
+				if err != nil {
+					return nil, nil, err
+				}
+				files = append(files, importfile.File{Name: m.Name, Data: data})
+			}
+		}
+	}
+	slices.SortFunc(files, func(a, b importfile.File) int {
+		switch {
+		case a.Name < b.Name:
+			return -1
+		case a.Name > b.Name:
+			return 1
+		}
+		return 0
+	})
+	return files, noBlank, nil
+}
+
+// progressFor returns a progress reporter for a large file when stderr is a
+// terminal, else nil.
+func progressFor(e *env, name string) func(done, total int64) {
+	f, ok := e.stderr.(*os.File)
+	if !ok || !isTerminal(f) {
+		return nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil || fi.Size() < progressMinBytes {
+		return nil
+	}
+	return newProgressBar(f, filepath.Base(name)).update
+}
+
+func periodList(ps []ranges.Period) string {
+	s := ""
+	for i, p := range ps {
+		if i > 0 {
+			s += ", "
+		}
+		s += p.String()
+	}
+	return s
+}
+
+func fileList(names []string) string {
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ", "
+		}
+		s += n
+	}
+	return s
+}

@@ -1,0 +1,187 @@
+package importfile
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// BulkFields is the number of fields of a bulk-file line.
+const BulkFields = 7
+
+// BulkRow is one line of a 匯入字軌 bulk file.
+type BulkRow struct {
+	Seq    int
+	Ban    ranges.Ban
+	Period ranges.Period
+	Track  ranges.Track
+	Start  ranges.Number
+	End    ranges.Number
+	Type   ranges.InvoiceType
+	Line   int // 1-based line in the file, when read
+}
+
+// Range returns the blank range the row describes.
+func (r BulkRow) Range() ranges.BlankRange {
+	return ranges.BlankRange{
+		Key:   ranges.Key{Ban: r.Ban, Type: r.Type, Period: r.Period, Track: r.Track},
+		Start: r.Start,
+		End:   r.End,
+	}
+}
+
+// BulkFileName is the portal vendors' name for a bulk file: <統編>_<yyyMM>.csv.
+func BulkFileName(b ranges.Ban, p ranges.Period) string {
+	return fmt.Sprintf("%s_%s.csv", b, p.Code())
+}
+
+// AppendBulk appends the bulk-file lines of rs, which must all be of one
+// 統一編號 and period, ordered by 類別, 字軌 and 起號: 00001,83012410,11410,ZK,37210312,37210499,07
+func AppendBulk(dst []byte, rs []ranges.BlankRange) ([]byte, error) {
+	if len(rs) > 99999 {
+		return nil, fmt.Errorf("%d ranges do not fit the 5-digit sequence of one bulk file", len(rs))
+	}
+	for i, r := range rs {
+		if r.Ban != rs[0].Ban || r.Period != rs[0].Period {
+			return nil, fmt.Errorf("bulk file mixes %s %s with %s %s", rs[0].Ban, rs[0].Period.Code(), r.Ban, r.Period.Code())
+		}
+		dst = fmt.Appendf(dst, "%05d,%s,%s,%s,%s,%s,%s\r\n", i+1, r.Ban, r.Period.Code(), r.Track, r.Start, r.End, r.Type)
+	}
+	return dst, nil
+}
+
+// ReadBulk reads a bulk file and checks every field of every line. It returns
+// the rows that are well formed and a finding for each problem.
+func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
+	var rows []BulkRow
+	var fs []Finding
+	add := func(line int, field, problem string) {
+		fs = append(fs, Finding{File: name, Line: line, Field: field, Problem: problem})
+	}
+	br := bufio.NewReader(r)
+	line := 0
+	for {
+		raw, err := br.ReadBytes('\n')
+		if len(raw) == 0 && err != nil {
+			if err != io.EOF {
+				add(line, "", err.Error())
+			}
+			break
+		}
+		line++
+		text := bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte("\n")), []byte("\r"))
+		if bytes.IndexByte(text, '\r') >= 0 {
+			add(line, "", "stray CR inside the line: want CRLF or LF line ends")
+			continue
+		}
+		if len(bytes.TrimSpace(text)) == 0 {
+			add(line, "", "empty line: want one range a line, no blank lines")
+			continue
+		}
+		if bytes.HasPrefix(text, []byte{0xEF, 0xBB, 0xBF}) {
+			add(line, "", "byte-order mark: the portal wants plain ASCII")
+			text = text[3:]
+		}
+		if i := bytes.IndexFunc(text, func(r rune) bool { return r > 0x7e || r < 0x20 }); i >= 0 {
+			add(line, "", fmt.Sprintf("non-ASCII or control character at byte %d: the portal wants plain ASCII", i+1))
+			continue
+		}
+		row, problems := parseBulkLine(string(text))
+		row.Line = line
+		for _, p := range problems {
+			add(line, p.field, p.problem)
+		}
+		if len(problems) == 0 {
+			if row.Seq != len(rows)+1 {
+				add(line, "sequence", fmt.Sprintf("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, len(rows)+1))
+			}
+			rows = append(rows, row)
+		}
+		if err != nil {
+			break
+		}
+	}
+	if line == 0 {
+		add(0, "", "empty file: want one line per blank range")
+	}
+	return rows, fs
+}
+
+type fieldProblem struct{ field, problem string }
+
+var bulkFieldNames = [BulkFields]string{"sequence", "統一編號", "period", "字軌", "起號", "迄號", "發票類別"}
+
+func parseBulkLine(s string) (BulkRow, []fieldProblem) {
+	var row BulkRow
+	var ps []fieldProblem
+	f := strings.Split(s, ",")
+	if len(f) != BulkFields {
+		return row, []fieldProblem{{"", fmt.Sprintf("%d fields: want %d (sequence,統編,yyyMM,字軌,起號,迄號,類別)", len(f), BulkFields)}}
+	}
+	bad := func(i int, want string) {
+		ps = append(ps, fieldProblem{bulkFieldNames[i], fmt.Sprintf("field %d (%s) %q: want %s", i+1, bulkFieldNames[i], f[i], want)})
+	}
+	if len(f[0]) != 5 || !digits(f[0]) {
+		bad(0, "5 digits, from 00001")
+	} else {
+		row.Seq, _ = strconv.Atoi(f[0])
+	}
+	if len(f[1]) != 8 || !digits(f[1]) {
+		bad(1, "8 digits")
+	} else if b, err := ranges.ParseBan(f[1]); err != nil {
+		bad(1, "a valid 統一編號 (the checksum is wrong)")
+	} else {
+		row.Ban = b
+	}
+	if p, err := ranges.ParsePeriod(f[2]); err != nil || len(f[2]) != 5 {
+		bad(2, "ROC year and the even month of the period, as 11410")
+	} else {
+		row.Period = p
+	}
+	if t, err := ranges.ParseTrack(f[3]); err != nil || string(t) != f[3] {
+		bad(3, "two capital letters")
+	} else {
+		row.Track = t
+	}
+	if len(f[4]) != 8 || !digits(f[4]) {
+		bad(4, "8 digits, zero-padded")
+	} else {
+		n, _ := ranges.ParseNumber(f[4])
+		row.Start = n
+	}
+	if len(f[5]) != 8 || !digits(f[5]) {
+		bad(5, "8 digits, zero-padded")
+	} else {
+		n, _ := ranges.ParseNumber(f[5])
+		row.End = n
+	}
+	switch f[6] {
+	case "07":
+		row.Type = ranges.TypeGeneral
+	case "08":
+		row.Type = ranges.TypeSpecial
+	default:
+		bad(6, "07 (一般稅額計算) or 08 (特種稅額計算)")
+	}
+	if len(ps) == 0 && row.Start > row.End {
+		ps = append(ps, fieldProblem{"迄號", fmt.Sprintf("起號 %s is after 迄號 %s", row.Start, row.End)})
+	}
+	return row, ps
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

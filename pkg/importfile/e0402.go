@@ -1,0 +1,261 @@
+package importfile
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// E0402Namespace is the namespace of E0402 BranchTrackBlank, version 4.1.
+const E0402Namespace = "urn:GEINV:eInvoiceMessage:E0402:4.1"
+
+// E0402MaxItems is how many BranchTrackBlankItem one message may hold.
+const E0402MaxItems = 10000
+
+// E0402 is one BranchTrackBlank (空白未使用字軌檔) message.
+type E0402 struct {
+	XMLName xml.Name    `xml:"urn:GEINV:eInvoiceMessage:E0402:4.1 BranchTrackBlank"`
+	Main    E0402Main   `xml:"Main"`
+	Items   []E0402Item `xml:"Details>BranchTrackBlankItem"`
+}
+
+// E0402Main is the message's Main element.
+type E0402Main struct {
+	HeadBan      string `xml:"HeadBan"`
+	BranchBan    string `xml:"BranchBan"`
+	InvoiceType  string `xml:"InvoiceType"`
+	YearMonth    string `xml:"YearMonth"`
+	InvoiceTrack string `xml:"InvoiceTrack"`
+}
+
+// E0402Item is one blank range.
+type E0402Item struct {
+	InvoiceBeginNo string `xml:"InvoiceBeginNo"`
+	InvoiceEndNo   string `xml:"InvoiceEndNo"`
+	Line           int    `xml:"-"` // where the item starts, when read
+}
+
+// E0402File is a named E0402 document.
+type E0402File struct {
+	Name    string
+	Message E0402
+}
+
+// E0402Messages groups blank ranges into messages: one per (HeadBan,
+// BranchBan, 類別, period, 字軌), split after E0402MaxItems items. head is the
+// head office's 統一編號; when empty each branch is its own head office.
+// rs must be ordered as ranges.Result orders them.
+func E0402Messages(head ranges.Ban, rs []ranges.BlankRange) []E0402File {
+	var out []E0402File
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && rs[j].Key == rs[i].Key && j-i < E0402MaxItems {
+			j++
+		}
+		k := rs[i].Key
+		h := head
+		if h == "" {
+			h = k.Ban
+		}
+		m := E0402{Main: E0402Main{
+			HeadBan:      string(h),
+			BranchBan:    string(k.Ban),
+			InvoiceType:  k.Type.String(),
+			YearMonth:    k.Period.Code(),
+			InvoiceTrack: string(k.Track),
+		}}
+		for _, r := range rs[i:j] {
+			m.Items = append(m.Items, E0402Item{InvoiceBeginNo: r.Start.String(), InvoiceEndNo: r.End.String()})
+		}
+		name := fmt.Sprintf("E0402_%s_%s_%s_%s_%s", h, k.Ban, k.Period.Code(), k.Type, k.Track)
+		// A continuation of the same key gets a part number.
+		if part := partNumber(out, name); part > 1 {
+			name = fmt.Sprintf("%s_part%d", name, part)
+		}
+		out = append(out, E0402File{Name: name + ".xml", Message: m})
+		i = j
+	}
+	return out
+}
+
+func partNumber(prev []E0402File, base string) int {
+	n := 1
+	for _, f := range prev {
+		if strings.HasPrefix(f.Name, base+".") || strings.HasPrefix(f.Name, base+"_part") {
+			n++
+		}
+	}
+	return n
+}
+
+// MarshalE0402 renders a message as an indented UTF-8 document.
+func MarshalE0402(m E0402) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	b.WriteString("\n")
+	return b.Bytes(), nil
+}
+
+var (
+	reYearMonth = regexp.MustCompile(`^\d{3}(02|04|06|08|10|12)$`)
+	reTrack     = regexp.MustCompile(`^[A-Z]{2}$`)
+	reNumber    = regexp.MustCompile(`^\d{8}$`)
+	reBan       = regexp.MustCompile(`^\d{8}$`)
+	reType      = regexp.MustCompile(`^0[78]$`)
+)
+
+// ReadE0402 reads an E0402 document and checks its namespace, structure and
+// every field. It returns the message (as far as it could be read) and a
+// finding for each problem.
+func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
+	var m E0402
+	var fs []Finding
+	add := func(line int, elem, problem string) {
+		fs = append(fs, Finding{File: name, Line: line, Element: elem, Problem: problem})
+	}
+	dec := xml.NewDecoder(r)
+	var path []string
+	var text strings.Builder
+	var item *E0402Item
+	seen := map[string]bool{}
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := dec.InputPos()
+		if err != nil {
+			add(line, strings.Join(path, "/"), "not well-formed XML: "+err.Error())
+			return m, fs
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			path = append(path, t.Name.Local)
+			text.Reset()
+			p := strings.Join(path, "/")
+			if len(path) == 1 {
+				if t.Name.Local != "BranchTrackBlank" {
+					add(line, p, "root element: want BranchTrackBlank")
+				}
+				if t.Name.Space != E0402Namespace {
+					add(line, p, fmt.Sprintf("namespace %q: want %q", t.Name.Space, E0402Namespace))
+				}
+				m.XMLName = t.Name
+			}
+			if p == "BranchTrackBlank/Details/BranchTrackBlankItem" {
+				m.Items = append(m.Items, E0402Item{Line: line})
+				item = &m.Items[len(m.Items)-1]
+				if len(m.Items) == E0402MaxItems+1 {
+					add(line, p, fmt.Sprintf("more than %d items: split the message", E0402MaxItems))
+				}
+			}
+		case xml.CharData:
+			text.Write(t)
+		case xml.EndElement:
+			p := strings.Join(path, "/")
+			v := strings.TrimSpace(text.String())
+			check := func(re *regexp.Regexp, want string) string {
+				if seen[p] && !strings.HasPrefix(p, "BranchTrackBlank/Details/") {
+					add(line, p, "appears twice")
+				}
+				seen[p] = true
+				if !re.MatchString(v) {
+					add(line, p, fmt.Sprintf("%q: want %s", v, want))
+				}
+				return v
+			}
+			switch p {
+			case "BranchTrackBlank/Main/HeadBan":
+				m.Main.HeadBan = check(reBan, "8 digits")
+				checkBan(v, line, p, add)
+			case "BranchTrackBlank/Main/BranchBan":
+				m.Main.BranchBan = check(reBan, "8 digits")
+				checkBan(v, line, p, add)
+			case "BranchTrackBlank/Main/InvoiceType":
+				m.Main.InvoiceType = check(reType, "07 or 08")
+			case "BranchTrackBlank/Main/YearMonth":
+				m.Main.YearMonth = check(reYearMonth, "ROC year and an even month, as 11410")
+			case "BranchTrackBlank/Main/InvoiceTrack":
+				m.Main.InvoiceTrack = check(reTrack, "two capital letters")
+			case "BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceBeginNo":
+				item.InvoiceBeginNo = check(reNumber, "8 digits")
+			case "BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceEndNo":
+				item.InvoiceEndNo = check(reNumber, "8 digits")
+			case "BranchTrackBlank/Details/BranchTrackBlankItem":
+				switch {
+				case item.InvoiceBeginNo == "" || item.InvoiceEndNo == "":
+					add(item.Line, p, "want InvoiceBeginNo and InvoiceEndNo")
+				case reNumber.MatchString(item.InvoiceBeginNo) && reNumber.MatchString(item.InvoiceEndNo) && item.InvoiceBeginNo > item.InvoiceEndNo:
+					add(item.Line, p, fmt.Sprintf("InvoiceBeginNo %s is after InvoiceEndNo %s", item.InvoiceBeginNo, item.InvoiceEndNo))
+				}
+			case "BranchTrackBlank", "BranchTrackBlank/Main", "BranchTrackBlank/Details":
+			default:
+				add(line, p, "unknown element")
+			}
+			path = path[:len(path)-1]
+			text.Reset()
+		}
+	}
+	for _, e := range []string{"HeadBan", "BranchBan", "InvoiceType", "YearMonth", "InvoiceTrack"} {
+		if !seen["BranchTrackBlank/Main/"+e] {
+			add(0, "BranchTrackBlank/Main/"+e, "missing")
+		}
+	}
+	if len(m.Items) == 0 {
+		add(0, "BranchTrackBlank/Details", "no BranchTrackBlankItem: want 1 to 10,000")
+	}
+	return m, fs
+}
+
+func checkBan(v string, line int, p string, add func(int, string, string)) {
+	if reBan.MatchString(v) {
+		if _, err := ranges.ParseBan(v); err != nil {
+			add(line, p, fmt.Sprintf("%s is not a valid 統一編號 (the checksum is wrong)", v))
+		}
+	}
+}
+
+// Ranges returns the blank ranges of a message whose fields are valid.
+func (m E0402) Ranges() ([]ranges.BlankRange, error) {
+	b, err := ranges.ParseBan(m.Main.BranchBan)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ranges.ParseInvoiceType(m.Main.InvoiceType)
+	if err != nil {
+		return nil, err
+	}
+	p, err := ranges.ParsePeriod(m.Main.YearMonth)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := ranges.ParseTrack(m.Main.InvoiceTrack)
+	if err != nil {
+		return nil, err
+	}
+	k := ranges.Key{Ban: b, Type: t, Period: p, Track: tr}
+	out := make([]ranges.BlankRange, 0, len(m.Items))
+	for _, it := range m.Items {
+		s, err := ranges.ParseNumber(it.InvoiceBeginNo)
+		if err != nil {
+			return nil, err
+		}
+		e, err := ranges.ParseNumber(it.InvoiceEndNo)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ranges.BlankRange{Key: k, Start: s, End: e})
+	}
+	return out, nil
+}

@@ -1,0 +1,170 @@
+package ranges
+
+import (
+	"fmt"
+	"strings"
+)
+
+// allocation columns, in the order of the portal's download:
+// 營業人統編,發票類別代號,發票類別,發票期別,發票字軌名稱,發票起號,發票迄號
+const (
+	acBan = iota
+	acTypeCode
+	acTypeName
+	acPeriod
+	acTrack
+	acStart
+	acEnd
+	acCount
+)
+
+var allocHeaders = map[string]int{
+	"營業人統編": acBan, "營業人統一編號": acBan, "統一編號": acBan, "統編": acBan,
+	"發票類別代號": acTypeCode, "類別代號": acTypeCode,
+	"發票類別": acTypeName,
+	"發票期別": acPeriod, "期別": acPeriod, "字軌期別": acPeriod,
+	"發票字軌名稱": acTrack, "發票字軌": acTrack, "字軌": acTrack, "字軌名稱": acTrack,
+	"發票起號": acStart, "起號": acStart, "起始編號": acStart,
+	"發票迄號": acEnd, "迄號": acEnd, "終止編號": acEnd,
+}
+
+var allocColumnNames = [acCount]string{"營業人統編", "發票類別代號", "發票類別", "發票期別", "發票字軌名稱", "發票起號", "發票迄號"}
+
+// ReadAllocations reads the portal's allocation download (字軌號碼取號,
+// usually invnoapply*.csv) from a .csv (CP950 or UTF-8, detected) or .xlsx
+// file, with or without its header row. Each allocation is validated (booklet
+// alignment, order); bad cells are added to errs.
+func ReadAllocations(name string, errs *ErrorList) ([]Allocation, error) {
+	var t table
+	if IsWorkbook(name) {
+		f, err := openWorkbook(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		xt, err := openSheet(f, f.GetSheetList()[0])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		t = xt
+	} else {
+		ct, err := openCSV(name, nil)
+		if err != nil {
+			return nil, err
+		}
+		t = ct
+	}
+	defer t.Close()
+
+	cols := [acCount]int{acBan, acTypeCode, acTypeName, acPeriod, acTrack, acStart, acEnd}
+	var headers [acCount]string
+	var out []Allocation
+	seenFirst := false
+	for t.Next() {
+		row := t.Row()
+		if emptyRow(row) {
+			continue
+		}
+		pos := Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}
+		if !seenFirst {
+			seenFirst = true
+			if !allDigits(NormalizeCode(cell(row, 0))) {
+				if err := allocHeader(row, &cols, &headers); err != nil {
+					errs.Add(&CellError{Pos: pos, Err: err})
+					return nil, nil
+				}
+				continue
+			}
+		}
+		a, ok := parseAllocationRow(row, pos, cols, headers, errs)
+		if !ok {
+			if errs.Full() {
+				return out, nil
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	if err := t.Err(); err != nil {
+		return nil, fmt.Errorf("%s: after row %d: %w", Pos{File: name, Sheet: t.Sheet()}, t.RowNum(), err)
+	}
+	if len(out) == 0 && len(errs.Errs) == 0 {
+		return nil, fmt.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
+	}
+	return out, nil
+}
+
+// allocHeader maps a header row's names to columns.
+func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) error {
+	for i := range cols {
+		cols[i] = -1
+	}
+	for i, h := range row {
+		if c, ok := allocHeaders[normalizeHeader(h)]; ok && cols[c] < 0 {
+			cols[c] = i
+			headers[c] = NormalizeText(h)
+		}
+	}
+	var missing []string
+	for c, i := range cols {
+		if i < 0 && c != acTypeCode && c != acTypeName {
+			missing = append(missing, allocColumnNames[c])
+		}
+	}
+	if cols[acTypeCode] < 0 && cols[acTypeName] < 0 {
+		missing = append(missing, "發票類別代號 or 發票類別")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("header row lacks %s: want the columns %s", strings.Join(missing, ", "), strings.Join(allocColumnNames[:], ","))
+	}
+	return nil
+}
+
+func parseAllocationRow(row []string, pos Pos, cols [acCount]int, headers [acCount]string, errs *ErrorList) (Allocation, bool) {
+	a := Allocation{Pos: pos}
+	ok := true
+	fail := func(c int, err error) {
+		ok = false
+		errs.Add(&CellError{Pos: pos, Column: cols[c] + 1, Header: headerOr(headers[c], allocColumnNames[c]), Value: cell(row, cols[c]), Err: err})
+	}
+	var err error
+	if a.Ban, err = ParseBan(cell(row, cols[acBan])); err != nil {
+		fail(acBan, err)
+	}
+	typeCol := acTypeCode
+	if cols[acTypeCode] < 0 || NormalizeCode(cell(row, cols[acTypeCode])) == "" {
+		typeCol = acTypeName
+	}
+	if a.Type, err = ParseInvoiceType(cell(row, cols[typeCol])); err != nil {
+		fail(typeCol, err)
+	}
+	if a.Period, err = ParsePeriod(cell(row, cols[acPeriod])); err != nil {
+		fail(acPeriod, err)
+	}
+	if a.Track, err = ParseTrack(cell(row, cols[acTrack])); err != nil {
+		fail(acTrack, err)
+	}
+	if a.Start, err = ParseNumber(cell(row, cols[acStart])); err != nil {
+		fail(acStart, err)
+	}
+	if a.End, err = ParseNumber(cell(row, cols[acEnd])); err != nil {
+		fail(acEnd, err)
+	}
+	if ok {
+		if err := a.Validate(); err != nil {
+			c := acEnd
+			if a.Start%50 != 0 {
+				c = acStart
+			}
+			fail(c, err)
+		}
+	}
+	return a, ok
+}
+
+func headerOr(h, def string) string {
+	if h != "" {
+		return h
+	}
+	return def
+}

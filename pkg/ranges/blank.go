@@ -1,0 +1,337 @@
+package ranges
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Status is what an export says of an invoice. Every status counts as used:
+// voided (作廢) and nullified (註銷) numbers are never blank.
+type Status uint8
+
+// Invoice statuses.
+const (
+	StatusIssued    Status = iota // 開立
+	StatusVoided                  // 作廢
+	StatusNullified               // 註銷
+)
+
+// Invoice is one invoice number found in an export.
+type Invoice struct {
+	Number InvoiceNumber
+	Date   time.Time // zero when the export has no date column
+	Status Status
+	Pos    Pos
+}
+
+// ListLimit is how many skipped invoices a Listing keeps to show.
+const ListLimit = 20
+
+// Listing keeps the first ListLimit invoices of a kind, and their count.
+type Listing struct {
+	First []Invoice
+	Count int
+}
+
+func (l *Listing) add(inv Invoice) {
+	l.Count++
+	if len(l.First) < ListLimit {
+		l.First = append(l.First, inv)
+	}
+}
+
+// Outcome is what Usage.Add did with an invoice.
+type Outcome uint8
+
+// Outcomes of Usage.Add.
+const (
+	Counted       Outcome = iota // the number is used in the period
+	OutsidePeriod                // dated outside the period: not counted
+	Unallocated                  // in no loaded allocation: not counted
+)
+
+// Usage collects the numbers used in one period. Its memory grows with the
+// number of invoices added, never with the size of the allocations.
+type Usage struct {
+	period  Period
+	allocs  []Allocation
+	byTrack map[Track][]Allocation // each sorted by Start
+	used    map[Track][]Number
+	voided  map[Track][]Number
+
+	// Invoices that do not change the blank ranges.
+	Unallocated   Listing // number in no loaded allocation
+	OutsidePeriod Listing // dated outside the period
+}
+
+// NewUsage starts collecting the used numbers of allocs, which must all be of
+// period p, valid and not overlapping (see Allocation.Validate and
+// CheckOverlaps).
+func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
+	u := &Usage{
+		period:  p,
+		allocs:  slices.Clone(allocs),
+		byTrack: make(map[Track][]Allocation),
+		used:    make(map[Track][]Number),
+		voided:  make(map[Track][]Number),
+	}
+	for _, a := range allocs {
+		if a.Period != p {
+			return nil, fmt.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
+		}
+		u.byTrack[a.Track] = append(u.byTrack[a.Track], a)
+	}
+	for _, as := range u.byTrack {
+		slices.SortFunc(as, func(x, y Allocation) int { return cmp.Compare(x.Start, y.Start) })
+	}
+	return u, nil
+}
+
+// Period is the period whose numbers are collected.
+func (u *Usage) Period() Period { return u.period }
+
+// Allocation returns the allocation holding n, if any.
+func (u *Usage) Allocation(n InvoiceNumber) (Allocation, bool) {
+	as := u.byTrack[n.Track]
+	i, _ := slices.BinarySearchFunc(as, n.Number, func(a Allocation, n Number) int {
+		if a.End < n {
+			return -1
+		}
+		if a.Start > n {
+			return 1
+		}
+		return 0
+	})
+	if i < len(as) && as[i].Start <= n.Number && n.Number <= as[i].End {
+		return as[i], true
+	}
+	return Allocation{}, false
+}
+
+// Add records one invoice. An invoice dated outside the period, or whose
+// number lies in no allocation, is listed and does not change the blank
+// ranges.
+func (u *Usage) Add(inv Invoice) Outcome {
+	if !inv.Date.IsZero() && !u.period.Contains(inv.Date) {
+		u.OutsidePeriod.add(inv)
+		return OutsidePeriod
+	}
+	if _, ok := u.Allocation(inv.Number); !ok {
+		u.Unallocated.add(inv)
+		return Unallocated
+	}
+	t := inv.Number.Track
+	u.used[t] = append(u.used[t], inv.Number.Number)
+	if inv.Status == StatusVoided {
+		u.voided[t] = append(u.voided[t], inv.Number.Number)
+	}
+	return Counted
+}
+
+// Key identifies the numbers a blank range may span: ranges never merge across
+// 統編, 發票類別, period or 字軌.
+type Key struct {
+	Ban    Ban
+	Type   InvoiceType
+	Period Period
+	Track  Track
+}
+
+func compareKeys(x, y Key) int {
+	return cmp.Or(
+		cmp.Compare(x.Ban, y.Ban),
+		cmp.Compare(x.Period.Year, y.Period.Year),
+		cmp.Compare(x.Period.EndMonth, y.Period.EndMonth),
+		cmp.Compare(x.Type, y.Type),
+		cmp.Compare(x.Track, y.Track),
+	)
+}
+
+// BlankRange is a maximal run of allocated numbers that no invoice used
+// (空白未使用發票號碼). A single blank number has Start == End.
+type BlankRange struct {
+	Key
+	Start Number
+	End   Number
+}
+
+// Len is how many numbers the range holds.
+func (r BlankRange) Len() int { return int(r.End) - int(r.Start) + 1 }
+
+func (r BlankRange) String() string {
+	return fmt.Sprintf("%s %s %s %s%s-%s", r.Ban, r.Type, r.Period.Code(), r.Track, r.Start, r.End)
+}
+
+// Summary counts the numbers of one (統編, 類別, period, 字軌).
+type Summary struct {
+	Key
+	Allocated int // numbers allocated
+	Used      int // distinct numbers used, voided and nullified included
+	Voided    int // of Used, the numbers an export marked voided (作廢)
+	Blank     int // numbers in blank ranges
+	Ranges    int // blank ranges
+}
+
+// Result is the blank computation of one period.
+type Result struct {
+	Period    Period
+	Ranges    []BlankRange // ordered by 統編, 類別, 字軌, 起號
+	Summaries []Summary    // ordered by 統編, 類別, 字軌
+}
+
+// Bans lists the 統一編號 that have allocations, in order.
+func (r *Result) Bans() []Ban {
+	var bans []Ban
+	for _, s := range r.Summaries {
+		if len(bans) == 0 || bans[len(bans)-1] != s.Ban {
+			bans = append(bans, s.Ban)
+		}
+	}
+	return bans
+}
+
+// RangesOf returns the blank ranges of one 統一編號.
+func (r *Result) RangesOf(b Ban) []BlankRange {
+	var out []BlankRange
+	for _, br := range r.Ranges {
+		if br.Ban == b {
+			out = append(out, br)
+		}
+	}
+	return out
+}
+
+// Compute returns the blank ranges: every allocated number minus every used
+// number, merged into maximal runs per Key. It checks its own result and
+// returns ErrCoverage if blank and used numbers do not cover the allocations
+// exactly once.
+func (u *Usage) Compute() (*Result, error) {
+	for t := range u.used {
+		u.used[t] = sortedUnique(u.used[t])
+	}
+	for t := range u.voided {
+		u.voided[t] = sortedUnique(u.voided[t])
+	}
+	allocs := slices.Clone(u.allocs)
+	slices.SortFunc(allocs, func(x, y Allocation) int {
+		return cmp.Or(compareKeys(keyOf(x), keyOf(y)), cmp.Compare(x.Start, y.Start))
+	})
+
+	res := &Result{Period: u.period}
+	for _, a := range allocs {
+		k := keyOf(a)
+		used := within(u.used[a.Track], a.Start, a.End)
+		voided := within(u.voided[a.Track], a.Start, a.End)
+		if n := len(res.Summaries); n == 0 || res.Summaries[n-1].Key != k {
+			res.Summaries = append(res.Summaries, Summary{Key: k})
+		}
+		s := &res.Summaries[len(res.Summaries)-1]
+		s.Allocated += a.Size()
+		s.Used += len(used)
+		s.Voided += len(voided)
+
+		next := a.Start
+		for _, n := range used {
+			if n > next {
+				res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: next, End: n - 1})
+			}
+			next = n + 1
+		}
+		if len(used) == 0 || used[len(used)-1] < a.End {
+			res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: next, End: a.End})
+		}
+	}
+	si := 0
+	for _, r := range res.Ranges {
+		for res.Summaries[si].Key != r.Key {
+			si++
+		}
+		res.Summaries[si].Blank += r.Len()
+		res.Summaries[si].Ranges++
+	}
+	if err := u.verify(allocs, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// appendMerged appends r, joining it to the last range when they are of the
+// same key and adjacent (two allocations of one 字軌 that follow each other).
+func appendMerged(rs []BlankRange, r BlankRange) []BlankRange {
+	if n := len(rs); n > 0 && rs[n-1].Key == r.Key && rs[n-1].End+1 == r.Start {
+		rs[n-1].End = r.End
+		return rs
+	}
+	return append(rs, r)
+}
+
+// verify checks, independently of how the ranges were made, that for every
+// allocation the blank numbers inside it plus the used numbers inside it are
+// its size, that no blank number is used, and that every blank number is
+// allocated.
+func (u *Usage) verify(allocs []Allocation, res *Result) error {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrCoverage}, args...)...)
+	}
+	blankInAllocs := 0
+	for _, a := range allocs {
+		k := keyOf(a)
+		blank := 0
+		first, _ := slices.BinarySearchFunc(res.Ranges, a.Start, func(r BlankRange, start Number) int {
+			return cmp.Or(compareKeys(r.Key, k), cmp.Compare(r.End, start))
+		})
+		for _, r := range res.Ranges[first:] {
+			if r.Key != k || r.Start > a.End {
+				break
+			}
+			lo, hi := max(r.Start, a.Start), min(r.End, a.End)
+			blank += int(hi) - int(lo) + 1
+			if len(within(u.used[a.Track], lo, hi)) != 0 {
+				return fail("blank range %s holds a used number", r)
+			}
+		}
+		used := len(within(u.used[a.Track], a.Start, a.End))
+		if blank+used != a.Size() {
+			return fail("allocation %s: %d blank + %d used != %d allocated", a, blank, used, a.Size())
+		}
+		blankInAllocs += blank
+	}
+	total := 0
+	for i, r := range res.Ranges {
+		if r.Start > r.End {
+			return fail("blank range %s is reversed", r)
+		}
+		if i > 0 {
+			p := res.Ranges[i-1]
+			if c := compareKeys(p.Key, r.Key); c > 0 || (c == 0 && p.End >= r.Start) {
+				return fail("blank ranges %s and %s overlap or are out of order", p, r)
+			}
+		}
+		total += r.Len()
+	}
+	if total != blankInAllocs {
+		return fail("%d blank numbers lie outside every allocation", total-blankInAllocs)
+	}
+	return nil
+}
+
+func keyOf(a Allocation) Key {
+	return Key{Ban: a.Ban, Type: a.Type, Period: a.Period, Track: a.Track}
+}
+
+// within returns the part of the sorted slice ns that lies in [lo, hi].
+func within(ns []Number, lo, hi Number) []Number {
+	i, _ := slices.BinarySearch(ns, lo)
+	j, found := slices.BinarySearch(ns, hi)
+	if found {
+		j++
+	}
+	return ns[i:j]
+}
+
+func sortedUnique(ns []Number) []Number {
+	slices.Sort(ns)
+	return slices.Compact(ns)
+}
