@@ -1,6 +1,6 @@
 module github.com/blanktrack/blanktrack
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/urfave/cli/v2 v2.27.7

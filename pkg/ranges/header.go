@@ -21,7 +21,6 @@ const (
 	numRoles
 )
 
-var roleNames = [numRoles]string{"", "invoice number", "track", "status", "void mark", "date", "seller", "item"}
 
 // headerRoles maps normalised header texts to column roles. The names are
 // those of the portal's downloads and of common POS and ERP exports.
@@ -138,14 +137,4 @@ func indexOf(ss []string, s string) int {
 		}
 	}
 	return -1
-}
-
-func nonEmpty(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -48,6 +48,8 @@ type csvTable struct {
 	n        int
 	err      error
 	encoding *sniffReader
+
+	extraLines int
 }
 
 // openCSV opens a CSV file whose encoding (UTF-8, UTF-8 with BOM or CP950) is
@@ -80,7 +82,13 @@ func (t *csvTable) Next() bool {
 		}
 		return false
 	}
-	t.n++
+	// encoding/csv skips blank lines, which a spreadsheet counts as rows, so
+	// the row is the record's first line less the extra lines that quoted
+	// multi-line fields of earlier records took.
+	start, _ := t.r.FieldPos(0)
+	end, _ := t.r.FieldPos(len(rec) - 1)
+	t.n = start - t.extraLines
+	t.extraLines += end - start
 	t.row = rec
 	return true
 }

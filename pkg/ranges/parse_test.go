@@ -1,0 +1,389 @@
+package ranges
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseBan(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Ban
+		wantErr string
+	}{
+		{"04595257", "04595257", ""},
+		{"22099131", "22099131", ""},
+		{"53212539", "53212539", ""},
+		{"24549210", "24549210", ""},
+		{" 2209 9131 ", "", "not a 統一編號"},
+		{"４５９５２５７", "04595257", ""}, // full-width, leading zero lost
+		{"4595257", "04595257", ""},   // re-saved by Excel
+		{"10458575", "10458575", ""},  // 7th digit 7, sum divisible by 5
+		{"10458574", "10458574", ""},  // 7th digit 7, sum+1 divisible by 5
+		{"10458573", "", "checksum"},
+		{"22099132", "", "checksum"},
+		{"", "", "empty"},
+		{"123456789", "", "want 8 digits"},
+		{"2209913A", "", "want 8 digits"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseBan(tt.in)
+			checkErr(t, err, tt.wantErr)
+			if got != tt.want {
+				t.Errorf("ParseBan(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// The 2023 rule keeps every number valid under the old divisor 10 valid.
+func TestBanChecksumOldRuleStillValid(t *testing.T) {
+	n := 0
+	for i := 0; i < 100000000; i += 7919 {
+		v := padZeros(itoa8(i), 8)
+		sum := 0
+		for k := 0; k < 8; k++ {
+			p := int(v[k]-'0') * banWeights[k]
+			sum += p/10 + p%10
+		}
+		if sum%10 == 0 || (v[6] == '7' && (sum+1)%10 == 0) {
+			n++
+			if !banChecksumOK(v) {
+				t.Fatalf("%s is valid under the old rule but rejected", v)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no number valid under the old rule was tried")
+	}
+}
+
+func itoa8(i int) string {
+	var b [8]byte
+	for k := 7; k >= 0; k-- {
+		b[k] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(b[:])
+}
+
+func TestParseTrack(t *testing.T) {
+	tests := []struct {
+		in, want, wantErr string
+	}{
+		{"ZK", "ZK", ""},
+		{"zk", "ZK", ""},
+		{" ＺＫ ", "ZK", ""},
+		{"Z", "", "two letters"},
+		{"ZK1", "", "two letters"},
+		{"Z1", "", "two letters"},
+		{"", "", "two letters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseTrack(tt.in)
+			checkErr(t, err, tt.wantErr)
+			if string(got) != tt.want {
+				t.Errorf("ParseTrack(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseNumber(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string
+		wantErr string
+	}{
+		{"37210312", "37210312", ""},
+		{"00000050", "00000050", ""},
+		{"50", "00000050", ""},
+		{`="00000050"`, "00000050", ""},
+		{"３７２１０３１２", "37210312", ""},
+		{" 37210312 ", "37210312", ""},
+		{"99999999", "99999999", ""},
+		{"", "", "empty"},
+		{"372103120", "", "want 8 digits"},
+		{"3721O312", "", "want 8 digits"},
+		{"-1", "", "want 8 digits"},
+		{"4.25E+07", "", "want 8 digits"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseNumber(tt.in)
+			checkErr(t, err, tt.wantErr)
+			if err == nil && got.String() != tt.want {
+				t.Errorf("ParseNumber(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseInvoiceNumber(t *testing.T) {
+	tests := []struct {
+		in, want, wantErr string
+	}{
+		{"ZK37210312", "ZK37210312", ""},
+		{"zk37210312", "ZK37210312", ""},
+		{"ZK-37210312", "ZK37210312", ""},
+		{"ＺＫ３７２１０３１２", "ZK37210312", ""},
+		{"ZK3721031", "", "2 letters and 8 digits"},
+		{"37210312", "", "2 letters and 8 digits"},
+		{"Z137210312", "", "2 letters and 8 digits"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseInvoiceNumber(tt.in)
+			checkErr(t, err, tt.wantErr)
+			if err == nil && got.String() != tt.want {
+				t.Errorf("ParseInvoiceNumber(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseInvoiceType(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    InvoiceType
+		wantErr string
+	}{
+		{"7", TypeGeneral, ""},
+		{"07", TypeGeneral, ""},
+		{"一般稅額計算", TypeGeneral, ""},
+		{"8", TypeSpecial, ""},
+		{"08", TypeSpecial, ""},
+		{" ０８ ", TypeSpecial, ""},
+		{"特種稅額計算", TypeSpecial, ""},
+		{"09", 0, "want 07"},
+		{"", 0, "want 07"},
+		{"7a", 0, "want 07"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseInvoiceType(tt.in)
+			checkErr(t, err, tt.wantErr)
+			if got != tt.want {
+				t.Errorf("ParseInvoiceType(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+	if TypeGeneral.String() != "07" || TypeSpecial.String() != "08" {
+		t.Errorf("String: %s %s, want 07 08", TypeGeneral, TypeSpecial)
+	}
+}
+
+func TestParsePeriod(t *testing.T) {
+	p11410 := Period{Year: 114, EndMonth: 10}
+	tests := []struct {
+		in      string
+		want    Period
+		wantErr string
+	}{
+		{"114/09 ~ 114/10", p11410, ""},
+		{"114/09~114/10", p11410, ""},
+		{"114/9~114/10", p11410, ""},
+		{"11410", p11410, ""},
+		{"114年09-10月", p11410, ""},
+		{"114年9~10月", p11410, ""},
+		{"１１４／０９～１１４／１０", p11410, ""},
+		{"110/11 ~ 110/12", Period{110, 12}, ""},
+		{"107/01~107/02", Period{107, 2}, ""},
+		{"11409", Period{}, "even"},
+		{"11413", Period{}, "even"},
+		{"114/10~114/11", Period{}, "odd month"},
+		{"114/09~115/10", Period{}, "same ROC year"},
+		{"114/11~114/12 ", Period{114, 12}, ""},
+		{"2025/09~2025/10", Period{}, "unrecognised"},
+		{"", Period{}, "unrecognised"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParsePeriod(tt.in)
+			checkErr(t, err, tt.wantErr)
+			if got != tt.want {
+				t.Errorf("ParsePeriod(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPeriodPrinting(t *testing.T) {
+	p := Period{Year: 114, EndMonth: 10}
+	if got := p.String(); got != "114/09~114/10" {
+		t.Errorf("String = %q", got)
+	}
+	if got := p.Code(); got != "11410" {
+		t.Errorf("Code = %q", got)
+	}
+	if got := (Period{Year: 99, EndMonth: 2}).Code(); got != "09902" {
+		t.Errorf("Code of 99/02 = %q, want 09902", got)
+	}
+	if p.Next() != (Period{114, 12}) || (Period{114, 12}).Next() != (Period{115, 2}) {
+		t.Error("Next is wrong")
+	}
+	if (Period{115, 2}).Previous() != (Period{114, 12}) || p.Previous() != (Period{114, 8}) {
+		t.Error("Previous is wrong")
+	}
+}
+
+func TestPeriodOf(t *testing.T) {
+	tests := []struct {
+		date string
+		want Period
+	}{
+		{"2025-01-01", Period{114, 2}},
+		{"2025-02-28", Period{114, 2}},
+		{"2025-03-01", Period{114, 4}},
+		{"2025-09-30", Period{114, 10}},
+		{"2025-10-31", Period{114, 10}},
+		{"2025-11-01", Period{114, 12}},
+		{"2025-12-31", Period{114, 12}},
+	}
+	for _, tt := range tests {
+		d, _ := time.Parse("2006-01-02", tt.date)
+		if got := PeriodOf(d); got != tt.want {
+			t.Errorf("PeriodOf(%s) = %v, want %v", tt.date, got, tt.want)
+		}
+		if !tt.want.Contains(d) || tt.want.Next().Contains(d) {
+			t.Errorf("Contains(%s) is wrong", tt.date)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	want := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in       string
+		serials  bool
+		date1904 bool
+		want     time.Time
+		wantErr  string
+	}{
+		{"2026-01-05", false, false, want, ""},
+		{"2026/01/05", false, false, want, ""},
+		{"2026/1/5", false, false, want, ""},
+		{"2026/1/5 13:05", false, false, want, ""},
+		{"2026-01-05T13:05:00", false, false, want, ""},
+		{"2026/1/5 下午 01:05:00", false, false, want, ""},
+		{"115/01/05", false, false, want, ""},
+		{"115/1/5", false, false, want, ""},
+		{"1150105", false, false, want, ""},
+		{"20260105", false, false, want, ""},
+		{"115年01月05日", false, false, want, ""},
+		{"46027", true, false, want, ""},
+		{"46027.5416666667", true, false, want, ""},
+		{"44565", true, true, want, ""}, // 1904 date system
+		{"1150105", true, false, want, ""},
+		{"46027", false, false, time.Time{}, "not a date"},
+		{"2026/02/30", false, false, time.Time{}, "no such day"},
+		{"115/13/01", false, false, time.Time{}, "no such day"},
+		{"yesterday", false, false, time.Time{}, "not a date"},
+		{"01/05/2026", false, false, time.Time{}, "not a date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseDate(tt.in, tt.serials, tt.date1904)
+			checkErr(t, err, tt.wantErr)
+			if !got.Equal(tt.want) {
+				t.Errorf("ParseDate(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeCode(t *testing.T) {
+	tests := map[string]string{
+		"ZK37210312":  "ZK37210312",
+		" zk37210312": "ZK37210312",
+		"ＺＫ３７２１":      "ZK3721",
+		"\u3000ZK ":   "ZK",
+		`="0050"`:     "0050",
+		"":            "",
+	}
+	for in, want := range tests {
+		if got := NormalizeCode(in); got != want {
+			t.Errorf("NormalizeCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseStatus(t *testing.T) {
+	tests := map[string]Status{
+		"開立": StatusIssued, "已開立": StatusIssued, "開立已確認": StatusIssued, "": StatusIssued,
+		"作廢": StatusVoided, "作廢已確認": StatusVoided, "Void": StatusVoided,
+		"註銷": StatusNullified, "已註銷": StatusNullified,
+	}
+	for in, want := range tests {
+		if got := ParseStatus(in); got != want {
+			t.Errorf("ParseStatus(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestAllocationValidate(t *testing.T) {
+	base := Allocation{Ban: "53212539", Type: TypeGeneral, Period: Period{114, 10}, Track: "ZK"}
+	tests := []struct {
+		start, end Number
+		wantErr    string
+	}{
+		{37210300, 37210499, ""},
+		{37210350, 37210399, ""},
+		{37210300, 37210349, ""},
+		{37210301, 37210499, "must end in 00 or 50"},
+		{37210300, 37210498, "must end in 49 or 99"},
+		{37210400, 37210349, "after"},
+	}
+	for _, tt := range tests {
+		a := base
+		a.Start, a.End = tt.start, tt.end
+		checkErr(t, a.Validate(), tt.wantErr)
+	}
+}
+
+func TestCheckOverlaps(t *testing.T) {
+	p := Period{114, 10}
+	mk := func(track Track, s, e Number, row int) Allocation {
+		return Allocation{Ban: "53212539", Type: TypeGeneral, Period: p, Track: track, Start: s, End: e, Pos: Pos{File: "a.csv", Row: row}}
+	}
+	ok := []Allocation{mk("ZK", 100, 199, 2), mk("ZK", 200, 299, 3), mk("ZL", 100, 199, 4)}
+	if err := CheckOverlaps(ok); err != nil {
+		t.Fatalf("adjacent allocations: %v", err)
+	}
+	other := mk("ZK", 100, 199, 5)
+	other.Period = Period{114, 12}
+	if err := CheckOverlaps(append(ok, other)); err != nil {
+		t.Fatalf("same track in another period: %v", err)
+	}
+	// A long allocation overlapping two later ones is reported for both, and
+	// each message names both rows.
+	bad := []Allocation{mk("ZK", 0, 999, 2), mk("ZK", 100, 149, 3), mk("ZK", 500, 549, 4)}
+	err := CheckOverlaps(bad)
+	if err == nil {
+		t.Fatal("overlap not found")
+	}
+	msg := err.Error()
+	for _, want := range []string{"a.csv: row 3", "a.csv: row 2", "a.csv: row 4"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not name %s", msg, want)
+		}
+	}
+	if n := strings.Count(msg, "overlaps"); n != 2 {
+		t.Errorf("%d overlaps reported, want 2:\n%s", n, msg)
+	}
+}
+
+func checkErr(t *testing.T, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("unexpected error: %v", err)
+	case want != "" && err == nil:
+		t.Errorf("no error, want one containing %q", want)
+	case want != "" && !strings.Contains(err.Error(), want):
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+}

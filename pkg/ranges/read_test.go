@@ -1,0 +1,339 @@
+package ranges
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/traditionalchinese"
+
+	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
+)
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func big5(t testing.TB, s string) []byte {
+	b, err := traditionalchinese.Big5.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeWorkbook(t *testing.T, name string, sheets ...xlsxfixture.Sheet) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := xlsxfixture.Write(&b, sheets); err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, name, b.Bytes())
+}
+
+func rows(rs ...[]xlsxfixture.Cell) func(func([]xlsxfixture.Cell)) {
+	return func(emit func([]xlsxfixture.Cell)) {
+		for _, r := range rs {
+			emit(r)
+		}
+	}
+}
+
+// zkUsage is a Usage over ZK00000100-00000199 and ZL00000100-00000149.
+func zkUsage(t *testing.T) *Usage {
+	u, err := NewUsage(testPeriod, []Allocation{
+		alloc("53212539", TypeGeneral, "ZK", 100, 199),
+		alloc("53212539", TypeGeneral, "ZL", 100, 149),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func usedNumbers(t *testing.T, u *Usage) []string {
+	t.Helper()
+	var out []string
+	for _, tr := range []Track{"ZK", "ZL"} {
+		for _, n := range sortedUnique(u.used[tr]) {
+			out = append(out, string(tr)+n.String())
+		}
+	}
+	return out
+}
+
+func TestReadInvoicesWorkbookAsExcelWritesIt(t *testing.T) {
+	S, N, D := xlsxfixture.S, xlsxfixture.N, xlsxfixture.D
+	oct := time.Date(2025, 10, 3, 0, 0, 0, 0, time.UTC)
+	name := writeWorkbook(t, "erp.xlsx",
+		xlsxfixture.Sheet{Name: "說明", Rows: rows(xlsxfixture.Row(S("匯出者"), S("會計")))},
+		xlsxfixture.Sheet{Name: "銷項", Rows: rows(
+			xlsxfixture.Row(S("範例公司 114年9-10月 銷項發票")),
+			nil,
+			xlsxfixture.Row(S("開立日期"), S("發票號碼"), S("金額"), S("發票狀態")),
+			xlsxfixture.Row(D(oct), S("ZK00000100"), N(100), S("開立")),
+			xlsxfixture.Row(D(oct), S("ＺＫ０００００１０１"), N(100), S("作廢")),
+			xlsxfixture.Row(D(oct), S("zk00000102 "), N(100)),
+			xlsxfixture.Row(D(time.Date(2025, 8, 31, 0, 0, 0, 0, time.UTC)), S("ZK00000103"), N(100)),
+			xlsxfixture.Row(D(oct), S("ZJ00000103"), N(100)),
+			nil, nil,
+		)},
+	)
+	u := zkUsage(t)
+	var errs ErrorList
+	st, err := ReadInvoices(name, ReadOptions{}, u, &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	if st.Sheet != "銷項" || st.HeaderRow != 3 || st.Rows != 5 || st.Invoices != 3 || st.Voided != 1 || st.OutsidePeriod != 1 || st.Unallocated != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000101", "ZK00000102"}; !slicesEqual(got, want) {
+		t.Errorf("used %v, want %v", got, want)
+	}
+	if p := u.OutsidePeriod.First[0].Pos; p.Row != 7 || p.Sheet != "銷項" {
+		t.Errorf("outside-period invoice at %v, want sheet 銷項 row 7", p)
+	}
+}
+
+func TestReadInvoicesWorkbookNumbersAndTrackColumns(t *testing.T) {
+	S, N := xlsxfixture.S, xlsxfixture.N
+	name := writeWorkbook(t, "pos.xlsx", xlsxfixture.Sheet{Name: "Sheet1", Rows: rows(
+		xlsxfixture.Row(S("字軌"), S("號碼"), S("作廢註記"), S("開立日期")),
+		xlsxfixture.Row(S("ZK"), N(110), S("N"), S("114/10/01")), // leading zeros lost
+		xlsxfixture.Row(S("ZL"), S("00000120"), S("Y"), N(45931)),
+		xlsxfixture.Row(S("ZL"), S("ZL00000121"), S(""), N(45931)), // combined, agrees
+	)})
+	u := zkUsage(t)
+	var errs ErrorList
+	st, err := ReadInvoices(name, ReadOptions{}, u, &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	if st.Invoices != 3 || st.Voided != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000110", "ZL00000120", "ZL00000121"}; !slicesEqual(got, want) {
+		t.Errorf("used %v, want %v", got, want)
+	}
+}
+
+func TestReadInvoicesCSVEncodings(t *testing.T) {
+	body := "發票號碼,發票狀態,發票日期\r\nZK00000100,開立已確認,2025/10/01\r\nZK00000101,作廢已確認,2025/10/02\r\n"
+	tests := []struct {
+		name, enc string
+		data      []byte
+	}{
+		{"utf8.csv", "UTF-8", []byte(body)},
+		{"bom.csv", "UTF-8 with BOM", append([]byte{0xEF, 0xBB, 0xBF}, body...)},
+		{"cp950.csv", "CP950", big5(t, body)},
+		{"lf.csv", "UTF-8", []byte(strings.ReplaceAll(body, "\r\n", "\n"))},
+		// ASCII for 5 KB, then CP950: the decision waits for the first
+		// non-ASCII byte.
+		{"late.csv", "CP950", append([]byte("invoice number,status,date\n"+strings.Repeat("ZK00000150,,2025/10/01\n", 250)), big5(t, "ZK00000100,開立,2025/10/01\nZK00000101,作廢,2025/10/02\n")...)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := zkUsage(t)
+			var errs ErrorList
+			st, err := ReadInvoices(writeFile(t, tt.name, tt.data), ReadOptions{}, u, &errs)
+			if err != nil || errs.Err() != nil {
+				t.Fatalf("err %v, errs %v", err, errs.Err())
+			}
+			if st.Encoding != tt.enc {
+				t.Errorf("encoding %q, want %q", st.Encoding, tt.enc)
+			}
+			if st.Voided != 1 {
+				t.Errorf("voided %d, want 1 (status decoded wrongly?)", st.Voided)
+			}
+		})
+	}
+}
+
+func TestReadInvoicesErrorsNameTheCell(t *testing.T) {
+	data := "POS 匯出\n\n字軌,號碼,日期\nZK,00000100,2025/10/01\nZK,0000O101,2025/10/01\nZ1,00000102,2025/10/01\nZK,00000103,2025/13/01\n"
+	name := writeFile(t, "pos.csv", []byte(data))
+	var errs ErrorList
+	_, err := ReadInvoices(name, ReadOptions{}, zkUsage(t), &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		name + ": row 5, column B (號碼): \"0000O101\" is not an invoice number: want 8 digits",
+		name + ": row 6, column B (號碼): 字軌 \"Z1\" (column A) for number \"00000102\": want two letters A-Z",
+		name + ": row 7, column C (日期): \"2025/13/01\" is not a date: no such day",
+	}
+	if len(errs.Errs) != len(want) {
+		t.Fatalf("errors:\n%v", errs.Error())
+	}
+	for i, e := range errs.Errs {
+		if e.Error() != want[i] {
+			t.Errorf("error %d:\n got %s\nwant %s", i, e, want[i])
+		}
+		var ce *CellError
+		if !errors.As(e, &ce) || ce.Row == 0 || ce.Value == "" {
+			t.Errorf("error %d is not a located CellError: %#v", i, e)
+		}
+	}
+}
+
+func TestReadInvoicesStopsAfterMaxErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("發票號碼\n")
+	for i := 0; i < 50; i++ {
+		b.WriteString("bad\n")
+	}
+	var errs ErrorList
+	if _, err := ReadInvoices(writeFile(t, "x.csv", []byte(b.String())), ReadOptions{}, zkUsage(t), &errs); err != nil {
+		t.Fatal(err)
+	}
+	if len(errs.Errs) != MaxErrors || !errs.Truncated {
+		t.Errorf("%d errors, truncated %v; want %d, true", len(errs.Errs), errs.Truncated, MaxErrors)
+	}
+}
+
+func TestReadInvoicesNumberWithoutTrack(t *testing.T) {
+	var errs ErrorList
+	_, err := ReadInvoices(writeFile(t, "x.csv", []byte("發票號碼\n00000100\n")), ReadOptions{}, zkUsage(t), &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := errs.Err(); e == nil || !strings.Contains(e.Error(), "has no 字軌") {
+		t.Errorf("errors = %v, want one saying the number has no 字軌", e)
+	}
+}
+
+func TestReadInvoicesHeaderAndOverrides(t *testing.T) {
+	data := "單號,票號,備註\nA1,ZK00000100,x\n"
+	name := writeFile(t, "x.csv", []byte(data))
+	var errs ErrorList
+	_, err := ReadInvoices(name, ReadOptions{}, zkUsage(t), &errs)
+	if err == nil || !strings.Contains(err.Error(), "no header row with an invoice-number column") || !strings.Contains(err.Error(), "--col-number") {
+		t.Fatalf("err = %v", err)
+	}
+	u := zkUsage(t)
+	st, err := ReadInvoices(name, ReadOptions{Columns: Columns{Number: "票號"}}, u, &errs)
+	if err != nil || st.Invoices != 1 {
+		t.Fatalf("with --col-number: err %v, stats %+v", err, st)
+	}
+	_, err = ReadInvoices(name, ReadOptions{Columns: Columns{Number: "票號", Date: "日期"}}, zkUsage(t), &errs)
+	if err == nil || !strings.Contains(err.Error(), `"日期"`) {
+		t.Errorf("missing override column: err = %v", err)
+	}
+}
+
+func TestReadInvoicesSheetChoice(t *testing.T) {
+	S := xlsxfixture.S
+	items := xlsxfixture.Sheet{Name: "明細", Rows: rows(
+		xlsxfixture.Row(S("發票號碼"), S("序號"), S("品名")),
+		xlsxfixture.Row(S("ZK00000199"), S("1"), S("咖啡")),
+	)}
+	invoices := xlsxfixture.Sheet{Name: "發票", Rows: rows(
+		xlsxfixture.Row(S("發票號碼"), S("發票狀態")),
+		xlsxfixture.Row(S("ZK00000100"), S("開立")),
+	)}
+	name := writeWorkbook(t, "portal.xlsx", items, invoices)
+	u := zkUsage(t)
+	var errs ErrorList
+	st, err := ReadInvoices(name, ReadOptions{}, u, &errs)
+	if err != nil || st.Sheet != "發票" {
+		t.Fatalf("err %v, sheet %q: want the invoice sheet, not the item sheet", err, st.Sheet)
+	}
+	_, err = ReadInvoices(name, ReadOptions{Columns: Columns{Sheet: "Nope"}}, zkUsage(t), &errs)
+	if err == nil || !strings.Contains(err.Error(), "明細, 發票") {
+		t.Errorf("unknown sheet: err = %v", err)
+	}
+}
+
+func TestReadAllocations(t *testing.T) {
+	header := "營業人統編,發票類別代號,發票類別,發票期別,發票字軌名稱,發票起號,發票迄號\r\n"
+	row1 := "24634102,7,一般稅額計算,110/11 ~ 110/12,NQ,42519550,42522049\r\n"
+	row2 := "24634102,8,特種稅額計算,110/11~110/12,NR,00000000,00000049\r\n"
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"utf8.csv", []byte(header + row1 + row2)},
+		{"cp950.csv", big5(t, header+row1+row2)},
+		{"bom.csv", append([]byte{0xEF, 0xBB, 0xBF}, header+row1+row2...)},
+		{"noheader.csv", []byte(row1 + row2)},
+		// Re-saved by Excel: header lost, leading zeros lost, ="..." kept.
+		{"excel.csv", []byte("24634102,7,一般稅額計算,110/11 ~ 110/12,NQ,42519550,42522049\n24634102,8,特種稅額計算,110/11~110/12,NR,0,=\"00000049\"\n\n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var errs ErrorList
+			as, err := ReadAllocations(writeFile(t, tt.name, tt.data), &errs)
+			if err != nil || errs.Err() != nil {
+				t.Fatalf("err %v, errs %v", err, errs.Err())
+			}
+			if len(as) != 2 {
+				t.Fatalf("%d allocations, want 2", len(as))
+			}
+			got := as[0].String() + " | " + as[1].String()
+			want := "24634102 07 110/11~110/12 NQ42519550-42522049 | 24634102 08 110/11~110/12 NR00000000-00000049"
+			if got != want {
+				t.Errorf("got  %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+func TestReadAllocationsWorkbook(t *testing.T) {
+	S, N := xlsxfixture.S, xlsxfixture.N
+	name := writeWorkbook(t, "invnoapply.xlsx", xlsxfixture.Sheet{Name: "Sheet1", Rows: rows(
+		xlsxfixture.Row(S("營業人統編"), S("發票類別代號"), S("發票類別"), S("發票期別"), S("發票字軌名稱"), S("發票起號"), S("發票迄號")),
+		xlsxfixture.Row(N(24634102), N(7), S("一般稅額計算"), S("110/11 ~ 110/12"), S("NQ"), N(42519550), N(42522049)),
+	)})
+	var errs ErrorList
+	as, err := ReadAllocations(name, &errs)
+	if err != nil || errs.Err() != nil || len(as) != 1 || as[0].Size() != 2500 {
+		t.Fatalf("err %v, errs %v, allocs %v", err, errs.Err(), as)
+	}
+}
+
+func TestReadAllocationsErrors(t *testing.T) {
+	data := "24634102,7,一般稅額計算,110/11 ~ 110/12,NQ,42519550,42522049\n" +
+		"24634103,7,一般稅額計算,110/11 ~ 110/12,NQ,42522050,42522099\n" +
+		"24634102,7,一般稅額計算,110/10 ~ 110/11,NQ,42522050,42522099\n" +
+		"24634102,7,一般稅額計算,110/11 ~ 110/12,NQ,42522051,42522099\n"
+	name := writeFile(t, "a.csv", []byte(data))
+	var errs ErrorList
+	if _, err := ReadAllocations(name, &errs); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		name + `: row 2, column A (營業人統編): "24634103" is not a valid 統一編號: its checksum is wrong`,
+		name + `: row 3, column D (發票期別): "110/10 ~ 110/11" is not a period: a period is an odd month and the even month after it; want a form such as 114/09~114/10, 11410 or 114年09-10月`,
+		name + `: row 4, column F (發票起號): 起號 42522051 must end in 00 or 50 (booklets of 50 numbers)`,
+	}
+	if len(errs.Errs) != len(want) {
+		t.Fatalf("errors:\n%v", errs.Error())
+	}
+	for i, e := range errs.Errs {
+		if e.Error() != want[i] {
+			t.Errorf("error %d:\n got %s\nwant %s", i, e, want[i])
+		}
+	}
+}
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
