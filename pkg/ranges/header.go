@@ -21,7 +21,6 @@ const (
 	numRoles
 )
 
-
 // headerRoles maps normalised header texts to column roles. The names are
 // those of the portal's downloads and of common POS and ERP exports.
 var headerRoles = map[string]role{

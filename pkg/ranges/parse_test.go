@@ -17,10 +17,10 @@ func TestParseBan(t *testing.T) {
 		{"53212539", "53212539", ""},
 		{"24549210", "24549210", ""},
 		{" 2209 9131 ", "", "not a 統一編號"},
-		{"４５９５２５７", "04595257", ""}, // full-width, leading zero lost
-		{"4595257", "04595257", ""},   // re-saved by Excel
-		{"10458575", "10458575", ""},  // 7th digit 7, sum divisible by 5
-		{"10458574", "10458574", ""},  // 7th digit 7, sum+1 divisible by 5
+		{"４５９５２５７", "04595257", ""},  // full-width, leading zero lost
+		{"4595257", "04595257", ""},  // re-saved by Excel
+		{"10458575", "10458575", ""}, // 7th digit 7, sum divisible by 5
+		{"10458574", "10458574", ""}, // 7th digit 7, sum+1 divisible by 5
 		{"10458573", "", "checksum"},
 		{"22099132", "", "checksum"},
 		{"", "", "empty"},
