@@ -34,8 +34,8 @@ func generateCommand(e *env) *cli.Command {
 			"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out.",
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download from the portal (.csv or .xlsx); repeat for several", Required: true},
-			&cli.StringFlag{Name: "out", Usage: "folder to write the files into", Required: true},
+			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download from the portal (.csv or .xlsx); repeat for several (required)"},
+			&cli.StringFlag{Name: "out", Usage: "folder to write the files into (required)"},
 			&cli.BoolFlag{Name: "xml", Usage: "also write E0402 XML for Turnkey"},
 			&cli.StringFlag{Name: "head", Usage: "head office 統一編號 for E0402 HeadBan (default: each 統編 itself)"},
 			&cli.StringFlag{Name: "period", Usage: "period to report, as 114/09~114/10 or 11410 (default: the allocations' period)"},
@@ -77,6 +77,14 @@ func parseGenerateOptions(c *cli.Context) (generateOptions, error) {
 		if len(a) > 1 && a[0] == '-' {
 			return o, usagef("flag %s after the invoice files: flags go before the files", a)
 		}
+	}
+	// Required flags are checked here, not by cli, so that their absence
+	// is a usage error like any other.
+	if len(o.Allocs) == 0 {
+		return o, usagef("--alloc is required: the allocation download(s) from the portal")
+	}
+	if o.Out == "" {
+		return o, usagef("--out is required: the folder to write the files into")
 	}
 	if h := c.String("head"); h != "" {
 		b, err := ranges.ParseBan(h)
