@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
 
 // headerScanRows is how many rows are searched for the header row.
@@ -179,6 +180,11 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 	st.HasDate = l.has(roleDate)
 	st.HasStatus = l.has(roleStatus) || l.has(roleVoid)
 	serials, date1904 := t.DateSerials()
+	var (
+		lastDateRaw string
+		lastDate    time.Time
+		statusCache = map[string]Status{}
+	)
 	for t.Next() {
 		row := t.Row()
 		if emptyRow(row) {
@@ -204,17 +210,22 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 		inv.Pos = pos
 		if l.has(roleDate) {
 			if v := cell(row, l.col[roleDate]); strings.TrimSpace(v) != "" {
-				d, err := ParseDate(v, serials, date1904)
-				if err != nil {
-					if !cellErr(roleDate, err) {
-						return nil
+				// Exports are sorted by date or number, so a date repeats
+				// over many rows: parse it once.
+				if v != lastDateRaw {
+					d, err := ParseDate(v, serials, date1904)
+					if err != nil {
+						if !cellErr(roleDate, err) {
+							return nil
+						}
+						continue
 					}
-					continue
+					lastDateRaw, lastDate = v, d
 				}
-				inv.Date = d
+				inv.Date = lastDate
 			}
 		}
-		inv.Status = rowStatus(row, l)
+		inv.Status = rowStatus(row, l, &statusCache)
 		switch u.Add(inv) {
 		case Counted:
 			st.Invoices++
@@ -287,10 +298,19 @@ func parseInvoiceNumber(row []string, l *layout) (inv Invoice, ok bool, err erro
 }
 
 // rowStatus reads the status and void columns. Unknown words count as issued:
-// every status is a used number, so the status only feeds the report.
-func rowStatus(row []string, l *layout) Status {
+// every status is a used number, so the status only feeds the report. The
+// few distinct words of a file are parsed once each.
+func rowStatus(row []string, l *layout, cache *map[string]Status) Status {
 	if l.has(roleStatus) {
-		if s := ParseStatus(cell(row, l.col[roleStatus])); s != StatusIssued {
+		v := cell(row, l.col[roleStatus])
+		s, ok := (*cache)[v]
+		if !ok {
+			s = ParseStatus(v)
+			if len(*cache) < 64 {
+				(*cache)[v] = s
+			}
+		}
+		if s != StatusIssued {
 			return s
 		}
 	}

@@ -212,9 +212,16 @@ type xlsxTable struct {
 	total    int // rows in the sheet's dimension, 0 if unknown
 }
 
+// workbookPartLimit is the size from which excelize keeps a worksheet or the
+// shared-string table in a temporary file instead of memory. Its default,
+// 16 MiB, keeps the shared strings of a 300,000-invoice export (one unique
+// string per invoice number) in memory, parsed into structs: about 200 MiB.
+// Spilled, excelize reads each string by its offset in the file.
+const workbookPartLimit = 1 << 20
+
 // openWorkbook opens a workbook for streaming.
 func openWorkbook(name string) (*excelize.File, error) {
-	f, err := excelize.OpenFile(name)
+	f, err := excelize.OpenFile(name, excelize.Options{UnzipXMLSizeLimit: workbookPartLimit})
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable .xlsx workbook: %w", name, err)
 	}

@@ -142,8 +142,8 @@ func writeSheet(w io.Writer, sh Sheet, sst *sharedStrings) error {
 		buf = buf[:0]
 		buf = fmt.Appendf(buf, `<row r="%d">`, rowNum)
 		for i, c := range r {
-			if c.Kind == Empty {
-				continue
+			if c.Kind == Empty || (c.Kind == String && c.S == "") {
+				continue // Excel stores no cell for an empty one
 			}
 			ref, _ := excelize.CoordinatesToCellName(i+1, rowNum)
 			switch c.Kind {
