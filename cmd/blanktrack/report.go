@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,16 +81,22 @@ func printReport(w io.Writer, o generateOptions, g *generation) {
 	fmt.Fprintf(w, "Period %s (%s)\n\n", res.Period, res.Period.Code())
 	num := []bool{false, false, false, true, true, true, true, true}
 	t := &textTable{header: []string{"BAN", "TYPE", "TRACK", "ALLOCATED", "USED", "VOIDED", "BLANK", "RANGES"}, right: num}
+	// Voided numbers are known only from a status or void column; without
+	// one in any input, 0 would be a claim the data cannot make.
+	voided := func(n int) string { return itoa(n) }
+	if !slices.ContainsFunc(g.Stats, func(st ranges.FileStats) bool { return st.HasStatus }) {
+		voided = func(int) string { return "-" }
+	}
 	var tot ranges.Summary
 	for _, s := range res.Summaries {
-		t.add(string(s.Ban), s.Type.String(), string(s.Track), itoa(s.Allocated), itoa(s.Used), itoa(s.Voided), itoa(s.Blank), itoa(s.Ranges))
+		t.add(string(s.Ban), s.Type.String(), string(s.Track), itoa(s.Allocated), itoa(s.Used), voided(s.Voided), itoa(s.Blank), itoa(s.Ranges))
 		tot.Allocated += s.Allocated
 		tot.Used += s.Used
 		tot.Voided += s.Voided
 		tot.Blank += s.Blank
 		tot.Ranges += s.Ranges
 	}
-	t.add("TOTAL", "", "", itoa(tot.Allocated), itoa(tot.Used), itoa(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges))
+	t.add("TOTAL", "", "", itoa(tot.Allocated), itoa(tot.Used), voided(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges))
 	t.write(w)
 
 	if len(g.Stats) > 0 {

@@ -110,12 +110,7 @@ func TestReadBulkFindings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, fs := ReadBulk(strings.NewReader(tt.data), "x.csv")
-			var msgs []string
-			for _, f := range fs {
-				msgs = append(msgs, f.Error())
-			}
-			all := strings.Join(msgs, "\n")
-			if !strings.Contains(all, tt.want) {
+			if all := findingsText(fs); !strings.Contains(all, tt.want) {
 				t.Errorf("findings %q do not contain %q", all, tt.want)
 			}
 		})
@@ -211,11 +206,7 @@ func TestReadE0402Findings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, fs := ReadE0402(strings.NewReader(tt.data), "x.xml")
-			var msgs []string
-			for _, f := range fs {
-				msgs = append(msgs, f.Error())
-			}
-			if all := strings.Join(msgs, "\n"); !strings.Contains(all, tt.want) {
+			if all := findingsText(fs); !strings.Contains(all, tt.want) {
 				t.Errorf("findings %q do not contain %q", all, tt.want)
 			}
 		})
@@ -307,4 +298,12 @@ func FuzzReadE0402(f *testing.F) {
 			t.Fatalf("no findings, but the message does not give ranges: %v", err)
 		}
 	})
+}
+
+func findingsText(fs []Finding) string {
+	var msgs []string
+	for _, f := range fs {
+		msgs = append(msgs, f.Error())
+	}
+	return strings.Join(msgs, "\n")
 }

@@ -59,23 +59,27 @@ func ReadAllocations(name string, errs *ErrorList) ([]Allocation, error) {
 	cols := [acCount]int{acBan, acTypeCode, acTypeName, acPeriod, acTrack, acStart, acEnd}
 	var headers [acCount]string
 	var out []Allocation
-	seenFirst := false
+	inData := false // past the header (or the first data row of a file without one)
 	for t.Next() {
 		row := t.Row()
 		if emptyRow(row) {
 			continue
 		}
 		pos := Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}
-		if !seenFirst {
-			seenFirst = true
-			if !allDigits(NormalizeCode(cell(row, 0))) {
-				if err := allocHeader(row, &cols, &headers); err != nil {
-					errs.Add(&CellError{Pos: pos, Err: err})
-					return nil, nil
-				}
+		if !inData && !allDigits(NormalizeCode(cell(row, 0))) {
+			// A header row, or a title row above it.
+			err := allocHeader(row, &cols, &headers)
+			if err == nil {
+				inData = true
 				continue
 			}
+			if t.RowNum() < headerScanRows {
+				continue
+			}
+			errs.Add(&CellError{Pos: pos, Err: err})
+			return nil, nil
 		}
+		inData = true
 		a, ok := parseAllocationRow(row, pos, cols, headers, errs)
 		if !ok {
 			if errs.Full() {

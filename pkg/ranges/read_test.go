@@ -266,6 +266,7 @@ func TestReadAllocations(t *testing.T) {
 		{"cp950.csv", big5(t, header+row1+row2)},
 		{"bom.csv", append([]byte{0xEF, 0xBB, 0xBF}, header+row1+row2...)},
 		{"noheader.csv", []byte(row1 + row2)},
+		{"title.csv", []byte("字軌號碼取號 下載\r\n\r\n" + header + row1 + row2)},
 		// Re-saved by Excel: header lost, leading zeros lost, ="..." kept.
 		{"excel.csv", []byte("24634102,7,一般稅額計算,110/11 ~ 110/12,NQ,42519550,42522049\n24634102,8,特種稅額計算,110/11~110/12,NR,0,=\"00000049\"\n\n")},
 	}
