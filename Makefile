@@ -13,14 +13,22 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/blanktrack
 
-# Compute the blank ranges of the example head office and branch for
-# 115/09~115/10 and write the portal's bulk files and E0402 XML into out/basic.
+PE          = examples/portal-export
+
+# The main job on the shipped examples, 115/09~115/10:
+# - basic: a head office and a branch from ERP and POS exports, with E0402 XML;
+# - portal-export: one business from the e-invoice portal's own downloads.
 run: build
 	./$(BIN) generate --xml --head 53212539 \
 		--alloc $(EX)/alloc/invnoapply_53212539_11510.csv \
 		--alloc $(EX)/alloc/invnoapply_24549210_11510.csv \
 		--out out/basic \
 		$(EX)/invoices/head-erp-115-09-10.xlsx $(EX)/invoices/branch-pos-115-09-10.csv
+	@echo
+	./$(BIN) generate \
+		--alloc $(PE)/alloc/invnoapply_83012410_11510.csv \
+		--out out/portal-export \
+		$(PE)/invoices/old-portal-115-09.xlsx $(PE)/invoices/new-portal-115-10.csv
 
 test: fmt-check vet staticcheck unit
 

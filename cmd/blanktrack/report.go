@@ -45,11 +45,15 @@ func printWarnings(e *env, o generateOptions, g *generation) int {
 			return
 		}
 		n++
-		fmt.Fprintf(w, "warning: %d invoice(s) %s; they are not counted:\n", l.Count, what)
+		fmt.Fprintf(w, "warning: %d invoice(s) %s:\n", l.Count, what)
 		for _, inv := range l.First {
 			date := ""
 			if !inv.Date.IsZero() {
 				date = " dated " + inv.Date.Format("2006-01-02")
+			}
+			if inv.Pos.Row == 0 {
+				fmt.Fprintf(w, "  %s%s\n", inv.Number, date)
+				continue
 			}
 			fmt.Fprintf(w, "  %s: %s%s\n", inv.Pos, inv.Number, date)
 		}
@@ -58,15 +62,34 @@ func printWarnings(e *env, o generateOptions, g *generation) int {
 		}
 	}
 	p := g.Result.Period
-	listing(g.Usage.Unallocated, "lie in no allocation of "+p.String())
-	listing(g.Usage.OutsidePeriod, "are dated outside "+p.String())
+	listing(g.Usage.Unallocated, "lie in no allocation of "+p.String()+"; they are not counted")
+	listing(g.Usage.OutsidePeriod, "are dated outside "+p.String()+"; they are not counted")
+	for _, st := range g.Stats {
+		listing(st.NotReissued, "of "+st.File+" are nullified (註銷) and never reissued in the file; they stay used, but check them")
+	}
 	if g.NoInvoices {
 		n++
 		fmt.Fprintf(w, "warning: no invoice file given: every allocated number is reported blank\n")
 	}
 	for _, st := range g.Stats {
+		if st.Repaired.Count > 0 {
+			fmt.Fprintf(w, "note: %s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:\n", st.File, st.Repaired.Count)
+			for _, inv := range st.Repaired.First {
+				fmt.Fprintf(w, "  %s\n", inv.Pos)
+			}
+			if more := st.Repaired.Count - len(st.Repaired.First); more > 0 {
+				fmt.Fprintf(w, "  ... and %d more\n", more)
+			}
+		}
+		var missing []string
+		if !st.HasSeller {
+			missing = append(missing, "seller (賣方統一編號): purchases cannot be told apart")
+		}
 		if !st.HasDate {
-			fmt.Fprintf(w, "note: %s has no date column: its invoices could not be checked against the period\n", st.File)
+			missing = append(missing, "date: invoices of other periods cannot be told apart")
+		}
+		if len(missing) > 0 {
+			fmt.Fprintf(w, "note: %s has no column for %s\n", st.File, strings.Join(missing, "; nor for "))
 		}
 	}
 	if len(g.Skipped) > 0 {
@@ -102,15 +125,16 @@ func printReport(w io.Writer, o generateOptions, g *generation) {
 	if len(g.Stats) > 0 {
 		fmt.Fprintln(w)
 		t = &textTable{
-			header: []string{"INPUT", "SHEET/ENCODING", "ROWS", "COUNTED", "VOIDED", "NULLIFIED", "OUTSIDE PERIOD", "NO ALLOCATION", "NO NUMBER"},
-			right:  []bool{false, false, true, true, true, true, true, true, true},
+			header: []string{"INPUT", "SHEET/ENCODING", "ROWS", "COUNTED", "VOIDED", "NULLIFIED", "PURCHASES", "OUTSIDE PERIOD", "NO ALLOCATION", "NO NUMBER", "FILTERED BY"},
+			right:  []bool{false, false, true, true, true, true, true, true, true, true, false},
 		}
 		for _, st := range g.Stats {
 			where := st.Sheet
 			if where == "" {
 				where = st.Encoding
 			}
-			t.add(st.File, where, itoa(st.Rows), itoa(st.Invoices), itoa(st.Voided), itoa(st.Nullified), itoa(st.OutsidePeriod), itoa(st.Unallocated), itoa(st.NoNumber))
+			t.add(st.File, where, itoa(st.Rows), itoa(st.Invoices), itoa(st.Voided), itoa(st.Nullified), itoa(st.Purchases),
+				itoa(st.OutsidePeriod), itoa(st.Unallocated), itoa(st.NoNumber), filters(st))
 		}
 		t.write(w)
 	}
@@ -141,4 +165,19 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// filters says which of the period and seller checks a file allowed.
+func filters(st ranges.FileStats) string {
+	var f []string
+	if st.HasSeller {
+		f = append(f, "seller")
+	}
+	if st.HasDate {
+		f = append(f, "date")
+	}
+	if len(f) == 0 {
+		return "-"
+	}
+	return strings.Join(f, "+")
 }

@@ -78,8 +78,10 @@ func benchWorkbook(b *testing.B) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if benchDir != "" {
-		os.RemoveAll(benchDir)
+	for _, d := range []string{benchDir, ranges.TempFuzzDir()} {
+		if d != "" {
+			os.RemoveAll(d)
+		}
 	}
 	os.Exit(code)
 }

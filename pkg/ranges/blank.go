@@ -58,6 +58,7 @@ type Usage struct {
 	period  Period
 	allocs  []Allocation
 	byTrack map[Track][]Allocation // each sorted by Start
+	bans    map[Ban]struct{}
 	used    map[Track][]Number
 	voided  map[Track][]Number
 
@@ -76,17 +77,26 @@ func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
 		byTrack: make(map[Track][]Allocation),
 		used:    make(map[Track][]Number),
 		voided:  make(map[Track][]Number),
+		bans:    make(map[Ban]struct{}),
 	}
 	for _, a := range allocs {
 		if a.Period != p {
 			return nil, fmt.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
 		}
 		u.byTrack[a.Track] = append(u.byTrack[a.Track], a)
+		u.bans[a.Ban] = struct{}{}
 	}
 	for _, as := range u.byTrack {
 		slices.SortFunc(as, func(x, y Allocation) int { return cmp.Compare(x.Start, y.Start) })
 	}
 	return u, nil
+}
+
+// OwnBan reports whether b is the 統一編號 of a loaded allocation: an invoice
+// whose seller it is not is a purchase (進項), not ours.
+func (u *Usage) OwnBan(b Ban) bool {
+	_, ok := u.bans[b]
+	return ok
 }
 
 // Period is the period whose numbers are collected.

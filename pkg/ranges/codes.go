@@ -3,6 +3,7 @@ package ranges
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Track is a 字軌: the two capital letters in front of an invoice number.
@@ -38,6 +39,9 @@ func ParseNumber(s string) (Number, error) {
 func parseNumberNormalized(v, orig string) (Number, error) {
 	if v == "" {
 		return 0, fmt.Errorf("empty invoice number: want 8 digits")
+	}
+	if isScientific(v) {
+		return 0, errScientific(orig)
 	}
 	if len(v) > 8 || !allDigits(v) {
 		return 0, fmt.Errorf("%q is not an invoice number: want 8 digits", orig)
@@ -126,4 +130,20 @@ func (t InvoiceType) Name() string {
 		return "特種稅額計算"
 	}
 	return "?"
+}
+
+// isScientific reports whether v is a number Excel wrote in scientific
+// notation (4.25E+07) when it re-saved a CSV: its last digits are gone.
+func isScientific(v string) bool {
+	i := strings.IndexAny(v, "Ee")
+	if i <= 0 || i == len(v)-1 {
+		return false
+	}
+	mant, exp := v[:i], strings.TrimPrefix(v[i+1:], "+")
+	mant = strings.Replace(mant, ".", "", 1)
+	return allDigits(mant) && allDigits(exp)
+}
+
+func errScientific(orig string) error {
+	return fmt.Errorf("%q is in scientific notation: Excel rounded the number when it saved the file and its digits are lost; export the column again as text", orig)
 }

@@ -2,8 +2,11 @@ package ranges
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -80,12 +83,27 @@ func FuzzParseBan(f *testing.F) {
 	})
 }
 
-// fuzzFile writes data to a fresh file in the fuzz worker's temp dir.
+var (
+	fuzzDirOnce sync.Once
+	fuzzDir     string
+	fuzzSeq     atomic.Int64
+)
+
+// fuzzFile writes data to a fresh file for one fuzz input and removes it
+// when the input is done. The folder is made once per process: a TempDir
+// for every input would cost more than the reading under test.
 func fuzzFile(t *testing.T, data []byte) string {
-	p := filepath.Join(t.TempDir(), "in.csv")
+	fuzzDirOnce.Do(func() {
+		var err error
+		if fuzzDir, err = os.MkdirTemp("", "blanktrack-fuzz-"); err != nil {
+			panic(err)
+		}
+	})
+	p := filepath.Join(fuzzDir, fmt.Sprintf("in-%d.csv", fuzzSeq.Add(1)))
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { os.Remove(p) })
 	return p
 }
 

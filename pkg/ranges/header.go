@@ -10,14 +10,16 @@ import (
 type role uint8
 
 const (
-	roleNone   role = iota
-	roleNumber      // 發票號碼: ZK37210312, or the 8 digits when a 字軌 column exists
-	roleTrack       // 字軌
-	roleStatus      // 發票狀態: 開立, 作廢, 註銷
-	roleVoid        // 作廢註記: Y when voided
-	roleDate        // 發票日期
-	roleSeller      // 賣方統一編號
-	roleItem        // a column only item (line) sheets have
+	roleNone      role = iota
+	roleNumber         // 發票號碼: ZK37210312, or the 8 digits when a 字軌 column exists
+	roleTrack          // 字軌
+	roleStatus         // 發票狀態: 開立, 作廢, 註銷
+	roleVoid           // 作廢註記: Y when voided
+	roleDate           // 發票日期
+	roleSeller         // 賣方統一編號
+	roleItem           // a column only item (line) sheets have
+	roleBuyerName      // 買方名稱: free text, where the portal's CSV leaves commas unquoted
+	roleRowKind        // the portal's asynchronous CSV: M (invoice) or D (item)
 	numRoles
 )
 
@@ -40,6 +42,8 @@ var headerRoles = map[string]role{
 	"賣方統一編號": roleSeller, "賣方統編": roleSeller, "sellerban": roleSeller, "sellerid": roleSeller,
 
 	"品名": roleItem, "發票品名": roleItem, "數量": roleItem, "單價": roleItem, "序號": roleItem,
+
+	"買方名稱": roleBuyerName, "買受人名稱": roleBuyerName, "buyername": roleBuyerName,
 }
 
 func normalizeHeader(s string) string {
@@ -124,6 +128,15 @@ func matchHeader(row []string, rowNum int, c Columns) *layout {
 		l.col[r] = i
 	}
 	if l.col[roleNumber] < 0 {
+		return nil
+	}
+	// The portal's asynchronous CSV has two header rows, M,發票號碼,... for
+	// invoices and D,發票號碼,品名,... for their items; the M row is the
+	// header, and rows starting with D are items.
+	switch norm[0] {
+	case "m":
+		l.col[roleRowKind] = 0
+	case "d":
 		return nil
 	}
 	return l

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -18,16 +19,28 @@ type FileStats struct {
 	Encoding  string // the detected encoding, for a CSV file
 	HeaderRow int
 
-	Rows          int // non-empty rows below the header
+	Rows          int // non-empty rows below the header, item rows excluded
+	Items         int // item rows (D rows of the portal's CSV): not invoices
 	NoNumber      int // rows without an invoice number (totals, notes)
 	Invoices      int // invoices whose numbers count as used
+	Purchases     int // invoices another business issued (進項): not counted
 	OutsidePeriod int // dated outside the period: not counted
 	Unallocated   int // in no loaded allocation: not counted
 	Voided        int // counted invoices marked voided (作廢)
 	Nullified     int // counted invoices marked nullified (註銷)
 
 	HasDate   bool // the export has a date column, so the period was checked
+	HasSeller bool // the export has a seller column, so purchases were skipped
 	HasStatus bool // the export has a status or void column
+
+	// Repaired lists rows with more fields than the header because the
+	// portal left commas in 買方名稱 unquoted; they were read with the fields
+	// after the name shifted back.
+	Repaired Listing
+	// NotReissued lists nullified (註銷) invoices whose number appears in no
+	// other row of the file: nullified numbers are meant to be reissued.
+	// They stay used.
+	NotReissued Listing
 }
 
 // ReadOptions tune how invoice exports are read.
@@ -178,20 +191,32 @@ func findHeader(t table, c Columns, name string) (*layout, error) {
 func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStats) error {
 	st.HeaderRow = l.row
 	st.HasDate = l.has(roleDate)
+	st.HasSeller = l.has(roleSeller)
 	st.HasStatus = l.has(roleStatus) || l.has(roleVoid)
 	serials, date1904 := t.DateSerials()
 	var (
 		lastDateRaw string
 		lastDate    time.Time
 		statusCache = map[string]Status{}
+		seen        []uint64  // packed number and nullified flag of every counted row, for NotReissued
+		nullified   []Invoice // the counted nullified invoices
+		repaired    []string
 	)
 	for t.Next() {
 		row := t.Row()
 		if emptyRow(row) {
 			continue
 		}
+		if l.has(roleRowKind) && NormalizeCode(cell(row, 0)) == "D" {
+			st.Items++
+			continue
+		}
 		st.Rows++
 		pos := Pos{File: st.File, Sheet: t.Sheet(), Row: t.RowNum()}
+		if extra := len(row) - len(l.headers); extra > 0 && l.has(roleBuyerName) && !emptyRow(row[len(l.headers):]) {
+			row, repaired = rejoinName(row, l.col[roleBuyerName], extra, repaired)
+			st.Repaired.add(Invoice{Pos: pos})
+		}
 		cellErr := func(r role, err error) bool {
 			i := l.col[r]
 			return errs.Add(&CellError{Pos: pos, Column: i + 1, Header: l.header(r), Value: cell(row, i), Err: err})
@@ -208,6 +233,21 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 			continue
 		}
 		inv.Pos = pos
+		if l.has(roleSeller) {
+			if v := cell(row, l.col[roleSeller]); NormalizeCode(v) != "" {
+				b, err := ParseBan(v)
+				if err != nil {
+					if !cellErr(roleSeller, err) {
+						return nil
+					}
+					continue
+				}
+				if !u.OwnBan(b) {
+					st.Purchases++
+					continue
+				}
+			}
+		}
 		if l.has(roleDate) {
 			if v := cell(row, l.col[roleDate]); strings.TrimSpace(v) != "" {
 				// Exports are sorted by date or number, so a date repeats
@@ -235,6 +275,12 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 			case StatusNullified:
 				st.Nullified++
 			}
+			if l.has(roleStatus) {
+				seen = append(seen, packSeen(inv))
+				if inv.Status == StatusNullified {
+					nullified = append(nullified, inv)
+				}
+			}
 		case OutsidePeriod:
 			st.OutsidePeriod++
 		case Unallocated:
@@ -244,7 +290,50 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 	if err := t.Err(); err != nil {
 		return fmt.Errorf("%s: after row %d: %w", Pos{File: st.File, Sheet: t.Sheet()}, t.RowNum(), err)
 	}
+	if len(nullified) > 0 {
+		for _, inv := range notReissued(seen, nullified) {
+			st.NotReissued.add(inv)
+		}
+	}
 	return nil
+}
+
+// rejoinName undoes the portal CSV's defect: a comma inside 買方名稱 is not
+// quoted, so the name spans extra+1 fields and every later field is shifted
+// by extra. buf is reused between rows.
+func rejoinName(row []string, name, extra int, buf []string) ([]string, []string) {
+	buf = append(buf[:0], row[:name]...)
+	buf = append(buf, strings.Join(row[name:name+extra+1], ","))
+	buf = append(buf, row[name+extra+1:]...)
+	return buf, buf
+}
+
+// packSeen packs an invoice number and whether it was nullified into one
+// word, 8 bytes a counted invoice, so that a file's nullified numbers can
+// be matched with their reissues whatever the row order.
+func packSeen(inv Invoice) uint64 {
+	t := inv.Number.Track
+	v := uint64(t[0])<<40 | uint64(t[1])<<32 | uint64(inv.Number.Number)<<1
+	if inv.Status == StatusNullified {
+		v |= 1
+	}
+	return v
+}
+
+// notReissued returns the nullified invoices whose number has no row in the
+// file that is not nullified.
+func notReissued(seen []uint64, nullified []Invoice) []Invoice {
+	slices.Sort(seen)
+	var out []Invoice
+	for _, inv := range nullified {
+		// Sorted, the row that is not nullified (flag 0) comes just before
+		// the nullified one (flag 1).
+		reissued, _ := slices.BinarySearch(seen, packSeen(inv)&^1)
+		if reissued >= len(seen) || seen[reissued] != packSeen(inv)&^1 {
+			out = append(out, inv)
+		}
+	}
+	return out
 }
 
 // parseInvoiceNumber reads the invoice number of a row: one combined column
@@ -259,6 +348,9 @@ func parseInvoiceNumber(row []string, l *layout) (inv Invoice, ok bool, err erro
 	if !l.has(roleTrack) {
 		n, err := ParseInvoiceNumber(v)
 		if err != nil {
+			if isScientific(v) {
+				return inv, false, errScientific(raw)
+			}
 			if allDigits(v) {
 				return inv, false, fmt.Errorf("%q has no 字軌: want 2 letters and 8 digits, as ZK37210312 (or name the 字軌 column with --col-track)", raw)
 			}

@@ -109,7 +109,8 @@ func TestParseNumber(t *testing.T) {
 		{"372103120", "", "want 8 digits"},
 		{"3721O312", "", "want 8 digits"},
 		{"-1", "", "want 8 digits"},
-		{"4.25E+07", "", "want 8 digits"},
+		{"4.25E+07", "", "scientific notation"},
+		{"3.7210312e7", "", "scientific notation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

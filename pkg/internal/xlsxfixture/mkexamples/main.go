@@ -1,8 +1,10 @@
-// Command mkexamples writes the input files of examples/basic: the
-// allocation downloads and a month of exports of a head office and one
-// branch, shaped as the real files are (an ERP workbook with a title row,
+// Command mkexamples writes the input files of the examples, shaped as the
+// real files are. examples/basic: the allocation downloads and a month of
+// exports of a head office and one branch (an ERP workbook with a title row,
 // shared strings and date serials; a POS CSV in CP950 with ROC dates and a
-// void mark). Run it from the repository root: go run ./pkg/internal/xlsxfixture/mkexamples
+// void mark). examples/portal-export: one business's invoices as the
+// e-invoice portal itself gives them (see portal.go).
+// Run it from the repository root: go run ./pkg/internal/xlsxfixture/mkexamples
 package main
 
 import (
@@ -38,6 +40,7 @@ func main() {
 
 	writeHeadWorkbook()
 	writeBranchCSV()
+	writePortalExports()
 }
 
 // writeHeadWorkbook writes the head office's ERP export.
@@ -127,6 +130,13 @@ func big5(s string) []byte {
 }
 
 func write(name string, data []byte) {
+	writeIn(dir, name, data)
+}
+
+func writeIn(dir, name string, data []byte) {
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+		log.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 		log.Fatal(err)
 	}
