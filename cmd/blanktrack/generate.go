@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,24 +109,16 @@ func parseGenerateOptions(c *cli.Context) (generateOptions, error) {
 
 // generation is everything one generate run found and made.
 type generation struct {
-	Result     *ranges.Result
-	Usage      *ranges.Usage
+	*ranges.Computation
 	Files      []importfile.File
-	Stats      []ranges.FileStats
-	Skipped    []ranges.Allocation // allocations of other periods than the one reported
-	NoBlank    []ranges.Ban        // 統編 with no blank number: no file
+	NoBlank    []ranges.Ban // 統編 with no blank number: no file
 	NoInvoices bool
 }
 
 func runGenerate(e *env, o generateOptions) error {
 	g, err := generate(e, o)
 	if err != nil {
-		var list *ranges.ErrorList
-		if asErrorList(err, &list) {
-			printErrors(e, list)
-			return reportedError{exitData}
-		}
-		return err
+		return inputError(e, err)
 	}
 	warnings := printWarnings(e, o, g)
 	if o.Strict && warnings > 0 {
@@ -139,71 +132,35 @@ func runGenerate(e *env, o generateOptions) error {
 	return nil
 }
 
+// inputError prints input errors one a line and turns the rest into the
+// error exitCode expects.
+func inputError(e *env, err error) error {
+	var list *ranges.ErrorList
+	if asErrorList(err, &list) {
+		printErrors(e, list)
+		return reportedError{exitData}
+	}
+	if errors.Is(err, ranges.ErrSeveralPeriods) {
+		return usageError{err}
+	}
+	return err
+}
+
 // generate reads, computes and renders, in memory; it writes nothing.
 func generate(e *env, o generateOptions) (*generation, error) {
-	var errs ranges.ErrorList
-	var allocs []ranges.Allocation
-	for _, name := range o.Allocs {
-		as, err := ranges.ReadAllocations(name, &errs)
-		if err != nil {
-			return nil, err
-		}
-		allocs = append(allocs, as...)
-		if errs.Full() {
-			break
-		}
+	job := ranges.Job{
+		Allocs:   o.Allocs,
+		Invoices: o.Invoices,
+		Period:   o.Period,
+		Columns:  o.Columns,
+		Progress: func(name string) func(done, total int64) { return progressFor(e, name) },
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	if err := ranges.CheckOverlaps(allocs); err != nil {
-		return nil, err
-	}
-	g := &generation{NoInvoices: len(o.Invoices) == 0}
-	period := o.Period
-	if period.IsZero() {
-		ps := ranges.Periods(allocs)
-		if len(ps) > 1 {
-			return nil, usagef("the allocations span %d periods (%s): choose one with --period", len(ps), periodList(ps))
-		}
-		period = ps[0]
-	}
-	var inPeriod []ranges.Allocation
-	for _, a := range allocs {
-		if a.Period == period {
-			inPeriod = append(inPeriod, a)
-		} else {
-			g.Skipped = append(g.Skipped, a)
-		}
-	}
-	if len(inPeriod) == 0 {
-		return nil, fmt.Errorf("no allocation of period %s in %s (they are of %s)", period, fileList(o.Allocs), periodList(ranges.Periods(allocs)))
-	}
-	u, err := ranges.NewUsage(period, inPeriod)
+	out, err := job.Run()
 	if err != nil {
 		return nil, err
 	}
-	g.Usage = u
-	for _, name := range o.Invoices {
-		opts := ranges.ReadOptions{Columns: o.Columns, Progress: progressFor(e, name)}
-		st, err := ranges.ReadInvoices(name, opts, u, &errs)
-		if err != nil {
-			return nil, err
-		}
-		g.Stats = append(g.Stats, st)
-		if errs.Full() {
-			break
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	res, err := u.Compute()
-	if err != nil {
-		return nil, err
-	}
-	g.Result = res
-	g.Files, g.NoBlank, err = render(o, res)
+	g := &generation{Computation: out, NoInvoices: len(o.Invoices) == 0}
+	g.Files, g.NoBlank, err = render(o, out.Result)
 	return g, err
 }
 
@@ -257,26 +214,4 @@ func progressFor(e *env, name string) func(done, total int64) {
 		return nil
 	}
 	return newProgressBar(f, filepath.Base(name)).update
-}
-
-func periodList(ps []ranges.Period) string {
-	s := ""
-	for i, p := range ps {
-		if i > 0 {
-			s += ", "
-		}
-		s += p.String()
-	}
-	return s
-}
-
-func fileList(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
 }
