@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		CommandNotFound: func(_ *cli.Context, name string) { notFound = name },
 		Commands: []*cli.Command{
 			generateCommand(e),
+			checkCommand(e),
 		},
 	}
 	err := app.RunContext(ctx, args)

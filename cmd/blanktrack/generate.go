@@ -34,22 +34,16 @@ func generateCommand(e *env) *cli.Command {
 			"computes every allocated number no invoice used (voided and nullified count as used),\n" +
 			"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out.",
 		OnUsageError: onUsageError,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download from the portal (.csv or .xlsx); repeat for several (required)"},
 			&cli.StringFlag{Name: "out", Usage: "folder to write the files into (required)"},
 			&cli.BoolFlag{Name: "xml", Usage: "also write E0402 XML for Turnkey"},
 			&cli.StringFlag{Name: "head", Usage: "head office 統一編號 for E0402 HeadBan (default: each 統編 itself)"},
 			&cli.StringFlag{Name: "period", Usage: "period to report, as 114/09~114/10 or 11410 (default: the allocations' period)"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1, writing nothing, when any invoice is outside the allocations or the period"},
-			&cli.StringFlag{Name: "sheet", Usage: "workbook sheet to read (default: the first with an invoice-number header)"},
-			&cli.StringFlag{Name: "col-number", Usage: "header of the invoice-number column"},
-			&cli.StringFlag{Name: "col-track", Usage: "header of the 字軌 column"},
-			&cli.StringFlag{Name: "col-status", Usage: "header of the status column"},
-			&cli.StringFlag{Name: "col-void", Usage: "header of the void-mark column"},
-			&cli.StringFlag{Name: "col-date", Usage: "header of the invoice-date column"},
-		},
+		}, columnFlags()...),
 		Action: func(c *cli.Context) error {
-			opts, err := parseGenerateOptions(c)
+			opts, err := parseGenerateOptions(e, c)
 			if err != nil {
 				return err
 			}
@@ -58,26 +52,17 @@ func generateCommand(e *env) *cli.Command {
 	}
 }
 
-func parseGenerateOptions(c *cli.Context) (generateOptions, error) {
+func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 	o := generateOptions{
 		Allocs:   c.StringSlice("alloc"),
 		Invoices: c.Args().Slice(),
 		Out:      c.String("out"),
 		XML:      c.Bool("xml"),
 		Strict:   c.Bool("strict"),
-		Columns: ranges.Columns{
-			Sheet:  c.String("sheet"),
-			Number: c.String("col-number"),
-			Track:  c.String("col-track"),
-			Status: c.String("col-status"),
-			Void:   c.String("col-void"),
-			Date:   c.String("col-date"),
-		},
+		Columns:  columnsFrom(c),
 	}
-	for _, a := range o.Invoices {
-		if len(a) > 1 && a[0] == '-' {
-			return o, usagef("flag %s after the invoice files: flags go before the files", a)
-		}
+	if err := flagsBeforeFiles(o.Invoices); err != nil {
+		return o, err
 	}
 	// Required flags are checked here, not by cli, so that their absence
 	// is a usage error like any other.
@@ -94,12 +79,9 @@ func parseGenerateOptions(c *cli.Context) (generateOptions, error) {
 		}
 		o.Head = b
 	}
-	if p := c.String("period"); p != "" {
-		per, err := ranges.ParsePeriod(p)
-		if err != nil {
-			return o, usagef("--period: %v", err)
-		}
-		o.Period = per
+	var err error
+	if o.Period, err = periodFlag(e, c.String("period")); err != nil {
+		return o, err
 	}
 	if err := checkInputs(o.Allocs, o.Invoices); err != nil {
 		return o, err
@@ -120,6 +102,7 @@ func runGenerate(e *env, o generateOptions) error {
 	if err != nil {
 		return inputError(e, err)
 	}
+	warnPeriod(e, g.Result.Period)
 	warnings := printWarnings(e, o, g)
 	if o.Strict && warnings > 0 {
 		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", warnings)

@@ -32,6 +32,8 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("EXAMPLES", examples)
+			// A fixed today: 115/09~115/10 is due, not late, in every run.
+			e.Setenv("BLANKTRACK_TODAY", "2026-11-05")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

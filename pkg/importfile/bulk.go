@@ -64,7 +64,7 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 		fs = append(fs, Finding{File: name, Line: line, Field: field, Problem: problem})
 	}
 	br := bufio.NewReader(r)
-	line := 0
+	line, ordinal := 0, 0
 	for {
 		raw, err := br.ReadBytes('\n')
 		if len(raw) == 0 && err != nil {
@@ -91,15 +91,18 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 			add(line, "", fmt.Sprintf("non-ASCII or control character at byte %d: the portal wants plain ASCII", i+1))
 			continue
 		}
+		ordinal++
 		row, problems := parseBulkLine(string(text))
 		row.Line = line
 		for _, p := range problems {
 			add(line, p.field, p.problem)
 		}
+		// The sequence is the line's place among the range lines, whether
+		// or not the lines before it were well formed.
+		if row.Seq != 0 && row.Seq != ordinal {
+			add(line, "sequence", fmt.Sprintf("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, ordinal))
+		}
 		if len(problems) == 0 {
-			if row.Seq != len(rows)+1 {
-				add(line, "sequence", fmt.Sprintf("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, len(rows)+1))
-			}
 			rows = append(rows, row)
 		}
 		if err != nil {

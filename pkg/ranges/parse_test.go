@@ -388,3 +388,42 @@ func checkErr(t *testing.T, err error, want string) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
 }
+
+func TestPeriodTiming(t *testing.T) {
+	p := Period{Year: 114, EndMonth: 10} // Sep-Oct 2025, due by 2025-11-10
+	day := func(s string) time.Time {
+		d, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	tests := []struct {
+		today string
+		want  Timing
+		last  Period
+	}{
+		{"2025-09-01", Running, Period{114, 8}},
+		{"2025-10-31", Running, Period{114, 8}},
+		{"2025-11-01", Due, Period{114, 10}},
+		{"2025-11-10", Due, Period{114, 10}},
+		{"2025-11-11", Late, Period{114, 10}},
+		{"2026-01-05", Late, Period{114, 12}},
+	}
+	for _, tt := range tests {
+		if got := p.TimingOn(day(tt.today)); got != tt.want {
+			t.Errorf("TimingOn(%s) = %v, want %v", tt.today, got, tt.want)
+		}
+		if got := LastPeriod(day(tt.today)); got != tt.last {
+			t.Errorf("LastPeriod(%s) = %v, want %v", tt.today, got, tt.last)
+		}
+	}
+	if d := (Period{114, 12}).Deadline(); d.Format("2006-01-02") != "2026-01-10" {
+		t.Errorf("deadline of 114/11~114/12 = %s, want 2026-01-10", d.Format("2006-01-02"))
+	}
+	// A time late in the day in Taiwan is still that day.
+	tw := time.FixedZone("CST", 8*3600)
+	if got := p.TimingOn(time.Date(2025, 11, 10, 23, 59, 0, 0, tw)); got != Due {
+		t.Errorf("23:59 on the 10th: %v, want Due", got)
+	}
+}

@@ -120,3 +120,37 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+// Deadline is the last day to report the period's blank numbers: the 10th
+// of the month after it (the 10th of the next odd month).
+func (p Period) Deadline() time.Time {
+	e := p.End(time.UTC)
+	return time.Date(e.Year(), e.Month(), 10, 0, 0, 0, 0, time.UTC)
+}
+
+// Timing is where today stands relative to a period's reporting window.
+type Timing uint8
+
+// Timings of a period.
+const (
+	Running Timing = iota // the period has not ended: numbers can still be used
+	Due                   // ended, and the deadline has not passed
+	Late                  // the deadline has passed
+)
+
+// TimingOn says whether p is still running, due or late on the calendar
+// date of today.
+func (p Period) TimingOn(today time.Time) Timing {
+	d := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case d.Before(p.End(time.UTC)):
+		return Running
+	case d.After(p.Deadline()):
+		return Late
+	}
+	return Due
+}
+
+// LastPeriod is the last period that has ended on the calendar date of
+// today: the one to report by the 10th of this odd month.
+func LastPeriod(today time.Time) Period { return PeriodOf(today).Previous() }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/blanktrack/blanktrack/pkg/importfile"
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// checkOptions are the parsed flags of blanktrack check.
+type checkOptions struct {
+	Files    []string
+	Allocs   []string
+	Invoices []string
+	Format   string
+	Period   ranges.Period
+	Columns  ranges.Columns
+}
+
+var checkFormats = []string{"text", "json", "github"}
+
+func checkCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check 匯入字軌 bulk files and E0402 XML before they are uploaded",
+		ArgsUsage: "FILE...",
+		Description: "Checks every field, the sequence, overlaps within and across the files, and E0402 structure.\n" +
+			"With --alloc, every range must lie in an allocation; with --alloc and --invoices, the files\n" +
+			"must hold exactly what generate would write from those inputs. Never modifies a file.",
+		OnUsageError: onUsageError,
+		Flags: append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download(s): every range must lie in an allocation"},
+			&cli.StringSliceFlag{Name: "invoices", Usage: "invoice export(s), with --alloc: the files must be exactly what generate writes"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "findings as text, json (one object a line) or github (workflow annotations)"},
+			&cli.StringFlag{Name: "period", Usage: "period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)"},
+		}, columnFlags()...),
+		Action: func(c *cli.Context) error {
+			o, err := parseCheckOptions(e, c)
+			if err != nil {
+				return err
+			}
+			return runCheck(e, o)
+		},
+	}
+}
+
+func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
+	o := checkOptions{
+		Files:    c.Args().Slice(),
+		Allocs:   c.StringSlice("alloc"),
+		Invoices: c.StringSlice("invoices"),
+		Format:   c.String("format"),
+		Columns:  columnsFrom(c),
+	}
+	if err := flagsBeforeFiles(o.Files); err != nil {
+		return o, err
+	}
+	if len(o.Files) == 0 {
+		return o, usagef("check: no file to check: give the bulk CSV or E0402 XML files")
+	}
+	if !contains(checkFormats, o.Format) {
+		return o, usagef("--format %q: want one of %s", o.Format, strings.Join(checkFormats, ", "))
+	}
+	if len(o.Invoices) > 0 && len(o.Allocs) == 0 {
+		return o, usagef("--invoices needs --alloc: the allocations say which numbers could be blank")
+	}
+	var err error
+	if o.Period, err = periodFlag(e, c.String("period")); err != nil {
+		return o, err
+	}
+	return o, checkInputs(o.Files, o.Allocs, o.Invoices)
+}
+
+func runCheck(e *env, o checkOptions) error {
+	var ck importfile.Checker
+	switch {
+	case len(o.Invoices) > 0:
+		job := ranges.Job{Allocs: o.Allocs, Invoices: o.Invoices, Period: o.Period, Columns: o.Columns}
+		out, err := job.Run()
+		if err != nil {
+			return inputError(e, err)
+		}
+		ck.Allocs, ck.Expected = out.Allocs, out.Result
+		warnPeriod(e, out.Result.Period)
+	case len(o.Allocs) > 0:
+		var errs ranges.ErrorList
+		for _, name := range o.Allocs {
+			as, err := ranges.ReadAllocations(name, &errs)
+			if err != nil {
+				return err
+			}
+			ck.Allocs = append(ck.Allocs, as...)
+		}
+		if err := errs.Err(); err != nil {
+			return inputError(e, err)
+		}
+		if ck.Allocs == nil {
+			ck.Allocs = []ranges.Allocation{}
+		}
+	}
+	rep := ck.Check(o.Files)
+	if err := writeFindings(e.stdout, o.Format, rep.Findings); err != nil {
+		return err
+	}
+	if len(rep.Findings) > 0 {
+		fmt.Fprintf(e.stderr, "blanktrack: check: %d finding(s) in %s\n", len(rep.Findings), plural(rep.Files, "file"))
+		return reportedError{exitData}
+	}
+	if o.Format == "text" {
+		fmt.Fprintf(e.stdout, "ok: %s, %s: no finding\n", plural(rep.Files, "file"), plural(rep.Ranges, "range"))
+	}
+	return nil
+}
+
+// writeFindings prints findings in one of the formats. The json format's
+// field names are stable: file, line, element, field, problem.
+func writeFindings(w io.Writer, format string, fs []importfile.Finding) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, f := range fs {
+			if err := enc.Encode(f); err != nil {
+				return err
+			}
+		}
+	case "github":
+		for _, f := range fs {
+			props := "file=" + ghProperty(f.File)
+			if f.Line > 0 {
+				props += fmt.Sprintf(",line=%d", f.Line)
+			}
+			msg := f.Problem
+			if f.Element != "" {
+				msg = f.Element + ": " + msg
+			}
+			fmt.Fprintf(w, "::error %s::%s\n", props, ghData(msg))
+		}
+	default:
+		for _, f := range fs {
+			fmt.Fprintln(w, f.Error())
+		}
+	}
+	return nil
+}
+
+// ghData and ghProperty escape workflow-command text as GitHub's runner
+// reads it back.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

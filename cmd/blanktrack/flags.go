@@ -1,0 +1,42 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// columnFlags are the flags that name the sheet and columns of invoice
+// exports, shared by the commands that read them.
+func columnFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "sheet", Usage: "workbook sheet to read (default: the first with an invoice-number header)"},
+		&cli.StringFlag{Name: "col-number", Usage: "header of the invoice-number column"},
+		&cli.StringFlag{Name: "col-track", Usage: "header of the 字軌 column"},
+		&cli.StringFlag{Name: "col-status", Usage: "header of the status column"},
+		&cli.StringFlag{Name: "col-void", Usage: "header of the void-mark column"},
+		&cli.StringFlag{Name: "col-date", Usage: "header of the invoice-date column"},
+	}
+}
+
+func columnsFrom(c *cli.Context) ranges.Columns {
+	return ranges.Columns{
+		Sheet:  c.String("sheet"),
+		Number: c.String("col-number"),
+		Track:  c.String("col-track"),
+		Status: c.String("col-status"),
+		Void:   c.String("col-void"),
+		Date:   c.String("col-date"),
+	}
+}
+
+// flagsBeforeFiles catches a flag written after the positional arguments,
+// which urfave/cli v2 would take for a file name.
+func flagsBeforeFiles(args []string) error {
+	for _, a := range args {
+		if len(a) > 1 && a[0] == '-' {
+			return usagef("flag %s after the files: flags go before the files", a)
+		}
+	}
+	return nil
+}

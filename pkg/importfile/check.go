@@ -1,0 +1,254 @@
+package importfile
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// Kind is the format of a file to check.
+type Kind uint8
+
+// File kinds.
+const (
+	KindBulk  Kind = iota // 匯入字軌 bulk CSV
+	KindE0402             // E0402 XML
+)
+
+// KindOf tells a file's kind by its extension: .xml is E0402, anything else
+// a bulk file.
+func KindOf(name string) Kind {
+	if strings.EqualFold(filepath.Ext(name), ".xml") {
+		return KindE0402
+	}
+	return KindBulk
+}
+
+// located is a blank range and where it was read.
+type located struct {
+	ranges.BlankRange
+	file    string
+	line    int
+	element string
+}
+
+func (l located) finding(format string, args ...any) Finding {
+	return Finding{File: l.file, Line: l.line, Element: l.element, Problem: fmt.Sprintf(format, args...)}
+}
+
+// Checker checks bulk and E0402 files before anyone uploads them.
+type Checker struct {
+	// Allocs, if set, are the allocations every range must lie in.
+	Allocs []ranges.Allocation
+	// Expected, if set, is what generate computes from the inputs: the
+	// files must hold exactly its ranges.
+	Expected *ranges.Result
+}
+
+// CheckReport is the outcome of a check.
+type CheckReport struct {
+	Findings []Finding
+	Files    int // files read
+	Ranges   int // ranges read
+}
+
+// Check reads every file, checks it, and never modifies it. Findings are
+// ordered by file, then line.
+func (c *Checker) Check(names []string) CheckReport {
+	var rep CheckReport
+	byKind := map[Kind][]located{}
+	for _, name := range names {
+		rs, fs := readLocated(name)
+		rep.Findings = append(rep.Findings, fs...)
+		rep.Files++
+		rep.Ranges += len(rs)
+		byKind[KindOf(name)] = append(byKind[KindOf(name)], rs...)
+	}
+	// The same ranges legitimately stand in a bulk file and in E0402 XML,
+	// so overlaps are looked for among files of one kind.
+	for _, k := range []Kind{KindBulk, KindE0402} {
+		rep.Findings = append(rep.Findings, overlaps(byKind[k])...)
+		if c.Allocs != nil {
+			rep.Findings = append(rep.Findings, outsideAllocations(byKind[k], c.Allocs)...)
+		}
+		if c.Expected != nil {
+			rep.Findings = append(rep.Findings, c.compare(k, names, byKind[k])...)
+		}
+	}
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+	return rep
+}
+
+var reBulkName = regexp.MustCompile(`^(?:空白發票_)?(\d{8})[_(](\d{5})\)?\.csv$`)
+
+// readLocated reads one file of either kind with its findings.
+func readLocated(name string) ([]located, []Finding) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, []Finding{{File: name, Problem: err.Error()}}
+	}
+	defer f.Close()
+	var out []located
+	if KindOf(name) == KindE0402 {
+		m, fs := ReadE0402(f, name)
+		if len(fs) > 0 {
+			return nil, fs
+		}
+		rs, err := m.Ranges()
+		if err != nil {
+			return nil, []Finding{{File: name, Problem: err.Error()}}
+		}
+		for i, r := range rs {
+			out = append(out, located{BlankRange: r, file: name, line: m.Items[i].Line,
+				element: fmt.Sprintf("BranchTrackBlank/Details/BranchTrackBlankItem[%d]", i+1)})
+		}
+		return out, nil
+	}
+	rows, fs := ReadBulk(f, name)
+	for _, r := range rows {
+		out = append(out, located{BlankRange: r.Range(), file: name, line: r.Line})
+	}
+	// A bulk file is for one 字軌期別: the portal's page imports it under
+	// the period chosen there.
+	for _, r := range rows[min(1, len(rows)):] {
+		if r.Period != rows[0].Period {
+			fs = append(fs, Finding{File: name, Line: r.Line, Field: "period", Problem: fmt.Sprintf("period %s: the file's first line is of %s; want one period a file", r.Period.Code(), rows[0].Period.Code())})
+		}
+	}
+	// A file named as generate names it must hold what its name says.
+	if m := reBulkName.FindStringSubmatch(filepath.Base(name)); m != nil {
+		for _, r := range rows {
+			if string(r.Ban) != m[1] || r.Period.Code() != m[2] {
+				fs = append(fs, Finding{File: name, Line: r.Line, Problem: fmt.Sprintf("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2])})
+			}
+		}
+	}
+	return out, fs
+}
+
+// overlaps finds ranges sharing a number. Invoice numbers are unique per
+// 字軌 and period nationwide, so 統編 and 類別 do not separate them.
+func overlaps(rs []located) []Finding {
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b located) int {
+		return cmp.Or(cmp.Compare(a.Period.Year, b.Period.Year), cmp.Compare(a.Period.EndMonth, b.Period.EndMonth),
+			cmp.Compare(a.Track, b.Track), cmp.Compare(a.Start, b.Start))
+	})
+	var fs []Finding
+	var reach located
+	for i, r := range rs {
+		same := i > 0 && reach.Period == r.Period && reach.Track == r.Track
+		if same && r.Start <= reach.End {
+			what := "overlaps"
+			if r.BlankRange == reach.BlankRange {
+				what = "repeats"
+			}
+			fs = append(fs, r.finding("range %s%s-%s %s %s%s-%s at %s: a number may be reported once",
+				r.Track, r.Start, r.End, what, reach.Track, reach.Start, reach.End, where(reach)))
+		}
+		if !same || r.End > reach.End {
+			reach = r
+		}
+	}
+	return fs
+}
+
+func where(l located) string {
+	if l.line > 0 {
+		return fmt.Sprintf("%s:%d", l.file, l.line)
+	}
+	return l.file
+}
+
+// outsideAllocations finds ranges not wholly inside allocations of the same
+// 統編, 類別, period and 字軌.
+func outsideAllocations(rs []located, allocs []ranges.Allocation) []Finding {
+	byKey := map[ranges.Key][]ranges.Allocation{}
+	for _, a := range allocs {
+		k := ranges.Key{Ban: a.Ban, Type: a.Type, Period: a.Period, Track: a.Track}
+		byKey[k] = append(byKey[k], a)
+	}
+	for _, as := range byKey {
+		slices.SortFunc(as, func(x, y ranges.Allocation) int { return cmp.Compare(x.Start, y.Start) })
+	}
+	var fs []Finding
+	for _, r := range rs {
+		// Walk the allocations of the key from the one holding Start; a range
+		// may span adjacent allocations.
+		next := r.Start
+		for _, a := range byKey[r.Key] {
+			if a.Start <= next && next <= a.End {
+				if a.End >= r.End {
+					next = r.End + 1
+					break
+				}
+				next = a.End + 1
+			}
+		}
+		if next <= r.End {
+			fs = append(fs, r.finding("range %s%s-%s: number %s%s is in no allocation of %s %s %s %s",
+				r.Track, r.Start, r.End, r.Track, next, r.Ban, r.Type, r.Period, r.Track))
+		}
+	}
+	return fs
+}
+
+// compare finds the ranges that generate would write and a file lacks, and
+// those a file has that generate would not write (a stale or hand-edited
+// file). Bulk files are compared per 統編, E0402 files per message key; only
+// keys present in the checked files are compared, and for bulk files every
+// 統編 with blank numbers must have a file.
+func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
+	var fs []Finding
+	want := c.Expected.Ranges
+	group := func(r ranges.BlankRange) string {
+		if k == KindBulk {
+			return string(r.Ban) + " " + r.Period.Code()
+		}
+		return fmt.Sprintf("%s %s %s %s", r.Ban, r.Period.Code(), r.Type, r.Track)
+	}
+	present := map[string]string{} // group -> first file holding it
+	have := map[ranges.BlankRange]bool{}
+	for _, r := range rs {
+		if _, ok := present[group(r.BlankRange)]; !ok {
+			present[group(r.BlankRange)] = r.file
+		}
+		have[r.BlankRange] = true
+	}
+	wanted := map[ranges.BlankRange]bool{}
+	for _, r := range want {
+		wanted[r] = true
+	}
+	for _, r := range rs {
+		if !wanted[r.BlankRange] {
+			fs = append(fs, r.finding("extra range %s %s%s-%s: generate would not write it from the inputs (numbers used, not allocated, or the range is split or merged differently)",
+				r.Type, r.Track, r.Start, r.End))
+		}
+	}
+	files := 0
+	for _, n := range names {
+		if KindOf(n) == k {
+			files++
+		}
+	}
+	missingFile := map[string]bool{}
+	for _, r := range want {
+		file, ok := present[group(r)]
+		switch {
+		case ok && !have[r]:
+			fs = append(fs, Finding{File: file, Problem: fmt.Sprintf("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)})
+		case !ok && k == KindBulk && files > 0 && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
+			missingFile[string(r.Ban)] = true
+			fs = append(fs, Finding{File: BulkFileName(r.Ban, r.Period), Problem: fmt.Sprintf("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))})
+		}
+	}
+	return fs
+}
