@@ -17,7 +17,8 @@ PE          = examples/portal-export
 
 # The main job on the shipped examples, 115/09~115/10:
 # - basic: a head office and a branch from ERP and POS exports, with E0402 XML;
-# - portal-export: one business from the e-invoice portal's own downloads.
+# - portal-export: one business from the e-invoice portal's own downloads;
+# - branches: a head office and three branches from one config file.
 run: build
 	./$(BIN) generate --xml --head 53212539 \
 		--alloc $(EX)/alloc/invnoapply_53212539_11510.csv \
@@ -29,6 +30,8 @@ run: build
 		--alloc $(PE)/alloc/invnoapply_83012410_11510.csv \
 		--out out/portal-export \
 		$(PE)/invoices/old-portal-115-09.xlsx $(PE)/invoices/new-portal-115-10.csv
+	@echo
+	./$(BIN) generate --config examples/branches/blanktrack.toml --out out/branches
 
 test: fmt-check vet staticcheck unit
 

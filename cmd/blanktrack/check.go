@@ -14,10 +14,12 @@ import (
 
 // checkOptions are the parsed flags of blanktrack check.
 type checkOptions struct {
+	Config   string
 	Files    []string
 	Allocs   []string
 	Invoices []string
 	Format   string
+	All      bool
 	Period   ranges.Period
 	Columns  ranges.Columns
 }
@@ -34,8 +36,10 @@ func checkCommand(e *env) *cli.Command {
 			"must hold exactly what generate would write from those inputs. Never modifies a file.",
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml: the files must be exactly what generate --config writes"},
 			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download(s): every range must lie in an allocation"},
 			&cli.StringSliceFlag{Name: "invoices", Usage: "invoice export(s), with --alloc: the files must be exactly what generate writes"},
+			&cli.BoolFlag{Name: "all", Usage: "the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "findings as text, json (one object a line) or github (workflow annotations)"},
 			&cli.StringFlag{Name: "period", Usage: "period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)"},
 		}, columnFlags()...),
@@ -51,10 +55,12 @@ func checkCommand(e *env) *cli.Command {
 
 func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 	o := checkOptions{
+		Config:   c.String("config"),
 		Files:    c.Args().Slice(),
 		Allocs:   c.StringSlice("alloc"),
 		Invoices: c.StringSlice("invoices"),
 		Format:   c.String("format"),
+		All:      c.Bool("all"),
 		Columns:  columnsFrom(c),
 	}
 	if err := flagsBeforeFiles(o.Files); err != nil {
@@ -69,16 +75,30 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 	if len(o.Invoices) > 0 && len(o.Allocs) == 0 {
 		return o, usagef("--invoices needs --alloc: the allocations say which numbers could be blank")
 	}
+	if o.Config != "" && (len(o.Allocs) > 0 || len(o.Invoices) > 0) {
+		return o, usagef("--config names every input: give no --alloc or --invoices with it")
+	}
 	var err error
 	if o.Period, err = periodFlag(e, c.String("period")); err != nil {
 		return o, err
+	}
+	if o.Config != "" {
+		if err := checkInputs([]string{o.Config}); err != nil {
+			return o, err
+		}
 	}
 	return o, checkInputs(o.Files, o.Allocs, o.Invoices)
 }
 
 func runCheck(e *env, o checkOptions) error {
-	var ck importfile.Checker
+	ck := importfile.Checker{All: o.All}
 	switch {
+	case o.Config != "":
+		var err error
+		if ck.Allocs, ck.Expected, err = expectedFromConfig(e, o); err != nil {
+			return err
+		}
+		warnPeriod(e, ck.Expected.Period)
 	case len(o.Invoices) > 0:
 		job := ranges.Job{Allocs: o.Allocs, Invoices: o.Invoices, Period: o.Period, Columns: o.Columns}
 		out, err := job.Run()
@@ -166,4 +186,46 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// expectedFromConfig computes what generate --config would write, for
+// every branch. A branch whose inputs fail fails the check.
+func expectedFromConfig(e *env, o checkOptions) ([]ranges.Allocation, *ranges.Result, error) {
+	c, errs := loadConfig(o.Config)
+	if len(errs) > 0 {
+		for _, err := range errs {
+			fmt.Fprintf(e.stderr, "error: %v\n", err)
+		}
+		return nil, nil, reportedError{exitUsage}
+	}
+	period := o.Period
+	if period.IsZero() && c.Period != "" {
+		var err error
+		if period, err = periodFlag(e, c.Period); err != nil {
+			return nil, nil, err
+		}
+	}
+	var allocs []ranges.Allocation
+	want := &ranges.Result{Period: period}
+	for _, b := range c.Branches {
+		as, err := c.files(b.Alloc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("branch %s: %w", b.name(), err)
+		}
+		inv, err := c.files(b.Invoices)
+		if err != nil {
+			return nil, nil, fmt.Errorf("branch %s: %w", b.name(), err)
+		}
+		out, err := ranges.Job{Allocs: as, Invoices: inv, Period: period, Columns: b.Columns.columns()}.Run()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "error: branch %s (%s):\n", b.name(), b.Ban)
+			return nil, nil, inputError(e, err)
+		}
+		if want.Period.IsZero() {
+			want.Period = out.Result.Period
+		}
+		allocs = append(allocs, out.Allocs...)
+		want.Ranges = append(want.Ranges, out.Result.Ranges...)
+	}
+	return allocs, want, nil
 }

@@ -15,6 +15,7 @@ import (
 
 // generateOptions are the parsed flags of blanktrack generate.
 type generateOptions struct {
+	Config   string // a blanktrack.toml: head office and branches
 	Allocs   []string
 	Invoices []string
 	Out      string
@@ -29,12 +30,13 @@ func generateCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "generate",
 		Usage:     "compute blank ranges and write the portal's 匯入字軌 files (and E0402 XML)",
-		ArgsUsage: "INVOICE_FILE...",
+		ArgsUsage: "INVOICE_FILE... | --config blanktrack.toml",
 		Description: "Reads the allocation download(s) and the exports of issued invoices (.xlsx or .csv),\n" +
 			"computes every allocated number no invoice used (voided and nullified count as used),\n" +
 			"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out.",
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml naming the head office and every branch's files, instead of --alloc and files"},
 			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download from the portal (.csv or .xlsx); repeat for several (required)"},
 			&cli.StringFlag{Name: "out", Usage: "folder to write the files into (required)"},
 			&cli.BoolFlag{Name: "xml", Usage: "also write E0402 XML for Turnkey"},
@@ -47,6 +49,9 @@ func generateCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if opts.Config != "" {
+				return runConfig(e, opts)
+			}
 			return runGenerate(e, opts)
 		},
 	}
@@ -54,6 +59,7 @@ func generateCommand(e *env) *cli.Command {
 
 func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 	o := generateOptions{
+		Config:   c.String("config"),
 		Allocs:   c.StringSlice("alloc"),
 		Invoices: c.Args().Slice(),
 		Out:      c.String("out"),
@@ -64,12 +70,20 @@ func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 	if err := flagsBeforeFiles(o.Invoices); err != nil {
 		return o, err
 	}
+	if o.Config != "" {
+		if len(o.Allocs) > 0 || len(o.Invoices) > 0 {
+			return o, usagef("--config names every file: give no --alloc and no invoice files with it")
+		}
+		if err := checkInputs([]string{o.Config}); err != nil {
+			return o, err
+		}
+	}
 	// Required flags are checked here, not by cli, so that their absence
 	// is a usage error like any other.
-	if len(o.Allocs) == 0 {
+	if len(o.Allocs) == 0 && o.Config == "" {
 		return o, usagef("--alloc is required: the allocation download(s) from the portal")
 	}
-	if o.Out == "" {
+	if o.Out == "" && o.Config == "" {
 		return o, usagef("--out is required: the folder to write the files into")
 	}
 	if h := c.String("head"); h != "" {

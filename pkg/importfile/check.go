@@ -49,6 +49,9 @@ type Checker struct {
 	// Expected, if set, is what generate computes from the inputs: the
 	// files must hold exactly its ranges.
 	Expected *ranges.Result
+	// All says the files checked are the whole output: with Expected, a
+	// 統編 with blank numbers and no bulk file among them is a finding.
+	All bool
 }
 
 // CheckReport is the outcome of a check.
@@ -204,8 +207,8 @@ func outsideAllocations(rs []located, allocs []ranges.Allocation) []Finding {
 // compare finds the ranges that generate would write and a file lacks, and
 // those a file has that generate would not write (a stale or hand-edited
 // file). Bulk files are compared per 統編, E0402 files per message key; only
-// keys present in the checked files are compared, and for bulk files every
-// 統編 with blank numbers must have a file.
+// keys present in the checked files are compared, and with All every 統編
+// with blank numbers must have a bulk file.
 func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 	var fs []Finding
 	want := c.Expected.Ranges
@@ -245,7 +248,7 @@ func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 		switch {
 		case ok && !have[r]:
 			fs = append(fs, Finding{File: file, Problem: fmt.Sprintf("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)})
-		case !ok && k == KindBulk && files > 0 && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
+		case !ok && c.All && k == KindBulk && files > 0 && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
 			missingFile[string(r.Ban)] = true
 			fs = append(fs, Finding{File: BulkFileName(r.Ban, r.Period), Problem: fmt.Sprintf("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))})
 		}

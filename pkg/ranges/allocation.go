@@ -44,7 +44,15 @@ func (a Allocation) Validate() error {
 	return nil
 }
 
-// CheckOverlaps returns an error for each pair of allocations of the same 字軌
+// OverlapError is two allocations of the same 字軌 and period that share
+// numbers.
+type OverlapError struct{ A, B Allocation }
+
+func (e *OverlapError) Error() string {
+	return fmt.Sprintf("allocation %s (%s) overlaps allocation %s (%s)", e.A, e.A.Pos, e.B, e.B.Pos)
+}
+
+// CheckOverlaps returns an *OverlapError for each pair of allocations of the same 字軌
 // and period whose numbers overlap, naming both rows.
 func CheckOverlaps(allocs []Allocation) error {
 	sorted := slices.Clone(allocs)
@@ -54,8 +62,7 @@ func CheckOverlaps(allocs []Allocation) error {
 	for i, cur := range sorted {
 		sameGroup := i > 0 && reach.Track == cur.Track && reach.Period == cur.Period
 		if sameGroup && cur.Start <= reach.End {
-			err := fmt.Errorf("allocation %s (%s) overlaps allocation %s (%s)", cur, cur.Pos, reach, reach.Pos)
-			if !errs.Add(err) {
+			if !errs.Add(&OverlapError{A: cur, B: reach}) {
 				break
 			}
 		}

@@ -3,7 +3,8 @@
 // exports of a head office and one branch (an ERP workbook with a title row,
 // shared strings and date serials; a POS CSV in CP950 with ROC dates and a
 // void mark). examples/portal-export: one business's invoices as the
-// e-invoice portal itself gives them (see portal.go).
+// e-invoice portal itself gives them (see portal.go). examples/branches:
+// a head office and three branches for a config run (see branches.go).
 // Run it from the repository root: go run ./pkg/internal/xlsxfixture/mkexamples
 package main
 
@@ -41,6 +42,7 @@ func main() {
 	writeHeadWorkbook()
 	writeBranchCSV()
 	writePortalExports()
+	writeBranches()
 }
 
 // writeHeadWorkbook writes the head office's ERP export.

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// config is a blanktrack.toml: a head office and its branches.
+//
+//	head = "53212539"            # head office 統一編號 (E0402 HeadBan)
+//	period = "115/09~115/10"     # optional: a period or "last"
+//	out = "out/branches"         # optional: output folder, relative to this file
+//	xml = true                   # optional: also write E0402
+//
+//	[[branch]]
+//	ban = "53212539"
+//	name = "總公司"
+//	alloc = ["alloc/invnoapply_53212539_11510.csv"]
+//	invoices = ["invoices/head/*.xlsx"]   # globs allowed
+//	[branch.columns]                     # optional overrides
+//	number = "票號"
+type config struct {
+	Head     banValue       `toml:"head"`
+	Period   string         `toml:"period"`
+	Out      string         `toml:"out"`
+	XML      bool           `toml:"xml"`
+	Branches []branchConfig `toml:"branch"`
+
+	path string // the file, as given
+	dir  string // paths in the file are relative to this folder
+}
+
+type branchConfig struct {
+	Ban      banValue      `toml:"ban"`
+	Name     string        `toml:"name"`
+	Alloc    []string      `toml:"alloc"`
+	Invoices []string      `toml:"invoices"`
+	Columns  columnsConfig `toml:"columns"`
+}
+
+type columnsConfig struct {
+	Sheet  string `toml:"sheet"`
+	Number string `toml:"number"`
+	Track  string `toml:"track"`
+	Status string `toml:"status"`
+	Void   string `toml:"void"`
+	Date   string `toml:"date"`
+}
+
+func (c columnsConfig) columns() ranges.Columns {
+	return ranges.Columns{Sheet: c.Sheet, Number: c.Number, Track: c.Track, Status: c.Status, Void: c.Void, Date: c.Date}
+}
+
+// banValue is a 統一編號 checked while the file is decoded, so that the
+// TOML decoder reports a bad one with its key and line.
+type banValue struct{ ranges.Ban }
+
+func (b *banValue) UnmarshalText(text []byte) error {
+	v, err := ranges.ParseBan(string(text))
+	if err != nil {
+		return err
+	}
+	b.Ban = v
+	return nil
+}
+
+// configError is a mistake in the config file, at a key and line.
+type configError struct {
+	file string
+	line int
+	key  string
+	msg  string
+}
+
+func (e configError) Error() string {
+	loc := e.file
+	if e.line > 0 {
+		loc = fmt.Sprintf("%s:%d", loc, e.line)
+	}
+	if e.key != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, e.key, e.msg)
+	}
+	return loc + ": " + e.msg
+}
+
+// loadConfig reads and checks a config file before anything else runs.
+// Every problem found is returned, each naming its key and line.
+func loadConfig(path string) (*config, []error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, []error{err}
+	}
+	c := &config{path: path, dir: filepath.Dir(path)}
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, []error{configError{file: path, line: pe.Position.Line, key: pe.LastKey, msg: pe.Message}}
+		}
+		return nil, []error{configError{file: path, msg: err.Error()}}
+	}
+	lines := newKeyLines(string(data))
+	var errs []error
+	bad := func(branch int, key, format string, args ...any) {
+		name := key
+		if branch >= 0 {
+			name = fmt.Sprintf("branch[%d].%s", branch+1, key)
+		}
+		errs = append(errs, configError{file: path, line: lines.find(branch, key), key: name, msg: fmt.Sprintf(format, args...)})
+	}
+	for _, k := range md.Undecoded() {
+		branch, key := -1, k.String()
+		if len(k) > 1 && k[0] == "branch" {
+			branch, key = lines.branchOfKey(k), strings.Join(k[1:], ".")
+		}
+		bad(branch, key, "unknown key: want head, period, out, xml, and per [[branch]] ban, name, alloc, invoices, [branch.columns]")
+	}
+	if c.Period != "" && c.Period != "last" {
+		if _, err := ranges.ParsePeriod(c.Period); err != nil {
+			bad(-1, "period", "%v", err)
+		}
+	}
+	if len(c.Branches) == 0 {
+		bad(-1, "branch", "no [[branch]]: want one per 統一編號 (the head office is a branch too)")
+	}
+	seen := map[ranges.Ban]int{}
+	for i, b := range c.Branches {
+		if b.Ban.Ban == "" {
+			bad(i, "ban", "missing: want the branch's 統一編號")
+		} else if j, dup := seen[b.Ban.Ban]; dup {
+			bad(i, "ban", "%s is also branch[%d] (line %d): one [[branch]] per 統一編號", b.Ban, j+1, lines.find(j, "ban"))
+		} else {
+			seen[b.Ban.Ban] = i
+		}
+		if len(b.Alloc) == 0 {
+			bad(i, "alloc", "missing: want the branch's allocation download(s)")
+		}
+		for _, key := range []string{"alloc", "invoices"} {
+			list := b.Alloc
+			if key == "invoices" {
+				list = b.Invoices
+			}
+			for _, p := range list {
+				if _, err := filepath.Match(p, ""); err != nil {
+					bad(i, key, "%q is not a valid pattern: %v", p, err)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b error) int {
+		return cmp.Compare(a.(configError).line, b.(configError).line)
+	})
+	return c, errs
+}
+
+// name is how the report names a branch.
+func (b branchConfig) name() string {
+	if b.Name != "" {
+		return b.Name
+	}
+	return string(b.Ban.Ban)
+}
+
+// files expands a branch's paths: relative to the config's folder, globs
+// matched. A literal path that does not exist is an error; a glob that
+// matches nothing gives nothing.
+func (c *config) files(patterns []string) ([]string, error) {
+	var out []string
+	for _, p := range patterns {
+		full := p
+		if !filepath.IsAbs(full) {
+			full = filepath.Join(c.dir, p)
+		}
+		if !strings.ContainsAny(p, "*?[") {
+			if err := checkInputs([]string{full}); err != nil {
+				return nil, err
+			}
+			out = append(out, full)
+			continue
+		}
+		m, err := filepath.Glob(full)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m...) // Glob sorts: a stable order
+	}
+	return out, nil
+}
+
+// keyLines finds the line of a key in a TOML file laid out as people write
+// them: one key a line, [[branch]] tables in order. The decoder gives lines
+// only for values it failed to decode; checks made after decoding use this.
+type keyLines struct {
+	lines []string
+}
+
+var (
+	reTableHeader = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?`)
+	reKeyLine     = regexp.MustCompile(`^\s*([A-Za-z0-9_\-]+)\s*=`)
+)
+
+func newKeyLines(text string) keyLines { return keyLines{lines: strings.Split(text, "\n")} }
+
+// find returns the line of key in branch (or, with branch -1, at the top
+// level), or the line of the branch's [[branch]] header when the key is not
+// there, or 0.
+func (k keyLines) find(branch int, key string) int {
+	current, header := -1, 0
+	sub := strings.Contains(key, ".")
+	last := key
+	if sub {
+		last = key[strings.LastIndex(key, ".")+1:]
+	}
+	table := ""
+	for i, l := range k.lines {
+		if m := reTableHeader.FindStringSubmatch(l); m != nil {
+			table = m[1]
+			if strings.HasPrefix(strings.TrimSpace(l), "[[branch") {
+				current++
+				if current == branch {
+					header = i + 1
+				}
+			}
+			continue
+		}
+		if m := reKeyLine.FindStringSubmatch(l); m != nil && m[1] == last && current == branch {
+			if (table == "branch.columns") == sub || branch < 0 {
+				return i + 1
+			}
+		}
+	}
+	return header
+}
+
+// branchOfKey finds which [[branch]] an undecoded key belongs to: the
+// first whose table holds it.
+func (k keyLines) branchOfKey(key toml.Key) int {
+	sub := strings.Join(key[1:], ".")
+	for b := 0; ; b++ {
+		header := k.find(b, "\x00") // no such key: the header's line
+		if header == 0 {
+			return 0
+		}
+		if k.find(b, sub) != header {
+			return b
+		}
+	}
+}
