@@ -188,3 +188,13 @@ func digits(s string) bool {
 	}
 	return true
 }
+
+// ParseBulkLine parses one line of a bulk file, without its line end, and
+// returns the first problem of its fields.
+func ParseBulkLine(s string) (BulkRow, error) {
+	row, ps := parseBulkLine(s)
+	if len(ps) > 0 {
+		return row, fmt.Errorf("%s", ps[0].problem)
+	}
+	return row, nil
+}

@@ -1,0 +1,295 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+var period = ranges.Period{Year: 114, EndMonth: 10}
+
+const secret = "s3cret-pw"
+
+func newSim(t *testing.T, o SimOptions) (*Simulator, *httptest.Server) {
+	t.Helper()
+	if o.Accounts == nil {
+		o.Accounts = []Account{
+			{Ban: "53212539", User: "head", Password: secret, Branches: []ranges.Ban{"24549210"}},
+			{Ban: "83012410", User: "shop", Password: secret},
+		}
+	}
+	s, err := NewSimulator(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return s, srv
+}
+
+type captchaCount struct{ n atomic.Int32 }
+
+func (c *captchaCount) solve(answer string) CaptchaSolver {
+	return func(_ context.Context, img []byte) (string, error) {
+		c.n.Add(1)
+		if len(img) < 8 || string(img[1:4]) != "PNG" {
+			return "", errors.New("the captcha is not a PNG image")
+		}
+		return answer, nil
+	}
+}
+
+func newClient(t *testing.T, url string, ban ranges.Ban, user, pw string, cc *captchaCount) *Client {
+	t.Helper()
+	if cc == nil {
+		cc = &captchaCount{}
+	}
+	cl, err := New(Options{BaseURL: url, Ban: ban, User: user, Password: pw, Captcha: cc.solve(DefaultCaptchaAnswer),
+		Timeout: 5 * time.Second, Retries: 3, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+func rng(ban ranges.Ban, track ranges.Track, start, end ranges.Number) ranges.BlankRange {
+	return ranges.BlankRange{Key: ranges.Key{Ban: ban, Type: ranges.TypeGeneral, Period: period, Track: track}, Start: start, End: end}
+}
+
+var fastWait = Wait{First: 5 * time.Millisecond, Max: 20 * time.Millisecond, Limit: 5 * time.Second}
+
+func upload(t *testing.T, cl *Client, files map[string][]ranges.BlankRange, order ...string) *Plan {
+	t.Helper()
+	ctx := context.Background()
+	plan, err := cl.PlanUpload(ctx, period, files, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Execute(ctx, plan, fastWait, nil); err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+func TestUploadAndVerify(t *testing.T) {
+	// Imports are processed 50ms after upload: the client must poll.
+	sim, srv := newSim(t, SimOptions{Delay: 50 * time.Millisecond})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	files := map[string][]ranges.BlankRange{"83012410_11410.csv": {rng("83012410", "ZK", 100, 199), rng("83012410", "ZK", 300, 300)}}
+	plan := upload(t, cl, files, "83012410_11410.csv")
+	if !plan.AllOnRecord() || plan.Summary()[Uploaded] != 2 {
+		t.Fatalf("plan: %s", plan.Describe())
+	}
+	if n := len(sim.Records()); n != 2 {
+		t.Errorf("%d records on the simulator, want 2", n)
+	}
+
+	// Running again uploads nothing: both ranges are already on record.
+	plan = upload(t, cl, files, "83012410_11410.csv")
+	if plan.Summary()[OnRecord] != 2 || len(sim.Uploads()) != 1 {
+		t.Errorf("second run: %s, %d uploads", plan.Describe(), len(sim.Uploads()))
+	}
+}
+
+func TestPagingMoreThan15(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{})
+	for i := 0; i < 40; i++ {
+		sim.AddRecord(Record{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZK", Start: ranges.Number(i * 10), End: ranges.Number(i*10 + 5)})
+	}
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	recs, err := cl.Records(context.Background(), period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 40 || recs[39].Start != 390 {
+		t.Errorf("%d records read over the pages, want 40", len(recs))
+	}
+}
+
+func TestLoginFailures(t *testing.T) {
+	_, srv := newSim(t, SimOptions{})
+	cl := newClient(t, srv.URL, "83012410", "shop", "wrong-"+secret, nil)
+	err := cl.Login(context.Background())
+	if !errors.Is(err, ErrLogin) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Errorf("the error shows the password: %v", err)
+	}
+
+	cl, _ = New(Options{BaseURL: srv.URL, Ban: "83012410", User: "shop", Password: secret, Backoff: time.Millisecond,
+		Captcha: func(context.Context, []byte) (string, error) { return "99999", nil }})
+	if err := cl.Login(context.Background()); !errors.Is(err, ErrCaptcha) {
+		t.Errorf("wrong captcha: %v", err)
+	}
+}
+
+func TestSessionExpiresMidRun(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{})
+	cc := &captchaCount{}
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, cc)
+	ctx := context.Background()
+	files := map[string][]ranges.BlankRange{"f.csv": {rng("83012410", "ZK", 100, 199)}}
+	plan, err := cl.PlanUpload(ctx, period, files, []string{"f.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.ExpireSessions()
+	if err := cl.Execute(ctx, plan, fastWait, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !plan.AllOnRecord() || cc.n.Load() != 2 {
+		t.Errorf("plan %s, %d logins; want all on record after one re-login", plan.Describe(), cc.n.Load())
+	}
+}
+
+func TestTransientServerErrors(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	sim.FailNext(3) // Retries is 3: the fourth attempt gets through
+	if err := cl.Login(context.Background()); err != nil {
+		t.Fatalf("after 3 failures: %v", err)
+	}
+	sim.FailNext(10)
+	_, err := cl.Records(context.Background(), period)
+	if err == nil || !strings.Contains(err.Error(), "gave up after 4 attempts") || !strings.Contains(err.Error(), "HTTP 500") {
+		t.Errorf("persistent failure: %v", err)
+	}
+}
+
+func TestRejectedRow(t *testing.T) {
+	_, srv := newSim(t, SimOptions{})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	// 22099131 is not this account's business: the portal rejects the row.
+	files := map[string][]ranges.BlankRange{"f.csv": {rng("22099131", "ZK", 100, 199)}}
+	plan := upload(t, cl, files, "f.csv")
+	st := plan.Files[0].Ranges[0]
+	if st.State != Rejected || st.Reason != ReasonUnknown {
+		t.Errorf("state %v, reason %q; want rejected, %q", st.State, st.Reason, ReasonUnknown)
+	}
+}
+
+func TestConflictIsNotUploaded(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{})
+	sim.AddRecord(Record{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZK", Start: 150, End: 160})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	files := map[string][]ranges.BlankRange{"f.csv": {rng("83012410", "ZK", 100, 199), rng("83012410", "ZL", 0, 49)}}
+	plan := upload(t, cl, files, "f.csv")
+	if st := plan.Files[0].Ranges[0]; st.State != Conflict || !strings.Contains(st.Reason, "ZK00000150-00000160") {
+		t.Errorf("range 0: %v %q", st.State, st.Reason)
+	}
+	if len(sim.Uploads()) != 0 {
+		t.Errorf("a file with a conflict was uploaded")
+	}
+}
+
+// A run that crashed after uploading: the import is found by its name
+// (which holds a hash of the content) and followed, not uploaded again.
+func TestRerunAfterCrash(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{Delay: time.Hour})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	ctx := context.Background()
+	files := map[string][]ranges.BlankRange{"f.csv": {rng("83012410", "ZK", 100, 199)}}
+	plan, _ := cl.PlanUpload(ctx, period, files, []string{"f.csv"})
+	short := Wait{First: time.Millisecond, Max: time.Millisecond, Limit: 20 * time.Millisecond}
+	if err := cl.Execute(ctx, plan, short, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := plan.Files[0].Ranges[0].State; st != Unconfirmed {
+		t.Fatalf("with processing pending past the limit: %v, want not confirmed", st)
+	}
+	plan2, _ := cl.PlanUpload(ctx, period, files, []string{"f.csv"})
+	if err := cl.Execute(ctx, plan2, short, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sim.Uploads()); n != 1 {
+		t.Errorf("%d imports after the re-run, want 1", n)
+	}
+	if plan2.Files[0].ImportID != plan.Files[0].ImportID {
+		t.Errorf("the re-run did not follow import %d", plan.Files[0].ImportID)
+	}
+}
+
+func TestBig5Pages(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{Big5: true})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	plan := upload(t, cl, map[string][]ranges.BlankRange{"f.csv": {rng("83012410", "ZK", 100, 199)}}, "f.csv")
+	if !plan.AllOnRecord() || len(sim.Records()) != 1 {
+		t.Errorf("Big5 portal: %s", plan.Describe())
+	}
+}
+
+func TestManyBranches(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{})
+	head := newClient(t, srv.URL, "53212539", "head", secret, nil)
+	shop := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	// The head office reports for itself and its branch 24549210.
+	upload(t, head, map[string][]ranges.BlankRange{
+		"53212539_11410.csv": {rng("53212539", "AA", 0, 49)},
+		"24549210_11410.csv": {rng("24549210", "AB", 0, 49)},
+	}, "53212539_11410.csv", "24549210_11410.csv")
+	p := upload(t, shop, map[string][]ranges.BlankRange{"83012410_11410.csv": {rng("83012410", "AC", 0, 49)}}, "83012410_11410.csv")
+	if !p.AllOnRecord() || len(sim.Records()) != 3 {
+		t.Errorf("records %v", sim.Records())
+	}
+	// Each account sees its own records only.
+	recs, _ := shop.Records(context.Background(), period)
+	if len(recs) != 1 {
+		t.Errorf("the shop sees %d records, want its 1", len(recs))
+	}
+}
+
+func TestChallengeAndPageErrors(t *testing.T) {
+	challenge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("cf-mitigated", "challenge")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, "<html><title>Just a moment...</title></html>")
+	}))
+	defer challenge.Close()
+	cl := newClient(t, challenge.URL, "83012410", "shop", secret, nil)
+	if err := cl.Login(context.Background()); !errors.Is(err, ErrChallenged) {
+		t.Errorf("challenge: %v", err)
+	}
+
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "token-value"})
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><head><title>維護公告</title></head><body><h1>系統維護中</h1></body></html>")
+	}))
+	defer other.Close()
+	cl = newClient(t, other.URL, "83012410", "shop", secret, nil)
+	err := cl.Login(context.Background())
+	var pe *PageError
+	if !errors.As(err, &pe) || pe.Title != "系統維護中" || !strings.Contains(err.Error(), other.URL+"/login") {
+		t.Errorf("unexpected page: %v", err)
+	}
+	if strings.Contains(err.Error(), "token-value") {
+		t.Errorf("the error shows the session: %v", err)
+	}
+}
+
+func TestOnlyHTTPSOrLoopback(t *testing.T) {
+	solve := func(context.Context, []byte) (string, error) { return "", nil }
+	for url, ok := range map[string]bool{
+		"https://www.einvoice.nat.gov.tw": true,
+		"http://127.0.0.1:8080":           true,
+		"http://localhost:8080":           true,
+		"http://[::1]:8080":               true,
+		"http://www.einvoice.nat.gov.tw":  false,
+		"http://192.168.1.10":             false,
+		"ftp://example.org":               false,
+	} {
+		_, err := New(Options{BaseURL: url, Captcha: solve})
+		if (err == nil) != ok {
+			t.Errorf("%s: err %v, want allowed=%v", url, err, ok)
+		}
+	}
+}
