@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Commands: []*cli.Command{
 			generateCommand(e),
 			checkCommand(e),
+			uploadCommand(e),
+			portalSimCommand(e),
 		},
 	}
 	err := app.RunContext(ctx, args)

@@ -27,6 +27,8 @@ import (
 //	name = "總公司"
 //	alloc = ["alloc/invnoapply_53212539_11510.csv"]
 //	invoices = ["invoices/head/*.xlsx"]   # globs allowed
+//	user = "acct01"                      # for upload: the branch's account
+//	password_env = "HEAD_PORTAL_PASSWORD" # for upload: where its password is
 //	[branch.columns]                     # optional overrides
 //	number = "票號"
 type config struct {
@@ -34,6 +36,7 @@ type config struct {
 	Period   string         `toml:"period"`
 	Out      string         `toml:"out"`
 	XML      bool           `toml:"xml"`
+	Portal   string         `toml:"portal"` // for upload: the portal's address
 	Branches []branchConfig `toml:"branch"`
 
 	path string // the file, as given
@@ -46,6 +49,11 @@ type branchConfig struct {
 	Alloc    []string      `toml:"alloc"`
 	Invoices []string      `toml:"invoices"`
 	Columns  columnsConfig `toml:"columns"`
+
+	// For upload: the branch's account, and the environment variable that
+	// holds its password (never the password itself).
+	User        string `toml:"user"`
+	PasswordEnv string `toml:"password_env"`
 }
 
 type columnsConfig struct {
@@ -123,7 +131,11 @@ func loadConfig(path string) (*config, []error) {
 		if len(k) > 1 && k[0] == "branch" {
 			branch, key = lines.branchOfKey(k), strings.Join(k[1:], ".")
 		}
-		bad(branch, key, "unknown key: want head, period, out, xml, and per [[branch]] ban, name, alloc, invoices, [branch.columns]")
+		if strings.HasSuffix(key, "password") {
+			bad(branch, key, "never put a password in the config: name the environment variable that holds it with password_env")
+			continue
+		}
+		bad(branch, key, "unknown key: want head, period, out, xml, portal, and per [[branch]] ban, name, alloc, invoices, user, password_env, [branch.columns]")
 	}
 	if c.Period != "" && c.Period != "last" {
 		if _, err := ranges.ParsePeriod(c.Period); err != nil {

@@ -5,12 +5,17 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
-// TestREADMECommands runs every `bin/blanktrack ...` command of the README,
-// from the repository root, as a user would type it, and requires exit 0.
+// TestREADMECommands runs every blanktrack command line of the README, in
+// order, from a copy of the repository's examples, as a user would type it:
+// `VAR=value` prefixes set the environment, single quotes group words, and
+// portal-sim (which serves until interrupted) runs in the background while
+// the lines after it run.
 func TestREADMECommands(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -20,26 +25,49 @@ func TestREADMECommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cmds [][]string
+	reLine := regexp.MustCompile(`^(?:[A-Z_]+=\S+ )*bin/blanktrack `)
+	var lines []string
 	for _, line := range strings.Split(string(readme), "\n") {
-		if strings.HasPrefix(line, "bin/blanktrack ") {
-			cmds = append(cmds, strings.Fields(line))
+		if reLine.MatchString(line) {
+			lines = append(lines, line)
 		}
 	}
-	if len(cmds) == 0 {
-		t.Fatal("the README shows no bin/blanktrack command")
+	if len(lines) < 4 {
+		t.Fatalf("the README shows %d blanktrack commands; the test expects the generate, config, check, portal-sim and upload examples", len(lines))
 	}
-	// Run in a copy of the examples so the test writes nothing into the tree.
 	work := t.TempDir()
 	if err := os.CopyFS(filepath.Join(work, "examples"), os.DirFS(filepath.Join(root, "examples"))); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(work)
-	for _, args := range cmds {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var background []chan int
+	for _, line := range lines {
+		env, args := shellWords(t, line)
+		getenv := func(k string) string { return env[k] }
+		if len(args) > 1 && args[1] == "portal-sim" {
+			var out syncBuffer
+			done := make(chan int, 1)
+			go func() { done <- run(ctx, args, strings.NewReader(""), &out, &out, getenv) }()
+			background = append(background, done)
+			for i := 0; i < 300 && !strings.Contains(out.String(), "portal simulator on"); i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if !strings.Contains(out.String(), "portal simulator on") {
+				t.Fatalf("%s: did not start: %s", line, out.String())
+			}
+			continue
+		}
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr, os.Getenv)
-		if code != 0 {
-			t.Errorf("%s: exit %d\n%s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+		if code := run(ctx, args, strings.NewReader(""), &stdout, &stderr, getenv); code != 0 {
+			t.Errorf("%s: exit %d\n%s%s", line, code, stdout.String(), stderr.String())
+		}
+	}
+	cancel()
+	for _, done := range background {
+		if code := <-done; code != 0 {
+			t.Errorf("portal-sim exited %d", code)
 		}
 	}
 	// The README's generate command is the one make run uses: same output.
@@ -53,4 +81,41 @@ func TestREADMECommands(t *testing.T) {
 			t.Errorf("%s differs from examples/basic/expected", f)
 		}
 	}
+}
+
+// shellWords splits a README command line as sh would for the forms the
+// README uses: leading VAR=value assignments, words, and '…' quoting.
+func shellWords(t *testing.T, line string) (map[string]string, []string) {
+	var words []string
+	var cur strings.Builder
+	inWord, quoted := false, false
+	for _, r := range line {
+		switch {
+		case r == '\'':
+			quoted, inWord = !quoted, true
+		case r == ' ' && !quoted:
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("unbalanced quote in %q", line)
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	env := map[string]string{}
+	for len(words) > 0 && strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "bin/") {
+		k, v, _ := strings.Cut(words[0], "=")
+		env[k] = v
+		words = words[1:]
+	}
+	words[0] = "blanktrack"
+	return env, words
 }
