@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -291,5 +293,29 @@ func TestOnlyHTTPSOrLoopback(t *testing.T) {
 		if (err == nil) != ok {
 			t.Errorf("%s: err %v, want allowed=%v", url, err, ok)
 		}
+	}
+}
+
+// The simulator's state file keeps what is on record across runs, so a
+// rehearsal can be stopped and resumed.
+func TestSimulatorStateFile(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "portal.json")
+	_, srv := newSim(t, SimOptions{StateFile: state})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	upload(t, cl, map[string][]ranges.BlankRange{"f.csv": {rng("83012410", "ZK", 100, 199)}}, "f.csv")
+	srv.Close()
+
+	again, err := NewSimulator(SimOptions{StateFile: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs := again.Records(); len(recs) != 1 || recs[0].Start != 100 {
+		t.Errorf("records after a restart: %v", recs)
+	}
+	if err := os.WriteFile(state, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewSimulator(SimOptions{StateFile: state}); err == nil || !strings.Contains(err.Error(), "portal.json") {
+		t.Errorf("a broken state file: %v", err)
 	}
 }
