@@ -55,12 +55,15 @@ unit:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pkg/ranges/
 
-# A short run of every fuzz target.
+# A short run of every fuzz target (FUZZTIME each).
+FUZZTIME ?= 20s
+FUZZPKGS = ./pkg/ranges/ ./pkg/importfile/ ./pkg/portal/ ./cmd/blanktrack/
 fuzz:
-	@for t in $$($(GO) test -list '^Fuzz' ./pkg/ranges/ | grep ^Fuzz); do \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 20s ./pkg/ranges/ || exit 1; done
-	@for t in $$($(GO) test -list '^Fuzz' ./pkg/importfile/ | grep ^Fuzz); do \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 20s ./pkg/importfile/ || exit 1; done
+	@for p in $(FUZZPKGS); do \
+		for t in $$($(GO) test -list '^Fuzz' $$p | grep ^Fuzz); do \
+			echo "$$p $$t"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; done
 
 # Rewrite the example inputs from their generator.
 examples:

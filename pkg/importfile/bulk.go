@@ -99,7 +99,7 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 		}
 		// The sequence is the line's place among the range lines, whether
 		// or not the lines before it were well formed.
-		if row.Seq != 0 && row.Seq != ordinal {
+		if row.Seq >= 0 && row.Seq != ordinal {
 			add(line, "sequence", fmt.Sprintf("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, ordinal))
 		}
 		if len(problems) == 0 {
@@ -120,7 +120,7 @@ type fieldProblem struct{ field, problem string }
 var bulkFieldNames = [BulkFields]string{"sequence", "統一編號", "period", "字軌", "起號", "迄號", "發票類別"}
 
 func parseBulkLine(s string) (BulkRow, []fieldProblem) {
-	var row BulkRow
+	row := BulkRow{Seq: -1} // -1 until the sequence field is read
 	var ps []fieldProblem
 	f := strings.Split(s, ",")
 	if len(f) != BulkFields {

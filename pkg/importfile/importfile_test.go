@@ -93,6 +93,7 @@ func TestReadBulkFindings(t *testing.T) {
 	}{
 		{"fields", "00001,83012410,11410,ZK,37210312,07\r\n", "x.csv:1: 6 fields: want 7"},
 		{"sequence width", "1,83012410,11410,ZK,37210312,37210499,07\r\n", `x.csv:1: field 1 (sequence) "1": want 5 digits`},
+		{"sequence zero", "00000,83012410,11410,ZK,37210312,37210499,07\r\n", "x.csv:1: sequence 00000: want 00001"},
 		{"sequence gap", ok + "\r\n00003,83012410,11410,ZK,37210500,37210599,07\r\n", "x.csv:2: sequence 00003: want 00002"},
 		{"sequence after a bad line", "00001,83012410,11410,ZK,1,2,07\r\n00002,83012410,11410,ZK,37210500,37210599,07\r\n00004,83012410,11410,ZK,37210600,37210699,07\r\n", "x.csv:3: sequence 00004: want 00003"},
 		{"ban checksum", "00001,83012411,11410,ZK,37210312,37210499,07\r\n", "checksum is wrong"},

@@ -240,11 +240,15 @@ func isChallenge(r *colly.Response) bool {
 }
 
 func parsePage(r *colly.Response) (*page, error) {
-	p := &page{url: r.Request.URL.String(), status: r.StatusCode, body: r.Body}
-	if !strings.Contains(r.Headers.Get("Content-Type"), "html") {
+	return parseHTML(r.Request.URL.String(), r.StatusCode, r.Headers.Get("Content-Type"), r.Body)
+}
+
+func parseHTML(u string, status int, contentType string, body []byte) (*page, error) {
+	p := &page{url: u, status: status, body: body}
+	if !strings.Contains(contentType, "html") {
 		return p, nil
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(r.Body))
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%s: unreadable page: %w", redact(p.url), err)
 	}

@@ -319,3 +319,29 @@ func TestSimulatorStateFile(t *testing.T) {
 		t.Errorf("a broken state file: %v", err)
 	}
 }
+
+// FuzzQueryPage feeds arbitrary pages to the 查詢 parser: it may refuse a
+// page, never panic, and what it accepts is a valid record.
+func FuzzQueryPage(f *testing.F) {
+	f.Add([]byte(pageHTML(TitleQuery, queryBody(period, []Record{{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZK", Start: 1, End: 2}}, 1, 1, 1))))
+	f.Add([]byte(`<table id="queryResult"><tr><th>總/分支機構統編</th></tr><tr><td>x</td></tr></table>`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, err := parseHTML("http://127.0.0.1/blank/query", 200, "text/html", body)
+		if err != nil {
+			return
+		}
+		rows, err := readTable(p, TableQuery, ColQueryBan, ColQueryType, ColQueryYM, ColQueryTrack, ColQueryStart, ColQueryEnd)
+		if err != nil {
+			return
+		}
+		for _, r := range rows {
+			rec, err := parseRecord(r)
+			if err != nil {
+				continue
+			}
+			if len(rec.Ban) != 8 || rec.Period.IsZero() || len(rec.Track) != 2 {
+				t.Fatalf("invalid record accepted: %+v", rec)
+			}
+		}
+	})
+}
