@@ -31,7 +31,7 @@ func portalSimCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8089", Usage: "loopback address to listen on"},
 			&cli.StringSliceFlag{Name: "account", Usage: "BAN:USER[:BRANCH_BAN,...], repeat for several (default 53212539:head)"},
 			&cli.StringFlag{Name: "captcha-answer", Value: portal.DefaultCaptchaAnswer, Usage: "the captcha's fixed answer"},
-			&cli.DurationFlag{Name: "delay", Value: 5 * time.Second, Usage: "how long an import waits before it is processed"},
+			&cli.DurationFlag{Name: "delay", Value: 5 * time.Second, Usage: "how long an import or a 新增 entry waits before it shows"},
 			&cli.DurationFlag{Name: "session-ttl", Value: 20 * time.Minute, Usage: "idle time after which a session expires"},
 			&cli.BoolFlag{Name: "big5", Usage: "serve pages in Big5, as the old portal did"},
 			&cli.StringFlag{Name: "state", Usage: "keep what is on record in this file across runs"},

@@ -11,15 +11,22 @@ const (
 	PathUploads = "/blank/uploads" // 上傳列表, ?yearMonth=11410
 	PathUpload  = "/blank/upload"  // one import's rows, ?id=N
 	PathQuery   = "/blank/query"   // 查詢, ?yearMonth=11410&page=N
+	PathAdd     = "/blank/add"     // 新增: the form (GET) and 存檔 (POST)
+	PathDelete  = "/blank/delete"  // 刪除 the rows checked in 查詢 (POST)
 
-	FieldBan       = "ban"       // 統一編號
-	FieldAccount   = "account"   // 帳號
-	FieldPassword  = "password"  // 密碼
-	FieldCaptcha   = "captcha"   // 驗證碼
-	FieldYearMonth = "yearMonth" // 字軌期別, as 11410
-	FieldFile      = "file"      // the bulk file
-	FieldPage      = "page"      // 頁次
-	FieldID        = "id"        // an import in 上傳列表
+	FieldBan       = "ban"         // 統一編號
+	FieldAccount   = "account"     // 帳號
+	FieldPassword  = "password"    // 密碼
+	FieldCaptcha   = "captcha"     // 驗證碼
+	FieldYearMonth = "yearMonth"   // 字軌期別, as 11410
+	FieldFile      = "file"        // the bulk file
+	FieldPage      = "page"        // 頁次
+	FieldID        = "id"          // an import in 上傳列表
+	FieldType      = "invoiceType" // 發票類別 in 新增, 07 or 08
+	FieldTrack     = "track"       // 發票字軌 in 新增
+	FieldStart     = "startNo"     // 起始編號 in 新增
+	FieldEnd       = "endNo"       // 終止編號 in 新增
+	FieldDelete    = "del"         // a checked row of 查詢: RecordKey
 
 	SessionCookie = "PORTALSESSION"
 
@@ -30,6 +37,8 @@ const (
 	TitleUploads = "上傳列表"
 	TitleUpload  = "上傳明細"
 	TitleQuery   = "查詢結果"
+	TitleAdd     = "新增"
+	TitleDelete  = "刪除"
 
 	// PageSize is how many ranges 查詢 shows a page.
 	PageSize = 15

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	url2 "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,4 +347,134 @@ func FuzzQueryPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// browser is a person at the simulator's pages: net/http with a cookie jar.
+type browser struct {
+	t   *testing.T
+	c   *http.Client
+	url string
+}
+
+func newBrowser(t *testing.T, url string, ban ranges.Ban, user string) *browser {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{t: t, c: &http.Client{Jar: jar}, url: url}
+	page := b.post(PathLogin, url2.Values{FieldBan: {string(ban)}, FieldAccount: {user}, FieldPassword: {secret}, FieldCaptcha: {DefaultCaptchaAnswer}})
+	if !strings.Contains(page, TitleMenu) {
+		t.Fatalf("login did not reach the menu:\n%s", page)
+	}
+	return b
+}
+
+func (b *browser) do(req *http.Request) string {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		b.t.Fatalf("%s %s: %d %v", req.Method, req.URL.Path, resp.StatusCode, err)
+	}
+	return string(body)
+}
+
+func (b *browser) get(path string) string {
+	req, _ := http.NewRequest(http.MethodGet, b.url+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url2.Values) string {
+	req, _ := http.NewRequest(http.MethodPost, b.url+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// 新增 and 刪除 by hand, as a person does on the portal: what is saved
+// shows in 查詢 after the delay, blocks an overlapping upload, and 刪除
+// removes only the checked rows the account may see.
+func TestSimulatorAddAndDelete(t *testing.T) {
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, time.Local)
+	var clock atomic.Int64
+	clock.Store(now.UnixNano())
+	sim, srv := newSim(t, SimOptions{Delay: time.Minute, Now: func() time.Time { return time.Unix(0, clock.Load()) }})
+	sim.AddRecord(Record{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZK", Start: 0, End: 49})
+	b := newBrowser(t, srv.URL, "53212539", "head")
+
+	if page := b.get(PathAdd + "?yearMonth=11410"); !strings.Contains(page, `name="`+FieldStart+`"`) || !strings.Contains(page, "114/09~114/10") {
+		t.Fatalf("新增 form:\n%s", page)
+	}
+	entry := func(ban, typ, track, start, end string) string {
+		return b.post(PathAdd, url2.Values{FieldYearMonth: {"11410"}, FieldBan: {ban}, FieldType: {typ}, FieldTrack: {track}, FieldStart: {start}, FieldEnd: {end}})
+	}
+	if page := entry("24549210", "07", "TB", "00000100", "00000149"); !strings.Contains(page, "存檔成功") {
+		t.Fatalf("saving a branch's range:\n%s", page)
+	}
+	if n := len(sim.Records()); n != 1 {
+		t.Errorf("%d records before the delay, want 1", n)
+	}
+	for _, c := range []struct{ ban, typ, track, start, end, want string }{
+		{"24549210", "07", "TB", "00000140", "00000160", ReasonOverlap},
+		{"24549210", "07", "TB", "00000100", "00000149", ReasonDuplicate},
+		{"83012410", "07", "ZL", "00000000", "00000049", ReasonUnknown}, // not this account's branch
+		{"24549211", "07", "TB", "00000000", "00000049", "統一編號"},
+		{"24549210", "09", "TB", "00000000", "00000049", "發票類別"},
+		{"24549210", "07", "T1", "00000000", "00000049", "發票字軌"},
+		{"24549210", "07", "TB", "00000050", "00000049", "終止編號"},
+	} {
+		if page := entry(c.ban, c.typ, c.track, c.start, c.end); !strings.Contains(page, "存檔失敗") || !strings.Contains(page, c.want) {
+			t.Errorf("%v: want a failure naming %q:\n%s", c, c.want, page)
+		}
+	}
+
+	clock.Add(int64(time.Minute))
+	cl := newClient(t, srv.URL, "53212539", "head", secret, nil)
+	recs, err := cl.Records(context.Background(), period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Ban != "24549210" || recs[0].Start != 100 || recs[0].End != 149 {
+		t.Fatalf("查詢 after the delay: %+v", recs)
+	}
+	plan, err := cl.PlanUpload(context.Background(), period, map[string][]ranges.BlankRange{"f.csv": {rng("24549210", "TB", 100, 199)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := plan.Files[0].Ranges[0]; st.State != Conflict {
+		t.Errorf("a range overlapping a 新增 entry: %v", st.State)
+	}
+
+	// 刪除 with another account's row checked too: only the own goes.
+	other := Record{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZK", Start: 0, End: 49}
+	page := b.post(PathDelete, url2.Values{FieldYearMonth: {"11410"}, FieldDelete: {recs[0].Key(), other.Key()}})
+	if !strings.Contains(page, "已刪除 1 筆") {
+		t.Errorf("刪除:\n%s", page)
+	}
+	if got := sim.Records(); len(got) != 1 || got[0] != other {
+		t.Errorf("after 刪除: %+v", got)
+	}
+}
+
+// A plan never drops a file silently: the order names every file once.
+func TestPlanOrderNamesEveryFile(t *testing.T) {
+	_, srv := newSim(t, SimOptions{})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	files := map[string][]ranges.BlankRange{"b.csv": {rng("83012410", "ZK", 0, 9)}, "a.csv": {rng("83012410", "ZL", 0, 9)}}
+	for _, order := range [][]string{{"a.csv"}, {"a.csv", "b.csv", "c.csv"}, {"a.csv", "a.csv"}} {
+		if _, err := cl.PlanUpload(context.Background(), period, files, order); err == nil {
+			t.Errorf("order %q: no error", order)
+		}
+	}
+	plan, err := cl.PlanUpload(context.Background(), period, files, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Files) != 2 || plan.Files[0].Name != "a.csv" {
+		t.Errorf("nil order: %s", plan.Describe())
+	}
 }

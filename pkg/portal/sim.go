@@ -34,7 +34,7 @@ type Account struct {
 type SimOptions struct {
 	Accounts      []Account
 	CaptchaAnswer string        // the fixed answer of the captcha image; default DefaultCaptchaAnswer
-	Delay         time.Duration // how long an import waits before it is processed
+	Delay         time.Duration // how long an import or a 新增 entry waits before it shows
 	SessionTTL    time.Duration // idle time after which a session expires; 0: never
 	Big5          bool          // serve pages in Big5, as the old portal did
 	StateFile     string        // keep the state here across runs; "": in memory
@@ -58,6 +58,11 @@ type Record struct {
 // Range returns the record as a blank range.
 func (r Record) Range() ranges.BlankRange {
 	return ranges.BlankRange{Key: ranges.Key{Ban: r.Ban, Type: r.Type, Period: r.Period, Track: r.Track}, Start: r.Start, End: r.End}
+}
+
+// Key names the record in 查詢's 刪除 checkboxes.
+func (r Record) Key() string {
+	return fmt.Sprintf("%s-%s-%s-%s-%s", r.Ban, r.Type, r.Track, r.Start, r.End)
 }
 
 // RowResult is how one line of an import was processed.
@@ -85,9 +90,16 @@ type Upload struct {
 	Rows      []RowResult   `json:"rows,omitempty"`
 }
 
+// Entry is a range saved with 新增, on record once its time has come.
+type Entry struct {
+	Record
+	ReadyAt time.Time `json:"readyAt"`
+}
+
 type simState struct {
 	Records []Record `json:"records"`
 	Uploads []Upload `json:"uploads"`
+	Entries []Entry  `json:"entries,omitempty"` // saved with 新增, not yet on record
 }
 
 type session struct {
@@ -97,8 +109,8 @@ type session struct {
 
 // Simulator is an e-invoice portal on a loopback address: the login with a
 // captcha, the function menu, 上傳未使用空白發票號碼作業 with 匯入字軌,
-// 上傳列表 and 查詢, imports processed after a delay with row-level
-// rejections, paging, session expiry and optional Big5 pages.
+// 上傳列表, 查詢 with 刪除, and 新增; imports processed after a delay with
+// row-level rejections, paging, session expiry and optional Big5 pages.
 type Simulator struct {
 	opts SimOptions
 
@@ -212,6 +224,10 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.upload(w, r, sess)
 		case PathQuery:
 			s.query(w, r, sess)
+		case PathAdd:
+			s.add(w, r, sess)
+		case PathDelete:
+			s.deleteRecords(w, r, sess)
 		default:
 			http.NotFound(w, r)
 		}
@@ -275,19 +291,28 @@ func (s *Simulator) yearMonth(r *http.Request) (ranges.Period, bool) {
 	return p, err == nil && len(v) == 5
 }
 
+// postedPeriod reads the 字軌期別 of a POST; otherwise it answers the
+// request itself and says not ok.
+func (s *Simulator) postedPeriod(w http.ResponseWriter, r *http.Request, title string) (ranges.Period, bool) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return ranges.Period{}, false
+	}
+	p, ok := s.yearMonth(r)
+	if !ok {
+		s.render(w, title, messageBody("請選擇字軌期別"))
+	}
+	return p, ok
+}
+
 func (s *Simulator) blank(w http.ResponseWriter, r *http.Request) {
 	p, _ := s.yearMonth(r)
 	s.render(w, TitleBlank, blankBody(p))
 }
 
 func (s *Simulator) importFile(w http.ResponseWriter, r *http.Request, sess *session) {
-	if r.Method != http.MethodPost {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	p, ok := s.yearMonth(r)
+	p, ok := s.postedPeriod(w, r, TitleImport)
 	if !ok {
-		s.render(w, TitleImport, messageBody("請選擇字軌期別"))
 		return
 	}
 	f, hdr, err := r.FormFile(FieldFile)
@@ -308,23 +333,23 @@ func (s *Simulator) importFile(w http.ResponseWriter, r *http.Request, sess *ses
 	s.render(w, TitleImport, messageBody(fmt.Sprintf("檔案 %s 已上傳，上傳編號 %d，請至上傳列表查詢處理結果", hdr.Filename, u.ID)))
 }
 
-// process handles the imports whose time has come, row by row.
+// process puts on record the ranges saved with 新增 and handles the
+// imports whose time has come, row by row, in the order they arrived.
 func (s *Simulator) process() {
 	now := s.opts.Now()
+	s.state.Entries = slices.DeleteFunc(s.state.Entries, func(e Entry) bool {
+		if now.Before(e.ReadyAt) {
+			return false
+		}
+		s.state.Records = append(s.state.Records, e.Record)
+		return true
+	})
 	for i := range s.state.Uploads {
 		u := &s.state.Uploads[i]
 		if u.Processed || now.Before(u.ReadyAt) {
 			continue
 		}
 		u.Processed = true
-		allowed := map[ranges.Ban]bool{u.Ban: true}
-		for _, a := range s.opts.Accounts {
-			if a.Ban == u.Ban {
-				for _, b := range a.Branches {
-					allowed[b] = true
-				}
-			}
-		}
 		lines := strings.Split(strings.ReplaceAll(string(u.Data), "\r\n", "\n"), "\n")
 		for i, line := range lines {
 			if strings.TrimSpace(line) == "" {
@@ -339,7 +364,7 @@ func (s *Simulator) process() {
 			switch {
 			case err != nil:
 				res.Reason = ReasonMalformed + ": " + err.Error()
-			case !allowed[row.Ban]:
+			case !s.mayReport(u.Ban, row.Ban):
 				res.Reason = ReasonUnknown
 			case row.Period != u.Period:
 				res.Reason = ReasonPeriod
@@ -355,9 +380,14 @@ func (s *Simulator) process() {
 	}
 }
 
-// conflict says why rec cannot go on record, or "".
+// conflict says why rec cannot go on record, or "". Ranges saved with 新增
+// and not yet shown count: the portal checks against what it has saved.
 func (s *Simulator) conflict(rec Record) string {
-	for _, o := range s.state.Records {
+	saved := slices.Clone(s.state.Records)
+	for _, e := range s.state.Entries {
+		saved = append(saved, e.Record)
+	}
+	for _, o := range saved {
 		if o.Period != rec.Period || o.Track != rec.Track || o.End < rec.Start || o.Start > rec.End {
 			continue
 		}
@@ -382,14 +412,17 @@ func (s *Simulator) visible(sess *session, p ranges.Period) []Record {
 	return out
 }
 
-// maySee reports whether the session's account may see b's records: its
-// own and its branches'.
-func (s *Simulator) maySee(sess *session, b ranges.Ban) bool {
-	if b == sess.ban {
+// maySee reports whether the session's account may see b's records.
+func (s *Simulator) maySee(sess *session, b ranges.Ban) bool { return s.mayReport(sess.ban, b) }
+
+// mayReport reports whether account may report for b: its own 統編 and
+// its branches'.
+func (s *Simulator) mayReport(account, b ranges.Ban) bool {
+	if b == account {
 		return true
 	}
 	for _, a := range s.opts.Accounts {
-		if a.Ban == sess.ban && slices.Contains(a.Branches, b) {
+		if a.Ban == account && slices.Contains(a.Branches, b) {
 			return true
 		}
 	}
@@ -408,6 +441,75 @@ func (s *Simulator) query(w http.ResponseWriter, r *http.Request, sess *session)
 	page = min(max(page, 1), pages)
 	lo, hi := (page-1)*PageSize, min(page*PageSize, len(recs))
 	s.render(w, TitleQuery, queryBody(p, recs[lo:hi], page, pages, len(recs)))
+}
+
+// add is 新增: the form, and 存檔 of one range. What is saved shows in 查詢
+// after the processing delay, as on the portal.
+func (s *Simulator) add(w http.ResponseWriter, r *http.Request, sess *session) {
+	p, ok := s.yearMonth(r)
+	if !ok {
+		s.render(w, TitleAdd, messageBody("請選擇字軌期別"))
+		return
+	}
+	if r.Method != http.MethodPost {
+		s.render(w, TitleAdd, addBody(p, ""))
+		return
+	}
+	rec, msg := s.parseEntry(r, sess, p)
+	if msg == "" {
+		msg = s.conflict(rec)
+	}
+	if msg != "" {
+		s.render(w, TitleAdd, addBody(p, "存檔失敗："+msg))
+		return
+	}
+	s.state.Entries = append(s.state.Entries, Entry{Record: rec, ReadyAt: s.opts.Now().Add(s.opts.Delay)})
+	s.process()
+	s.render(w, TitleAdd, addBody(p, fmt.Sprintf("存檔成功：%s %s %s%s~%s%s", rec.Ban, rec.Type.Name(), rec.Track, rec.Start, rec.Track, rec.End)))
+}
+
+// parseEntry reads the 新增 form; the message says what is wrong, or is "".
+func (s *Simulator) parseEntry(r *http.Request, sess *session, p ranges.Period) (Record, string) {
+	rec := Record{Period: p}
+	var err error
+	if rec.Ban, err = ranges.ParseBan(r.PostFormValue(FieldBan)); err != nil {
+		return rec, ReasonMalformed + ": 統一編號"
+	}
+	if !s.mayReport(sess.ban, rec.Ban) {
+		return rec, ReasonUnknown
+	}
+	if rec.Type, err = ranges.ParseInvoiceType(r.PostFormValue(FieldType)); err != nil {
+		return rec, ReasonMalformed + ": 發票類別"
+	}
+	if rec.Track, err = ranges.ParseTrack(r.PostFormValue(FieldTrack)); err != nil {
+		return rec, ReasonMalformed + ": 發票字軌"
+	}
+	if rec.Start, err = ranges.ParseNumber(r.PostFormValue(FieldStart)); err != nil {
+		return rec, ReasonMalformed + ": 起始編號"
+	}
+	if rec.End, err = ranges.ParseNumber(r.PostFormValue(FieldEnd)); err != nil || rec.End < rec.Start {
+		return rec, ReasonMalformed + ": 終止編號"
+	}
+	return rec, ""
+}
+
+// deleteRecords is 刪除: it removes the checked rows of 查詢 that the
+// session's account may see.
+func (s *Simulator) deleteRecords(w http.ResponseWriter, r *http.Request, sess *session) {
+	p, ok := s.postedPeriod(w, r, TitleDelete)
+	if !ok {
+		return
+	}
+	keys := r.PostForm[FieldDelete]
+	n := 0
+	s.state.Records = slices.DeleteFunc(s.state.Records, func(rec Record) bool {
+		if rec.Period == p && s.maySee(sess, rec.Ban) && slices.Contains(keys, rec.Key()) {
+			n++
+			return true
+		}
+		return false
+	})
+	s.render(w, TitleDelete, messageBody(fmt.Sprintf("已刪除 %d 筆", n)))
 }
 
 func (s *Simulator) uploads(w http.ResponseWriter, r *http.Request, sess *session) {

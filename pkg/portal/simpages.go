@@ -53,7 +53,7 @@ func blankBody(p ranges.Period) string {
 <input type="hidden" name="%s" value="%s"><input type="file" name="%s"><button>匯入字軌</button>
 </form>
 <p>匯入字軌後，請以「上傳列表」確認處理結果，並以「查詢」確認資料。</p>`,
-		PathBlank, FieldYearMonth, ym, PathBlank, PathQuery, PathUploads, PathImport, FieldYearMonth, ym, FieldFile)
+		PathBlank, FieldYearMonth, ym, PathAdd, PathQuery, PathUploads, PathImport, FieldYearMonth, ym, FieldFile)
 }
 
 func messageBody(msg string) string {
@@ -81,16 +81,38 @@ func table(id string, header []string, rows [][]string) string {
 func queryBody(p ranges.Period, recs []Record, page, pages, total int) string {
 	var rows [][]string
 	for _, r := range recs {
-		rows = append(rows, []string{`<input type="checkbox">`, esc(string(r.Ban)), esc(r.Type.Name()), esc(p.String()),
+		rows = append(rows, []string{fmt.Sprintf(`<input type="checkbox" name="%s" value="%s">`, FieldDelete, esc(r.Key())),
+			esc(string(r.Ban)), esc(r.Type.Name()), esc(p.String()),
 			esc(string(r.Track)), esc(r.Start.String()), esc(r.End.String())})
 	}
 	var b strings.Builder
+	fmt.Fprintf(&b, `<form id="delete" method="post" action="%s"><input type="hidden" name="%s" value="%s">`+"\n", PathDelete, FieldYearMonth, p.Code())
 	b.WriteString(table(TableQuery, []string{"刪除", ColQueryBan, ColQueryType, ColQueryYM, ColQueryTrack, ColQueryStart, ColQueryEnd}, rows))
 	fmt.Fprintf(&b, "\n<p class=\"pager\">頁次 %d 每頁顯示 %d 筆， 總筆數:%d</p>\n", page, PageSize, total)
 	if page < pages {
 		fmt.Fprintf(&b, `<a class="next" href="%s?%s=%s&amp;%s=%d">下一頁</a>`, PathQuery, FieldYearMonth, p.Code(), FieldPage, page+1)
 	}
-	b.WriteString(`<button>全選</button><button>取消全選</button><button>刪除</button><button>返回</button>`)
+	const check = `for (const c of this.form.querySelectorAll('input[type=checkbox]')) c.checked = `
+	fmt.Fprintf(&b, `<button type="button" onclick="%strue">全選</button><button type="button" onclick="%sfalse">取消全選</button>`, check, check)
+	fmt.Fprintf(&b, `<button type="submit">刪除</button> <a href="%s?%s=%s">返回</a></form>`, PathBlank, FieldYearMonth, p.Code())
+	return b.String()
+}
+
+func addBody(p ranges.Period, msg string) string {
+	var b strings.Builder
+	if msg != "" {
+		fmt.Fprintf(&b, `<p class="message">%s</p>`, esc(msg))
+	}
+	fmt.Fprintf(&b, `<form id="add" method="post" action="%s">
+<p>字軌期別 %s</p><input type="hidden" name="%s" value="%s">
+<label>總機構/分支機構統一編號 <input name="%s"></label>
+<label>發票類別 <select name="%s"><option value="07">一般稅額計算</option><option value="08">特種稅額計算</option></select></label>
+<label>發票字軌 <input name="%s"></label>
+<label>起始編號 <input name="%s"></label>
+<label>終止編號 <input name="%s"></label>
+<button type="submit">存檔</button> <a href="%s?%s=%s">返回</a>
+</form>`, PathAdd, esc(p.String()), FieldYearMonth, p.Code(), FieldBan, FieldType, FieldTrack, FieldStart, FieldEnd,
+		PathBlank, FieldYearMonth, p.Code())
 	return b.String()
 }
 

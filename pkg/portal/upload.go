@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,8 +81,22 @@ type Plan struct {
 // PlanUpload compares the files' ranges with what is on record: ranges
 // already there are not uploaded again; a range overlapping a different one
 // on record is a conflict (someone, perhaps another system, reported other
-// numbers) and its file is not uploaded.
+// numbers) and its file is not uploaded. order is the order of the files
+// in the plan, each named once; nil means sorted by name.
 func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[string][]ranges.BlankRange, order []string) (*Plan, error) {
+	if order == nil {
+		order = slices.Sorted(maps.Keys(files))
+	}
+	seen := map[string]bool{}
+	for _, name := range order {
+		if _, ok := files[name]; !ok || seen[name] {
+			return nil, fmt.Errorf("upload order: %q is not a file of the upload, or named twice", name)
+		}
+		seen[name] = true
+	}
+	if len(seen) != len(files) {
+		return nil, fmt.Errorf("upload order names %d of the %d files", len(seen), len(files))
+	}
 	recs, err := cl.Records(ctx, p)
 	if err != nil {
 		return nil, err
