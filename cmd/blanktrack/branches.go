@@ -13,38 +13,27 @@ import (
 // branchRun is one branch of a config run.
 type branchRun struct {
 	cfg      branchConfig
-	allocs   []string
+	allocs   []string // the allocation files
 	invoices []string
-	gen      *generation
-	failed   error // why the branch produced nothing
-	warnings []string
-	written  []string
+	// allocations are read once, for the checks across branches and the job
+	allocations []ranges.Allocation
+	gen         *generation
+	failed      error // why the branch produced nothing
+	warnings    []string
+	written     []string
 }
 
 // runConfig runs generate for every branch of a config: each branch's files
 // are written when its inputs are good, whatever the other branches' are;
 // the exit code is 1 if any branch failed.
 func runConfig(e *env, o generateOptions) error {
-	c, errs := loadConfig(o.Config)
-	if len(errs) > 0 {
-		for _, err := range errs {
-			fmt.Fprintf(e.stderr, "error: %v\n", err)
-		}
-		return reportedError{exitUsage}
+	c, period, err := openConfig(e, o.Config, o.Period)
+	if err != nil {
+		return err
 	}
-	out := o.Out
-	if out == "" && c.Out != "" {
-		out = filepath.Join(c.dir, c.Out)
-	}
+	out := c.outDir(o.Out)
 	if out == "" {
 		return usagef("--out is required: the folder to write the files into (or out in %s)", c.path)
-	}
-	period := o.Period
-	if period.IsZero() && c.Period != "" {
-		var err error
-		if period, err = periodFlag(e, c.Period); err != nil {
-			return err
-		}
 	}
 	o.XML = o.XML || c.XML
 	if o.Head == "" {
@@ -58,8 +47,11 @@ func runConfig(e *env, o generateOptions) error {
 		if r.allocs, r.failed = c.files(b.Alloc); r.failed == nil {
 			r.invoices, r.failed = c.files(b.Invoices)
 		}
+		if r.failed == nil {
+			r.allocations, r.failed = ranges.ReadAllocationFiles(r.allocs)
+		}
 	}
-	period, err := configPeriod(runs, period)
+	period, err = configPeriod(runs, period)
 	if err != nil {
 		return err
 	}
@@ -72,7 +64,7 @@ func runConfig(e *env, o generateOptions) error {
 		bo := o
 		bo.Allocs, bo.Invoices, bo.Period, bo.Out = r.allocs, r.invoices, period, out
 		bo.Columns = r.cfg.Columns.columns()
-		job := ranges.Job{Allocs: r.allocs, Invoices: r.invoices, Period: period, Columns: bo.Columns,
+		job := ranges.Job{Allocs: r.allocs, Allocations: r.allocations, Invoices: r.invoices, Period: period, Columns: bo.Columns,
 			Progress: func(name string) func(done, total int64) { return progressFor(e, name) }}
 		comp, err := job.Run()
 		if err != nil {
@@ -110,15 +102,9 @@ func configPeriod(runs []*branchRun, p ranges.Period) (ranges.Period, error) {
 	}
 	var all []ranges.Allocation
 	for _, r := range runs {
-		if r.failed != nil {
-			continue
+		if r.failed == nil {
+			all = append(all, r.allocations...)
 		}
-		as, err := readAllocs(r.allocs)
-		if err != nil {
-			r.failed = err
-			continue
-		}
-		all = append(all, as...)
 	}
 	ps := ranges.Periods(all)
 	switch len(ps) {
@@ -130,19 +116,6 @@ func configPeriod(runs []*branchRun, p ranges.Period) (ranges.Period, error) {
 	return p, usagef("the branches' allocations span several periods (%s): choose one with --period or period in the config", ranges.PeriodList(ps))
 }
 
-func readAllocs(names []string) ([]ranges.Allocation, error) {
-	var errs ranges.ErrorList
-	var out []ranges.Allocation
-	for _, n := range names {
-		as, err := ranges.ReadAllocations(n, &errs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, as...)
-	}
-	return out, errs.Err()
-}
-
 // checkAcrossBranches fails a branch whose allocation files hold another
 // 統一編號, and both branches of allocations that overlap.
 func checkAcrossBranches(runs []*branchRun, p ranges.Period) {
@@ -152,11 +125,7 @@ func checkAcrossBranches(runs []*branchRun, p ranges.Period) {
 		if r.failed != nil {
 			continue
 		}
-		as, err := readAllocs(r.allocs)
-		if err != nil {
-			r.failed = err
-			continue
-		}
+		as := r.allocations
 		for _, a := range as {
 			if a.Ban != r.cfg.Ban.Ban {
 				r.failed = fmt.Errorf("%s: allocation of %s in the files of branch %s (%s)", a.Pos, a.Ban, r.cfg.name(), r.cfg.Ban)
@@ -236,22 +205,14 @@ func branchReport(e *env, runs []*branchRun, p ranges.Period) error {
 		}
 		var s ranges.Summary
 		for _, x := range r.gen.Result.Summaries {
-			s.Allocated += x.Allocated
-			s.Used += x.Used
-			s.Voided += x.Voided
-			s.Blank += x.Blank
-			s.Ranges += x.Ranges
+			s.Add(x)
 		}
 		status := "ok"
 		if len(r.warnings) > 0 {
 			status = plural(len(r.warnings), "warning")
 		}
 		t.add(r.cfg.name(), string(r.cfg.Ban.Ban), itoa(s.Allocated), itoa(s.Used), itoa(s.Voided), itoa(s.Blank), itoa(s.Ranges), itoa(len(r.written)), status)
-		tot.Allocated += s.Allocated
-		tot.Used += s.Used
-		tot.Voided += s.Voided
-		tot.Blank += s.Blank
-		tot.Ranges += s.Ranges
+		tot.Add(s)
 		files += len(r.written)
 	}
 	t.add("TOTAL", "", itoa(tot.Allocated), itoa(tot.Used), itoa(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges), itoa(files), fmt.Sprintf("%d of %d ok", len(runs)-failed, len(runs)))

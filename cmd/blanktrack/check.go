@@ -191,19 +191,9 @@ func contains(list []string, s string) bool {
 // expectedFromConfig computes what generate --config would write, for
 // every branch. A branch whose inputs fail fails the check.
 func expectedFromConfig(e *env, o checkOptions) ([]ranges.Allocation, *ranges.Result, error) {
-	c, errs := loadConfig(o.Config)
-	if len(errs) > 0 {
-		for _, err := range errs {
-			fmt.Fprintf(e.stderr, "error: %v\n", err)
-		}
-		return nil, nil, reportedError{exitUsage}
-	}
-	period := o.Period
-	if period.IsZero() && c.Period != "" {
-		var err error
-		if period, err = periodFlag(e, c.Period); err != nil {
-			return nil, nil, err
-		}
+	c, period, err := openConfig(e, o.Config, o.Period)
+	if err != nil {
+		return nil, nil, err
 	}
 	var allocs []ranges.Allocation
 	want := &ranges.Result{Period: period}
@@ -216,7 +206,9 @@ func expectedFromConfig(e *env, o checkOptions) ([]ranges.Allocation, *ranges.Re
 		if err != nil {
 			return nil, nil, fmt.Errorf("branch %s: %w", b.name(), err)
 		}
-		out, err := ranges.Job{Allocs: as, Invoices: inv, Period: period, Columns: b.Columns.columns()}.Run()
+		// Without a period given, the first branch's is every branch's, as
+		// generate --config wants one period for all.
+		out, err := ranges.Job{Allocs: as, Invoices: inv, Period: want.Period, Columns: b.Columns.columns()}.Run()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "error: branch %s (%s):\n", b.name(), b.Ban)
 			return nil, nil, inputError(e, err)

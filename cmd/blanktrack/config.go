@@ -186,6 +186,33 @@ func (b branchConfig) name() string {
 // files expands a branch's paths: relative to the config's folder, globs
 // matched. A literal path that does not exist is an error; a glob that
 // matches nothing gives nothing.
+// openConfig loads the config --config names, printing its errors (exit
+// 2), and settles the period: the flag's, else the config's; zero if
+// neither gives one.
+func openConfig(e *env, name string, flag ranges.Period) (*config, ranges.Period, error) {
+	c, errs := loadConfig(name)
+	if len(errs) > 0 {
+		for _, err := range errs {
+			fmt.Fprintf(e.stderr, "error: %v\n", err)
+		}
+		return nil, flag, reportedError{exitUsage}
+	}
+	if !flag.IsZero() || c.Period == "" {
+		return c, flag, nil
+	}
+	p, err := periodFlag(e, c.Period)
+	return c, p, err
+}
+
+// outDir is the output folder: the flag's, else the config's out, which is
+// relative to the config file; "" if neither.
+func (c *config) outDir(flag string) string {
+	if flag == "" && c.Out != "" {
+		return filepath.Join(c.dir, c.Out)
+	}
+	return flag
+}
+
 func (c *config) files(patterns []string) ([]string, error) {
 	var out []string
 	for _, p := range patterns {

@@ -41,7 +41,7 @@ func generateCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "folder to write the files into (required)"},
 			&cli.BoolFlag{Name: "xml", Usage: "also write E0402 XML for Turnkey"},
 			&cli.StringFlag{Name: "head", Usage: "head office 統一編號 for E0402 HeadBan (default: each 統編 itself)"},
-			&cli.StringFlag{Name: "period", Usage: "period to report, as 114/09~114/10 or 11410 (default: the allocations' period)"},
+			&cli.StringFlag{Name: "period", Usage: "period to report, as 114/09~114/10, 11410 or last (default: the allocations' period)"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1, writing nothing, when any invoice is outside the allocations or the period"},
 		}, columnFlags()...),
 		Action: func(c *cli.Context) error {

@@ -113,11 +113,7 @@ func printReport(w io.Writer, o generateOptions, g *generation) {
 	var tot ranges.Summary
 	for _, s := range res.Summaries {
 		t.add(string(s.Ban), s.Type.String(), string(s.Track), itoa(s.Allocated), itoa(s.Used), voided(s.Voided), itoa(s.Blank), itoa(s.Ranges))
-		tot.Allocated += s.Allocated
-		tot.Used += s.Used
-		tot.Voided += s.Voided
-		tot.Blank += s.Blank
-		tot.Ranges += s.Ranges
+		tot.Add(s)
 	}
 	t.add("TOTAL", "", "", itoa(tot.Allocated), itoa(tot.Used), voided(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges))
 	t.write(w)

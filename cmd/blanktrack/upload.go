@@ -144,12 +144,9 @@ func runUpload(e *env, o uploadOptions) error {
 }
 
 func runUploadConfig(e *env, o uploadOptions) error {
-	c, errs := loadConfig(o.Config)
-	if len(errs) > 0 {
-		for _, err := range errs {
-			fmt.Fprintf(e.stderr, "error: %v\n", err)
-		}
-		return reportedError{exitUsage}
+	c, period, err := openConfig(e, o.Config, o.Period)
+	if err != nil {
+		return err
 	}
 	addr := o.Portal
 	if addr == "" {
@@ -158,19 +155,9 @@ func runUploadConfig(e *env, o uploadOptions) error {
 	if addr == "" {
 		return usagef("--portal is required (or portal in %s)", c.path)
 	}
-	out := o.Out
-	if out == "" && c.Out != "" {
-		out = filepath.Join(c.dir, c.Out)
-	}
+	out := c.outDir(o.Out)
 	if out == "" {
 		return usagef("--out is required: the folder generate wrote into (or out in %s)", c.path)
-	}
-	period := o.Period
-	if period.IsZero() && c.Period != "" {
-		var err error
-		if period, err = periodFlag(e, c.Period); err != nil {
-			return err
-		}
 	}
 	if period.IsZero() {
 		return usagef("--period is required with --config (or period in %s)", c.path)

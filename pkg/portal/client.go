@@ -355,10 +355,10 @@ func (cl *Client) Records(ctx context.Context, p ranges.Period) ([]Record, error
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
+		for i, r := range rows {
 			rec, err := parseRecord(r)
 			if err != nil {
-				return nil, fmt.Errorf("%s page %d: %w", TitleQuery, n, err)
+				return nil, fmt.Errorf("%s page %d, row %d: %w", TitleQuery, n, i+1, err)
 			}
 			out = append(out, rec)
 		}
@@ -391,6 +391,9 @@ func parseRecord(c map[string]string) (Record, error) {
 	}
 	if r.End, err = ranges.ParseNumber(c[ColQueryEnd]); err != nil {
 		return r, err
+	}
+	if r.End < r.Start {
+		return r, fmt.Errorf("%s %s is before %s %s", ColQueryEnd, r.End, ColQueryStart, r.Start)
 	}
 	return r, nil
 }

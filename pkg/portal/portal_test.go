@@ -342,7 +342,7 @@ func FuzzQueryPage(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if len(rec.Ban) != 8 || rec.Period.IsZero() || len(rec.Track) != 2 {
+			if len(rec.Ban) != 8 || rec.Period.IsZero() || len(rec.Track) != 2 || rec.End < rec.Start {
 				t.Fatalf("invalid record accepted: %+v", rec)
 			}
 		}
@@ -476,5 +476,20 @@ func TestPlanOrderNamesEveryFile(t *testing.T) {
 	}
 	if len(plan.Files) != 2 || plan.Files[0].Name != "a.csv" {
 		t.Errorf("nil order: %s", plan.Describe())
+	}
+}
+
+// A 查詢 row the client cannot take is an error naming page and row, not a
+// record skipped or read wrongly.
+func TestQueryRowErrors(t *testing.T) {
+	sim, srv := newSim(t, SimOptions{})
+	for i := 0; i < 16; i++ {
+		sim.AddRecord(Record{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZK", Start: ranges.Number(i * 10), End: ranges.Number(i*10 + 5)})
+	}
+	sim.AddRecord(Record{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZL", Start: 9, End: 0})
+	cl := newClient(t, srv.URL, "83012410", "shop", secret, nil)
+	_, err := cl.Records(context.Background(), period)
+	if err == nil || !strings.Contains(err.Error(), "page 2, row 2") || !strings.Contains(err.Error(), "發票迄號 00000000 is before 發票起號 00000009") {
+		t.Errorf("a row with 迄號 before 起號: %v", err)
 	}
 }

@@ -184,6 +184,15 @@ type Summary struct {
 	Ranges    int // blank ranges
 }
 
+// Add adds x's counts to s, for totals; s's Key stays.
+func (s *Summary) Add(x Summary) {
+	s.Allocated += x.Allocated
+	s.Used += x.Used
+	s.Voided += x.Voided
+	s.Blank += x.Blank
+	s.Ranges += x.Ranges
+}
+
 // Result is the blank computation of one period.
 type Result struct {
 	Period    Period

@@ -9,10 +9,13 @@ import (
 // Job is one blank computation from files: allocation downloads and
 // invoice exports, as blanktrack generate and check run it.
 type Job struct {
-	Allocs   []string // allocation downloads
-	Invoices []string // invoice exports
-	Period   Period   // the period to report; zero: the allocations' only period
-	Columns  Columns  // column and sheet overrides for the invoice exports
+	Allocs []string // allocation downloads
+	// Allocations, if not nil, are Allocs already read (ReadAllocationFiles):
+	// they are used as they are, and Allocs only names them in messages.
+	Allocations []Allocation
+	Invoices    []string // invoice exports
+	Period      Period   // the period to report; zero: the allocations' only period
+	Columns     Columns  // column and sheet overrides for the invoice exports
 	// Progress, if set, returns a progress reporter for an invoice file (or
 	// nil for none).
 	Progress func(name string) func(done, total int64)
@@ -30,17 +33,12 @@ type Computation struct {
 	Skipped []Allocation // allocations of other periods, left out
 }
 
-// ErrSeveralPeriods means the allocations span several periods and the job
-// named none.
-var ErrSeveralPeriods = errors.New("the allocations span several periods")
-
-// Run reads the allocations, checks them (booklets, overlaps), reads every
-// invoice export and computes the blank ranges. Input errors are returned as
-// an *ErrorList (at most MaxErrors); nothing is written.
-func (j Job) Run() (*Computation, error) {
+// ReadAllocationFiles reads allocation downloads. Bad rows are returned as
+// an *ErrorList of at most MaxErrors, read across the files.
+func ReadAllocationFiles(names []string) ([]Allocation, error) {
 	var errs ErrorList
 	var allocs []Allocation
-	for _, name := range j.Allocs {
+	for _, name := range names {
 		as, err := ReadAllocations(name, &errs)
 		if err != nil {
 			return nil, err
@@ -50,8 +48,23 @@ func (j Job) Run() (*Computation, error) {
 			break
 		}
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
+	return allocs, errs.Err()
+}
+
+// ErrSeveralPeriods means the allocations span several periods and the job
+// named none.
+var ErrSeveralPeriods = errors.New("the allocations span several periods")
+
+// Run reads the allocations, checks them (booklets, overlaps), reads every
+// invoice export and computes the blank ranges. Input errors are returned as
+// an *ErrorList (at most MaxErrors); nothing is written.
+func (j Job) Run() (*Computation, error) {
+	allocs := j.Allocations
+	if allocs == nil {
+		var err error
+		if allocs, err = ReadAllocationFiles(j.Allocs); err != nil {
+			return nil, err
+		}
 	}
 	if err := CheckOverlaps(allocs); err != nil {
 		return nil, err
@@ -85,6 +98,7 @@ func (j Job) Run() (*Computation, error) {
 		return nil, err
 	}
 	out.Usage = u
+	var errs ErrorList
 	for _, name := range j.Invoices {
 		opts := ReadOptions{Columns: j.Columns}
 		if j.Progress != nil {
