@@ -114,7 +114,14 @@ func New(o Options) (*Client, error) {
 	c.WithTransport(ctxTransport{base: base, ctx: func() context.Context { return cl.ctx }})
 	c.SetRequestTimeout(o.Timeout)
 	c.OnResponse(func(r *colly.Response) { cl.resp, cl.respErr = r, nil })
-	c.OnError(func(r *colly.Response, err error) { cl.resp, cl.respErr = r, err })
+	c.OnError(func(r *colly.Response, err error) {
+		// On a network error colly passes a response it made up, with no
+		// status and nil Headers: that is no answer at all.
+		if r != nil && (r.StatusCode == 0 || r.Headers == nil) {
+			r = nil
+		}
+		cl.resp, cl.respErr = r, err
+	})
 	cl.c = c
 	return cl, nil
 }
@@ -173,6 +180,10 @@ func (cl *Client) request(ctx context.Context, method, path string, body []byte,
 		err := cl.c.Request(method, target, rd, nil, hdr.Clone())
 		if cl.respErr != nil {
 			err = cl.respErr
+		}
+		if cl.resp != nil {
+			// An HTTP status colly counts as an error is still an answer.
+			err = nil
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
