@@ -50,6 +50,16 @@ var (
 	ErrChallenged = errors.New("the portal answered with a Cloudflare challenge page, which an HTTP client cannot pass; upload by hand in a browser, or try again later")
 )
 
+// RedirectError is a redirect the client refused to follow.
+type RedirectError struct {
+	From, To string // addresses without their query
+	Why      string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s redirected to %s: %s", e.From, e.To, e.Why)
+}
+
 // PageError is a page that is not the one the flow expects. It names the
 // page title and address, never the session.
 type PageError struct {
@@ -111,8 +121,22 @@ func New(o Options) (*Client, error) {
 		base = &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second}
 	}
 	// WithTransport keeps colly's cookie jar (SetClient would drop it).
-	c.WithTransport(ctxTransport{base: base, ctx: func() context.Context { return cl.ctx }})
+	c.WithTransport(ctxTransport{base: originOnly{base: base, origin: u}, ctx: func() context.Context { return cl.ctx }})
 	c.SetRequestTimeout(o.Timeout)
+	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
+		if !sameOrigin(req.URL, u) {
+			return &RedirectError{From: redact(via[len(via)-1].URL.String()), To: redact(req.URL.String()), Why: "another origin: not followed, so that no cookie or form leaves the portal"}
+		}
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			// 307 and 308 keep the method and body: a login form would be
+			// sent again.
+			return &RedirectError{From: redact(via[len(via)-1].URL.String()), To: redact(req.URL.String()), Why: "a " + req.Method + " redirect would send the form again: not followed"}
+		}
+		if len(via) >= 10 {
+			return errors.New("more than 10 redirects")
+		}
+		return nil
+	})
 	c.OnResponse(func(r *colly.Response) { cl.resp, cl.respErr = r, nil })
 	c.OnError(func(r *colly.Response, err error) {
 		// On a network error colly passes a response it made up, with no
@@ -143,6 +167,38 @@ type ctxTransport struct {
 
 func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r.WithContext(t.ctx()))
+}
+
+// originOnly refuses every request that is not for the portal's own origin
+// (scheme, host and port): the last guard that keeps the session cookie and
+// the login form at home, whatever a redirect or a page says.
+type originOnly struct {
+	base   http.RoundTripper
+	origin *url.URL
+}
+
+func (t originOnly) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !sameOrigin(r.URL, t.origin) {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, fmt.Errorf("refusing to send a request to %s: not the portal's origin %s", redact(r.URL.String()), t.origin.Scheme+"://"+t.origin.Host)
+	}
+	return t.base.RoundTrip(r)
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return a.Scheme == b.Scheme && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
 }
 
 // page is a response, parsed.
@@ -189,6 +245,10 @@ func (cl *Client) request(ctx context.Context, method, path string, body []byte,
 			return nil, ctx.Err()
 		}
 		r := cl.resp
+		var re *RedirectError
+		if errors.As(err, &re) {
+			return nil, re
+		}
 		if r == nil {
 			last = fmt.Errorf("%s %s: %w", method, redact(target), errNoSecret(err))
 			continue // a network error
