@@ -36,7 +36,7 @@ run: build
 test: fmt-check vet staticcheck unit
 
 fmt-check:
-	@out=$$(gofmt -l cmd pkg); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l cmd pkg examples); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet ./...
@@ -53,11 +53,11 @@ unit:
 # Speed and memory: generate on a 300,000-invoice workbook with shared strings
 # next to a bare excelize row iteration of the same file.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pkg/ranges/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pkg/ranges/sheet/
 
 # A short run of every fuzz target (FUZZTIME each).
 FUZZTIME ?= 20s
-FUZZPKGS = ./pkg/ranges/ ./pkg/importfile/ ./pkg/portal/ ./cmd/blanktrack/
+FUZZPKGS = ./pkg/ranges/ ./pkg/ranges/sheet/ ./pkg/ranges/job/ ./pkg/importfile/ ./pkg/portal/
 fuzz:
 	@for p in $(FUZZPKGS); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep ^Fuzz); do \

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -50,4 +51,18 @@ func (p *progressBar) update(done, total int64) {
 		}
 	}
 	fmt.Fprintf(p.w, "\rreading %s [%s] %3d%%", p.label, bar, done*100/total)
+}
+
+// progressFor returns a progress reporter for a large file when stderr is a
+// terminal, else nil.
+func progressFor(e *env, name string) func(done, total int64) {
+	f, ok := e.stderr.(*os.File)
+	if !ok || !isTerminal(f) {
+		return nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil || fi.Size() < progressMinBytes {
+		return nil
+	}
+	return newProgressBar(f, filepath.Base(name)).update
 }

@@ -129,12 +129,12 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	bad := func(i int, want string) {
 		ps = append(ps, fieldProblem{bulkFieldNames[i], fmt.Sprintf("field %d (%s) %q: want %s", i+1, bulkFieldNames[i], f[i], want)})
 	}
-	if len(f[0]) != 5 || !digits(f[0]) {
+	if len(f[0]) != 5 || !ranges.AllDigits(f[0]) {
 		bad(0, "5 digits, from 00001")
 	} else {
 		row.Seq, _ = strconv.Atoi(f[0])
 	}
-	if len(f[1]) != 8 || !digits(f[1]) {
+	if len(f[1]) != 8 || !ranges.AllDigits(f[1]) {
 		bad(1, "8 digits")
 	} else if b, err := ranges.ParseBan(f[1]); err != nil {
 		bad(1, "a valid 統一編號 (the checksum is wrong)")
@@ -151,13 +151,13 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	} else {
 		row.Track = t
 	}
-	if len(f[4]) != 8 || !digits(f[4]) {
+	if len(f[4]) != 8 || !ranges.AllDigits(f[4]) {
 		bad(4, "8 digits, zero-padded")
 	} else {
 		n, _ := ranges.ParseNumber(f[4])
 		row.Start = n
 	}
-	if len(f[5]) != 8 || !digits(f[5]) {
+	if len(f[5]) != 8 || !ranges.AllDigits(f[5]) {
 		bad(5, "8 digits, zero-padded")
 	} else {
 		n, _ := ranges.ParseNumber(f[5])
@@ -175,18 +175,6 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 		ps = append(ps, fieldProblem{"迄號", fmt.Sprintf("起號 %s is after 迄號 %s", row.Start, row.End)})
 	}
 	return row, ps
-}
-
-func digits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // ParseBulkLine parses one line of a bulk file, without its line end, and

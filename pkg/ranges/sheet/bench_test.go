@@ -1,6 +1,7 @@
-package ranges_test
+package sheet_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
 const benchInvoices = 300_000
@@ -78,7 +80,7 @@ func benchWorkbook(b *testing.B) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, d := range []string{benchDir, ranges.TempFuzzDir()} {
+	for _, d := range []string{benchDir} {
 		if d != "" {
 			os.RemoveAll(d)
 		}
@@ -142,7 +144,7 @@ func BenchmarkGenerate(b *testing.B) {
 				b.Fatal(err)
 			}
 			var errs ranges.ErrorList
-			st, err := ranges.ReadInvoices(name, ranges.ReadOptions{}, u, &errs)
+			st, err := sheet.ReadInvoiceFile(context.Background(), name, sheet.Options{}, u, &errs)
 			if err != nil || errs.Err() != nil {
 				b.Fatal(err, errs.Err())
 			}
