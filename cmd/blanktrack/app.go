@@ -15,6 +15,9 @@ const (
 	exitOK    = 0
 	exitData  = 1 // bad input data, findings, or warnings under --strict
 	exitUsage = 2 // unknown flag or command, missing file, bad flag value
+	// exitInterrupted is the shell's code for a command stopped by SIGINT
+	// (128+2); SIGTERM gives it too.
+	exitInterrupted = 130
 )
 
 // usageError is a mistake in how blanktrack was called.
@@ -77,6 +80,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "blanktrack: interrupted; nothing written")
+		return exitInterrupted
 	}
 	var rep reportedError
 	if errors.As(err, &rep) {
