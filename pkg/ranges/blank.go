@@ -88,45 +88,50 @@ func (r *Result) RangesOf(b Ban) []BlankRange {
 	return out
 }
 
+// MaxRanges is how many blank ranges a computation may give. Real reports
+// hold hundreds, a large chain's some hundred thousand; more means exports
+// that use every other number, and is refused rather than rendered.
+const MaxRanges = 1_000_000
+
+// ErrTooManyRanges is a computation that gives more than MaxRanges ranges.
+var ErrTooManyRanges = fmt.Errorf("more than %d blank ranges", MaxRanges)
+
 // Compute returns the blank ranges: every allocated number minus every used
 // number, merged into maximal runs per Key. It checks its own result and
 // returns ErrCoverage if blank and used numbers do not cover the allocations
 // exactly once.
 func (u *Usage) Compute() (*Result, error) {
-	for t := range u.used {
-		u.used[t] = sortedUnique(u.used[t])
+	var ts []*tally
+	for _, tr := range u.byTrack {
+		ts = append(ts, tr...)
 	}
-	for t := range u.voided {
-		u.voided[t] = sortedUnique(u.voided[t])
-	}
-	allocs := slices.Clone(u.allocs)
-	slices.SortFunc(allocs, func(x, y Allocation) int {
-		return cmp.Or(compareKeys(keyOf(x), keyOf(y)), cmp.Compare(x.Start, y.Start))
+	slices.SortFunc(ts, func(x, y *tally) int {
+		return cmp.Or(compareKeys(keyOf(x.Allocation), keyOf(y.Allocation)), cmp.Compare(x.Start, y.Start))
 	})
 
-	res := &Result{Period: u.period}
-	for _, a := range allocs {
-		k := keyOf(a)
-		used := within(u.used[a.Track], a.Start, a.End)
-		voided := within(u.voided[a.Track], a.Start, a.End)
+	// Count the runs first: the ranges are the one large thing a
+	// computation holds, so they are allocated once, at their size.
+	runs := 0
+	for _, t := range ts {
+		t.used.clearRuns(0, uint32(t.Size()-1), func(uint32, uint32) { runs++ })
+	}
+	if runs > MaxRanges {
+		return nil, fmt.Errorf("%w (%d): the exports leave more gaps than any real report has; check that the right number column was read", ErrTooManyRanges, runs)
+	}
+	res := &Result{Period: u.period, Ranges: make([]BlankRange, 0, runs)}
+	for _, t := range ts {
+		k := keyOf(t.Allocation)
+		last := uint32(t.Size() - 1)
 		if n := len(res.Summaries); n == 0 || res.Summaries[n-1].Key != k {
 			res.Summaries = append(res.Summaries, Summary{Key: k})
 		}
 		s := &res.Summaries[len(res.Summaries)-1]
-		s.Allocated += a.Size()
-		s.Used += len(used)
-		s.Voided += len(voided)
-
-		next := a.Start
-		for _, n := range used {
-			if n > next {
-				res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: next, End: n - 1})
-			}
-			next = n + 1
-		}
-		if len(used) == 0 || used[len(used)-1] < a.End {
-			res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: next, End: a.End})
-		}
+		s.Allocated += t.Size()
+		s.Used += t.used.count(0, last)
+		s.Voided += t.voided.count(0, last)
+		t.used.clearRuns(0, last, func(first, end uint32) {
+			res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: t.Start + Number(first), End: t.Start + Number(end)})
+		})
 	}
 	si := 0
 	for _, r := range res.Ranges {
@@ -136,7 +141,7 @@ func (u *Usage) Compute() (*Result, error) {
 		res.Summaries[si].Blank += r.Len()
 		res.Summaries[si].Ranges++
 	}
-	if err := u.verify(allocs, res); err != nil {
+	if err := u.verify(ts, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -156,30 +161,30 @@ func appendMerged(rs []BlankRange, r BlankRange) []BlankRange {
 // allocation the blank numbers inside it plus the used numbers inside it are
 // its size, that no blank number is used, and that every blank number is
 // allocated.
-func (u *Usage) verify(allocs []Allocation, res *Result) error {
+func (u *Usage) verify(ts []*tally, res *Result) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrCoverage}, args...)...)
 	}
 	blankInAllocs := 0
-	for _, a := range allocs {
-		k := keyOf(a)
+	for _, t := range ts {
+		k := keyOf(t.Allocation)
 		blank := 0
-		first, _ := slices.BinarySearchFunc(res.Ranges, a.Start, func(r BlankRange, start Number) int {
+		first, _ := slices.BinarySearchFunc(res.Ranges, t.Start, func(r BlankRange, start Number) int {
 			return cmp.Or(compareKeys(r.Key, k), cmp.Compare(r.End, start))
 		})
 		for _, r := range res.Ranges[first:] {
-			if r.Key != k || r.Start > a.End {
+			if r.Key != k || r.Start > t.End {
 				break
 			}
-			lo, hi := max(r.Start, a.Start), min(r.End, a.End)
+			lo, hi := max(r.Start, t.Start), min(r.End, t.End)
 			blank += int(hi) - int(lo) + 1
-			if len(within(u.used[a.Track], lo, hi)) != 0 {
+			if t.used.count(uint32(lo-t.Start), uint32(hi-t.Start)) != 0 {
 				return fail("blank range %s holds a used number", r)
 			}
 		}
-		used := len(within(u.used[a.Track], a.Start, a.End))
-		if blank+used != a.Size() {
-			return fail("allocation %s: %d blank + %d used != %d allocated", a, blank, used, a.Size())
+		used := t.used.count(0, uint32(t.Size()-1))
+		if blank+used != t.Size() {
+			return fail("allocation %s: %d blank + %d used != %d allocated", t.Allocation, blank, used, t.Size())
 		}
 		blankInAllocs += blank
 	}
@@ -204,19 +209,4 @@ func (u *Usage) verify(allocs []Allocation, res *Result) error {
 
 func keyOf(a Allocation) Key {
 	return Key{Ban: a.Ban, Type: a.Type, Period: a.Period, Track: a.Track}
-}
-
-// within returns the part of the sorted slice ns that lies in [lo, hi].
-func within(ns []Number, lo, hi Number) []Number {
-	i, _ := slices.BinarySearch(ns, lo)
-	j, found := slices.BinarySearch(ns, hi)
-	if found {
-		j++
-	}
-	return ns[i:j]
-}
-
-func sortedUnique(ns []Number) []Number {
-	slices.Sort(ns)
-	return slices.Compact(ns)
 }

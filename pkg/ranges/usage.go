@@ -16,20 +16,34 @@ const (
 	Unallocated                  // in no loaded allocation: not counted
 )
 
-// Usage collects the numbers used in one period. Its memory grows with the
-// number of invoices added, never with the size of the allocations.
+// tally is what was seen of one allocation's numbers, a bit a number.
+type tally struct {
+	Allocation
+	used      bitset // every number an invoice used, whatever its status
+	voided    bitset // of used, the numbers an export marked voided (作廢)
+	nullified bitset // numbers a row marked nullified (註銷)
+	reissued  bitset // of nullified, the numbers another row used too
+}
+
+// Usage tallies the numbers used in one period. Its memory is bounded by the
+// allocations (a bit a number, in chunks allocated where invoices fall),
+// never by the number of invoices added.
 type Usage struct {
 	period  Period
-	allocs  []Allocation
-	byTrack map[Track][]Allocation // each sorted by Start
+	byTrack map[Track][]*tally // each sorted by Start
 	bans    map[Ban]struct{}
-	used    map[Track][]Number
-	voided  map[Track][]Number
 
 	// Invoices that do not change the blank ranges.
 	Unallocated   Listing // number in no loaded allocation
 	OutsidePeriod Listing // dated outside the period
+
+	// nullifiedSeen keeps the first nullified invoices, with where they
+	// were read, to list those never reissued.
+	nullifiedSeen []Invoice
 }
+
+// nullifiedKeep is how many nullified invoices a Usage keeps to list.
+const nullifiedKeep = 4096
 
 // NewUsage starts collecting the used numbers of allocs, which must all be of
 // period p, valid and not overlapping (see Allocation.Validate and
@@ -37,21 +51,25 @@ type Usage struct {
 func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
 	u := &Usage{
 		period:  p,
-		allocs:  slices.Clone(allocs),
-		byTrack: make(map[Track][]Allocation),
-		used:    make(map[Track][]Number),
-		voided:  make(map[Track][]Number),
+		byTrack: make(map[Track][]*tally),
 		bans:    make(map[Ban]struct{}),
 	}
 	for _, a := range allocs {
 		if a.Period != p {
 			return nil, fmt.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
 		}
-		u.byTrack[a.Track] = append(u.byTrack[a.Track], a)
+		if err := a.Validate(); err != nil {
+			return nil, fmt.Errorf("allocation %s (%s): %w", a, a.Pos, err)
+		}
+		n := a.Size()
+		u.byTrack[a.Track] = append(u.byTrack[a.Track], &tally{
+			Allocation: a,
+			used:       newBitset(n), voided: newBitset(n), nullified: newBitset(n), reissued: newBitset(n),
+		})
 		u.bans[a.Ban] = struct{}{}
 	}
-	for _, as := range u.byTrack {
-		slices.SortFunc(as, func(x, y Allocation) int { return cmp.Compare(x.Start, y.Start) })
+	for _, ts := range u.byTrack {
+		slices.SortFunc(ts, func(x, y *tally) int { return cmp.Compare(x.Start, y.Start) })
 	}
 	return u, nil
 }
@@ -66,20 +84,28 @@ func (u *Usage) OwnBan(b Ban) bool {
 // Period is the period whose numbers are collected.
 func (u *Usage) Period() Period { return u.period }
 
-// Allocation returns the allocation holding n, if any.
-func (u *Usage) Allocation(n InvoiceNumber) (Allocation, bool) {
-	as := u.byTrack[n.Track]
-	i, _ := slices.BinarySearchFunc(as, n.Number, func(a Allocation, n Number) int {
-		if a.End < n {
+// tallyOf returns the tally of the allocation holding n, or nil.
+func (u *Usage) tallyOf(n InvoiceNumber) *tally {
+	ts := u.byTrack[n.Track]
+	i, _ := slices.BinarySearchFunc(ts, n.Number, func(t *tally, n Number) int {
+		if t.End < n {
 			return -1
 		}
-		if a.Start > n {
+		if t.Start > n {
 			return 1
 		}
 		return 0
 	})
-	if i < len(as) && as[i].Start <= n.Number && n.Number <= as[i].End {
-		return as[i], true
+	if i < len(ts) && ts[i].Start <= n.Number && n.Number <= ts[i].End {
+		return ts[i]
+	}
+	return nil
+}
+
+// Allocation returns the allocation holding n, if any.
+func (u *Usage) Allocation(n InvoiceNumber) (Allocation, bool) {
+	if t := u.tallyOf(n); t != nil {
+		return t.Allocation, true
 	}
 	return Allocation{}, false
 }
@@ -92,14 +118,55 @@ func (u *Usage) Add(inv Invoice) Outcome {
 		u.OutsidePeriod.Add(inv)
 		return OutsidePeriod
 	}
-	if _, ok := u.Allocation(inv.Number); !ok {
+	t := u.tallyOf(inv.Number)
+	if t == nil {
 		u.Unallocated.Add(inv)
 		return Unallocated
 	}
-	t := inv.Number.Track
-	u.used[t] = append(u.used[t], inv.Number.Number)
+	i := uint32(inv.Number.Number - t.Start)
+	wasUsed := t.used.set(i)
+	switch {
+	case inv.Status == StatusNullified:
+		// Used before by a row that was not nullified: reissued.
+		if wasNullified := t.nullified.set(i); wasUsed && !wasNullified {
+			t.reissued.set(i)
+		}
+		if len(u.nullifiedSeen) < nullifiedKeep {
+			u.nullifiedSeen = append(u.nullifiedSeen, inv)
+		}
+	case t.nullified.has(i):
+		t.reissued.set(i)
+	}
 	if inv.Status == StatusVoided {
-		u.voided[t] = append(u.voided[t], inv.Number.Number)
+		t.voided.set(i)
 	}
 	return Counted
+}
+
+// NotReissued lists the nullified (註銷) numbers that no other invoice
+// used: nullified numbers are meant to be issued again with the same
+// number. They stay used; the list is for a person to check.
+func (u *Usage) NotReissued() Listing {
+	var l Listing
+	for _, ts := range u.byTrack {
+		for _, t := range ts {
+			l.Count += t.nullified.count(0, uint32(t.Size()-1)) - t.reissued.count(0, uint32(t.Size()-1))
+		}
+	}
+	if l.Count == 0 {
+		return l
+	}
+	seen := map[InvoiceNumber]bool{}
+	for _, inv := range u.nullifiedSeen {
+		t := u.tallyOf(inv.Number)
+		i := uint32(inv.Number.Number - t.Start)
+		if seen[inv.Number] || t.reissued.has(i) {
+			continue
+		}
+		seen[inv.Number] = true
+		if len(l.First) < ListLimit {
+			l.First = append(l.First, inv)
+		}
+	}
+	return l
 }

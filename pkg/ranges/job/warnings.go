@@ -23,8 +23,9 @@ const (
 	// OutsidePeriod: invoices dated outside the period; they are not
 	// counted.
 	OutsidePeriod
-	// NotReissued: nullified (註銷) invoices never reissued in their file;
-	// they stay used.
+	// NotReissued: nullified (註銷) invoices whose number no other invoice of
+	// the exports used: nullified numbers are meant to be reissued. They
+	// stay used.
 	NotReissued
 )
 
@@ -32,7 +33,6 @@ const (
 type Warning struct {
 	Kind     WarningKind
 	Period   ranges.Period
-	File     string         // for NotReissued: the file
 	Invoices ranges.Listing // the invoices concerned: the first ones and their count
 }
 
@@ -46,7 +46,7 @@ func (w Warning) String() string {
 	case OutsidePeriod:
 		return fmt.Sprintf("%d invoice(s) dated outside %s, first %s", w.Invoices.Count, w.Period, first(w.Invoices))
 	case NotReissued:
-		return fmt.Sprintf("%d nullified invoice(s) never reissued in %s, first %s", w.Invoices.Count, w.File, first(w.Invoices))
+		return fmt.Sprintf("%d nullified invoice(s) never reissued, first %s", w.Invoices.Count, first(w.Invoices))
 	}
 	return "unknown warning"
 }
@@ -61,7 +61,7 @@ func (w Warning) Heading() string {
 	case OutsidePeriod:
 		return fmt.Sprintf("%d invoice(s) are dated outside %s; they are not counted", w.Invoices.Count, w.Period)
 	case NotReissued:
-		return fmt.Sprintf("%d invoice(s) of %s are nullified (註銷) and never reissued in the file; they stay used, but check them", w.Invoices.Count, w.File)
+		return fmt.Sprintf("%d invoice(s) are nullified (註銷) and never reissued in the exports; they stay used, but check them", w.Invoices.Count)
 	}
 	return w.String()
 }
@@ -95,10 +95,8 @@ func (br *BranchResult) warnings() []Warning {
 	if n := br.Usage.OutsidePeriod; n.Count > 0 {
 		w = append(w, Warning{Kind: OutsidePeriod, Period: p, Invoices: n})
 	}
-	for _, st := range br.Stats {
-		if st.NotReissued.Count > 0 {
-			w = append(w, Warning{Kind: NotReissued, Period: p, File: st.File, Invoices: st.NotReissued})
-		}
+	if n := br.Usage.NotReissued(); n.Count > 0 {
+		w = append(w, Warning{Kind: NotReissued, Period: p, Invoices: n})
 	}
 	if len(br.Invoices) == 0 {
 		w = append(w, Warning{Kind: NoInvoiceFile, Period: p})

@@ -40,10 +40,6 @@ type FileStats struct {
 	// portal left commas in 買方名稱 unquoted; they were read with the fields
 	// after the name shifted back.
 	Repaired ranges.Listing
-	// NotReissued lists nullified (註銷) invoices whose number appears in no
-	// other row of the file: nullified numbers are meant to be reissued.
-	// They stay used.
-	NotReissued ranges.Listing
 }
 
 // Options tune how invoice exports are read.
@@ -208,8 +204,6 @@ func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *r
 		lastDateRaw string
 		lastDate    time.Time
 		statusCache = map[string]ranges.Status{}
-		seen        []uint64         // packed number and nullified flag of every counted row, for NotReissued
-		nullified   []ranges.Invoice // the counted nullified invoices
 		repaired    []string
 	)
 	for t.Next() {
@@ -290,12 +284,6 @@ func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *r
 			case ranges.StatusNullified:
 				st.Nullified++
 			}
-			if l.has(roleStatus) {
-				seen = append(seen, packSeen(inv))
-				if inv.Status == ranges.StatusNullified {
-					nullified = append(nullified, inv)
-				}
-			}
 		case ranges.OutsidePeriod:
 			st.OutsidePeriod++
 		case ranges.Unallocated:
@@ -304,11 +292,6 @@ func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *r
 	}
 	if err := t.Err(); err != nil {
 		return fmt.Errorf("%s: after row %d: %w", ranges.Pos{File: st.File, Sheet: t.Sheet()}, t.RowNum(), err)
-	}
-	if len(nullified) > 0 {
-		for _, inv := range notReissued(seen, nullified) {
-			st.NotReissued.Add(inv)
-		}
 	}
 	return nil
 }
@@ -321,34 +304,6 @@ func rejoinName(row []string, name, extra int, buf []string) ([]string, []string
 	buf = append(buf, strings.Join(row[name:name+extra+1], ","))
 	buf = append(buf, row[name+extra+1:]...)
 	return buf, buf
-}
-
-// packSeen packs an invoice number and whether it was nullified into one
-// word, 8 bytes a counted invoice, so that a file's nullified numbers can
-// be matched with their reissues whatever the row order.
-func packSeen(inv ranges.Invoice) uint64 {
-	t := inv.Number.Track
-	v := uint64(t[0])<<40 | uint64(t[1])<<32 | uint64(inv.Number.Number)<<1
-	if inv.Status == ranges.StatusNullified {
-		v |= 1
-	}
-	return v
-}
-
-// notReissued returns the nullified invoices whose number has no row in the
-// file that is not nullified.
-func notReissued(seen []uint64, nullified []ranges.Invoice) []ranges.Invoice {
-	slices.Sort(seen)
-	var out []ranges.Invoice
-	for _, inv := range nullified {
-		// Sorted, the row that is not nullified (flag 0) comes just before
-		// the nullified one (flag 1).
-		reissued, _ := slices.BinarySearch(seen, packSeen(inv)&^1)
-		if reissued >= len(seen) || seen[reissued] != packSeen(inv)&^1 {
-			out = append(out, inv)
-		}
-	}
-	return out
 }
 
 // parseInvoiceNumber reads the invoice number of a row: one combined column
