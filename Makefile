@@ -53,7 +53,7 @@ unit:
 # Speed and memory: generate on a 300,000-invoice workbook with shared strings
 # next to a bare excelize row iteration of the same file.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pkg/ranges/ ./pkg/ranges/sheet/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pkg/ranges/ ./pkg/ranges/sheet/ ./pkg/ranges/job/
 
 # A short run of every fuzz target (FUZZTIME each).
 FUZZTIME ?= 20s
