@@ -19,6 +19,9 @@ PE          = examples/portal-export
 # - basic: a head office and a branch from ERP and POS exports, with E0402 XML;
 # - portal-export: one business from the e-invoice portal's own downloads;
 # - branches: a head office and three branches from one config file.
+# The examples are of 115/09~115/10: run them as of a day the report is due,
+# so that they print the same whatever today is.
+run: export BLANKTRACK_TODAY = 2026-11-05
 run: build
 	./$(BIN) generate --xml --head 53212539 \
 		--alloc $(EX)/alloc/invnoapply_53212539_11510.csv \
@@ -42,6 +45,7 @@ vet:
 	$(GO) vet ./...
 
 $(STATICCHECK):
+	@echo "installing staticcheck $(STATICCHECK_VERSION) into $(STATICCHECK) (once; a minute or two on a fresh machine)"
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 staticcheck: $(STATICCHECK)

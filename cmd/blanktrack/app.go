@@ -43,11 +43,19 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// term is stderr when it is a terminal (progress is drawn there); nil
+	// when stderr is piped or a file.
+	term *terminal
 }
 
 // run is main without the process: tests call it with buffers.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
+		e.term = &terminal{w: f}
+		e.stderr = e.term
+		stderr = e.term
+	}
 	var notFound string
 	app := &cli.App{
 		Name:                      "blanktrack",

@@ -154,8 +154,13 @@ func runGenerate(e *env, o generateOptions) error {
 		_ = res.WriteWarnings(e.stderr)
 		return fmt.Errorf("no branch has a readable allocation")
 	}
-	warnPeriod(e, res.Period)
+	note, err := noteFor(e, res.Period)
+	if err != nil {
+		return err
+	}
+	note.before(e)
 	_ = res.WriteWarnings(e.stderr)
+	defer note.after(e)
 	if !spec.Config && res.Failed() > 0 {
 		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
 		return reportedError{exitData}

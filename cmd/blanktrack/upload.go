@@ -264,7 +264,7 @@ func uploadAccount(e *env, o uploadOptions, addr string, a account) (bool, error
 	// Progress while the portal works goes to a terminal only; the table
 	// at the end says what happened either way.
 	var log func(string)
-	if f, ok := e.stderr.(*os.File); ok && isTerminal(f) {
+	if e.term != nil {
 		log = func(s string) { fmt.Fprintf(e.stderr, "%s\n", s) }
 	}
 	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
