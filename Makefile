@@ -6,7 +6,7 @@ STATICCHECK_VERSION = v0.8.2
 BIN         = bin/blanktrack
 EX          = examples/basic
 
-.PHONY: all build run test fmt-check vet staticcheck unit bench fuzz examples clean
+.PHONY: all build run test fmt-check vet staticcheck unit bench fuzz examples dist clean
 
 all: build
 
@@ -73,5 +73,20 @@ fuzz:
 examples:
 	$(GO) run ./pkg/internal/xlsxfixture/mkexamples
 
+# Release binaries for Windows (amd64, arm64), macOS (arm64) and Linux
+# (amd64), with the version and commit stamped in: dist/blanktrack-OS-ARCH.
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+PLATFORMS  = windows/amd64 windows/arm64 darwin/arm64 linux/amd64
+dist:
+	@mkdir -p dist
+	@for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		echo "dist/blanktrack-$$os-$$arch$$ext"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath \
+			-ldflags "-s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)" \
+			-o dist/blanktrack-$$os-$$arch$$ext ./cmd/blanktrack || exit 1; \
+	done
+
 clean:
-	rm -rf bin out
+	rm -rf bin out dist
