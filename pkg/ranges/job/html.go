@@ -51,14 +51,14 @@ type htmlPage struct {
 type htmlBranch struct {
 	Label       string
 	VoidedKnown bool
-	Ban      ranges.Ban
-	Err      string
-	Rows     []htmlRow
-	Total    ranges.Summary
-	Bans     []htmlBan
-	Stats    []sheet.FileStats
-	Warnings []Warning
-	Notes    []string
+	Ban         ranges.Ban
+	Err         string
+	Rows        []htmlRow
+	Total       ranges.Summary
+	Bans        []htmlBan
+	Stats       []sheet.FileStats
+	Warnings    []Warning
+	Notes       []string
 }
 
 type htmlRow struct {
