@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
 // checkOptions are the parsed flags of blanktrack check.
@@ -21,7 +24,7 @@ type checkOptions struct {
 	Format   string
 	All      bool
 	Period   ranges.Period
-	Columns  ranges.Columns
+	Columns  sheet.Columns
 }
 
 var checkFormats = []string{"text", "json", "github"}
@@ -93,32 +96,40 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 func runCheck(e *env, o checkOptions) error {
 	ck := importfile.Checker{All: o.All}
 	switch {
-	case o.Config != "":
-		var err error
-		if ck.Allocs, ck.Expected, err = expectedFromConfig(e, o); err != nil {
+	case o.Config != "" || len(o.Invoices) > 0:
+		gen := generateOptions{Config: o.Config, Allocs: o.Allocs, Invoices: o.Invoices, Period: o.Period, Columns: o.Columns}
+		spec, _, err := gen.spec(e)
+		if err != nil {
 			return err
 		}
-		warnPeriod(e, ck.Expected.Period)
-	case len(o.Invoices) > 0:
-		job := ranges.Job{Allocs: o.Allocs, Invoices: o.Invoices, Period: o.Period, Columns: o.Columns}
-		out, err := job.Run()
+		res, err := job.Run(e.ctx, spec)
 		if err != nil {
-			return inputError(e, err)
+			return runError(err, spec.Config)
 		}
-		ck.Allocs, ck.Expected = out.Allocs, out.Result
-		warnPeriod(e, out.Result.Period)
-	case len(o.Allocs) > 0:
-		var errs ranges.ErrorList
-		for _, name := range o.Allocs {
-			as, err := ranges.ReadAllocations(name, &errs)
-			if err != nil {
+		for _, br := range res.Branches {
+			if br.Err == nil {
+				continue
+			}
+			if spec.Config {
+				fmt.Fprintf(e.stderr, "error: branch %s (%s):\n", br.Label(), br.Ban)
+			}
+			if err := inputError(e, br.Err, spec.Config); err != nil {
 				return err
 			}
-			ck.Allocs = append(ck.Allocs, as...)
 		}
-		if err := errs.Err(); err != nil {
-			return inputError(e, err)
+		ck.Allocs, ck.Expected = res.Expected()
+		note, err := noteFor(e, res.Period)
+		if err != nil {
+			return err
 		}
+		note.before(e)
+		defer note.after(e)
+	case len(o.Allocs) > 0:
+		allocs, err := sheet.ReadAllocationFiles(e.ctx, o.Allocs)
+		if err != nil {
+			return inputError(e, err, false)
+		}
+		ck.Allocs = allocs
 		if ck.Allocs == nil {
 			ck.Allocs = []ranges.Allocation{}
 		}
@@ -128,11 +139,11 @@ func runCheck(e *env, o checkOptions) error {
 		return err
 	}
 	if len(rep.Findings) > 0 {
-		fmt.Fprintf(e.stderr, "blanktrack: check: %d finding(s) in %s\n", len(rep.Findings), plural(rep.Files, "file"))
+		fmt.Fprintf(e.stderr, "blanktrack: check: %d finding(s) in %s\n", len(rep.Findings), filesFound(o.Files, rep.Findings))
 		return reportedError{exitData}
 	}
 	if o.Format == "text" {
-		fmt.Fprintf(e.stdout, "ok: %s, %s: no finding\n", plural(rep.Files, "file"), plural(rep.Ranges, "range"))
+		fmt.Fprintf(e.stdout, "ok: %s, %s: no finding\n", job.Plural(rep.Files, "file"), job.Plural(rep.Ranges, "range"))
 	}
 	return nil
 }
@@ -188,36 +199,22 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// expectedFromConfig computes what generate --config would write, for
-// every branch. A branch whose inputs fail fails the check.
-func expectedFromConfig(e *env, o checkOptions) ([]ranges.Allocation, *ranges.Result, error) {
-	c, period, err := openConfig(e, o.Config, o.Period)
-	if err != nil {
-		return nil, nil, err
+// filesFound counts the files the findings are about; with --all some are
+// files that should be there and are not.
+func filesFound(checked []string, fs []importfile.Finding) string {
+	about := map[string]bool{}
+	missing := 0
+	for _, f := range fs {
+		if !about[f.File] {
+			about[f.File] = true
+			if !slices.Contains(checked, f.File) {
+				missing++
+			}
+		}
 	}
-	var allocs []ranges.Allocation
-	want := &ranges.Result{Period: period}
-	for _, b := range c.Branches {
-		as, err := c.files(b.Alloc)
-		if err != nil {
-			return nil, nil, fmt.Errorf("branch %s: %w", b.name(), err)
-		}
-		inv, err := c.files(b.Invoices)
-		if err != nil {
-			return nil, nil, fmt.Errorf("branch %s: %w", b.name(), err)
-		}
-		// Without a period given, the first branch's is every branch's, as
-		// generate --config wants one period for all.
-		out, err := ranges.Job{Allocs: as, Invoices: inv, Period: want.Period, Columns: b.Columns.columns()}.Run()
-		if err != nil {
-			fmt.Fprintf(e.stderr, "error: branch %s (%s):\n", b.name(), b.Ban)
-			return nil, nil, inputError(e, err)
-		}
-		if want.Period.IsZero() {
-			want.Period = out.Result.Period
-		}
-		allocs = append(allocs, out.Allocs...)
-		want.Ranges = append(want.Ranges, out.Result.Ranges...)
+	s := job.Plural(len(about), "file")
+	if missing > 0 {
+		s += fmt.Sprintf(" (%d missing)", missing)
 	}
-	return allocs, want, nil
+	return s
 }

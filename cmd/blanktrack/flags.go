@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
 // columnFlags are the flags that name the sheet and columns of invoice
@@ -19,8 +19,8 @@ func columnFlags() []cli.Flag {
 	}
 }
 
-func columnsFrom(c *cli.Context) ranges.Columns {
-	return ranges.Columns{
+func columnsFrom(c *cli.Context) sheet.Columns {
+	return sheet.Columns{
 		Sheet:  c.String("sheet"),
 		Number: c.String("col-number"),
 		Track:  c.String("col-track"),

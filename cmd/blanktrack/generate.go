@@ -3,14 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
 // generateOptions are the parsed flags of blanktrack generate.
@@ -23,7 +21,7 @@ type generateOptions struct {
 	Head     ranges.Ban // "" when each 統編 is its own head office
 	Period   ranges.Period
 	Strict   bool
-	Columns  ranges.Columns
+	Columns  sheet.Columns
 }
 
 func generateCommand(e *env) *cli.Command {
@@ -48,9 +46,6 @@ func generateCommand(e *env) *cli.Command {
 			opts, err := parseGenerateOptions(e, c)
 			if err != nil {
 				return err
-			}
-			if opts.Config != "" {
-				return runConfig(e, opts)
 			}
 			return runGenerate(e, opts)
 		},
@@ -103,112 +98,88 @@ func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 	return o, nil
 }
 
-// generation is everything one generate run found and made.
-type generation struct {
-	*ranges.Computation
-	Files      []importfile.File
-	NoBlank    []ranges.Ban // 統編 with no blank number: no file
-	NoInvoices bool
+// spec is the job the options describe, and the folder it writes into.
+func (o generateOptions) spec(e *env) (job.Spec, string, error) {
+	if o.Config == "" {
+		return job.Spec{
+			Branches: []job.Branch{{Allocs: o.Allocs, Invoices: o.Invoices, Columns: o.Columns}},
+			Period:   o.Period, Head: o.Head, XML: o.XML, Strict: o.Strict,
+		}, o.Out, nil
+	}
+	c, err := openConfig(e, o.Config)
+	if err != nil {
+		return job.Spec{}, "", err
+	}
+	d, err := today(e)
+	if err != nil {
+		return job.Spec{}, "", err
+	}
+	spec := c.Spec(d)
+	if !o.Period.IsZero() {
+		spec.Period = o.Period
+	}
+	if o.Head != "" {
+		spec.Head = o.Head
+	}
+	spec.XML = spec.XML || o.XML
+	spec.Strict = o.Strict
+	out := o.Out
+	if out == "" {
+		out = c.OutDir()
+	}
+	return spec, out, nil
 }
 
 func runGenerate(e *env, o generateOptions) error {
-	g, err := generate(e, o)
+	spec, out, err := o.spec(e)
 	if err != nil {
-		return inputError(e, err)
+		return err
 	}
-	warnPeriod(e, g.Result.Period)
-	warnings := printWarnings(e, o, g)
-	if o.Strict && warnings > 0 {
-		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", warnings)
+	if out == "" {
+		return usagef("--out is required: the folder to write the files into (or out in %s)", o.Config)
+	}
+	spec.Progress = func(name string) func(done, total int64) { return progressFor(e, name) }
+	res, err := job.Run(e.ctx, spec)
+	if err != nil {
+		return runError(err, spec.Config)
+	}
+	if !spec.Config {
+		var strict *job.StrictError
+		if err := res.Branches[0].Err; err != nil && !errors.As(err, &strict) {
+			return inputError(e, err, spec.Config)
+		}
+	}
+	if res.Period.IsZero() {
+		// Every branch failed before the period was known.
+		_ = res.WriteWarnings(e.stderr)
+		return fmt.Errorf("no branch has a readable allocation")
+	}
+	note, err := noteFor(e, res.Period)
+	if err != nil {
+		return err
+	}
+	note.before(e)
+	_ = res.WriteWarnings(e.stderr)
+	defer note.after(e)
+	if !spec.Config && res.Failed() > 0 {
+		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
 		return reportedError{exitData}
 	}
-	if err := importfile.WriteFiles(o.Out, g.Files); err != nil {
-		return fmt.Errorf("writing %s: %w", o.Out, err)
+	if err := res.Write(e.ctx, out); err != nil {
+		return writeError(out, err)
 	}
-	printReport(e.stdout, o, g)
+	_ = res.WriteReport(e.stdout, out)
+	if n := res.Failed(); n > 0 {
+		fmt.Fprintf(e.stderr, "blanktrack: %d of %d branches failed\n", n, len(res.Branches))
+		return reportedError{exitData}
+	}
 	return nil
 }
 
-// inputError prints input errors one a line and turns the rest into the
-// error exitCode expects.
-func inputError(e *env, err error) error {
-	var list *ranges.ErrorList
-	if asErrorList(err, &list) {
-		printErrors(e, list)
-		return reportedError{exitData}
+func strictWarnings(res *job.Result) []job.Warning {
+	var strict *job.StrictError
+	if errors.As(res.Branches[0].Err, &strict) {
+		return strict.Warnings
 	}
-	if errors.Is(err, ranges.ErrSeveralPeriods) {
-		return usageError{err}
-	}
-	return err
-}
-
-// generate reads, computes and renders, in memory; it writes nothing.
-func generate(e *env, o generateOptions) (*generation, error) {
-	job := ranges.Job{
-		Allocs:   o.Allocs,
-		Invoices: o.Invoices,
-		Period:   o.Period,
-		Columns:  o.Columns,
-		Progress: func(name string) func(done, total int64) { return progressFor(e, name) },
-	}
-	out, err := job.Run()
-	if err != nil {
-		return nil, err
-	}
-	g := &generation{Computation: out, NoInvoices: len(o.Invoices) == 0}
-	g.Files, g.NoBlank, err = render(o, out.Result)
-	return g, err
-}
-
-// render makes the output files of a result: a bulk file per 統編 and, with
-// --xml, the E0402 messages.
-func render(o generateOptions, res *ranges.Result) ([]importfile.File, []ranges.Ban, error) {
-	var files []importfile.File
-	var noBlank []ranges.Ban
-	for _, b := range res.Bans() {
-		rs := res.RangesOf(b)
-		if len(rs) == 0 {
-			noBlank = append(noBlank, b)
-			continue
-		}
-		data, err := importfile.AppendBulk(nil, rs)
-		if err != nil {
-			return nil, nil, err
-		}
-		files = append(files, importfile.File{Name: importfile.BulkFileName(b, res.Period), Data: data})
-		if o.XML {
-			for _, m := range importfile.E0402Messages(o.Head, rs) {
-				data, err := importfile.MarshalE0402(m.Message)
-				if err != nil {
-					return nil, nil, err
-				}
-				files = append(files, importfile.File{Name: m.Name, Data: data})
-			}
-		}
-	}
-	slices.SortFunc(files, func(a, b importfile.File) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
-		}
-		return 0
-	})
-	return files, noBlank, nil
-}
-
-// progressFor returns a progress reporter for a large file when stderr is a
-// terminal, else nil.
-func progressFor(e *env, name string) func(done, total int64) {
-	f, ok := e.stderr.(*os.File)
-	if !ok || !isTerminal(f) {
-		return nil
-	}
-	fi, err := os.Stat(name)
-	if err != nil || fi.Size() < progressMinBytes {
-		return nil
-	}
-	return newProgressBar(f, filepath.Base(name)).update
+	return nil
 }

@@ -8,13 +8,38 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
+	"time"
 )
 
+// interruptGrace is how long the first Ctrl-C waits for the command to stop
+// by itself (removing its temporary files) before the process ends anyway:
+// a read of a stalled network share or pipe cannot be cut short.
+const interruptGrace = 900 * time.Millisecond
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		// The default handling is back: a second Ctrl-C kills at once.
+		stop()
+		select {
+		case <-done:
+		case <-time.After(interruptGrace):
+			fmt.Fprintln(os.Stderr, "blanktrack: interrupted; nothing written")
+			os.Exit(exitInterrupted)
+		}
+	}()
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	close(done)
 	stop()
 	os.Exit(code)
 }

@@ -14,6 +14,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The test binary is blanktrack itself when a test runs it as a
+	// process (TestInterrupt): signals need a process of their own.
+	if os.Getenv("BLANKTRACK_TEST_MAIN") == "1" {
+		main()
+	}
 	testscript.Main(m, map[string]func(){
 		"blanktrack": func() {
 			os.Exit(run(context.Background(), os.Args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))

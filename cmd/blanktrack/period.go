@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/job"
 )
 
 // taiwan is the portal's time zone; Taiwan keeps no daylight saving time.
@@ -16,7 +17,7 @@ func today(e *env) (time.Time, error) {
 	if v := e.getenv("BLANKTRACK_TODAY"); v != "" {
 		d, err := time.ParseInLocation("2006-01-02", v, taiwan)
 		if err != nil {
-			return time.Time{}, usagef("BLANKTRACK_TODAY=%q: want a date as 2026-11-05", v)
+			return time.Time{}, usagef("BLANKTRACK_TODAY=%s: want a date as 2026-11-05", ranges.Quote(v))
 		}
 		return d, nil
 	}
@@ -43,19 +44,33 @@ func periodFlag(e *env, s string) (ranges.Period, error) {
 	return p, nil
 }
 
-// warnPeriod warns when the period is still running or its report is late.
-// These warnings are about the calendar, not the data: --strict ignores them.
-func warnPeriod(e *env, p ranges.Period) {
+// calendarNote tells where today stands with the period: a period still
+// running is a warning, printed before the report; a deadline passed is a
+// note, printed once at the end (late is the caller's call to settle).
+type calendarNote struct {
+	text    string
+	warning bool
+}
+
+func noteFor(e *env, p ranges.Period) (calendarNote, error) {
 	d, err := today(e)
 	if err != nil {
-		return
+		return calendarNote{}, err
 	}
-	switch p.TimingOn(d) {
-	case ranges.Running:
-		fmt.Fprintf(e.stderr, "warning: %s is still running until %s: numbers reported blank can still be used; report after it ends\n",
-			p, p.End(time.UTC).AddDate(0, 0, -1).Format("2006-01-02"))
-	case ranges.Late:
-		fmt.Fprintf(e.stderr, "warning: the blank numbers of %s were due by %s (today is %s): the report is late\n",
-			p, p.Deadline().Format("2006-01-02"), d.Format("2006-01-02"))
+	text, warning := job.CalendarNote(p, d)
+	return calendarNote{text, warning}, nil
+}
+
+// before prints a warning for a period still running.
+func (n calendarNote) before(e *env) {
+	if n.warning {
+		fmt.Fprintf(e.stderr, "warning: %s\n", n.text)
+	}
+}
+
+// after prints the note of a deadline passed.
+func (n calendarNote) after(e *env) {
+	if n.text != "" && !n.warning {
+		fmt.Fprintf(e.stderr, "note: %s\n", n.text)
 	}
 }

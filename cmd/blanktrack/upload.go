@@ -144,36 +144,50 @@ func runUpload(e *env, o uploadOptions) error {
 }
 
 func runUploadConfig(e *env, o uploadOptions) error {
-	c, period, err := openConfig(e, o.Config, o.Period)
+	c, err := openConfig(e, o.Config)
 	if err != nil {
 		return err
+	}
+	d, err := today(e)
+	if err != nil {
+		return err
+	}
+	period := o.Period
+	if period.IsZero() {
+		period = c.PeriodOn(d)
 	}
 	addr := o.Portal
 	if addr == "" {
 		addr = c.Portal
 	}
 	if addr == "" {
-		return usagef("--portal is required (or portal in %s)", c.path)
+		return usagef("--portal is required (or portal in %s)", c.Path)
 	}
-	out := c.outDir(o.Out)
+	out := o.Out
 	if out == "" {
-		return usagef("--out is required: the folder generate wrote into (or out in %s)", c.path)
+		out = c.OutDir()
+	}
+	if out == "" {
+		return usagef("--out is required: the folder generate wrote into (or out in %s)", c.Path)
 	}
 	if period.IsZero() {
-		return usagef("--period is required with --config (or period in %s)", c.path)
+		return usagef("--period is required with --config (or period in %s)", c.Path)
 	}
 	o.Period = period
 	allOK := true
 	for i, b := range c.Branches {
-		label := fmt.Sprintf("branch %s (%s)", b.name(), b.Ban)
+		label := fmt.Sprintf("branch %s (%s)", b.Label(), b.Ban)
 		if b.User == "" {
-			fmt.Fprintf(e.stderr, "error: %s: no user in %s (branch[%d])\n", label, c.path, i+1)
+			fmt.Fprintf(e.stderr, "error: %s: no user in %s (branch[%d])\n", label, c.Path, i+1)
 			allOK = false
 			continue
 		}
-		file := filepath.Join(out, importfile.BulkFileName(b.Ban.Ban, period))
-		if _, err := os.Stat(file); err != nil {
-			fmt.Fprintf(e.stdout, "%s: no %s: no blank number to report (or generate has not run)\n\n", label, file)
+		files, err := importfile.FindBulkFiles(out, b.BanOf(), period)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			fmt.Fprintf(e.stdout, "%s: no %s: no blank number to report (or generate has not run)\n\n", label, filepath.Join(out, importfile.BulkFileName(b.BanOf(), period)))
 			continue
 		}
 		env := b.PasswordEnv
@@ -181,7 +195,7 @@ func runUploadConfig(e *env, o uploadOptions) error {
 			env = defaultPasswordEnv
 		}
 		fmt.Fprintf(e.stdout, "== %s\n", label)
-		ok, err := uploadAccount(e, o, addr, account{label: label, ban: b.Ban.Ban, user: b.User, passwordEnv: env, files: []string{file}})
+		ok, err := uploadAccount(e, o, addr, account{label: label, ban: b.BanOf(), user: b.User, passwordEnv: env, files: files})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "error: %s: %v\n", label, err)
 			allOK = false
@@ -250,7 +264,7 @@ func uploadAccount(e *env, o uploadOptions, addr string, a account) (bool, error
 	// Progress while the portal works goes to a terminal only; the table
 	// at the end says what happened either way.
 	var log func(string)
-	if f, ok := e.stderr.(*os.File); ok && isTerminal(f) {
+	if e.term != nil {
 		log = func(s string) { fmt.Fprintf(e.stderr, "%s\n", s) }
 	}
 	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
@@ -288,19 +302,7 @@ func readBulkFiles(names []string, want ranges.Period) (map[string][]ranges.Blan
 }
 
 func printPlan(w io.Writer, plan *portal.Plan, heading string) {
-	fmt.Fprintf(w, "%s, %s:\n", heading, plan.Period)
-	t := &textTable{header: []string{"FILE", "BAN", "TYPE", "RANGE", "STATE"}}
-	for _, f := range plan.Files {
-		for _, r := range f.Ranges {
-			state := r.State.String()
-			if r.Reason != "" {
-				state += ": " + r.Reason
-			}
-			t.add(filepath.Base(f.Name), string(r.Range.Ban), r.Range.Type.String(), fmt.Sprintf("%s%s-%s", r.Range.Track, r.Range.Start, r.Range.End), state)
-		}
-	}
-	t.write(w)
-	fmt.Fprintf(w, "(%s)\n", plan.Describe())
+	_ = plan.WriteTable(w, heading)
 }
 
 // readPassword takes the password from the named environment variable, or

@@ -3,8 +3,11 @@ package importfile
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -40,10 +43,75 @@ func BulkFileName(b ranges.Ban, p ranges.Period) string {
 	return fmt.Sprintf("%s_%s.csv", b, p.Code())
 }
 
+// BulkPartName is the name of the k-th bulk file of a 統編 and period when
+// its ranges need more than one: the first is BulkFileName, then
+// <統編>_<yyyMM>_part2.csv, _part3 and so on.
+func BulkPartName(b ranges.Ban, p ranges.Period, k int) string {
+	if k <= 1 {
+		return BulkFileName(b, p)
+	}
+	return fmt.Sprintf("%s_%s_part%d.csv", b, p.Code(), k)
+}
+
+// MaxBulkLines is how many ranges one bulk file holds: its sequence field
+// has 5 digits.
+const MaxBulkLines = 99999
+
+// ErrTrackTooLarge is a 字軌 with more blank ranges than one bulk file
+// holds. Its ranges cannot be split across files: uploading again for a
+// track and period appears to replace what is on record.
+var ErrTrackTooLarge = errors.New("more blank ranges than one bulk file holds")
+
+// BulkFiles renders the bulk files of one 統編 and period: its ranges,
+// ordered by 類別, 字軌 and 起號, in as few files as hold them, at most
+// MaxBulkLines lines each, named by BulkPartName. A 字軌 is never split
+// across files, since an upload for a track may replace what an earlier
+// one put on record.
+func BulkFiles(rs []ranges.BlankRange) ([]File, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	var files []File
+	start := 0 // first range of the file being filled
+	for i := 0; i < len(rs); {
+		// The ranges of one 類別 and 字軌: rs[i:j].
+		j := i + 1
+		for j < len(rs) && rs[j].Type == rs[i].Type && rs[j].Track == rs[i].Track {
+			j++
+		}
+		if j-i > MaxBulkLines {
+			return nil, fmt.Errorf("%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports",
+				rs[i].Ban, rs[i].Period.Code(), rs[i].Type, rs[i].Track, j-i, ErrTrackTooLarge, MaxBulkLines)
+		}
+		if j-start > MaxBulkLines {
+			f, err := bulkFile(rs[start:i], len(files)+1)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+			start = i
+		}
+		i = j
+	}
+	f, err := bulkFile(rs[start:], len(files)+1)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, f), nil
+}
+
+func bulkFile(rs []ranges.BlankRange, k int) (File, error) {
+	data, err := AppendBulk(make([]byte, 0, len(rs)*48), rs)
+	if err != nil {
+		return File{}, err
+	}
+	return File{Name: BulkPartName(rs[0].Ban, rs[0].Period, k), Data: data}, nil
+}
+
 // AppendBulk appends the bulk-file lines of rs, which must all be of one
 // 統一編號 and period, ordered by 類別, 字軌 and 起號: 00001,83012410,11410,ZK,37210312,37210499,07
 func AppendBulk(dst []byte, rs []ranges.BlankRange) ([]byte, error) {
-	if len(rs) > 99999 {
+	if len(rs) > MaxBulkLines {
 		return nil, fmt.Errorf("%d ranges do not fit the 5-digit sequence of one bulk file", len(rs))
 	}
 	for i, r := range rs {
@@ -129,12 +197,12 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	bad := func(i int, want string) {
 		ps = append(ps, fieldProblem{bulkFieldNames[i], fmt.Sprintf("field %d (%s) %q: want %s", i+1, bulkFieldNames[i], f[i], want)})
 	}
-	if len(f[0]) != 5 || !digits(f[0]) {
+	if len(f[0]) != 5 || !ranges.AllDigits(f[0]) {
 		bad(0, "5 digits, from 00001")
 	} else {
 		row.Seq, _ = strconv.Atoi(f[0])
 	}
-	if len(f[1]) != 8 || !digits(f[1]) {
+	if len(f[1]) != 8 || !ranges.AllDigits(f[1]) {
 		bad(1, "8 digits")
 	} else if b, err := ranges.ParseBan(f[1]); err != nil {
 		bad(1, "a valid 統一編號 (the checksum is wrong)")
@@ -151,13 +219,13 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	} else {
 		row.Track = t
 	}
-	if len(f[4]) != 8 || !digits(f[4]) {
+	if len(f[4]) != 8 || !ranges.AllDigits(f[4]) {
 		bad(4, "8 digits, zero-padded")
 	} else {
 		n, _ := ranges.ParseNumber(f[4])
 		row.Start = n
 	}
-	if len(f[5]) != 8 || !digits(f[5]) {
+	if len(f[5]) != 8 || !ranges.AllDigits(f[5]) {
 		bad(5, "8 digits, zero-padded")
 	} else {
 		n, _ := ranges.ParseNumber(f[5])
@@ -177,18 +245,6 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	return row, ps
 }
 
-func digits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // ParseBulkLine parses one line of a bulk file, without its line end, and
 // returns the first problem of its fields.
 func ParseBulkLine(s string) (BulkRow, error) {
@@ -197,4 +253,20 @@ func ParseBulkLine(s string) (BulkRow, error) {
 		return row, fmt.Errorf("%s", ps[0].problem)
 	}
 	return row, nil
+}
+
+// FindBulkFiles lists the bulk files of a 統編 and period in dir, as
+// BulkFiles names them, in order: the first, then _part2, _part3… A
+// missing first file gives none.
+func FindBulkFiles(dir string, b ranges.Ban, p ranges.Period) ([]string, error) {
+	var out []string
+	for k := 1; ; k++ {
+		name := filepath.Join(dir, BulkPartName(b, p, k))
+		if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
+			return out, nil
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
 }

@@ -2,6 +2,8 @@ package importfile
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -218,7 +220,7 @@ func TestReadE0402Findings(t *testing.T) {
 func TestWriteFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	files := []File{{Name: "a.csv", Data: []byte("a")}, {Name: "b.xml", Data: []byte("b")}}
-	if err := WriteFiles(dir, files); err != nil {
+	if err := WriteFiles(context.Background(), dir, files); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range files {
@@ -237,7 +239,7 @@ func TestWriteFilesAllOrNothing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a.csv"), []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := WriteFiles(dir, []File{{Name: "a.csv", Data: []byte("new")}, {Name: "../escape.csv", Data: []byte("x")}})
+	err := WriteFiles(context.Background(), dir, []File{{Name: "a.csv", Data: []byte("new")}, {Name: "../escape.csv", Data: []byte("x")}})
 	if err == nil {
 		t.Fatal("no error for a name outside the folder")
 	}
@@ -245,6 +247,18 @@ func TestWriteFilesAllOrNothing(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "a.csv")); string(got) != "old" {
 		t.Errorf("a.csv = %q, want it untouched", got)
 	}
+}
+
+// An interrupted write leaves the folder as it was.
+func TestWriteFilesCancelled(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := WriteFiles(ctx, dir, []File{{Name: "a.csv", Data: []byte("new")}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	assertOnly(t, dir)
 }
 
 func assertOnly(t *testing.T, dir string, names ...string) {

@@ -1,6 +1,7 @@
 package importfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -15,9 +16,10 @@ type File struct {
 
 // WriteFiles writes files into dir so that no file is ever half-written:
 // each is written to a temporary name in dir, synced, and only when all of
-// them are complete are they renamed to their names. On any error every
-// temporary file is removed and no named file has been touched.
-func WriteFiles(dir string, files []File) (err error) {
+// them are complete are they renamed to their names. On any error, ctx's
+// included, every temporary file is removed and no named file has been
+// touched.
+func WriteFiles(ctx context.Context, dir string, files []File) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -33,11 +35,17 @@ func WriteFiles(dir string, files []File) (err error) {
 		if f.Name != filepath.Base(f.Name) || f.Name == "." || f.Name == ".." {
 			return fmt.Errorf("output name %q is not a plain file name", f.Name)
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		tmp, err := writeTemp(dir, f)
 		if err != nil {
 			return err
 		}
 		temps = append(temps, tmp)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	for i, f := range files {
 		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {

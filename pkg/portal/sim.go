@@ -2,6 +2,7 @@ package portal
 
 import (
 	"cmp"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -559,5 +560,5 @@ func (s *Simulator) save() {
 	if err != nil {
 		return
 	}
-	_ = importfile.WriteFiles(filepath.Dir(s.opts.StateFile), []importfile.File{{Name: filepath.Base(s.opts.StateFile), Data: append(data, '\n')}})
+	_ = importfile.WriteFiles(context.Background(), filepath.Dir(s.opts.StateFile), []importfile.File{{Name: filepath.Base(s.opts.StateFile), Data: append(data, '\n')}})
 }

@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
+	"github.com/blanktrack/blanktrack/pkg/internal/texttable"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
@@ -310,4 +313,25 @@ func (p *Plan) Describe() string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// WriteTable prints the plan: a row per range with its file and state, and
+// a one-line summary.
+func (p *Plan) WriteTable(w io.Writer, heading string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %s:\n", heading, p.Period)
+	t := &texttable.Table{Header: []string{"FILE", "BAN", "TYPE", "RANGE", "STATE"}}
+	for _, f := range p.Files {
+		for _, r := range f.Ranges {
+			state := r.State.String()
+			if r.Reason != "" {
+				state += ": " + r.Reason
+			}
+			t.Add(filepath.Base(f.Name), string(r.Range.Ban), r.Range.Type.String(), fmt.Sprintf("%s%s-%s", r.Range.Track, r.Range.Start, r.Range.End), state)
+		}
+	}
+	_ = t.Write(&b)
+	fmt.Fprintf(&b, "(%s)\n", p.Describe())
+	_, err := io.WriteString(w, b.String())
+	return err
 }

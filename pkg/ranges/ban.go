@@ -18,12 +18,12 @@ func ParseBan(s string) (Ban, error) {
 	if v == "" {
 		return "", fmt.Errorf("empty 統一編號: want 8 digits")
 	}
-	if len(v) > 8 || !allDigits(v) {
-		return "", fmt.Errorf("%q is not a 統一編號: want 8 digits", s)
+	if len(v) > 8 || !AllDigits(v) {
+		return "", fmt.Errorf("%s is not a 統一編號: want 8 digits", Quote(s))
 	}
 	v = padZeros(v, 8)
 	if !banChecksumOK(v) {
-		return "", fmt.Errorf("%q is not a valid 統一編號: its checksum is wrong", v)
+		return "", fmt.Errorf("%s is not a valid 統一編號: its checksum is wrong", Quote(v))
 	}
 	return Ban(v), nil
 }
@@ -33,7 +33,7 @@ func ParseBan(s string) (Ban, error) {
 // in 2023, so every number valid before stays valid). When the 7th digit is 7
 // its product 28 may count as 10 or as 1, so sum+1 divisible by 5 is valid too.
 func banChecksumOK(v string) bool {
-	if len(v) != 8 || !allDigits(v) {
+	if len(v) != 8 || !AllDigits(v) {
 		return false
 	}
 	sum := 0
@@ -50,7 +50,8 @@ func banChecksumOK(v string) bool {
 // String returns the 8 digits.
 func (b Ban) String() string { return string(b) }
 
-func allDigits(s string) bool {
+// AllDigits reports whether s is a non-empty run of ASCII digits.
+func AllDigits(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -4,141 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"time"
 )
-
-// Status is what an export says of an invoice. Every status counts as used:
-// voided (作廢) and nullified (註銷) numbers are never blank.
-type Status uint8
-
-// Invoice statuses.
-const (
-	StatusIssued    Status = iota // 開立
-	StatusVoided                  // 作廢
-	StatusNullified               // 註銷
-)
-
-// Invoice is one invoice number found in an export.
-type Invoice struct {
-	Number InvoiceNumber
-	Date   time.Time // zero when the export has no date column
-	Status Status
-	Pos    Pos
-}
-
-// ListLimit is how many skipped invoices a Listing keeps to show.
-const ListLimit = 20
-
-// Listing keeps the first ListLimit invoices of a kind, and their count.
-type Listing struct {
-	First []Invoice
-	Count int
-}
-
-func (l *Listing) add(inv Invoice) {
-	l.Count++
-	if len(l.First) < ListLimit {
-		l.First = append(l.First, inv)
-	}
-}
-
-// Outcome is what Usage.Add did with an invoice.
-type Outcome uint8
-
-// Outcomes of Usage.Add.
-const (
-	Counted       Outcome = iota // the number is used in the period
-	OutsidePeriod                // dated outside the period: not counted
-	Unallocated                  // in no loaded allocation: not counted
-)
-
-// Usage collects the numbers used in one period. Its memory grows with the
-// number of invoices added, never with the size of the allocations.
-type Usage struct {
-	period  Period
-	allocs  []Allocation
-	byTrack map[Track][]Allocation // each sorted by Start
-	bans    map[Ban]struct{}
-	used    map[Track][]Number
-	voided  map[Track][]Number
-
-	// Invoices that do not change the blank ranges.
-	Unallocated   Listing // number in no loaded allocation
-	OutsidePeriod Listing // dated outside the period
-}
-
-// NewUsage starts collecting the used numbers of allocs, which must all be of
-// period p, valid and not overlapping (see Allocation.Validate and
-// CheckOverlaps).
-func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
-	u := &Usage{
-		period:  p,
-		allocs:  slices.Clone(allocs),
-		byTrack: make(map[Track][]Allocation),
-		used:    make(map[Track][]Number),
-		voided:  make(map[Track][]Number),
-		bans:    make(map[Ban]struct{}),
-	}
-	for _, a := range allocs {
-		if a.Period != p {
-			return nil, fmt.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
-		}
-		u.byTrack[a.Track] = append(u.byTrack[a.Track], a)
-		u.bans[a.Ban] = struct{}{}
-	}
-	for _, as := range u.byTrack {
-		slices.SortFunc(as, func(x, y Allocation) int { return cmp.Compare(x.Start, y.Start) })
-	}
-	return u, nil
-}
-
-// OwnBan reports whether b is the 統一編號 of a loaded allocation: an invoice
-// whose seller it is not is a purchase (進項), not ours.
-func (u *Usage) OwnBan(b Ban) bool {
-	_, ok := u.bans[b]
-	return ok
-}
-
-// Period is the period whose numbers are collected.
-func (u *Usage) Period() Period { return u.period }
-
-// Allocation returns the allocation holding n, if any.
-func (u *Usage) Allocation(n InvoiceNumber) (Allocation, bool) {
-	as := u.byTrack[n.Track]
-	i, _ := slices.BinarySearchFunc(as, n.Number, func(a Allocation, n Number) int {
-		if a.End < n {
-			return -1
-		}
-		if a.Start > n {
-			return 1
-		}
-		return 0
-	})
-	if i < len(as) && as[i].Start <= n.Number && n.Number <= as[i].End {
-		return as[i], true
-	}
-	return Allocation{}, false
-}
-
-// Add records one invoice. An invoice dated outside the period, or whose
-// number lies in no allocation, is listed and does not change the blank
-// ranges.
-func (u *Usage) Add(inv Invoice) Outcome {
-	if !inv.Date.IsZero() && !u.period.Contains(inv.Date) {
-		u.OutsidePeriod.add(inv)
-		return OutsidePeriod
-	}
-	if _, ok := u.Allocation(inv.Number); !ok {
-		u.Unallocated.add(inv)
-		return Unallocated
-	}
-	t := inv.Number.Track
-	u.used[t] = append(u.used[t], inv.Number.Number)
-	if inv.Status == StatusVoided {
-		u.voided[t] = append(u.voided[t], inv.Number.Number)
-	}
-	return Counted
-}
 
 // Key identifies the numbers a blank range may span: ranges never merge across
 // 統編, 發票類別, period or 字軌.
@@ -222,45 +88,50 @@ func (r *Result) RangesOf(b Ban) []BlankRange {
 	return out
 }
 
+// MaxRanges is how many blank ranges a computation may give. Real reports
+// hold hundreds, a large chain's some hundred thousand; more means exports
+// that use every other number, and is refused rather than rendered.
+const MaxRanges = 1_000_000
+
+// ErrTooManyRanges is a computation that gives more than MaxRanges ranges.
+var ErrTooManyRanges = fmt.Errorf("more than %d blank ranges", MaxRanges)
+
 // Compute returns the blank ranges: every allocated number minus every used
 // number, merged into maximal runs per Key. It checks its own result and
 // returns ErrCoverage if blank and used numbers do not cover the allocations
 // exactly once.
 func (u *Usage) Compute() (*Result, error) {
-	for t := range u.used {
-		u.used[t] = sortedUnique(u.used[t])
+	var ts []*tally
+	for _, tr := range u.byTrack {
+		ts = append(ts, tr...)
 	}
-	for t := range u.voided {
-		u.voided[t] = sortedUnique(u.voided[t])
-	}
-	allocs := slices.Clone(u.allocs)
-	slices.SortFunc(allocs, func(x, y Allocation) int {
-		return cmp.Or(compareKeys(keyOf(x), keyOf(y)), cmp.Compare(x.Start, y.Start))
+	slices.SortFunc(ts, func(x, y *tally) int {
+		return cmp.Or(compareKeys(keyOf(x.Allocation), keyOf(y.Allocation)), cmp.Compare(x.Start, y.Start))
 	})
 
-	res := &Result{Period: u.period}
-	for _, a := range allocs {
-		k := keyOf(a)
-		used := within(u.used[a.Track], a.Start, a.End)
-		voided := within(u.voided[a.Track], a.Start, a.End)
+	// Count the runs first: the ranges are the one large thing a
+	// computation holds, so they are allocated once, at their size.
+	runs := 0
+	for _, t := range ts {
+		t.used.clearRuns(0, uint32(t.Size()-1), func(uint32, uint32) { runs++ })
+	}
+	if runs > MaxRanges {
+		return nil, fmt.Errorf("%w (%d): the exports leave more gaps than any real report has; check that the right number column was read", ErrTooManyRanges, runs)
+	}
+	res := &Result{Period: u.period, Ranges: make([]BlankRange, 0, runs)}
+	for _, t := range ts {
+		k := keyOf(t.Allocation)
+		last := uint32(t.Size() - 1)
 		if n := len(res.Summaries); n == 0 || res.Summaries[n-1].Key != k {
 			res.Summaries = append(res.Summaries, Summary{Key: k})
 		}
 		s := &res.Summaries[len(res.Summaries)-1]
-		s.Allocated += a.Size()
-		s.Used += len(used)
-		s.Voided += len(voided)
-
-		next := a.Start
-		for _, n := range used {
-			if n > next {
-				res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: next, End: n - 1})
-			}
-			next = n + 1
-		}
-		if len(used) == 0 || used[len(used)-1] < a.End {
-			res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: next, End: a.End})
-		}
+		s.Allocated += t.Size()
+		s.Used += t.used.count(0, last)
+		s.Voided += t.voided.count(0, last)
+		t.used.clearRuns(0, last, func(first, end uint32) {
+			res.Ranges = appendMerged(res.Ranges, BlankRange{Key: k, Start: t.Start + Number(first), End: t.Start + Number(end)})
+		})
 	}
 	si := 0
 	for _, r := range res.Ranges {
@@ -270,7 +141,7 @@ func (u *Usage) Compute() (*Result, error) {
 		res.Summaries[si].Blank += r.Len()
 		res.Summaries[si].Ranges++
 	}
-	if err := u.verify(allocs, res); err != nil {
+	if err := u.verify(ts, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -290,30 +161,30 @@ func appendMerged(rs []BlankRange, r BlankRange) []BlankRange {
 // allocation the blank numbers inside it plus the used numbers inside it are
 // its size, that no blank number is used, and that every blank number is
 // allocated.
-func (u *Usage) verify(allocs []Allocation, res *Result) error {
+func (u *Usage) verify(ts []*tally, res *Result) error {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrCoverage}, args...)...)
 	}
 	blankInAllocs := 0
-	for _, a := range allocs {
-		k := keyOf(a)
+	for _, t := range ts {
+		k := keyOf(t.Allocation)
 		blank := 0
-		first, _ := slices.BinarySearchFunc(res.Ranges, a.Start, func(r BlankRange, start Number) int {
+		first, _ := slices.BinarySearchFunc(res.Ranges, t.Start, func(r BlankRange, start Number) int {
 			return cmp.Or(compareKeys(r.Key, k), cmp.Compare(r.End, start))
 		})
 		for _, r := range res.Ranges[first:] {
-			if r.Key != k || r.Start > a.End {
+			if r.Key != k || r.Start > t.End {
 				break
 			}
-			lo, hi := max(r.Start, a.Start), min(r.End, a.End)
+			lo, hi := max(r.Start, t.Start), min(r.End, t.End)
 			blank += int(hi) - int(lo) + 1
-			if len(within(u.used[a.Track], lo, hi)) != 0 {
+			if t.used.count(uint32(lo-t.Start), uint32(hi-t.Start)) != 0 {
 				return fail("blank range %s holds a used number", r)
 			}
 		}
-		used := len(within(u.used[a.Track], a.Start, a.End))
-		if blank+used != a.Size() {
-			return fail("allocation %s: %d blank + %d used != %d allocated", a, blank, used, a.Size())
+		used := t.used.count(0, uint32(t.Size()-1))
+		if blank+used != t.Size() {
+			return fail("allocation %s: %d blank + %d used != %d allocated", t.Allocation, blank, used, t.Size())
 		}
 		blankInAllocs += blank
 	}
@@ -338,19 +209,4 @@ func (u *Usage) verify(allocs []Allocation, res *Result) error {
 
 func keyOf(a Allocation) Key {
 	return Key{Ban: a.Ban, Type: a.Type, Period: a.Period, Track: a.Track}
-}
-
-// within returns the part of the sorted slice ns that lies in [lo, hi].
-func within(ns []Number, lo, hi Number) []Number {
-	i, _ := slices.BinarySearch(ns, lo)
-	j, found := slices.BinarySearch(ns, hi)
-	if found {
-		j++
-	}
-	return ns[i:j]
-}
-
-func sortedUnique(ns []Number) []Number {
-	slices.Sort(ns)
-	return slices.Compact(ns)
 }

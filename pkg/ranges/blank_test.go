@@ -144,7 +144,7 @@ func TestVerifyCatchesWrongResults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			bad := &Result{Period: res.Period, Ranges: slices.Clone(res.Ranges)}
 			f(bad)
-			if err := u.verify([]Allocation{a}, bad); !errors.Is(err, ErrCoverage) {
+			if err := u.verify(u.byTrack["ZK"], bad); !errors.Is(err, ErrCoverage) {
 				t.Errorf("verify = %v, want ErrCoverage", err)
 			}
 		})
@@ -246,4 +246,57 @@ func reference(allocs []Allocation, invs []Invoice) *Result {
 		res.Summaries = append(res.Summaries, *sums[k])
 	}
 	return res
+}
+
+// A nullified (註銷) number is reissued when another row, before or after
+// it, in any export, uses the number; the rest are listed, each once.
+func TestNotReissued(t *testing.T) {
+	a := alloc("53212539", TypeGeneral, "ZK", 100, 199)
+	u, err := NewUsage(testPeriod, []Allocation{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	null := func(n Number, row int) Invoice {
+		i := inv("ZK", n)
+		i.Status, i.Pos = StatusNullified, Pos{File: "x.csv", Row: row}
+		return i
+	}
+	u.Add(inv("ZK", 101)) // issued, then nullified: reissued
+	u.Add(null(101, 2))
+	u.Add(null(102, 3)) // nullified, then issued: reissued
+	u.Add(inv("ZK", 102))
+	u.Add(null(103, 5)) // nullified twice, never issued
+	u.Add(null(103, 6))
+	u.Add(null(104, 7)) // nullified, then voided: reissued
+	voided := inv("ZK", 104)
+	voided.Status = StatusVoided
+	u.Add(voided)
+	u.Add(null(105, 9)) // never issued
+	l := u.NotReissued()
+	if l.Count != 2 || len(l.First) != 2 || l.First[0].Number.Number != 103 || l.First[0].Pos.Row != 5 || l.First[1].Number.Number != 105 {
+		t.Errorf("not reissued = %+v, want ZK00000103 (row 5) and ZK00000105", l)
+	}
+	res, err := u.Compute()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := res.Summaries[0]; s.Used != 5 || s.Voided != 1 {
+		t.Errorf("summary %+v: nullified numbers are used", s)
+	}
+}
+
+// Exports that use every other number of a large allocation give more
+// ranges than any report holds: an error, not a gigabyte file.
+func TestComputeRefusesTooManyRanges(t *testing.T) {
+	a := alloc("53212539", TypeGeneral, "ZK", 0, 2*MaxRanges+99)
+	u, err := NewUsage(testPeriod, []Allocation{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := Number(0); n <= a.End; n += 2 {
+		u.Add(inv("ZK", n))
+	}
+	if _, err := u.Compute(); !errors.Is(err, ErrTooManyRanges) {
+		t.Fatalf("Compute = %v, want ErrTooManyRanges", err)
+	}
 }

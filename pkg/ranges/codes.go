@@ -1,6 +1,7 @@
 package ranges
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,7 +14,7 @@ type Track string
 func ParseTrack(s string) (Track, error) {
 	v := NormalizeCode(s)
 	if len(v) != 2 || !isUpper(v[0]) || !isUpper(v[1]) {
-		return "", fmt.Errorf("%q is not a 字軌: want two letters A-Z", s)
+		return "", fmt.Errorf("%s is not a 字軌: want two letters A-Z", Quote(s))
 	}
 	return Track(v), nil
 }
@@ -43,8 +44,8 @@ func parseNumberNormalized(v, orig string) (Number, error) {
 	if isScientific(v) {
 		return 0, errScientific(orig)
 	}
-	if len(v) > 8 || !allDigits(v) {
-		return 0, fmt.Errorf("%q is not an invoice number: want 8 digits", orig)
+	if len(v) > 8 || !AllDigits(v) {
+		return 0, fmt.Errorf("%s is not an invoice number: want 8 digits", Quote(orig))
 	}
 	var n uint32
 	for i := 0; i < len(v); i++ {
@@ -70,6 +71,9 @@ type InvoiceNumber struct {
 	Number Number
 }
 
+// ErrNoTrack is an invoice number of digits only where a 字軌 was wanted.
+var ErrNoTrack = errors.New("has no 字軌")
+
 // ParseInvoiceNumber parses a combined invoice number such as ZK37210312
 // (also zk-37210312 or full-width ＺＫ３７２１０３１２).
 func ParseInvoiceNumber(s string) (InvoiceNumber, error) {
@@ -77,8 +81,14 @@ func ParseInvoiceNumber(s string) (InvoiceNumber, error) {
 	if len(v) > 2 && (v[2] == '-' || v[2] == ' ') {
 		v = v[:2] + v[3:]
 	}
-	if len(v) != 10 || !isUpper(v[0]) || !isUpper(v[1]) || !allDigits(v[2:]) {
-		return InvoiceNumber{}, fmt.Errorf("%q is not an invoice number: want 2 letters and 8 digits, as ZK37210312", s)
+	if len(v) != 10 || !isUpper(v[0]) || !isUpper(v[1]) || !AllDigits(v[2:]) {
+		switch {
+		case isScientific(v):
+			return InvoiceNumber{}, errScientific(s)
+		case AllDigits(v):
+			return InvoiceNumber{}, fmt.Errorf("%s %w: want 2 letters and 8 digits, as ZK37210312, or a 字軌 column beside the number", Quote(s), ErrNoTrack)
+		}
+		return InvoiceNumber{}, fmt.Errorf("%s is not an invoice number: want 2 letters and 8 digits, as ZK37210312", Quote(s))
 	}
 	n, _ := parseNumberNormalized(v[2:], s)
 	return InvoiceNumber{Track: Track(v[:2]), Number: n}, nil
@@ -106,7 +116,7 @@ func ParseInvoiceType(s string) (InvoiceType, error) {
 		return TypeSpecial, nil
 	default:
 		c := NormalizeCode(v)
-		if n, err := strconv.Atoi(c); err == nil && allDigits(c) {
+		if n, err := strconv.Atoi(c); err == nil && AllDigits(c) {
 			switch n {
 			case 7:
 				return TypeGeneral, nil
@@ -115,7 +125,7 @@ func ParseInvoiceType(s string) (InvoiceType, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("%q is not a 發票類別: want 07 (一般稅額計算) or 08 (特種稅額計算)", s)
+	return 0, fmt.Errorf("%s is not a 發票類別: want 07 (一般稅額計算) or 08 (特種稅額計算)", Quote(s))
 }
 
 // String returns the two-digit code, 07 or 08.
@@ -141,9 +151,9 @@ func isScientific(v string) bool {
 	}
 	mant, exp := v[:i], strings.TrimPrefix(v[i+1:], "+")
 	mant = strings.Replace(mant, ".", "", 1)
-	return allDigits(mant) && allDigits(exp)
+	return AllDigits(mant) && AllDigits(exp)
 }
 
 func errScientific(orig string) error {
-	return fmt.Errorf("%q is in scientific notation: Excel rounded the number when it saved the file and its digits are lost; export the column again as text", orig)
+	return fmt.Errorf("%s is in scientific notation: Excel rounded the number when it saved the file and its digits are lost; export the column again as text", Quote(orig))
 }

@@ -8,22 +8,26 @@
 //   - Track: the 字軌, two capital letters;
 //   - Number: an invoice number, 8 digits;
 //   - InvoiceType: the 發票類別, 07 (一般稅額計算) or 08 (特種稅額計算);
-//   - Period: a two-month reporting period, written in ROC years (114/09~114/10);
-//   - Allocation: one allocated range of numbers (統編, 類別, period, 字軌, 起號, 迄號).
+//   - Period: a two-month reporting period (字軌期別), written in ROC years
+//     (114/09~114/10), with its deadline;
+//   - Allocation: one allocated range of numbers (統編, 類別, period, 字軌,
+//     起號, 迄號), with its booklet rules and overlap check;
+//   - Invoice: one invoice number found in an export, with its status.
 //
-// Compute takes allocations and every invoice number found in the exports
-// (issued, voided and nullified alike: all are used) and returns the blank
-// ranges: maximal runs of allocated numbers that no invoice used, per
-// (統編, 類別, period, 字軌). Numbers skipped inside the used part (跳號) are
-// blank too. Before returning, Compute checks that blank and used numbers
-// together cover every allocated number exactly once.
+// Usage tallies the numbers used in a period: every invoice number found in
+// the exports, issued, voided and nullified alike (all are used). Compute
+// returns the blank ranges: maximal runs of allocated numbers that no
+// invoice used, per (統編, 類別, period, 字軌). Numbers skipped inside the
+// used part (跳號) are blank too. Before returning, Compute checks that
+// blank and used numbers together cover every allocated number exactly
+// once.
 //
-// ReadAllocations reads the portal's allocation download (invnoapply*.csv,
-// CP950 or UTF-8, with or without its header, or re-saved by Excel).
-// An InvoiceReader reads month-end exports of issued invoices from .xlsx
-// (streamed, raw cell values) and .csv (UTF-8, UTF-8 with BOM or CP950,
-// detected) and finds the header row and columns by their usual names.
+// The package reads no file and knows no spreadsheet: package sheet reads
+// the portal's downloads and the exports of issued invoices into these
+// types, and package job runs the whole computation for one business or
+// many branches.
 //
-// Errors in the input are *CellError values that name the file, sheet, row,
-// column and value and say what was expected.
+// Input errors are *Error values: a Pos (file, sheet, row, line, column,
+// header, config key) and the cause, which says what is wrong and what was
+// expected. A run collects them in an ErrorList.
 package ranges

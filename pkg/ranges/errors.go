@@ -4,59 +4,72 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
-// Pos is where a row came from: the file, the sheet of a workbook (empty for
-// a CSV) and the row as the spreadsheet numbers it (1-based).
+// Pos is where something was read: a file and, as far as known, the sheet
+// of a workbook, the row as the spreadsheet numbers it, the line of a text
+// file, the column, its header text, or the key of a config file. Zero
+// fields are unknown and not printed.
 type Pos struct {
-	File  string
-	Sheet string
-	Row   int
+	File   string
+	Sheet  string // a workbook's sheet; empty for a CSV file
+	Row    int    // 1-based, as the spreadsheet numbers the row
+	Line   int    // 1-based line of a text file (config, bulk file)
+	Col    int    // 1-based column: 1 is A
+	Header string // the column's header text, when known
+	Key    string // a config file's key, as branch[2].alloc
 }
 
 func (p Pos) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	sep := ": "
+	part := func(format string, args ...any) {
+		b.WriteString(sep)
+		fmt.Fprintf(&b, format, args...)
+		sep = ", "
+	}
 	if p.Sheet != "" {
-		fmt.Fprintf(&b, ": sheet %s", p.Sheet)
+		part("sheet %s", p.Sheet)
 	}
 	if p.Row > 0 {
-		if p.Sheet != "" {
-			b.WriteString(",")
+		part("row %d", p.Row)
+	}
+	if p.Col > 0 {
+		if p.Header != "" {
+			part("column %s (%s)", ColumnName(p.Col), Clip(p.Header))
 		} else {
-			b.WriteString(":")
+			part("column %s", ColumnName(p.Col))
 		}
-		fmt.Fprintf(&b, " row %d", p.Row)
+	}
+	if p.Key != "" {
+		part("%s", p.Key)
 	}
 	return b.String()
 }
 
-// CellError is bad input at one place of a spreadsheet or CSV file. Its
-// message names the file, sheet, row, column and value and says what was
-// expected, so that a user can fix the file from the message alone.
-type CellError struct {
+// Error is bad input at a place: its message names the place and says what
+// is wrong and what was expected (Err), so that a user can fix the file from
+// the message alone. Value is the offending value as read, when there is
+// one; Err's message quotes it already.
+type Error struct {
 	Pos
-	Column int    // 1-based; 0 when the error concerns the whole row or file
-	Header string // the column's header text, when known
-	Value  string // the offending value, as read
-	Err    error  // what is wrong and what was expected
+	Value string
+	Err   error
 }
 
-func (e *CellError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Pos.String())
-	if e.Column > 0 {
-		fmt.Fprintf(&b, ", column %s", ColumnName(e.Column))
-		if e.Header != "" {
-			fmt.Fprintf(&b, " (%s)", e.Header)
-		}
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
 
-func (e *CellError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf makes an *Error at pos.
+func Errorf(pos Pos, format string, args ...any) *Error {
+	return &Error{Pos: pos, Err: fmt.Errorf(format, args...)}
+}
 
 // ColumnName is the spreadsheet's name of a 1-based column: 1 is A, 27 is AA.
 func ColumnName(col int) string {
@@ -67,6 +80,42 @@ func ColumnName(col int) string {
 		col /= 26
 	}
 	return string(b)
+}
+
+// quoteMax is how many characters of a value a message quotes.
+const quoteMax = 40
+
+// Quote quotes a value for a message, cut to a few dozen characters: a
+// message must name the value, never echo a megabyte cell.
+func Quote(s string) string {
+	head, cut := clip(s)
+	if !cut {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", head, len(s))
+}
+
+// Clip is Quote without the quotes, for text such as a header.
+func Clip(s string) string {
+	head, cut := clip(s)
+	if !cut {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", head, len(s))
+}
+
+func clip(s string) (string, bool) {
+	if len(s) <= quoteMax || utf8.RuneCountInString(s) <= quoteMax {
+		return s, false
+	}
+	n := 0
+	for i := range s {
+		if n == quoteMax {
+			return s[:i], true
+		}
+		n++
+	}
+	return s, false
 }
 
 // MaxErrors is how many input errors are collected before reading stops.
@@ -119,6 +168,20 @@ func (l *ErrorList) Error() string {
 
 // Unwrap gives errors.Is and errors.As access to every error in the list.
 func (l *ErrorList) Unwrap() []error { return l.Errs }
+
+// AsList returns err as a list: the list itself, a single located *Error
+// as a list of one, or nil for any other error.
+func AsList(err error) *ErrorList {
+	var list *ErrorList
+	if errors.As(err, &list) {
+		return list
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return &ErrorList{Errs: []error{err}}
+	}
+	return nil
+}
 
 // ErrCoverage means the blank computation failed its own check: blank and used
 // numbers did not cover every allocated number exactly once. It is a bug in

@@ -24,7 +24,7 @@ func NormalizeCode(s string) string {
 		s = width.Narrow.String(s)
 		s = strings.TrimSpace(s)
 	}
-	s = unwrapExcelText(s)
+	s = UnwrapExcelText(s)
 	return strings.ToUpper(s)
 }
 
@@ -36,8 +36,8 @@ func NormalizeText(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// unwrapExcelText removes Excel's ="..." formula-string wrapping.
-func unwrapExcelText(s string) string {
+// UnwrapExcelText removes Excel's ="..." formula-string wrapping.
+func UnwrapExcelText(s string) string {
 	if len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' {
 		return strings.TrimSpace(s[2 : len(s)-1])
 	}

@@ -1,6 +1,7 @@
 package ranges
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -10,8 +11,8 @@ import (
 	"golang.org/x/text/width"
 )
 
-// rocOffset turns a Gregorian year into a ROC (民國) year.
-const rocOffset = 1911
+// ROCYearOffset turns a Gregorian year into a ROC (民國) year.
+const ROCYearOffset = 1911
 
 // Period is a two-month reporting period (字軌期別): Jan-Feb, Mar-Apr, May-Jun,
 // Jul-Aug, Sep-Oct or Nov-Dec, named by its ROC year and its even month.
@@ -36,7 +37,7 @@ func (p Period) IsZero() bool { return p == Period{} }
 
 // Start is midnight of the period's first day, in loc.
 func (p Period) Start(loc *time.Location) time.Time {
-	return time.Date(p.Year+rocOffset, time.Month(p.StartMonth()), 1, 0, 0, 0, 0, loc)
+	return time.Date(p.Year+ROCYearOffset, time.Month(p.StartMonth()), 1, 0, 0, 0, 0, loc)
 }
 
 // End is midnight of the first day after the period, in loc.
@@ -71,7 +72,7 @@ func (p Period) Before(q Period) bool {
 // PeriodOf is the period the calendar date of t falls in.
 func PeriodOf(t time.Time) Period {
 	m := int(t.Month())
-	return Period{Year: t.Year() - rocOffset, EndMonth: (m + 1) / 2 * 2}
+	return Period{Year: t.Year() - ROCYearOffset, EndMonth: (m + 1) / 2 * 2}
 }
 
 var (
@@ -88,7 +89,7 @@ var (
 func ParsePeriod(s string) (Period, error) {
 	v := strings.TrimSpace(width.Narrow.String(strings.TrimSpace(s)))
 	bad := func(why string) (Period, error) {
-		return Period{}, fmt.Errorf("%q is not a period: %s; want a form such as 114/09~114/10, 11410 or 114年09-10月", s, why)
+		return Period{}, fmt.Errorf("%s is not a period: %s; want a form such as 114/09~114/10, 11410 or 114年09-10月", Quote(s), why)
 	}
 	var y1, m1, y2, m2 int
 	if m := rePeriodRange.FindStringSubmatch(v); m != nil {
@@ -154,3 +155,33 @@ func (p Period) TimingOn(today time.Time) Timing {
 // LastPeriod is the last period that has ended on the calendar date of
 // today: the one to report by the 10th of this odd month.
 func LastPeriod(today time.Time) Period { return PeriodOf(today).Previous() }
+
+// ErrSeveralPeriods means allocations span several periods and no period
+// was chosen.
+var ErrSeveralPeriods = errors.New("the allocations span several periods")
+
+// SettlePeriod is the period to report: p when it is given, else the one
+// period every allocation is of. Allocations of several periods without a
+// chosen one are ErrSeveralPeriods, naming them.
+func SettlePeriod(p Period, allocs []Allocation) (Period, error) {
+	if !p.IsZero() {
+		return p, nil
+	}
+	ps := Periods(allocs)
+	switch len(ps) {
+	case 0:
+		return p, errors.New("no allocation: want the allocation download(s) of the period")
+	case 1:
+		return ps[0], nil
+	}
+	return p, fmt.Errorf("%w (%s): choose one", ErrSeveralPeriods, PeriodList(ps))
+}
+
+// PeriodList prints periods as a comma-separated list.
+func PeriodList(ps []Period) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,8 +1,12 @@
-package ranges
+package sheet
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 // allocation columns, in the order of the portal's download:
@@ -31,13 +35,18 @@ var allocHeaders = map[string]int{
 var allocColumnNames = [acCount]string{"營業人統編", "發票類別代號", "發票類別", "發票期別", "發票字軌名稱", "發票起號", "發票迄號"}
 
 // ReadAllocations reads the portal's allocation download (字軌號碼取號,
-// usually invnoapply*.csv) from a .csv (CP950 or UTF-8, detected) or .xlsx
-// file, with or without its header row. Each allocation is validated (booklet
+// usually invnoapply*.csv): CSV (CP950 or UTF-8, detected) or an .xlsx
+// workbook, told from its bytes, with or without its header row. name is
+// the file's name in messages. Each allocation is validated (booklet
 // alignment, order); bad cells are added to errs.
-func ReadAllocations(name string, errs *ErrorList) ([]Allocation, error) {
+func ReadAllocations(ctx context.Context, r io.Reader, name string, errs *ranges.ErrorList) ([]ranges.Allocation, error) {
+	format, br, err := sniff(r, name)
+	if err != nil {
+		return nil, err
+	}
 	var t table
-	if IsWorkbook(name) {
-		f, err := openWorkbook(name)
+	if format == FormatWorkbook {
+		f, err := openWorkbook(br, name)
 		if err != nil {
 			return nil, err
 		}
@@ -46,27 +55,26 @@ func ReadAllocations(name string, errs *ErrorList) ([]Allocation, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		defer xt.Close()
 		t = xt
 	} else {
-		ct, err := openCSV(name, nil)
-		if err != nil {
-			return nil, err
-		}
-		t = ct
+		t = newCSV(br)
 	}
-	defer t.Close()
 
 	cols := [acCount]int{acBan, acTypeCode, acTypeName, acPeriod, acTrack, acStart, acEnd}
 	var headers [acCount]string
-	var out []Allocation
+	var out []ranges.Allocation
 	inData := false // past the header (or the first data row of a file without one)
 	for t.Next() {
+		if err := ctxErr(ctx, t.RowNum()); err != nil {
+			return nil, err
+		}
 		row := t.Row()
 		if emptyRow(row) {
 			continue
 		}
-		pos := Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}
-		if !inData && !allDigits(NormalizeCode(cell(row, 0))) {
+		pos := ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}
+		if !inData && !ranges.AllDigits(ranges.NormalizeCode(cell(row, 0))) {
 			// A header row, or a title row above it.
 			err := allocHeader(row, &cols, &headers)
 			if err == nil {
@@ -76,7 +84,7 @@ func ReadAllocations(name string, errs *ErrorList) ([]Allocation, error) {
 			if t.RowNum() < headerScanRows {
 				continue
 			}
-			errs.Add(&CellError{Pos: pos, Err: err})
+			errs.Add(&ranges.Error{Pos: pos, Err: err})
 			return nil, nil
 		}
 		inData = true
@@ -90,12 +98,40 @@ func ReadAllocations(name string, errs *ErrorList) ([]Allocation, error) {
 		out = append(out, a)
 	}
 	if err := t.Err(); err != nil {
-		return nil, fmt.Errorf("%s: after row %d: %w", Pos{File: name, Sheet: t.Sheet()}, t.RowNum(), err)
+		return nil, fmt.Errorf("%s: after row %d: %w", ranges.Pos{File: name, Sheet: t.Sheet()}, t.RowNum(), err)
 	}
 	if len(out) == 0 && len(errs.Errs) == 0 {
 		return nil, fmt.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
 	}
 	return out, nil
+}
+
+// ReadAllocationFile reads a named allocation download.
+func ReadAllocationFile(ctx context.Context, name string, errs *ranges.ErrorList) ([]ranges.Allocation, error) {
+	r, closeFile, err := openFile(name, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFile()
+	return ReadAllocations(ctx, r, name, errs)
+}
+
+// ReadAllocationFiles reads allocation downloads. Bad rows are returned as
+// an *ranges.ErrorList of at most ranges.MaxErrors, read across the files.
+func ReadAllocationFiles(ctx context.Context, names []string) ([]ranges.Allocation, error) {
+	var errs ranges.ErrorList
+	var allocs []ranges.Allocation
+	for _, name := range names {
+		as, err := ReadAllocationFile(ctx, name, &errs)
+		if err != nil {
+			return nil, err
+		}
+		allocs = append(allocs, as...)
+		if errs.Full() {
+			break
+		}
+	}
+	return allocs, errs.Err()
 }
 
 // allocHeader maps a header row's names to columns.
@@ -106,7 +142,7 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 	for i, h := range row {
 		if c, ok := allocHeaders[normalizeHeader(h)]; ok && cols[c] < 0 {
 			cols[c] = i
-			headers[c] = NormalizeText(h)
+			headers[c] = ranges.NormalizeText(h)
 		}
 	}
 	var missing []string
@@ -124,34 +160,36 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 	return nil
 }
 
-func parseAllocationRow(row []string, pos Pos, cols [acCount]int, headers [acCount]string, errs *ErrorList) (Allocation, bool) {
-	a := Allocation{Pos: pos}
+func parseAllocationRow(row []string, pos ranges.Pos, cols [acCount]int, headers [acCount]string, errs *ranges.ErrorList) (ranges.Allocation, bool) {
+	a := ranges.Allocation{Pos: pos}
 	ok := true
 	fail := func(c int, err error) {
 		ok = false
-		errs.Add(&CellError{Pos: pos, Column: cols[c] + 1, Header: headerOr(headers[c], allocColumnNames[c]), Value: cell(row, cols[c]), Err: err})
+		at := pos
+		at.Col, at.Header = cols[c]+1, headerOr(headers[c], allocColumnNames[c])
+		errs.Add(&ranges.Error{Pos: at, Value: cell(row, cols[c]), Err: err})
 	}
 	var err error
-	if a.Ban, err = ParseBan(cell(row, cols[acBan])); err != nil {
+	if a.Ban, err = ranges.ParseBan(cell(row, cols[acBan])); err != nil {
 		fail(acBan, err)
 	}
 	typeCol := acTypeCode
-	if cols[acTypeCode] < 0 || NormalizeCode(cell(row, cols[acTypeCode])) == "" {
+	if cols[acTypeCode] < 0 || ranges.NormalizeCode(cell(row, cols[acTypeCode])) == "" {
 		typeCol = acTypeName
 	}
-	if a.Type, err = ParseInvoiceType(cell(row, cols[typeCol])); err != nil {
+	if a.Type, err = ranges.ParseInvoiceType(cell(row, cols[typeCol])); err != nil {
 		fail(typeCol, err)
 	}
-	if a.Period, err = ParsePeriod(cell(row, cols[acPeriod])); err != nil {
+	if a.Period, err = ranges.ParsePeriod(cell(row, cols[acPeriod])); err != nil {
 		fail(acPeriod, err)
 	}
-	if a.Track, err = ParseTrack(cell(row, cols[acTrack])); err != nil {
+	if a.Track, err = ranges.ParseTrack(cell(row, cols[acTrack])); err != nil {
 		fail(acTrack, err)
 	}
-	if a.Start, err = ParseNumber(cell(row, cols[acStart])); err != nil {
+	if a.Start, err = ranges.ParseNumber(cell(row, cols[acStart])); err != nil {
 		fail(acStart, err)
 	}
-	if a.End, err = ParseNumber(cell(row, cols[acEnd])); err != nil {
+	if a.End, err = ranges.ParseNumber(cell(row, cols[acEnd])); err != nil {
 		fail(acEnd, err)
 	}
 	if ok {

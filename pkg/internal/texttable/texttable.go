@@ -1,4 +1,5 @@
-package main
+// Package texttable prints aligned columns of text for reports.
+package texttable
 
 import (
 	"io"
@@ -7,33 +8,35 @@ import (
 	"golang.org/x/text/width"
 )
 
-// textTable prints aligned columns. Unlike text/tabwriter it measures cells
+// Table prints aligned columns. Unlike text/tabwriter it measures cells
 // in terminal cells, so Chinese sheet names and file names (two cells a
 // character) do not push the columns out of line.
-type textTable struct {
-	header []string
-	right  []bool // right-align column i (numbers)
+type Table struct {
+	Header []string
+	Right  []bool // right-align column i (numbers)
 	rows   [][]string
 }
 
-func (t *textTable) add(cells ...string) { t.rows = append(t.rows, cells) }
+// Add adds a row.
+func (t *Table) Add(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *textTable) write(w io.Writer) error {
-	widths := make([]int, len(t.header))
-	for _, r := range append([][]string{t.header}, t.rows...) {
+// Write prints the header and the rows.
+func (t *Table) Write(w io.Writer) error {
+	widths := make([]int, len(t.Header))
+	for _, r := range append([][]string{t.Header}, t.rows...) {
 		for i, c := range r {
 			widths[i] = max(widths[i], displayWidth(c))
 		}
 	}
 	var b strings.Builder
-	for _, r := range append([][]string{t.header}, t.rows...) {
+	for _, r := range append([][]string{t.Header}, t.rows...) {
 		line := strings.Builder{}
 		for i, c := range r {
 			pad := strings.Repeat(" ", widths[i]-displayWidth(c))
 			if i > 0 {
 				line.WriteString("  ")
 			}
-			if i < len(t.right) && t.right[i] {
+			if i < len(t.Right) && t.Right[i] {
 				line.WriteString(pad + c)
 			} else {
 				line.WriteString(c + pad)

@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"cmp"
@@ -9,18 +9,21 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
-// config is a blanktrack.toml: a head office and its branches.
+// Config is a blanktrack.toml: a head office and its branches.
 //
 //	head = "53212539"            # head office 統一編號 (E0402 HeadBan)
 //	period = "115/09~115/10"     # optional: a period or "last"
 //	out = "out/branches"         # optional: output folder, relative to this file
 //	xml = true                   # optional: also write E0402
+//	portal = "https://…"         # for upload: the portal's address
 //
 //	[[branch]]
 //	ban = "53212539"
@@ -31,19 +34,20 @@ import (
 //	password_env = "HEAD_PORTAL_PASSWORD" # for upload: where its password is
 //	[branch.columns]                     # optional overrides
 //	number = "票號"
-type config struct {
+type Config struct {
 	Head     banValue       `toml:"head"`
 	Period   string         `toml:"period"`
 	Out      string         `toml:"out"`
 	XML      bool           `toml:"xml"`
 	Portal   string         `toml:"portal"` // for upload: the portal's address
-	Branches []branchConfig `toml:"branch"`
+	Branches []BranchConfig `toml:"branch"`
 
-	path string // the file, as given
-	dir  string // paths in the file are relative to this folder
+	// Path is the file, as given; paths in it are relative to its folder.
+	Path string `toml:"-"`
 }
 
-type branchConfig struct {
+// BranchConfig is one [[branch]] of a config.
+type BranchConfig struct {
 	Ban      banValue      `toml:"ban"`
 	Name     string        `toml:"name"`
 	Alloc    []string      `toml:"alloc"`
@@ -56,6 +60,17 @@ type branchConfig struct {
 	PasswordEnv string `toml:"password_env"`
 }
 
+// BanOf is the branch's 統一編號.
+func (b BranchConfig) BanOf() ranges.Ban { return b.Ban.Ban }
+
+// Label is how reports name a branch: its name, else its 統一編號.
+func (b BranchConfig) Label() string {
+	if b.Name != "" {
+		return b.Name
+	}
+	return string(b.Ban.Ban)
+}
+
 type columnsConfig struct {
 	Sheet  string `toml:"sheet"`
 	Number string `toml:"number"`
@@ -65,8 +80,8 @@ type columnsConfig struct {
 	Date   string `toml:"date"`
 }
 
-func (c columnsConfig) columns() ranges.Columns {
-	return ranges.Columns{Sheet: c.Sheet, Number: c.Number, Track: c.Track, Status: c.Status, Void: c.Void, Date: c.Date}
+func (c columnsConfig) columns() sheet.Columns {
+	return sheet.Columns{Sheet: c.Sheet, Number: c.Number, Track: c.Track, Status: c.Status, Void: c.Void, Date: c.Date}
 }
 
 // banValue is a 統一編號 checked while the file is decoded, so that the
@@ -82,49 +97,40 @@ func (b *banValue) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// configError is a mistake in the config file, at a key and line.
-type configError struct {
-	file string
-	line int
-	key  string
-	msg  string
-}
-
-func (e configError) Error() string {
-	loc := e.file
-	if e.line > 0 {
-		loc = fmt.Sprintf("%s:%d", loc, e.line)
-	}
-	if e.key != "" {
-		return fmt.Sprintf("%s: %s: %s", loc, e.key, e.msg)
-	}
-	return loc + ": " + e.msg
-}
-
-// loadConfig reads and checks a config file before anything else runs.
-// Every problem found is returned, each naming its key and line.
-func loadConfig(path string) (*config, []error) {
+// LoadConfig reads and checks a config file. Every mistake found is in the
+// returned *ranges.ErrorList, each a *ranges.Error naming the file, line and
+// key.
+func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, []error{err}
+		return nil, err
 	}
-	c := &config{path: path, dir: filepath.Dir(path)}
+	return ParseConfig(data, path)
+}
+
+// ParseConfig checks a config file's text; path names it in messages and
+// is the folder its paths are relative to.
+func ParseConfig(data []byte, path string) (*Config, error) {
+	c := &Config{Path: path}
+	var errs ranges.ErrorList
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, []error{configError{file: path, line: pe.Position.Line, key: pe.LastKey, msg: pe.Message}}
+			errs.Add(ranges.Errorf(ranges.Pos{File: path, Line: pe.Position.Line, Key: pe.LastKey}, "%s", pe.Message))
+		} else {
+			errs.Add(ranges.Errorf(ranges.Pos{File: path}, "%v", err))
 		}
-		return nil, []error{configError{file: path, msg: err.Error()}}
+		return nil, &errs
 	}
 	lines := newKeyLines(string(data))
-	var errs []error
+	var found []*ranges.Error
 	bad := func(branch int, key, format string, args ...any) {
 		name := key
 		if branch >= 0 {
 			name = fmt.Sprintf("branch[%d].%s", branch+1, key)
 		}
-		errs = append(errs, configError{file: path, line: lines.find(branch, key), key: name, msg: fmt.Sprintf(format, args...)})
+		found = append(found, ranges.Errorf(ranges.Pos{File: path, Line: lines.find(branch, key), Key: name}, format, args...))
 	}
 	for _, k := range md.Undecoded() {
 		branch, key := -1, k.String()
@@ -164,65 +170,78 @@ func loadConfig(path string) (*config, []error) {
 			}
 			for _, p := range list {
 				if _, err := filepath.Match(p, ""); err != nil {
-					bad(i, key, "%q is not a valid pattern: %v", p, err)
+					bad(i, key, "%s is not a valid pattern: %v", ranges.Quote(p), err)
 				}
 			}
 		}
 	}
-	slices.SortStableFunc(errs, func(a, b error) int {
-		return cmp.Compare(a.(configError).line, b.(configError).line)
-	})
-	return c, errs
+	slices.SortStableFunc(found, func(a, b *ranges.Error) int { return cmp.Compare(a.Line, b.Line) })
+	for _, e := range found {
+		errs.Add(e)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// name is how the report names a branch.
-func (b branchConfig) name() string {
-	if b.Name != "" {
-		return b.Name
+// Dir is the folder the config's paths are relative to.
+func (c *Config) Dir() string { return filepath.Dir(c.Path) }
+
+// OutDir is the config's output folder, relative to the config file; "" if
+// it names none.
+func (c *Config) OutDir() string {
+	if c.Out == "" {
+		return ""
 	}
-	return string(b.Ban.Ban)
+	return filepath.Join(c.Dir(), c.Out)
+}
+
+// PeriodOn is the config's period on the calendar date today ("last" is the
+// last period ended by then); zero if it names none.
+func (c *Config) PeriodOn(today time.Time) ranges.Period {
+	switch c.Period {
+	case "":
+		return ranges.Period{}
+	case "last":
+		return ranges.LastPeriod(today)
+	}
+	p, _ := ranges.ParsePeriod(c.Period) // checked by ParseConfig
+	return p
+}
+
+// Spec is the job the config describes: every branch with its files
+// resolved (relative to the config's folder, globs matched), its period
+// on the calendar date today, its head office and XML choice.
+func (c *Config) Spec(today time.Time) Spec {
+	s := Spec{Period: c.PeriodOn(today), Head: c.Head.Ban, XML: c.XML, Config: true}
+	for _, b := range c.Branches {
+		br := Branch{Ban: b.Ban.Ban, Name: b.Name, Columns: b.Columns.columns()}
+		if br.Allocs, br.err = c.files(b.Alloc); br.err == nil {
+			br.Invoices, br.err = c.files(b.Invoices)
+		}
+		s.Branches = append(s.Branches, br)
+	}
+	return s
 }
 
 // files expands a branch's paths: relative to the config's folder, globs
 // matched. A literal path that does not exist is an error; a glob that
 // matches nothing gives nothing.
-// openConfig loads the config --config names, printing its errors (exit
-// 2), and settles the period: the flag's, else the config's; zero if
-// neither gives one.
-func openConfig(e *env, name string, flag ranges.Period) (*config, ranges.Period, error) {
-	c, errs := loadConfig(name)
-	if len(errs) > 0 {
-		for _, err := range errs {
-			fmt.Fprintf(e.stderr, "error: %v\n", err)
-		}
-		return nil, flag, reportedError{exitUsage}
-	}
-	if !flag.IsZero() || c.Period == "" {
-		return c, flag, nil
-	}
-	p, err := periodFlag(e, c.Period)
-	return c, p, err
-}
-
-// outDir is the output folder: the flag's, else the config's out, which is
-// relative to the config file; "" if neither.
-func (c *config) outDir(flag string) string {
-	if flag == "" && c.Out != "" {
-		return filepath.Join(c.dir, c.Out)
-	}
-	return flag
-}
-
-func (c *config) files(patterns []string) ([]string, error) {
+func (c *Config) files(patterns []string) ([]string, error) {
 	var out []string
 	for _, p := range patterns {
 		full := p
 		if !filepath.IsAbs(full) {
-			full = filepath.Join(c.dir, p)
+			full = filepath.Join(c.Dir(), p)
 		}
 		if !strings.ContainsAny(p, "*?[") {
-			if err := checkInputs([]string{full}); err != nil {
+			fi, err := os.Stat(full)
+			switch {
+			case err != nil:
 				return nil, err
+			case fi.IsDir():
+				return nil, fmt.Errorf("%s is a folder: want a file", full)
 			}
 			out = append(out, full)
 			continue

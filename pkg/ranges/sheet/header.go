@@ -1,8 +1,9 @@
-package ranges
+package sheet
 
 import (
 	"strings"
 
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"golang.org/x/text/width"
 )
 
@@ -47,7 +48,7 @@ var headerRoles = map[string]role{
 }
 
 func normalizeHeader(s string) string {
-	s = strings.ToLower(width.Narrow.String(NormalizeText(s)))
+	s = strings.ToLower(width.Narrow.String(ranges.NormalizeText(s)))
 	return strings.Map(func(r rune) rune {
 		switch r {
 		case ' ', '_', '-', '.', '\t', '(', ')':
@@ -110,7 +111,7 @@ func matchHeader(row []string, rowNum int, c Columns) *layout {
 	}
 	norm := make([]string, len(row))
 	for i, h := range row {
-		l.headers[i] = NormalizeText(h)
+		l.headers[i] = ranges.NormalizeText(h)
 		norm[i] = normalizeHeader(h)
 		if r := headerRoles[norm[i]]; r != roleNone && l.col[r] < 0 {
 			l.col[r] = i

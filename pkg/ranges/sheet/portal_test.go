@@ -1,17 +1,17 @@
-package ranges
+package sheet
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 // ownUsage is a Usage of business 83012410 over ZK00000100-00000199.
-func ownUsage(t testing.TB) *Usage {
-	u, err := NewUsage(testPeriod, []Allocation{alloc("83012410", TypeGeneral, "ZK", 100, 199)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+func ownUsage(t testing.TB) *recorder {
+	return newRecorder(t, alloc("83012410", ranges.TypeGeneral, "ZK", 100, 199))
 }
 
 const mdHeader = "M,發票號碼,發票日期,發票狀態,買方統一編號,買方名稱,賣方統一編號,寄送日期,課稅別,總計\r\n" +
@@ -34,8 +34,8 @@ func TestReadPortalCSV(t *testing.T) {
 		// The previous period's invoice with a number allocated again now.
 		"M,ZK00000104,2025/08/31,開立已確認,,,83012410,2025/08/31,1,50\r\n"
 	u := ownUsage(t)
-	var errs ErrorList
-	st, err := ReadInvoices(writeFile(t, "portal.csv", []byte(data)), ReadOptions{}, u, &errs)
+	var errs ranges.ErrorList
+	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "portal.csv", []byte(data)), Options{}, u, &errs)
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -48,8 +48,8 @@ func TestReadPortalCSV(t *testing.T) {
 	if st.Repaired.Count != 1 || st.Repaired.First[0].Pos.Row != 7 {
 		t.Errorf("repaired = %+v, want row 7", st.Repaired)
 	}
-	if st.NotReissued.Count != 1 || st.NotReissued.First[0].Number.String() != "ZK00000103" || st.NotReissued.First[0].Pos.Row != 10 {
-		t.Errorf("not reissued = %+v, want ZK00000103 at row 10", st.NotReissued)
+	if nr := u.NotReissued(); nr.Count != 1 || nr.First[0].Number.String() != "ZK00000103" || nr.First[0].Pos.Row != 10 {
+		t.Errorf("not reissued = %+v, want ZK00000103 at row 10", nr)
 	}
 	res, err := u.Compute()
 	if err != nil {
@@ -66,8 +66,8 @@ func TestReadPortalCSV(t *testing.T) {
 func TestReadPortalCSVShiftedSellerChecked(t *testing.T) {
 	data := mdHeader + "M,ZK00000101,2025/10/02,開立已確認,53212539,好食,餐飲,有限公司,83012410,2025/10/02,1,300\r\n" +
 		"M,ZK00000102,2025/10/02,開立已確認,53212539,好食,x\r\n"
-	var errs ErrorList
-	_, err := ReadInvoices(writeFile(t, "p.csv", []byte(data)), ReadOptions{}, ownUsage(t), &errs)
+	var errs ranges.ErrorList
+	_, err := ReadInvoiceFile(context.Background(), writeFile(t, "p.csv", []byte(data)), Options{}, ownUsage(t), &errs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,8 +83,8 @@ func TestReadExcelResavedCSV(t *testing.T) {
 		"ZK00000102,83012410,1140903\r\n" +
 		"字軌,,\r\n"
 	u := ownUsage(t)
-	var errs ErrorList
-	st, err := ReadInvoices(writeFile(t, "resaved.csv", []byte(data)), ReadOptions{}, u, &errs)
+	var errs ranges.ErrorList
+	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "resaved.csv", []byte(data)), Options{}, u, &errs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +99,8 @@ func TestReadExcelResavedCSV(t *testing.T) {
 
 func TestReadScientificNotationIsAnError(t *testing.T) {
 	data := "字軌,號碼\nZK,4.25E+07\n"
-	var errs ErrorList
-	_, err := ReadInvoices(writeFile(t, "sci.csv", []byte(data)), ReadOptions{}, ownUsage(t), &errs)
+	var errs ranges.ErrorList
+	_, err := ReadInvoiceFile(context.Background(), writeFile(t, "sci.csv", []byte(data)), Options{}, ownUsage(t), &errs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,16 +116,16 @@ func FuzzReadPortalCSV(f *testing.F) {
 	f.Add([]byte("D,發票號碼,品名\r\n" + mdHeader + "M,QW12345678,115/10/01,開立已確認,83012410,x,22099131,,1,1\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		u := ownUsage(t)
-		var errs ErrorList
-		st, err := ReadInvoices(fuzzFile(t, data), ReadOptions{}, u, &errs)
+		var errs ranges.ErrorList
+		st, err := ReadInvoices(context.Background(), bytes.NewReader(data), "in.csv", Options{}, u, &errs)
 		if err != nil {
 			return
 		}
 		if st.Invoices+st.Purchases+st.OutsidePeriod+st.Unallocated+st.NoNumber > st.Rows {
 			t.Fatalf("more outcomes than rows: %+v", st)
 		}
-		if st.NotReissued.Count > st.Nullified {
-			t.Fatalf("%d not reissued of %d nullified", st.NotReissued.Count, st.Nullified)
+		if nr := u.NotReissued(); nr.Count > st.Nullified {
+			t.Fatalf("%d not reissued of %d nullified", nr.Count, st.Nullified)
 		}
 		if _, err := u.Compute(); err != nil {
 			t.Fatal(err)

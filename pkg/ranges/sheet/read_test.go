@@ -1,10 +1,12 @@
-package ranges
+package sheet
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/traditionalchinese"
 
 	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 func writeFile(t *testing.T, name string, data []byte) string {
@@ -48,27 +51,44 @@ func rows(rs ...[]xlsxfixture.Cell) func(func([]xlsxfixture.Cell)) {
 	}
 }
 
-// zkUsage is a Usage over ZK00000100-00000199 and ZL00000100-00000149.
-func zkUsage(t *testing.T) *Usage {
-	u, err := NewUsage(testPeriod, []Allocation{
-		alloc("53212539", TypeGeneral, "ZK", 100, 199),
-		alloc("53212539", TypeGeneral, "ZL", 100, 149),
-	})
+var testPeriod = ranges.Period{Year: 114, EndMonth: 10}
+
+func alloc(ban ranges.Ban, typ ranges.InvoiceType, track ranges.Track, start, end ranges.Number) ranges.Allocation {
+	return ranges.Allocation{Ban: ban, Type: typ, Period: testPeriod, Track: track, Start: start, End: end}
+}
+
+// recorder is a Usage that also keeps the numbers it counted, for tests to
+// look at.
+type recorder struct {
+	*ranges.Usage
+	counted []string
+}
+
+func (r *recorder) Add(inv ranges.Invoice) ranges.Outcome {
+	o := r.Usage.Add(inv)
+	if o == ranges.Counted {
+		r.counted = append(r.counted, inv.Number.String())
+	}
+	return o
+}
+
+func newRecorder(t testing.TB, allocs ...ranges.Allocation) *recorder {
+	u, err := ranges.NewUsage(testPeriod, allocs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return u
+	return &recorder{Usage: u}
 }
 
-func usedNumbers(t *testing.T, u *Usage) []string {
+// zkUsage is a Usage over ZK00000100-00000199 and ZL00000100-00000149.
+func zkUsage(t testing.TB) *recorder {
+	return newRecorder(t, alloc("53212539", ranges.TypeGeneral, "ZK", 100, 199), alloc("53212539", ranges.TypeGeneral, "ZL", 100, 149))
+}
+
+// usedNumbers is what u counted, sorted, each once.
+func usedNumbers(t *testing.T, u *recorder) []string {
 	t.Helper()
-	var out []string
-	for _, tr := range []Track{"ZK", "ZL"} {
-		for _, n := range sortedUnique(u.used[tr]) {
-			out = append(out, string(tr)+n.String())
-		}
-	}
-	return out
+	return slices.Compact(slices.Sorted(slices.Values(u.counted)))
 }
 
 func TestReadInvoicesWorkbookAsExcelWritesIt(t *testing.T) {
@@ -89,8 +109,8 @@ func TestReadInvoicesWorkbookAsExcelWritesIt(t *testing.T) {
 		)},
 	)
 	u := zkUsage(t)
-	var errs ErrorList
-	st, err := ReadInvoices(name, ReadOptions{}, u, &errs)
+	var errs ranges.ErrorList
+	st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -114,8 +134,8 @@ func TestReadInvoicesWorkbookNumbersAndTrackColumns(t *testing.T) {
 		xlsxfixture.Row(S("ZL"), S("ZL00000121"), S(""), N(45931)), // combined, agrees
 	)})
 	u := zkUsage(t)
-	var errs ErrorList
-	st, err := ReadInvoices(name, ReadOptions{}, u, &errs)
+	var errs ranges.ErrorList
+	st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -144,8 +164,8 @@ func TestReadInvoicesCSVEncodings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			u := zkUsage(t)
-			var errs ErrorList
-			st, err := ReadInvoices(writeFile(t, tt.name, tt.data), ReadOptions{}, u, &errs)
+			var errs ranges.ErrorList
+			st, err := ReadInvoiceFile(context.Background(), writeFile(t, tt.name, tt.data), Options{}, u, &errs)
 			if err != nil || errs.Err() != nil {
 				t.Fatalf("err %v, errs %v", err, errs.Err())
 			}
@@ -162,8 +182,8 @@ func TestReadInvoicesCSVEncodings(t *testing.T) {
 func TestReadInvoicesErrorsNameTheCell(t *testing.T) {
 	data := "POS 匯出\n\n字軌,號碼,日期\nZK,00000100,2025/10/01\nZK,0000O101,2025/10/01\nZ1,00000102,2025/10/01\nZK,00000103,2025/13/01\n"
 	name := writeFile(t, "pos.csv", []byte(data))
-	var errs ErrorList
-	_, err := ReadInvoices(name, ReadOptions{}, zkUsage(t), &errs)
+	var errs ranges.ErrorList
+	_, err := ReadInvoiceFile(context.Background(), name, Options{}, zkUsage(t), &errs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +199,7 @@ func TestReadInvoicesErrorsNameTheCell(t *testing.T) {
 		if e.Error() != want[i] {
 			t.Errorf("error %d:\n got %s\nwant %s", i, e, want[i])
 		}
-		var ce *CellError
+		var ce *ranges.Error
 		if !errors.As(e, &ce) || ce.Row == 0 || ce.Value == "" {
 			t.Errorf("error %d is not a located CellError: %#v", i, e)
 		}
@@ -192,18 +212,18 @@ func TestReadInvoicesStopsAfterMaxErrors(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		b.WriteString("bad\n")
 	}
-	var errs ErrorList
-	if _, err := ReadInvoices(writeFile(t, "x.csv", []byte(b.String())), ReadOptions{}, zkUsage(t), &errs); err != nil {
+	var errs ranges.ErrorList
+	if _, err := ReadInvoiceFile(context.Background(), writeFile(t, "x.csv", []byte(b.String())), Options{}, zkUsage(t), &errs); err != nil {
 		t.Fatal(err)
 	}
-	if len(errs.Errs) != MaxErrors || !errs.Truncated {
-		t.Errorf("%d errors, truncated %v; want %d, true", len(errs.Errs), errs.Truncated, MaxErrors)
+	if len(errs.Errs) != ranges.MaxErrors || !errs.Truncated {
+		t.Errorf("%d errors, truncated %v; want %d, true", len(errs.Errs), errs.Truncated, ranges.MaxErrors)
 	}
 }
 
 func TestReadInvoicesNumberWithoutTrack(t *testing.T) {
-	var errs ErrorList
-	_, err := ReadInvoices(writeFile(t, "x.csv", []byte("發票號碼\n00000100\n")), ReadOptions{}, zkUsage(t), &errs)
+	var errs ranges.ErrorList
+	_, err := ReadInvoiceFile(context.Background(), writeFile(t, "x.csv", []byte("發票號碼\n00000100\n")), Options{}, zkUsage(t), &errs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,17 +235,21 @@ func TestReadInvoicesNumberWithoutTrack(t *testing.T) {
 func TestReadInvoicesHeaderAndOverrides(t *testing.T) {
 	data := "單號,票號,備註\nA1,ZK00000100,x\n"
 	name := writeFile(t, "x.csv", []byte(data))
-	var errs ErrorList
-	_, err := ReadInvoices(name, ReadOptions{}, zkUsage(t), &errs)
-	if err == nil || !strings.Contains(err.Error(), "no header row with an invoice-number column") || !strings.Contains(err.Error(), "--col-number") {
+	var errs ranges.ErrorList
+	_, err := ReadInvoiceFile(context.Background(), name, Options{}, zkUsage(t), &errs)
+	var located *ranges.Error
+	if !errors.Is(err, ErrNoHeader) || !errors.As(err, &located) || located.File != name {
+		t.Fatalf("err = %v, want a located ErrNoHeader", err)
+	}
+	if !strings.Contains(err.Error(), "no header row with an invoice-number column") {
 		t.Fatalf("err = %v", err)
 	}
 	u := zkUsage(t)
-	st, err := ReadInvoices(name, ReadOptions{Columns: Columns{Number: "票號"}}, u, &errs)
+	st, err := ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Number: "票號"}}, u, &errs)
 	if err != nil || st.Invoices != 1 {
 		t.Fatalf("with --col-number: err %v, stats %+v", err, st)
 	}
-	_, err = ReadInvoices(name, ReadOptions{Columns: Columns{Number: "票號", Date: "日期"}}, zkUsage(t), &errs)
+	_, err = ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Number: "票號", Date: "日期"}}, zkUsage(t), &errs)
 	if err == nil || !strings.Contains(err.Error(), `"日期"`) {
 		t.Errorf("missing override column: err = %v", err)
 	}
@@ -243,12 +267,12 @@ func TestReadInvoicesSheetChoice(t *testing.T) {
 	)}
 	name := writeWorkbook(t, "portal.xlsx", items, invoices)
 	u := zkUsage(t)
-	var errs ErrorList
-	st, err := ReadInvoices(name, ReadOptions{}, u, &errs)
+	var errs ranges.ErrorList
+	st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
 	if err != nil || st.Sheet != "發票" {
 		t.Fatalf("err %v, sheet %q: want the invoice sheet, not the item sheet", err, st.Sheet)
 	}
-	_, err = ReadInvoices(name, ReadOptions{Columns: Columns{Sheet: "Nope"}}, zkUsage(t), &errs)
+	_, err = ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Sheet: "Nope"}}, zkUsage(t), &errs)
 	if err == nil || !strings.Contains(err.Error(), "明細, 發票") {
 		t.Errorf("unknown sheet: err = %v", err)
 	}
@@ -272,8 +296,8 @@ func TestReadAllocations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var errs ErrorList
-			as, err := ReadAllocations(writeFile(t, tt.name, tt.data), &errs)
+			var errs ranges.ErrorList
+			as, err := ReadAllocationFile(context.Background(), writeFile(t, tt.name, tt.data), &errs)
 			if err != nil || errs.Err() != nil {
 				t.Fatalf("err %v, errs %v", err, errs.Err())
 			}
@@ -295,8 +319,8 @@ func TestReadAllocationsWorkbook(t *testing.T) {
 		xlsxfixture.Row(S("營業人統編"), S("發票類別代號"), S("發票類別"), S("發票期別"), S("發票字軌名稱"), S("發票起號"), S("發票迄號")),
 		xlsxfixture.Row(N(24634102), N(7), S("一般稅額計算"), S("110/11 ~ 110/12"), S("NQ"), N(42519550), N(42522049)),
 	)})
-	var errs ErrorList
-	as, err := ReadAllocations(name, &errs)
+	var errs ranges.ErrorList
+	as, err := ReadAllocationFile(context.Background(), name, &errs)
 	if err != nil || errs.Err() != nil || len(as) != 1 || as[0].Size() != 2500 {
 		t.Fatalf("err %v, errs %v, allocs %v", err, errs.Err(), as)
 	}
@@ -308,8 +332,8 @@ func TestReadAllocationsErrors(t *testing.T) {
 		"24634102,7,一般稅額計算,110/10 ~ 110/11,NQ,42522050,42522099\n" +
 		"24634102,7,一般稅額計算,110/11 ~ 110/12,NQ,42522051,42522099\n"
 	name := writeFile(t, "a.csv", []byte(data))
-	var errs ErrorList
-	if _, err := ReadAllocations(name, &errs); err != nil {
+	var errs ranges.ErrorList
+	if _, err := ReadAllocationFile(context.Background(), name, &errs); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{

@@ -1,12 +1,15 @@
-package ranges
+package sheet
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 // headerScanRows is how many rows are searched for the header row.
@@ -36,74 +39,74 @@ type FileStats struct {
 	// Repaired lists rows with more fields than the header because the
 	// portal left commas in 買方名稱 unquoted; they were read with the fields
 	// after the name shifted back.
-	Repaired Listing
-	// NotReissued lists nullified (註銷) invoices whose number appears in no
-	// other row of the file: nullified numbers are meant to be reissued.
-	// They stay used.
-	NotReissued Listing
+	Repaired ranges.Listing
 }
 
-// ReadOptions tune how invoice exports are read.
-type ReadOptions struct {
+// Options tune how invoice exports are read.
+type Options struct {
 	Columns Columns
 	// Progress, if set, is called now and then with how much of the file has
 	// been read, in units of total (bytes or rows); total is 0 when unknown.
 	Progress func(done, total int64)
 }
 
-// ReadInvoices reads one export of issued invoices (.xlsx or .csv) and adds
-// every invoice to u, streaming: memory does not grow with the file. Bad
-// cells are added to errs (reading stops when it is full); the returned error
-// is for a file that cannot be read at all.
-func ReadInvoices(name string, opts ReadOptions, u *Usage, errs *ErrorList) (FileStats, error) {
+// Sink takes the invoices a reader finds. *ranges.Usage is one.
+type Sink interface {
+	// OwnBan reports whether b is a seller whose invoices count: an invoice
+	// another business issued is a purchase (進項), not ours.
+	OwnBan(b ranges.Ban) bool
+	// Add records an invoice and says whether it counted.
+	Add(inv ranges.Invoice) ranges.Outcome
+}
+
+// ErrNoHeader is an export in which no header row with an invoice-number
+// column was found.
+var ErrNoHeader = errors.New("no header row with an invoice-number column")
+
+// ReadInvoices reads one export of issued invoices, a CSV file or an .xlsx
+// workbook told from its bytes, and gives every invoice to sink,
+// streaming. name is the file's name in messages. Bad cells are added to
+// errs (reading stops when it is full); the returned error is for a file
+// that cannot be read at all, or ctx's error.
+func ReadInvoices(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
 	st := FileStats{File: name}
-	if IsWorkbook(name) {
-		return st, readInvoiceWorkbook(name, opts, u, errs, &st)
-	}
-	var counter *progressCounter
-	if opts.Progress != nil {
-		fi, err := os.Stat(name)
-		if err != nil {
-			return st, err
-		}
-		counter = &progressCounter{total: fi.Size(), report: opts.Progress}
-	}
-	var w io.Writer
-	if counter != nil {
-		w = counter
-	}
-	t, err := openCSV(name, w)
+	format, br, err := sniff(r, name)
 	if err != nil {
 		return st, err
 	}
-	defer t.Close()
+	if format == FormatWorkbook {
+		return st, readInvoiceWorkbook(ctx, br, name, opts, sink, errs, &st)
+	}
+	t := newCSV(br)
 	l, err := findHeader(t, opts.Columns, name)
 	if err != nil {
 		return st, err
 	}
-	err = readInvoiceRows(t, l, u, errs, &st)
+	err = readInvoiceRows(ctx, t, l, sink, errs, &st)
 	st.Encoding = t.Encoding()
-	if counter != nil {
-		counter.done()
-	}
 	return st, err
 }
 
-func readInvoiceWorkbook(name string, opts ReadOptions, u *Usage, errs *ErrorList, st *FileStats) error {
-	f, err := openWorkbook(name)
+// ReadInvoiceFile reads a named export; progress, if asked for, counts its
+// bytes.
+func ReadInvoiceFile(ctx context.Context, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
+	r, closeFile, err := openFile(name, opts.Progress)
+	if err != nil {
+		return FileStats{File: name}, err
+	}
+	defer closeFile()
+	return ReadInvoices(ctx, r, name, opts, sink, errs)
+}
+
+func readInvoiceWorkbook(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
+	f, err := openWorkbook(r, name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if s := opts.Columns.Sheet; s != "" {
-		found := false
-		for _, have := range sheets {
-			if have == s {
-				found = true
-			}
-		}
-		if !found {
+		if !slices.Contains(sheets, s) {
 			return fmt.Errorf("%s: no sheet %q; its sheets are: %s", name, s, strings.Join(sheets, ", "))
 		}
 		sheets = []string{s}
@@ -125,7 +128,7 @@ func readInvoiceWorkbook(name string, opts ReadOptions, u *Usage, errs *ErrorLis
 			t.Close()
 			continue
 		}
-		err = readSheet(t, l, opts, u, errs, st)
+		err = readSheet(ctx, t, l, opts, sink, errs, st)
 		t.Close()
 		return err
 	}
@@ -139,34 +142,36 @@ func readInvoiceWorkbook(name string, opts ReadOptions, u *Usage, errs *ErrorLis
 		if err != nil {
 			return err
 		}
-		return readSheet(t, l, opts, u, errs, st)
+		return readSheet(ctx, t, l, opts, sink, errs, st)
 	}
-	return fmt.Errorf("%s: no sheet has a header row with an invoice-number column (%s) in its first %d rows%s",
-		name, knownNumberHeaders, headerScanRows, overrideHint(opts.Columns))
+	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: fmt.Errorf("%w (%s) in the first %d rows of any sheet%s",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns))}
 }
 
-func readSheet(t *xlsxTable, l *layout, opts ReadOptions, u *Usage, errs *ErrorList, st *FileStats) error {
+func readSheet(ctx context.Context, t *xlsxTable, l *layout, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
 	st.Sheet = t.Sheet()
 	if opts.Progress != nil {
+		// A workbook's bytes are read at once: rows tell the progress.
 		total := int64(t.total)
 		p := opts.Progress
 		defer p(total, total)
-		return readInvoiceRows(&progressTable{xlsxTable: t, report: p, total: total}, l, u, errs, st)
+		return readInvoiceRows(ctx, &progressTable{xlsxTable: t, report: p, total: total}, l, sink, errs, st)
 	}
-	return readInvoiceRows(t, l, u, errs, st)
+	return readInvoiceRows(ctx, t, l, sink, errs, st)
 }
 
 const knownNumberHeaders = "發票號碼, 號碼, invoice number"
 
-func overrideHint(c Columns) string {
+// givenColumns names the columns the options asked for, for a message.
+func givenColumns(c Columns) string {
 	var named []string
 	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date} {
 		if n != "" {
-			named = append(named, fmt.Sprintf("%q", n))
+			named = append(named, ranges.Quote(n))
 		}
 	}
 	if len(named) == 0 {
-		return "; name the column with --col-number"
+		return ""
 	}
 	return " that also has the columns given: " + strings.Join(named, ", ")
 }
@@ -181,14 +186,15 @@ func findHeader(t table, c Columns, name string) (*layout, error) {
 			return l, nil
 		}
 	}
+	pos := ranges.Pos{File: name, Sheet: t.Sheet()}
 	if err := t.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Pos{File: name, Sheet: t.Sheet()}, err)
+		return nil, fmt.Errorf("%s: %w", pos, err)
 	}
-	return nil, fmt.Errorf("%s: no header row with an invoice-number column (%s) in the first %d rows%s",
-		Pos{File: name, Sheet: t.Sheet()}, knownNumberHeaders, headerScanRows, overrideHint(c))
+	return nil, &ranges.Error{Pos: pos, Err: fmt.Errorf("%w (%s) in the first %d rows%s",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c))}
 }
 
-func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStats) error {
+func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
 	st.HeaderRow = l.row
 	st.HasDate = l.has(roleDate)
 	st.HasSeller = l.has(roleSeller)
@@ -197,29 +203,32 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 	var (
 		lastDateRaw string
 		lastDate    time.Time
-		statusCache = map[string]Status{}
-		seen        []uint64  // packed number and nullified flag of every counted row, for NotReissued
-		nullified   []Invoice // the counted nullified invoices
+		statusCache = map[string]ranges.Status{}
 		repaired    []string
 	)
 	for t.Next() {
+		if err := ctxErr(ctx, t.RowNum()); err != nil {
+			return err
+		}
 		row := t.Row()
 		if emptyRow(row) {
 			continue
 		}
-		if l.has(roleRowKind) && NormalizeCode(cell(row, 0)) == "D" {
+		if l.has(roleRowKind) && ranges.NormalizeCode(cell(row, 0)) == "D" {
 			st.Items++
 			continue
 		}
 		st.Rows++
-		pos := Pos{File: st.File, Sheet: t.Sheet(), Row: t.RowNum()}
+		pos := ranges.Pos{File: st.File, Sheet: t.Sheet(), Row: t.RowNum()}
 		if extra := len(row) - len(l.headers); extra > 0 && l.has(roleBuyerName) && !emptyRow(row[len(l.headers):]) {
 			row, repaired = rejoinName(row, l.col[roleBuyerName], extra, repaired)
-			st.Repaired.add(Invoice{Pos: pos})
+			st.Repaired.Add(ranges.Invoice{Pos: pos})
 		}
 		cellErr := func(r role, err error) bool {
 			i := l.col[r]
-			return errs.Add(&CellError{Pos: pos, Column: i + 1, Header: l.header(r), Value: cell(row, i), Err: err})
+			at := pos
+			at.Col, at.Header = i+1, l.header(r)
+			return errs.Add(&ranges.Error{Pos: at, Value: cell(row, i), Err: err})
 		}
 		inv, ok, err := parseInvoiceNumber(row, l)
 		if err != nil {
@@ -234,15 +243,15 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 		}
 		inv.Pos = pos
 		if l.has(roleSeller) {
-			if v := cell(row, l.col[roleSeller]); NormalizeCode(v) != "" {
-				b, err := ParseBan(v)
+			if v := cell(row, l.col[roleSeller]); ranges.NormalizeCode(v) != "" {
+				b, err := ranges.ParseBan(v)
 				if err != nil {
 					if !cellErr(roleSeller, err) {
 						return nil
 					}
 					continue
 				}
-				if !u.OwnBan(b) {
+				if !sink.OwnBan(b) {
 					st.Purchases++
 					continue
 				}
@@ -266,34 +275,23 @@ func readInvoiceRows(t table, l *layout, u *Usage, errs *ErrorList, st *FileStat
 			}
 		}
 		inv.Status = rowStatus(row, l, &statusCache)
-		switch u.Add(inv) {
-		case Counted:
+		switch sink.Add(inv) {
+		case ranges.Counted:
 			st.Invoices++
 			switch inv.Status {
-			case StatusVoided:
+			case ranges.StatusVoided:
 				st.Voided++
-			case StatusNullified:
+			case ranges.StatusNullified:
 				st.Nullified++
 			}
-			if l.has(roleStatus) {
-				seen = append(seen, packSeen(inv))
-				if inv.Status == StatusNullified {
-					nullified = append(nullified, inv)
-				}
-			}
-		case OutsidePeriod:
+		case ranges.OutsidePeriod:
 			st.OutsidePeriod++
-		case Unallocated:
+		case ranges.Unallocated:
 			st.Unallocated++
 		}
 	}
 	if err := t.Err(); err != nil {
-		return fmt.Errorf("%s: after row %d: %w", Pos{File: st.File, Sheet: t.Sheet()}, t.RowNum(), err)
-	}
-	if len(nullified) > 0 {
-		for _, inv := range notReissued(seen, nullified) {
-			st.NotReissued.add(inv)
-		}
+		return fmt.Errorf("%s: after row %d: %w", ranges.Pos{File: st.File, Sheet: t.Sheet()}, t.RowNum(), err)
 	}
 	return nil
 }
@@ -308,147 +306,81 @@ func rejoinName(row []string, name, extra int, buf []string) ([]string, []string
 	return buf, buf
 }
 
-// packSeen packs an invoice number and whether it was nullified into one
-// word, 8 bytes a counted invoice, so that a file's nullified numbers can
-// be matched with their reissues whatever the row order.
-func packSeen(inv Invoice) uint64 {
-	t := inv.Number.Track
-	v := uint64(t[0])<<40 | uint64(t[1])<<32 | uint64(inv.Number.Number)<<1
-	if inv.Status == StatusNullified {
-		v |= 1
-	}
-	return v
-}
-
-// notReissued returns the nullified invoices whose number has no row in the
-// file that is not nullified.
-func notReissued(seen []uint64, nullified []Invoice) []Invoice {
-	slices.Sort(seen)
-	var out []Invoice
-	for _, inv := range nullified {
-		// Sorted, the row that is not nullified (flag 0) comes just before
-		// the nullified one (flag 1).
-		reissued, _ := slices.BinarySearch(seen, packSeen(inv)&^1)
-		if reissued >= len(seen) || seen[reissued] != packSeen(inv)&^1 {
-			out = append(out, inv)
-		}
-	}
-	return out
-}
-
 // parseInvoiceNumber reads the invoice number of a row: one combined column
 // (ZK37210312), or a 字軌 column and a number column. ok is false when the
 // row has no number at all.
-func parseInvoiceNumber(row []string, l *layout) (inv Invoice, ok bool, err error) {
+func parseInvoiceNumber(row []string, l *layout) (inv ranges.Invoice, ok bool, err error) {
 	raw := cell(row, l.col[roleNumber])
-	v := NormalizeCode(raw)
+	v := ranges.NormalizeCode(raw)
 	if v == "" {
 		return inv, false, nil
 	}
 	if !l.has(roleTrack) {
-		n, err := ParseInvoiceNumber(v)
-		if err != nil {
-			if isScientific(v) {
-				return inv, false, errScientific(raw)
-			}
-			if allDigits(v) {
-				return inv, false, fmt.Errorf("%q has no 字軌: want 2 letters and 8 digits, as ZK37210312 (or name the 字軌 column with --col-track)", raw)
-			}
-			return inv, false, fmt.Errorf("%q is not an invoice number: want 2 letters and 8 digits, as ZK37210312", raw)
-		}
-		inv.Number = n
-		return inv, true, nil
-	}
-	tr, err := ParseTrack(cell(row, l.col[roleTrack]))
-	if err != nil {
-		// A combined number in the number column makes the 字軌 column
-		// redundant; accept it only when the two agree.
-		if n, err2 := ParseInvoiceNumber(v); err2 == nil && NormalizeCode(cell(row, l.col[roleTrack])) == "" {
-			inv.Number = n
-			return inv, true, nil
-		}
-		return inv, false, fmt.Errorf("字軌 %q (column %s) for number %q: want two letters A-Z",
-			cell(row, l.col[roleTrack]), ColumnName(l.col[roleTrack]+1), raw)
-	}
-	if len(v) == 10 && isUpper(v[0]) {
-		n, err := ParseInvoiceNumber(v)
+		n, err := ranges.ParseInvoiceNumber(raw)
 		if err != nil {
 			return inv, false, err
 		}
-		if n.Track != tr {
-			return inv, false, fmt.Errorf("%q does not match 字軌 %s in column %s", raw, tr, ColumnName(l.col[roleTrack]+1))
-		}
 		inv.Number = n
 		return inv, true, nil
 	}
-	n, err := parseNumberNormalized(v, raw)
+	trackRaw := cell(row, l.col[roleTrack])
+	combined, combinedErr := ranges.ParseInvoiceNumber(raw)
+	tr, err := ranges.ParseTrack(trackRaw)
+	if err != nil {
+		// A combined number in the number column makes an empty 字軌
+		// column redundant.
+		if combinedErr == nil && ranges.NormalizeCode(trackRaw) == "" {
+			inv.Number = combined
+			return inv, true, nil
+		}
+		return inv, false, fmt.Errorf("字軌 %s (column %s) for number %s: want two letters A-Z",
+			ranges.Quote(trackRaw), ranges.ColumnName(l.col[roleTrack]+1), ranges.Quote(raw))
+	}
+	if combinedErr == nil {
+		if combined.Track != tr {
+			return inv, false, fmt.Errorf("%s does not match 字軌 %s in column %s", ranges.Quote(raw), tr, ranges.ColumnName(l.col[roleTrack]+1))
+		}
+		inv.Number = combined
+		return inv, true, nil
+	}
+	n, err := ranges.ParseNumber(raw)
 	if err != nil {
 		return inv, false, err
 	}
-	inv.Number = InvoiceNumber{Track: tr, Number: n}
+	inv.Number = ranges.InvoiceNumber{Track: tr, Number: n}
 	return inv, true, nil
 }
 
 // rowStatus reads the status and void columns. Unknown words count as issued:
 // every status is a used number, so the status only feeds the report. The
 // few distinct words of a file are parsed once each.
-func rowStatus(row []string, l *layout, cache *map[string]Status) Status {
+func rowStatus(row []string, l *layout, cache *map[string]ranges.Status) ranges.Status {
 	if l.has(roleStatus) {
 		v := cell(row, l.col[roleStatus])
 		s, ok := (*cache)[v]
 		if !ok {
-			s = ParseStatus(v)
+			s = ranges.ParseStatus(v)
 			if len(*cache) < 64 {
 				(*cache)[v] = s
 			}
 		}
-		if s != StatusIssued {
+		if s != ranges.StatusIssued {
 			return s
 		}
 	}
 	if l.has(roleVoid) && isVoidMark(cell(row, l.col[roleVoid])) {
-		return StatusVoided
+		return ranges.StatusVoided
 	}
-	return StatusIssued
-}
-
-// ParseStatus reads a status word: 作廢 (voided), 註銷 (nullified), anything
-// else is issued.
-func ParseStatus(s string) Status {
-	v := strings.ToLower(NormalizeText(s))
-	switch {
-	case strings.Contains(v, "作廢"), strings.HasPrefix(v, "void"):
-		return StatusVoided
-	case strings.Contains(v, "註銷"), strings.HasPrefix(v, "cancel"):
-		return StatusNullified
-	}
-	return StatusIssued
+	return ranges.StatusIssued
 }
 
 func isVoidMark(s string) bool {
-	switch strings.ToUpper(NormalizeCode(s)) {
+	switch ranges.NormalizeCode(s) {
 	case "Y", "YES", "V", "1", "TRUE", "是", "作廢", "已作廢":
 		return true
 	}
 	return false
 }
-
-// progressCounter counts bytes read and reports now and then.
-type progressCounter struct {
-	n, last, total int64
-	report         func(done, total int64)
-}
-
-func (c *progressCounter) Write(p []byte) (int, error) {
-	c.n += int64(len(p))
-	if c.n-c.last >= 256*1024 {
-		c.last = c.n
-		c.report(c.n, c.total)
-	}
-	return len(p), nil
-}
-
-func (c *progressCounter) done() { c.report(c.total, c.total) }
 
 // progressTable reports rows read from a sheet.
 type progressTable struct {

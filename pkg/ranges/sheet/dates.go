@@ -1,11 +1,14 @@
-package ranges
+package sheet
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -25,9 +28,12 @@ var (
 // from 1904. The result is the calendar date at midnight UTC.
 func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 	v := strings.TrimSpace(width.Narrow.String(strings.TrimSpace(s)))
-	v = unwrapExcelText(v)
+	v = ranges.UnwrapExcelText(v)
 	if serials && reSerial.MatchString(v) {
 		f, err := strconv.ParseFloat(v, 64)
+		// A date-time belongs to the day it shows: 23:59:59.750 is still
+		// that day, so the time of day is cut, never rounded.
+		f = math.Floor(f)
 		if err == nil && f >= 1 {
 			t, err := excelize.ExcelDateToTime(f, date1904)
 			if err == nil {
@@ -51,11 +57,16 @@ func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not a date: want a form such as 2026/01/05, 2026-01-05, 115/01/05 or 1150105", s)
 	}
 	if y < 1000 {
-		y += rocOffset // ROC (民國) year
+		y += ranges.ROCYearOffset // ROC (民國) year
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Year() != y || int(t.Month()) != m || t.Day() != d || y < 1912 || y > 2200 {
 		return time.Time{}, fmt.Errorf("%q is not a date: no such day", s)
 	}
 	return t, nil
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
+)
+
+// runError turns a job's own error into the command's: several periods
+// without --period is a usage error.
+func runError(err error, config bool) error {
+	if errors.Is(err, ranges.ErrSeveralPeriods) {
+		if config {
+			return usagef("%v with --period or period in the config", err)
+		}
+		return usagef("%v with --period", err)
+	}
+	return err
+}
+
+// inputError prints input errors one a line, with a hint naming the flag
+// that fixes them, and turns the rest into the error exitCode expects.
+func inputError(e *env, err error, config bool) error {
+	list := ranges.AsList(err)
+	if list == nil {
+		return err
+	}
+	for _, err := range list.Errs {
+		fmt.Fprintf(e.stderr, "error: %v\n", err)
+	}
+	if list.Truncated {
+		fmt.Fprintf(e.stderr, "error: stopped after %d errors\n", ranges.MaxErrors)
+	}
+	for _, h := range hints(err, config) {
+		fmt.Fprintf(e.stderr, "hint: %s\n", h)
+	}
+	fmt.Fprintf(e.stderr, "blanktrack: %d input error(s); no file written\n", len(list.Errs))
+	return reportedError{exitData}
+}
+
+// hints names the flags (or config keys) that fix kinds of input errors
+// the library reports without knowing how it was called.
+func hints(err error, config bool) []string {
+	var h []string
+	flag := func(f, key string) string {
+		if config {
+			return key + " in [branch.columns]"
+		}
+		return f
+	}
+	if errors.Is(err, sheet.ErrNoHeader) {
+		h = append(h, "name the invoice-number column with "+flag("--col-number", "number")+", or the sheet with "+flag("--sheet", "sheet"))
+	}
+	if errors.Is(err, ranges.ErrNoTrack) {
+		h = append(h, "name the 字軌 column with "+flag("--col-track", "track"))
+	}
+	return h
+}
+
+// writeError is a failure to write the output files.
+func writeError(out string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf("writing %s: %w", out, err)
+}
+
+// openConfig loads the config --config names, printing its errors (exit
+// 2).
+func openConfig(e *env, name string) (*job.Config, error) {
+	c, err := job.LoadConfig(name)
+	if err == nil {
+		return c, nil
+	}
+	list := ranges.AsList(err)
+	if list == nil {
+		return nil, usagef("%v", err)
+	}
+	for _, err := range list.Errs {
+		fmt.Fprintf(e.stderr, "error: %v\n", err)
+	}
+	return nil, reportedError{exitUsage}
+}

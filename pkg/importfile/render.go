@@ -1,0 +1,43 @@
+package importfile
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// RenderOptions choose the files Render makes.
+type RenderOptions struct {
+	XML  bool       // also E0402 messages
+	Head ranges.Ban // E0402 HeadBan; empty: each 統編 is its own head office
+}
+
+// Render makes the output files of a result: a bulk file per 統一編號 with
+// blank numbers and, with XML, its E0402 messages, sorted by name. noBlank
+// lists the 統編 whose numbers were all used: they get no file.
+func Render(res *ranges.Result, o RenderOptions) (files []File, noBlank []ranges.Ban, err error) {
+	for _, b := range res.Bans() {
+		rs := res.RangesOf(b)
+		if len(rs) == 0 {
+			noBlank = append(noBlank, b)
+			continue
+		}
+		bulk, err := BulkFiles(rs)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, bulk...)
+		if o.XML {
+			for _, m := range E0402Messages(o.Head, rs) {
+				data, err := MarshalE0402(m.Message)
+				if err != nil {
+					return nil, nil, err
+				}
+				files = append(files, File{Name: m.Name, Data: data})
+			}
+		}
+	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
+	return files, noBlank, nil
+}

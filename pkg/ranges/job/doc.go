@@ -1,0 +1,21 @@
+// Package job is blanktrack's main job as a library: from allocation
+// downloads and invoice exports to the files the portal takes, for one
+// business or a head office and many branches.
+//
+// A Spec names the branches (each with its allocation and invoice files),
+// the period and the output choices; a Config (blanktrack.toml) gives one.
+// Run reads every branch's allocations, settles the period, checks the
+// allocations within and across branches (an allocation file holding another
+// 統編, overlaps, naming both rows), reads the exports, computes the blank
+// ranges and renders the 匯入字軌 bulk files and E0402 messages, all in
+// memory. Write writes the files of the branches that did not fail, all of
+// them or none.
+//
+// Doubts about the data are typed Warnings (invoices in no allocation or
+// outside the period, nullified numbers never reissued, no invoice file);
+// under Spec.Strict a branch with warnings fails and writes nothing.
+// WriteReport and WriteWarnings print what the run found.
+//
+// generate, check (what it compares files with) and upload all run through
+// this package, so they agree on the branches, the period and the policy.
+package job

@@ -1,0 +1,107 @@
+package job
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// WarningKind is a kind of doubt about a branch's data. Every warning makes
+// a Strict run fail the branch.
+type WarningKind uint8
+
+// Kinds of warnings.
+const (
+	// NoInvoiceFile: the branch has allocations and no invoice file, so every
+	// allocated number would be reported blank.
+	NoInvoiceFile WarningKind = iota
+	// Unallocated: invoices whose number lies in no loaded allocation; they
+	// are not counted.
+	Unallocated
+	// OutsidePeriod: invoices dated outside the period; they are not
+	// counted.
+	OutsidePeriod
+	// NotReissued: nullified (註銷) invoices whose number no other invoice of
+	// the exports used: nullified numbers are meant to be reissued. They
+	// stay used.
+	NotReissued
+)
+
+// Warning is one doubt about a branch's data, with the invoices it concerns.
+type Warning struct {
+	Kind     WarningKind
+	Period   ranges.Period
+	Invoices ranges.Listing // the invoices concerned: the first ones and their count
+}
+
+// String is the warning in one line.
+func (w Warning) String() string {
+	switch w.Kind {
+	case NoInvoiceFile:
+		return "no invoice file: every allocated number would be reported blank"
+	case Unallocated:
+		return fmt.Sprintf("%d invoice(s) in no allocation, first %s", w.Invoices.Count, first(w.Invoices))
+	case OutsidePeriod:
+		return fmt.Sprintf("%d invoice(s) dated outside %s, first %s", w.Invoices.Count, w.Period, first(w.Invoices))
+	case NotReissued:
+		return fmt.Sprintf("%d nullified invoice(s) never reissued, first %s", w.Invoices.Count, first(w.Invoices))
+	}
+	return "unknown warning"
+}
+
+// Heading introduces the warning's list of invoices in a report.
+func (w Warning) Heading() string {
+	switch w.Kind {
+	case NoInvoiceFile:
+		return "no invoice file given: every allocated number is reported blank"
+	case Unallocated:
+		return fmt.Sprintf("%d invoice(s) lie in no allocation of %s; they are not counted", w.Invoices.Count, w.Period)
+	case OutsidePeriod:
+		return fmt.Sprintf("%d invoice(s) are dated outside %s; they are not counted", w.Invoices.Count, w.Period)
+	case NotReissued:
+		return fmt.Sprintf("%d invoice(s) are nullified (註銷) and never reissued in the exports; they stay used, but check them", w.Invoices.Count)
+	}
+	return w.String()
+}
+
+func first(l ranges.Listing) string {
+	if len(l.First) == 0 {
+		return "-"
+	}
+	inv := l.First[0]
+	return fmt.Sprintf("%s at %s", inv.Number, inv.Pos)
+}
+
+// StrictError fails a branch that has warnings in a Strict run.
+type StrictError struct{ Warnings []Warning }
+
+func (e *StrictError) Error() string {
+	lines := make([]string, len(e.Warnings))
+	for i, w := range e.Warnings {
+		lines[i] = w.String()
+	}
+	return fmt.Sprintf("strict: %d warning(s): %s", len(e.Warnings), strings.Join(lines, "; "))
+}
+
+// warnings are the branch's warnings, in a stable order.
+func (br *BranchResult) warnings() []Warning {
+	var w []Warning
+	p := br.Blank.Period
+	if n := br.Usage.Unallocated; n.Count > 0 {
+		w = append(w, Warning{Kind: Unallocated, Period: p, Invoices: n})
+	}
+	if n := br.Usage.OutsidePeriod; n.Count > 0 {
+		w = append(w, Warning{Kind: OutsidePeriod, Period: p, Invoices: n})
+	}
+	if n := br.Usage.NotReissued(); n.Count > 0 {
+		w = append(w, Warning{Kind: NotReissued, Period: p, Invoices: n})
+	}
+	if len(br.Invoices) == 0 {
+		w = append(w, Warning{Kind: NoInvoiceFile, Period: p})
+	}
+	return w
+}
+
+func asStrict(err error, target **StrictError) bool { return errors.As(err, target) }

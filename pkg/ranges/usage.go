@@ -1,0 +1,172 @@
+package ranges
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Outcome is what Usage.Add did with an invoice.
+type Outcome uint8
+
+// Outcomes of Usage.Add.
+const (
+	Counted       Outcome = iota // the number is used in the period
+	OutsidePeriod                // dated outside the period: not counted
+	Unallocated                  // in no loaded allocation: not counted
+)
+
+// tally is what was seen of one allocation's numbers, a bit a number.
+type tally struct {
+	Allocation
+	used      bitset // every number an invoice used, whatever its status
+	voided    bitset // of used, the numbers an export marked voided (作廢)
+	nullified bitset // numbers a row marked nullified (註銷)
+	reissued  bitset // of nullified, the numbers another row used too
+}
+
+// Usage tallies the numbers used in one period. Its memory is bounded by the
+// allocations (a bit a number, in chunks allocated where invoices fall),
+// never by the number of invoices added.
+type Usage struct {
+	period  Period
+	byTrack map[Track][]*tally // each sorted by Start
+	bans    map[Ban]struct{}
+
+	// Invoices that do not change the blank ranges.
+	Unallocated   Listing // number in no loaded allocation
+	OutsidePeriod Listing // dated outside the period
+
+	// nullifiedSeen keeps the first nullified invoices, with where they
+	// were read, to list those never reissued.
+	nullifiedSeen []Invoice
+}
+
+// nullifiedKeep is how many nullified invoices a Usage keeps to list.
+const nullifiedKeep = 4096
+
+// NewUsage starts collecting the used numbers of allocs, which must all be of
+// period p, valid and not overlapping (see Allocation.Validate and
+// CheckOverlaps).
+func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
+	u := &Usage{
+		period:  p,
+		byTrack: make(map[Track][]*tally),
+		bans:    make(map[Ban]struct{}),
+	}
+	for _, a := range allocs {
+		if a.Period != p {
+			return nil, fmt.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
+		}
+		if err := a.Validate(); err != nil {
+			return nil, fmt.Errorf("allocation %s (%s): %w", a, a.Pos, err)
+		}
+		n := a.Size()
+		u.byTrack[a.Track] = append(u.byTrack[a.Track], &tally{
+			Allocation: a,
+			used:       newBitset(n), voided: newBitset(n), nullified: newBitset(n), reissued: newBitset(n),
+		})
+		u.bans[a.Ban] = struct{}{}
+	}
+	for _, ts := range u.byTrack {
+		slices.SortFunc(ts, func(x, y *tally) int { return cmp.Compare(x.Start, y.Start) })
+	}
+	return u, nil
+}
+
+// OwnBan reports whether b is the 統一編號 of a loaded allocation: an invoice
+// whose seller it is not is a purchase (進項), not ours.
+func (u *Usage) OwnBan(b Ban) bool {
+	_, ok := u.bans[b]
+	return ok
+}
+
+// Period is the period whose numbers are collected.
+func (u *Usage) Period() Period { return u.period }
+
+// tallyOf returns the tally of the allocation holding n, or nil.
+func (u *Usage) tallyOf(n InvoiceNumber) *tally {
+	ts := u.byTrack[n.Track]
+	i, _ := slices.BinarySearchFunc(ts, n.Number, func(t *tally, n Number) int {
+		if t.End < n {
+			return -1
+		}
+		if t.Start > n {
+			return 1
+		}
+		return 0
+	})
+	if i < len(ts) && ts[i].Start <= n.Number && n.Number <= ts[i].End {
+		return ts[i]
+	}
+	return nil
+}
+
+// Allocation returns the allocation holding n, if any.
+func (u *Usage) Allocation(n InvoiceNumber) (Allocation, bool) {
+	if t := u.tallyOf(n); t != nil {
+		return t.Allocation, true
+	}
+	return Allocation{}, false
+}
+
+// Add records one invoice. An invoice dated outside the period, or whose
+// number lies in no allocation, is listed and does not change the blank
+// ranges.
+func (u *Usage) Add(inv Invoice) Outcome {
+	if !inv.Date.IsZero() && !u.period.Contains(inv.Date) {
+		u.OutsidePeriod.Add(inv)
+		return OutsidePeriod
+	}
+	t := u.tallyOf(inv.Number)
+	if t == nil {
+		u.Unallocated.Add(inv)
+		return Unallocated
+	}
+	i := uint32(inv.Number.Number - t.Start)
+	wasUsed := t.used.set(i)
+	switch {
+	case inv.Status == StatusNullified:
+		// Used before by a row that was not nullified: reissued.
+		if wasNullified := t.nullified.set(i); wasUsed && !wasNullified {
+			t.reissued.set(i)
+		}
+		if len(u.nullifiedSeen) < nullifiedKeep {
+			u.nullifiedSeen = append(u.nullifiedSeen, inv)
+		}
+	case t.nullified.has(i):
+		t.reissued.set(i)
+	}
+	if inv.Status == StatusVoided {
+		t.voided.set(i)
+	}
+	return Counted
+}
+
+// NotReissued lists the nullified (註銷) numbers that no other invoice
+// used: nullified numbers are meant to be issued again with the same
+// number. They stay used; the list is for a person to check.
+func (u *Usage) NotReissued() Listing {
+	var l Listing
+	for _, ts := range u.byTrack {
+		for _, t := range ts {
+			l.Count += t.nullified.count(0, uint32(t.Size()-1)) - t.reissued.count(0, uint32(t.Size()-1))
+		}
+	}
+	if l.Count == 0 {
+		return l
+	}
+	seen := map[InvoiceNumber]bool{}
+	for _, inv := range u.nullifiedSeen {
+		t := u.tallyOf(inv.Number)
+		i := uint32(inv.Number.Number - t.Start)
+		if seen[inv.Number] || t.reissued.has(i) {
+			continue
+		}
+		seen[inv.Number] = true
+		if len(l.First) < ListLimit {
+			l.First = append(l.First, inv)
+		}
+	}
+	return l
+}
