@@ -380,7 +380,9 @@ func (cl *Client) fillLogin(ctx context.Context, mark int) error {
 			return err
 		}
 	}
-	isLogin := func(ex *exchange) bool { return ex.method == http.MethodPost && strings.HasSuffix(urlPath(ex.url), cl.lay.Login.DoLogin) }
+	isLogin := func(ex *exchange) bool {
+		return ex.method == http.MethodPost && strings.HasSuffix(urlPath(ex.url), cl.lay.Login.DoLogin)
+	}
 	isCaptcha := func(ex *exchange) bool {
 		return ex.method == http.MethodGet && strings.HasSuffix(urlPath(ex.url), cl.lay.Login.Captcha) && ex.status == 200 && len(ex.body) > 0
 	}
@@ -505,16 +507,22 @@ func (cl *Client) loggedInBrowser(ctx context.Context) error {
 // captchaJSON reads the captcha answer's token and image.
 func (cl *Client) captchaJSON(body []byte) (string, []byte, error) {
 	L := cl.lay.Login
+	bad := func(why string) error {
+		return &FormatError{Method: "GET", URL: cl.lay.Origins.Login + L.Captcha, Why: why}
+	}
 	var o map[string]any
 	if err := json.Unmarshal(body, &o); err != nil {
-		return "", nil, &FormatError{Method: "GET", URL: cl.lay.Origins.Login + L.Captcha, Why: "not JSON"}
+		return "", nil, bad("not JSON")
 	}
-	token, _ := object(o).str(L.CaptchaToken)
-	b64, _ := o[L.CaptchaImage].(string)
-	b64 = b64[strings.IndexByte(b64, ',')+1:]
+	token, ok1 := object(o).str(L.CaptchaToken)
+	b64, ok2 := o[L.CaptchaImage].(string)
+	if !ok1 || !ok2 || token == "" {
+		return "", nil, bad(fmt.Sprintf("want {%q, %q}", L.CaptchaToken, L.CaptchaImage))
+	}
+	b64 = b64[strings.IndexByte(b64, ',')+1:] // a data: URL is fine too
 	img, err := decodeBase64(b64)
 	if err != nil || !bytes.HasPrefix(img, []byte("\x89PNG")) {
-		return "", nil, &FormatError{Method: "GET", URL: cl.lay.Origins.Login + L.Captcha, Why: fmt.Sprintf("%s is not a base64 PNG image", L.CaptchaImage)}
+		return "", nil, bad(fmt.Sprintf("%s is not a base64 PNG image", L.CaptchaImage))
 	}
 	cl.keep(token)
 	return token, img, nil

@@ -50,8 +50,8 @@ type Options struct {
 // Client is a session with the portal, driven by colly. Its methods are not
 // safe for concurrent use: the flow is one sequence.
 type Client struct {
-	o   Options
-	lay *Layout
+	o               Options
+	lay             *Layout
 	www, login, api *url.URL
 
 	c     *colly.Collector // cloned per request, so that each carries its call's context

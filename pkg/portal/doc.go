@@ -12,7 +12,7 @@
 // OAuth2 login whose Bearer token the page keeps, and Cloudflare in front.
 // Client drives it with colly as the engine. Its requests are carried
 // either directly, as plain HTTP, or by a browser (Chrome, Chromium or
-// Edge, driven with chromedp) in which the person, or --captcha-cmd, logs
+// Edge, driven with chromedp) in which the person, or a CaptchaSolver, logs
 // in and where every request runs as fetch() in the logged-in page, with
 // the browser's cookies, Cloudflare clearance and TLS fingerprint.
 // ModeAuto tries direct first and turns to the browser on a challenge.

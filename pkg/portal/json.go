@@ -27,10 +27,8 @@ func (cl *Client) jsonOf(c call, a *answer) (any, error) {
 		}
 		return nil, &FormatError{Method: c.method, URL: redact(a.url), Why: why}
 	}
-	d := json.NewDecoder(bytes.NewReader(a.body))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	v, err := decodeJSON(a.body)
+	if err != nil {
 		return nil, &FormatError{Method: c.method, URL: redact(a.url), Why: "not valid JSON: " + err.Error()}
 	}
 	return v, nil
@@ -189,11 +187,10 @@ func tokenData(tok string) (object, error) {
 	if err != nil {
 		return nil, fmt.Errorf("a row token's payload is not base64: %w", err)
 	}
-	var claims map[string]any
-	d := json.NewDecoder(bytes.NewReader(payload))
-	d.UseNumber()
-	if err := d.Decode(&claims); err != nil {
-		return nil, fmt.Errorf("a row token's payload is not JSON: %w", err)
+	v, err := decodeJSON(payload)
+	claims, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("a row token's payload is not a JSON object")
 	}
 	switch data := claims["data"].(type) {
 	case map[string]any:
@@ -203,11 +200,10 @@ func tokenData(tok string) (object, error) {
 		if err != nil {
 			return nil, fmt.Errorf("a row token's data is not base64: %w", err)
 		}
-		var fields map[string]any
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if err := d.Decode(&fields); err != nil {
-			return nil, fmt.Errorf("a row token's data is not a JSON object: %w", err)
+		v, err := decodeJSON(raw)
+		fields, ok := v.(map[string]any)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("a row token's data is not a JSON object")
 		}
 		return fields, nil
 	}
@@ -220,4 +216,18 @@ func decodeBase64(s string) ([]byte, error) {
 		return b, nil
 	}
 	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// decodeJSON decodes one JSON value, numbers as written, and nothing after it.
+func decodeJSON(data []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	if d.More() {
+		return nil, fmt.Errorf("more after the JSON value")
+	}
+	return v, nil
 }

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -131,23 +130,10 @@ func (cl *Client) captcha(ctx context.Context) (string, []byte, error) {
 	if a.status != http.StatusOK {
 		return "", nil, &StatusError{Method: "GET", URL: c.where(), Status: a.status, Title: cl.titleOf(a)}
 	}
-	v, err := cl.jsonOf(c, a)
-	if err != nil {
+	if _, err := cl.jsonOf(c, a); err != nil {
 		return "", nil, err
 	}
-	o, _ := v.(map[string]any)
-	token, ok1 := object(o).str(L.CaptchaToken)
-	b64, ok2 := o[L.CaptchaImage].(string)
-	if !ok1 || !ok2 || token == "" {
-		return "", nil, &FormatError{Method: "GET", URL: c.where(), Why: fmt.Sprintf("want {%q, %q}", L.CaptchaToken, L.CaptchaImage)}
-	}
-	cl.keep(token)
-	b64 = b64[strings.IndexByte(b64, ',')+1:] // a data: URL is fine too
-	img, err := decodeBase64(b64)
-	if err != nil || !bytes.HasPrefix(img, []byte("\x89PNG")) {
-		return "", nil, &FormatError{Method: "GET", URL: c.where(), Why: fmt.Sprintf("%s is not a base64 PNG image", L.CaptchaImage)}
-	}
-	return token, img, nil
+	return cl.captchaJSON(a.body)
 }
 
 // finishDirect follows doLogin's redirectTo (consent, code) and takes the

@@ -68,25 +68,29 @@ func startNetlog(t *chromedp.Target, keep func(string) bool, maxBody int64) (*ne
 			if err != nil {
 				return
 			}
-			if ev.Request == nil || !keep(ev.Request.URL) {
+			if ev.Request == nil {
 				continue
-			}
-			ex := &exchange{id: ev.RequestID, method: ev.Request.Method, url: ev.Request.URL, reqHeaders: map[string]string{}, started: time.Now()}
-			for k, v := range ev.Request.Headers {
-				if s, ok := v.(string); ok {
-					ex.reqHeaders[k] = s
-				}
-			}
-			for _, e := range ev.Request.PostDataEntries {
-				ex.postData = append(ex.postData, e.Bytes...)
 			}
 			l.update(func() {
 				if old := l.byID[ev.RequestID]; old != nil && ev.RedirectResponse != nil {
+					// A redirect reuses the id: the old request ends here.
 					old.status, old.done = int(ev.RedirectResponse.Status), true
 					old.respHeader = map[string]string{"location": headerString(ev.RedirectResponse.Headers, "location")}
+					delete(l.byID, ev.RequestID)
 				}
-				ex.n = len(l.all)
-				l.byID[ev.RequestID] = ex // a redirect reuses the id: the new request replaces the old
+				if ev.Request.Method == "OPTIONS" || !keep(ev.Request.URL) {
+					return
+				}
+				ex := &exchange{n: len(l.all), id: ev.RequestID, method: ev.Request.Method, url: ev.Request.URL, reqHeaders: map[string]string{}, started: time.Now()}
+				for k, v := range ev.Request.Headers {
+					if s, ok := v.(string); ok {
+						ex.reqHeaders[k] = s
+					}
+				}
+				for _, e := range ev.Request.PostDataEntries {
+					ex.postData = append(ex.postData, e.Bytes...)
+				}
+				l.byID[ev.RequestID] = ex
 				l.all = append(l.all, ex)
 			})
 		}

@@ -122,16 +122,16 @@ type Simulator struct {
 
 	mu         sync.Mutex
 	state      state
-	sessions   map[string]*session    // token -> session
-	captchas   map[string]string      // token -> answer, one use
-	challenges map[string]bool        // login challenges not used yet
-	verifiers  map[string]*Account    // login verifier -> account
-	consents   map[string]*Account    // consent challenge -> account
-	codes      map[string]string      // code -> token
-	clearances map[string]string      // cf_clearance value -> user agent
-	seeds      map[string]bool        // challenge seeds handed out
-	wrongPass  map[ranges.Ban]int     // wrong passwords per 統編
-	secrets    []string               // every secret handed out, for tests
+	sessions   map[string]*session // token -> session
+	captchas   map[string]string   // token -> answer, one use
+	challenges map[string]bool     // login challenges not used yet
+	verifiers  map[string]*Account // login verifier -> account
+	consents   map[string]*Account // consent challenge -> account
+	codes      map[string]string   // code -> token
+	clearances map[string]string   // cf_clearance value -> user agent
+	seeds      map[string]bool     // challenge seeds handed out
+	wrongPass  map[ranges.Ban]int  // wrong passwords per 統編
+	secrets    []string            // every secret handed out, for tests
 	failNext   int
 	requests   int
 	servers    []*http.Server
@@ -360,7 +360,7 @@ func (s *Simulator) save() {
 	if err != nil {
 		return
 	}
-	_ = importfile.WriteFiles(filepath.Dir(s.opts.StateFile), []importfile.File{{Name: filepath.Base(s.opts.StateFile), Data: append(data, '\n')}})
+	_ = importfile.WriteFiles(context.Background(), filepath.Dir(s.opts.StateFile), []importfile.File{{Name: filepath.Base(s.opts.StateFile), Data: append(data, '\n')}})
 }
 
 func sortRecords(rs []record) {

@@ -86,11 +86,11 @@ type LoginForm struct {
 
 // Session is how a logged-in session is kept and how it ends.
 type Session struct {
-	TokenStorage    string `toml:"token_storage" json:"tokenStorage"`
-	Cookie          string `toml:"cookie" json:"cookie"`
-	ErrorField      string `toml:"error_field" json:"errorField"`
-	Expired         string `toml:"expired" json:"expired"`
-	CaptchaRefused  string `toml:"captcha_refused" json:"captchaRefused"`
+	TokenStorage   string `toml:"token_storage" json:"tokenStorage"`
+	Cookie         string `toml:"cookie" json:"cookie"`
+	ErrorField     string `toml:"error_field" json:"errorField"`
+	Expired        string `toml:"expired" json:"expired"`
+	CaptchaRefused string `toml:"captcha_refused" json:"captchaRefused"`
 }
 
 // Challenge is how a Cloudflare interstitial shows.
@@ -293,7 +293,7 @@ func (t *Table) problems() []problem {
 		"paging.content": t.Paging.Content, "paging.total_elements": t.Paging.TotalElements, "paging.total_pages": t.Paging.TotalPages,
 		"blank.period_value": t.Blank.PeriodValue, "blank.period_param": t.Blank.PeriodParam, "blank.id_param": t.Blank.IDParam,
 		"blank.import_file": t.Blank.ImportFile,
-		"blank.record.ban": t.Blank.Record.Ban, "blank.record.type": t.Blank.Record.Type, "blank.record.period": t.Blank.Record.Period,
+		"blank.record.ban":  t.Blank.Record.Ban, "blank.record.type": t.Blank.Record.Type, "blank.record.period": t.Blank.Record.Period,
 		"blank.record.track": t.Blank.Record.Track, "blank.record.begin": t.Blank.Record.Begin, "blank.record.end": t.Blank.Record.End,
 		"blank.upload.id": t.Blank.Upload.ID, "blank.upload.file_name": t.Blank.Upload.FileName, "blank.upload.status": t.Blank.Upload.Status,
 		"blank.row.ban": t.Blank.Row.Ban, "blank.row.track": t.Blank.Row.Track, "blank.row.begin": t.Blank.Row.Begin,
