@@ -87,7 +87,7 @@ type FormatError struct {
 }
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("%s %s: %s (if the portal changed, correct the layout: see blanktrack portal capture)", e.Method, e.URL, e.Why)
+	return fmt.Sprintf("%s %s: %s (if the portal changed, its layout needs correcting)", e.Method, e.URL, e.Why)
 }
 
 // BodyTooLargeError is an answer over the size limit, after decompression.
