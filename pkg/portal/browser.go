@@ -68,10 +68,12 @@ func FindBrowser() (string, error) {
 
 // browser is a running browser with one tab, the page the session lives in.
 type browser struct {
-	target *chromedp.Target
-	net    *netlog
-	ua     string
-	cancel []context.CancelFunc // the tab, then the browser process
+	target    *chromedp.Target
+	net       *netlog
+	socketDir string // the browser's own temporary folder
+	ua        string
+	cancel    []context.CancelFunc // the tab, then the browser process
+	dir       string               // the profile and temporary files
 }
 
 // launch starts the browser on an empty tab, with a fresh profile that is
@@ -85,8 +87,14 @@ func launch(ctx context.Context, o BrowserOptions, keep func(string) bool, maxBo
 			return nil, err
 		}
 	}
+	// A fresh profile, removed when the browser ends.
+	dir, err := os.MkdirTemp("", "blanktrack-browser-*")
+	if err != nil {
+		return nil, err
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
+		chromedp.UserDataDir(dir),
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.DisableGPU,
@@ -105,6 +113,11 @@ func launch(ctx context.Context, o BrowserOptions, keep func(string) bool, maxBo
 	if o.Headless {
 		opts = append(opts, chromedp.Headless)
 	}
+	if runtime.GOOS != "windows" {
+		// The browser gets what it needs of the environment, not the
+		// variable that holds the password.
+		opts = append(opts, chromedp.NoInheritEnv, chromedp.Env(browserEnv()...))
+	}
 	if runtime.GOOS == "linux" && os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
 	}
@@ -112,10 +125,10 @@ func launch(ctx context.Context, o BrowserOptions, keep func(string) bool, maxBo
 	// context may be one call's; close is the caller's to make.
 	actx, acancel := chromedp.NewExecAllocator(context.WithoutCancel(ctx), opts...)
 	tctx, tcancel := chromedp.NewContext(actx)
-	b := &browser{cancel: []context.CancelFunc{tcancel, acancel}}
+	b := &browser{cancel: []context.CancelFunc{tcancel, acancel}, dir: dir}
 	stop := context.AfterFunc(ctx, func() { tcancel(); acancel() }) // Ctrl-C while starting
 	defer stop()
-	if err := chromedp.Do(tctx); err != nil {
+	if err = chromedp.Do(tctx); err != nil {
 		b.close()
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
@@ -124,6 +137,14 @@ func launch(ctx context.Context, o BrowserOptions, keep func(string) bool, maxBo
 	}
 	c := chromedp.FromContext(tctx)
 	b.target = c.Target
+	// Killed, the browser leaves its singleton socket's folder in TMPDIR:
+	// the profile's link names it.
+	if l, err := os.Readlink(filepath.Join(dir, "SingletonSocket")); err == nil {
+		d := filepath.Dir(l)
+		if n := filepath.Base(d); strings.HasPrefix(n, "org.chromium.") || strings.HasPrefix(n, "com.google.Chrome.") || strings.HasPrefix(n, "com.microsoft.Edge.") {
+			b.socketDir = d
+		}
+	}
 	v, err := cdp.Call(ctx, c.Browser, cdpbrowser.GetVersion, cdp.Empty{})
 	if err != nil {
 		b.close()
@@ -148,8 +169,29 @@ func (b *browser) close() {
 		b.net.close()
 	}
 	for _, c := range b.cancel {
-		c()
+		c() // the allocator's waits for the process to end
 	}
+	// A child process may still be writing for a moment.
+	for _, d := range []string{b.socketDir, b.dir} {
+		for range 20 {
+			if d == "" || os.RemoveAll(d) == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// browserEnv is the environment the browser needs: no more.
+func browserEnv() []string {
+	var env []string
+	for _, k := range []string{"HOME", "PATH", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
+		"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "DBUS_SESSION_BUS_ADDRESS"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
 }
 
 // navigate starts loading an address in the tab without waiting: the
