@@ -380,6 +380,8 @@ func explain(err error) error {
 		return fmt.Errorf("%w (use --carrier browser or auto)", err)
 	case errors.Is(err, portal.ErrNoBrowser):
 		return fmt.Errorf("%w: install Chrome, Chromium or Edge, or name it with --browser", err)
+	case errors.Is(err, portal.ErrNoDisplay):
+		return fmt.Errorf("%w: answer the captcha with --captcha-cmd, which runs the browser headless", err)
 	}
 	return err
 }

@@ -80,6 +80,9 @@ type browser struct {
 // removed when it closes, a desktop user agent (a government firewall
 // refuses HeadlessChrome), and the network log of the portal's origins.
 func launch(ctx context.Context, o BrowserOptions, keep func(string) bool, maxBody int64) (*browser, error) {
+	if !o.Headless && runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return nil, ErrNoDisplay
+	}
 	path := o.Path
 	if path == "" {
 		var err error

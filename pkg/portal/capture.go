@@ -250,6 +250,7 @@ func watchForms(ctx context.Context, b *browser) (*formWatch, error) {
 func (r redactor) parts(ps []Part) []Part {
 	out := slices.Clone(ps)
 	for i := range out {
+		out[i].Value = r.text(out[i].Value)
 		if out[i].FileName == "" && r.secretKey(out[i].Field) {
 			out[i].Value = "[redacted]"
 		}
@@ -307,6 +308,7 @@ type redactor struct{ lay *Layout }
 var (
 	reSecretKey = regexp.MustCompile(`(?i)pass(word|wd)?|pwd|captcha|token|secret|^sid$|session|cookie|authori[sz]ation|verifier|challenge|jwt|^code$|credential|otp`)
 	reJWT       = regexp.MustCompile(`^[A-Za-z]{0,4}eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
+	reJWTAny    = regexp.MustCompile(`[A-Za-z]{0,4}eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
 	reBase64    = regexp.MustCompile(`^(data:[a-z/+.-]+;base64,)?[A-Za-z0-9+/=\s]{200,}$`)
 )
 
@@ -376,7 +378,10 @@ func (r redactor) body(data []byte, contentType, disposition string) *Body {
 		}
 	case mt == "application/x-www-form-urlencoded":
 		if q, err := url.ParseQuery(string(data)); err == nil {
-			for k := range q {
+			for k, vs := range q {
+				for i := range vs {
+					vs[i] = r.text(vs[i])
+				}
 				if r.secretKey(k) {
 					q[k] = []string{"[redacted]"}
 				}
@@ -394,7 +399,7 @@ func (r redactor) body(data []byte, contentType, disposition string) *Body {
 			content, _ := io.ReadAll(io.LimitReader(p, 8<<20))
 			part := Part{Field: p.FormName(), FileName: p.FileName(), ContentType: p.Header.Get("Content-Type"), Size: len(content)}
 			if part.FileName == "" {
-				part.Value = string(content)
+				part.Value = r.text(string(content))
 				if r.secretKey(part.Field) {
 					part.Value = "[redacted]"
 				}
@@ -451,7 +456,7 @@ func (r redactor) value(key string, v any) any {
 		if strings.HasPrefix(x, "http://") || strings.HasPrefix(x, "https://") {
 			return r.url(x)
 		}
-		return x
+		return r.text(x)
 	}
 	if key != "" && r.secretKey(key) {
 		return "[redacted]"
@@ -460,10 +465,5 @@ func (r redactor) value(key string, v any) any {
 }
 
 func (r redactor) text(s string) string {
-	for _, f := range strings.Fields(s) {
-		if reJWT.MatchString(f) {
-			s = strings.ReplaceAll(s, f, "[redacted token]")
-		}
-	}
-	return s
+	return reJWTAny.ReplaceAllString(s, "[redacted token]")
 }

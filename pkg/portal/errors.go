@@ -21,6 +21,10 @@ var (
 	ErrGaveUp = errors.New("gave up retrying")
 	// ErrNoBrowser: no Chrome, Chromium or Edge was found.
 	ErrNoBrowser = errors.New("no Chrome, Chromium or Edge found")
+	// ErrNoDisplay: a browser window was asked for where there is no
+	// display (DISPLAY and WAYLAND_DISPLAY unset): run it headless, with a
+	// captcha solver.
+	ErrNoDisplay = errors.New("no display to show the browser window on")
 )
 
 // ChallengeError is a challenge met at an address.
