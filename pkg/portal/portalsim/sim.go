@@ -213,7 +213,6 @@ func (s *Simulator) Start(addr string) error {
 		urls = append(urls, "http://"+ln.Addr().String())
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		s.servers = append(s.servers, srv)
-		_ = h
 	}
 	s.lay = s.lay.WithOrigins(urls[0], urls[1], urls[2])
 	for i, srv := range s.servers {
