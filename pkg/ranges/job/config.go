@@ -167,6 +167,11 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			bad(-1, "out", "%v", err)
 		}
 	}
+	if c.Layout != "" {
+		if _, err := resolve(c.Dir(), c.Layout); err != nil {
+			bad(-1, "layout", "%v", err)
+		}
+	}
 	seen := map[ranges.Ban]int{}
 	for i, b := range c.Branches {
 		if b.Ban.Ban == "" {
@@ -207,10 +212,14 @@ func (c *Config) Dir() string { return filepath.Dir(c.Path) }
 // LayoutFile is the config's portal layout file, relative to the config
 // file; "" if it names none.
 func (c *Config) LayoutFile() string {
-	if c.Layout == "" || filepath.IsAbs(c.Layout) {
-		return c.Layout
+	if c.Layout == "" {
+		return ""
 	}
-	return filepath.Join(c.Dir(), c.Layout)
+	p, err := resolve(c.Dir(), c.Layout)
+	if err != nil {
+		return c.Layout // ParseConfig checked it
+	}
+	return p
 }
 
 // OutDir is the config's output folder, relative to the config file; "" if
