@@ -81,6 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			checkCommand(e),
 			uploadCommand(e),
 			portalSimCommand(e),
+			portalCommand(e),
 			completionCommand(),
 		},
 	}

@@ -23,7 +23,8 @@ import (
 //	period = "115/09~115/10"     # optional: a period or "last"
 //	out = "out/branches"         # optional: output folder, relative to this file
 //	xml = true                   # optional: also write E0402
-//	portal = "https://…"         # for upload: the portal's address
+//	layout = "portal.toml"       # for upload: a portal layout file (default: the built-in one)
+//	carrier = "auto"             # for upload: direct, browser or auto
 //
 //	[[branch]]
 //	ban = "53212539"
@@ -39,7 +40,8 @@ type Config struct {
 	Period   string         `toml:"period"`
 	Out      string         `toml:"out"`
 	XML      bool           `toml:"xml"`
-	Portal   string         `toml:"portal"` // for upload: the portal's address
+	Layout   string         `toml:"layout"`  // for upload: a portal layout file, relative to this file
+	Carrier  string         `toml:"carrier"` // for upload: direct, browser or auto
 	Branches []BranchConfig `toml:"branch"`
 
 	// Path is the file, as given; paths in it are relative to its folder.
@@ -137,16 +139,25 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		if len(k) > 1 && k[0] == "branch" {
 			branch, key = lines.branchOfKey(k), strings.Join(k[1:], ".")
 		}
+		if key == "portal" {
+			bad(branch, key, "the portal's addresses are in its layout now: name a layout file with layout = \"…\" (blanktrack portal-sim --write-layout writes one for the simulator), or leave it out for the real portal")
+			continue
+		}
 		if strings.HasSuffix(key, "password") {
 			bad(branch, key, "never put a password in the config: name the environment variable that holds it with password_env")
 			continue
 		}
-		bad(branch, key, "unknown key: want head, period, out, xml, portal, and per [[branch]] ban, name, alloc, invoices, user, password_env, [branch.columns]")
+		bad(branch, key, "unknown key: want head, period, out, xml, layout, carrier, and per [[branch]] ban, name, alloc, invoices, user, password_env, [branch.columns]")
 	}
 	if c.Period != "" && c.Period != "last" {
 		if _, err := ranges.ParsePeriod(c.Period); err != nil {
 			bad(-1, "period", "%v", err)
 		}
+	}
+	switch c.Carrier {
+	case "", "direct", "browser", "auto":
+	default:
+		bad(-1, "carrier", "%q: want direct, browser or auto", c.Carrier)
 	}
 	if len(c.Branches) == 0 {
 		bad(-1, "branch", "no [[branch]]: want one per 統一編號 (the head office is a branch too)")
@@ -154,6 +165,11 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	if c.Out != "" {
 		if _, err := resolve(c.Dir(), c.Out); err != nil {
 			bad(-1, "out", "%v", err)
+		}
+	}
+	if c.Layout != "" {
+		if _, err := resolve(c.Dir(), c.Layout); err != nil {
+			bad(-1, "layout", "%v", err)
 		}
 	}
 	seen := map[ranges.Ban]int{}
@@ -192,6 +208,19 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 
 // Dir is the folder the config's paths are relative to.
 func (c *Config) Dir() string { return filepath.Dir(c.Path) }
+
+// LayoutFile is the config's portal layout file, relative to the config
+// file; "" if it names none.
+func (c *Config) LayoutFile() string {
+	if c.Layout == "" {
+		return ""
+	}
+	p, err := resolve(c.Dir(), c.Layout)
+	if err != nil {
+		return c.Layout // ParseConfig checked it
+	}
+	return p
+}
 
 // OutDir is the config's output folder, relative to the config file; "" if
 // it names none.
