@@ -58,7 +58,32 @@ func hints(err error, config bool) []string {
 	if errors.Is(err, ranges.ErrNoTrack) {
 		h = append(h, "name the 字軌 column with "+flag("--col-track", "track"))
 	}
+	var amb *sheet.AmbiguousColumnError
+	if errors.As(err, &amb) && !amb.SameText() {
+		example := fmt.Sprintf("--col-%s %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+		if config {
+			example = fmt.Sprintf("%s = %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+		}
+		h = append(h, fmt.Sprintf("pick the %s with %s, as %s", amb.What, flag("--col-"+amb.Column, amb.Column), example))
+	}
 	return h
+}
+
+// branchHints prints, once each, the hints for the failures of a config
+// run's branches.
+func branchHints(e *env, res *job.Result) {
+	seen := map[string]bool{}
+	for _, br := range res.Branches {
+		if br.Err == nil {
+			continue
+		}
+		for _, h := range hints(br.Err, true) {
+			if !seen[h] {
+				seen[h] = true
+				fmt.Fprintf(e.stderr, "hint: %s\n", h)
+			}
+		}
+	}
 }
 
 // writeError is a failure to write the output files.

@@ -16,6 +16,7 @@ func columnFlags() []cli.Flag {
 		&cli.StringFlag{Name: "col-status", Usage: "header of the status column"},
 		&cli.StringFlag{Name: "col-void", Usage: "header of the void-mark column"},
 		&cli.StringFlag{Name: "col-date", Usage: "header of the invoice-date column"},
+		&cli.StringFlag{Name: "col-seller", Usage: "header of the seller 統一編號 column"},
 	}
 }
 
@@ -27,6 +28,7 @@ func columnsFrom(c *cli.Context) sheet.Columns {
 		Status: c.String("col-status"),
 		Void:   c.String("col-void"),
 		Date:   c.String("col-date"),
+		Seller: c.String("col-seller"),
 	}
 }
 

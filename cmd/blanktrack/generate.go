@@ -156,12 +156,19 @@ func runGenerate(e *env, o generateOptions) error {
 	}
 	warnPeriod(e, res.Period)
 	_ = res.WriteWarnings(e.stderr)
+	if spec.Config {
+		branchHints(e, res)
+	}
 	if !spec.Config && res.Failed() > 0 {
 		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
 		return reportedError{exitData}
 	}
-	if err := res.Write(e.ctx, out); err != nil {
-		return writeError(out, err)
+	// A run in which every branch failed writes nothing, not even the
+	// folder.
+	if res.Failed() < len(res.Branches) {
+		if err := res.Write(e.ctx, out); err != nil {
+			return writeError(out, err)
+		}
 	}
 	_ = res.WriteReport(e.stdout, out)
 	if n := res.Failed(); n > 0 {

@@ -78,10 +78,11 @@ type columnsConfig struct {
 	Status string `toml:"status"`
 	Void   string `toml:"void"`
 	Date   string `toml:"date"`
+	Seller string `toml:"seller"`
 }
 
 func (c columnsConfig) columns() sheet.Columns {
-	return sheet.Columns{Sheet: c.Sheet, Number: c.Number, Track: c.Track, Status: c.Status, Void: c.Void, Date: c.Date}
+	return sheet.Columns{Sheet: c.Sheet, Number: c.Number, Track: c.Track, Status: c.Status, Void: c.Void, Date: c.Date, Seller: c.Seller}
 }
 
 // banValue is a 統一編號 checked while the file is decoded, so that the
