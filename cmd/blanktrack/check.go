@@ -68,6 +68,9 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 	if err := flagsBeforeFiles(o.Files); err != nil {
 		return o, err
 	}
+	if err := checkToday(e); err != nil {
+		return o, err
+	}
 	if len(o.Files) == 0 {
 		return o, usagef("check: no file to check: give the bulk CSV or E0402 XML files")
 	}
@@ -117,7 +120,9 @@ func runCheck(e *env, o checkOptions) error {
 			}
 		}
 		ck.Allocs, ck.Expected = res.Expected()
-		warnPeriod(e, res.Period)
+		if err := warnPeriod(e, res.Period); err != nil {
+			return err
+		}
 	case len(o.Allocs) > 0:
 		allocs, err := sheet.ReadAllocationFiles(e.ctx, o.Allocs)
 		if err != nil {

@@ -65,6 +65,9 @@ func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 	if err := flagsBeforeFiles(o.Invoices); err != nil {
 		return o, err
 	}
+	if err := checkToday(e); err != nil {
+		return o, err
+	}
 	if o.Config != "" {
 		if len(o.Allocs) > 0 || len(o.Invoices) > 0 {
 			return o, usagef("--config names every file: give no --alloc and no invoice files with it")
@@ -154,7 +157,9 @@ func runGenerate(e *env, o generateOptions) error {
 		_ = res.WriteWarnings(e.stderr)
 		return fmt.Errorf("no branch has a readable allocation")
 	}
-	warnPeriod(e, res.Period)
+	if err := warnPeriod(e, res.Period); err != nil {
+		return err
+	}
 	_ = res.WriteWarnings(e.stderr)
 	if spec.Config {
 		branchHints(e, res)

@@ -45,12 +45,22 @@ func periodFlag(e *env, s string) (ranges.Period, error) {
 }
 
 // warnPeriod warns when the period is still running or its report is late.
-func warnPeriod(e *env, p ranges.Period) {
+// A mistyped BLANKTRACK_TODAY is an error, never a reason to skip the
+// warning; commands check it before reading any input (checkToday).
+func warnPeriod(e *env, p ranges.Period) error {
 	d, err := today(e)
 	if err != nil {
-		return
+		return err
 	}
 	if note := job.CalendarNote(p, d); note != "" {
 		fmt.Fprintf(e.stderr, "warning: %s\n", note)
 	}
+	return nil
+}
+
+// checkToday fails a command whose BLANKTRACK_TODAY is not a date, before
+// it reads any input.
+func checkToday(e *env) error {
+	_, err := today(e)
+	return err
 }
