@@ -58,6 +58,14 @@ func hints(err error, config bool) []string {
 	if errors.Is(err, ranges.ErrNoTrack) {
 		h = append(h, "name the 字軌 column with "+flag("--col-track", "track"))
 	}
+	var none *job.NoInvoicesError
+	if errors.As(err, &none) {
+		say := "--no-invoices " + string(none.Ban)
+		if config {
+			say = "no_invoices = true in its [[branch]]"
+		}
+		h = append(h, fmt.Sprintf("give %s's invoice export; if it issued no invoice in %s, say so with %s", none.Ban, none.Period, say))
+	}
 	var amb *sheet.AmbiguousColumnError
 	if errors.As(err, &amb) && !amb.SameText() {
 		example := fmt.Sprintf("--col-%s %q", amb.Column, amb.Headers[len(amb.Headers)-1])

@@ -12,8 +12,12 @@
 // them or none.
 //
 // Doubts about the data are typed Warnings (invoices in no allocation or
-// outside the period, nullified numbers never reissued, no invoice file);
-// under Spec.Strict a branch with warnings fails and writes nothing.
+// outside the period, nullified numbers never reissued); under Spec.Strict
+// a branch with warnings fails and writes nothing. What would silently
+// report every number of a 統編 blank is an error: an export that counts no
+// invoice (*EmptyExportError), a 統編 with allocations and no invoice
+// counted unless Branch.NoInvoices declares it (*NoInvoicesError), a
+// config pattern that matches no file.
 // WriteReport and WriteWarnings print what the run found.
 //
 // generate, check (what it compares files with) and upload all run through

@@ -25,6 +25,11 @@ type Branch struct {
 	Allocs   []string // allocation downloads
 	Invoices []string // invoice exports
 	Columns  sheet.Columns
+	// NoInvoices lists the 統編 declared to have issued no invoice in the
+	// period, whose every allocated number is blank. Any other 統編 with
+	// allocations and no invoice counted fails the branch
+	// (*NoInvoicesError): its export is probably missing.
+	NoInvoices []ranges.Ban
 
 	err error // resolving the branch's paths failed
 }
@@ -205,6 +210,7 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 		if spec.Progress != nil {
 			opts.Progress = spec.Progress(name)
 		}
+		before := len(errs.Errs)
 		st, err := sheet.ReadInvoiceFile(ctx, name, opts, u, &errs)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -212,6 +218,11 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 		if err != nil {
 			br.Err = err
 			return nil
+		}
+		// A file that counts nothing (and whose cells were not the
+		// trouble) would report every number blank without a word.
+		if st.Invoices == 0 && len(errs.Errs) == before {
+			errs.Add(emptyExport(st, p))
 		}
 		br.Stats = append(br.Stats, st)
 		if errs.Full() {
@@ -223,6 +234,10 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 		return nil
 	}
 	if br.Blank, err = u.Compute(); err != nil {
+		br.Err = err
+		return nil
+	}
+	if err := br.checkInvoiceCounts(p); err != nil {
 		br.Err = err
 		return nil
 	}
