@@ -94,10 +94,15 @@ func branchHints(e *env, res *job.Result) {
 	}
 }
 
-// writeError is a failure to write the output files.
+// writeError is a failure to write the output files: an output that is an
+// input is a usage error.
 func writeError(out string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
+	}
+	var over *job.OverwriteError
+	if errors.As(err, &over) {
+		return usagef("%v; nothing written", err)
 	}
 	return fmt.Errorf("writing %s: %w", out, err)
 }

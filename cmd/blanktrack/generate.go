@@ -156,6 +156,10 @@ func runGenerate(e *env, o generateOptions) error {
 	if out == "" {
 		return usagef("--out is required: the folder to write the files into (or out in %s)", o.Config)
 	}
+	// A folder that cannot be written is found before any input is read.
+	if err := job.CheckOut(out); err != nil {
+		return usagef("--out: %v", err)
+	}
 	spec.Progress = func(name string) func(done, total int64) { return progressFor(e, name) }
 	res, err := job.Run(e.ctx, spec)
 	if err != nil {

@@ -118,7 +118,8 @@ func TestScripts(t *testing.T) {
 var snapshots sync.Map // *testscript.TestScript -> map[string]string
 
 // workTree maps every path under $WORK, but testscript's own temporary
-// folder, to the SHA-256 of its bytes ("dir" for a folder).
+// folder, to the SHA-256 of its bytes ("dir" for a folder, the target for
+// a symbolic link).
 func workTree(ts *testscript.TestScript) map[string]string {
 	root := ts.Getenv("WORK")
 	tree := map[string]string{}
@@ -135,6 +136,10 @@ func workTree(ts *testscript.TestScript) map[string]string {
 		case d.IsDir():
 			tree[rel] = "dir"
 			return nil
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			tree[rel] = "link to " + target
+			return err
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {

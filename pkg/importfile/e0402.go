@@ -302,25 +302,33 @@ func checkBan(v string, line int, p string, add func(int, string, string)) {
 	}
 }
 
-// Ranges returns the blank ranges of a message whose fields are valid.
-func (m E0402) Ranges() ([]ranges.BlankRange, error) {
+// key is the message's 統編 (BranchBan), 類別, period and 字軌.
+func (m E0402) key() (ranges.Key, error) {
 	b, err := ranges.ParseBan(m.Main.BranchBan)
 	if err != nil {
-		return nil, err
+		return ranges.Key{}, err
 	}
 	t, err := ranges.ParseInvoiceType(m.Main.InvoiceType)
 	if err != nil {
-		return nil, err
+		return ranges.Key{}, err
 	}
 	p, err := ranges.ParsePeriod(m.Main.YearMonth)
 	if err != nil {
-		return nil, err
+		return ranges.Key{}, err
 	}
 	tr, err := ranges.ParseTrack(m.Main.InvoiceTrack)
 	if err != nil {
+		return ranges.Key{}, err
+	}
+	return ranges.Key{Ban: b, Type: t, Period: p, Track: tr}, nil
+}
+
+// Ranges returns the blank ranges of a message whose fields are valid.
+func (m E0402) Ranges() ([]ranges.BlankRange, error) {
+	k, err := m.key()
+	if err != nil {
 		return nil, err
 	}
-	k := ranges.Key{Ban: b, Type: t, Period: p, Track: tr}
 	out := make([]ranges.BlankRange, 0, len(m.Items))
 	for _, it := range m.Items {
 		s, err := ranges.ParseNumber(it.InvoiceBeginNo)

@@ -66,6 +66,13 @@ type Result struct {
 	Period   ranges.Period
 	Config   bool
 	Branches []*BranchResult
+	// Inputs are the files the run read, with their size and SHA-256,
+	// sorted by path.
+	Inputs []*Input
+	// Removed lists the files of an earlier run that Write removed from
+	// the output folder: files of the run's 統編 and period it no longer
+	// writes.
+	Removed []string
 }
 
 // BranchResult is what one branch found and rendered. When Err is set the
@@ -94,14 +101,16 @@ type BranchResult struct {
 func Run(ctx context.Context, spec Spec) (*Result, error) {
 	res := &Result{Config: spec.Config}
 	for _, b := range spec.Branches {
-		br := &BranchResult{Branch: b, Err: b.err}
-		if br.Err == nil {
-			br.Allocs, br.Err = sheet.ReadAllocationFiles(ctx, b.Allocs)
-		}
+		res.Branches = append(res.Branches, &BranchResult{Branch: b, Err: b.err})
+	}
+	if err := res.hashInputs(ctx); err != nil {
+		return nil, err
+	}
+	for _, br := range res.ok() {
+		br.Allocs, br.Err = sheet.ReadAllocationFiles(ctx, br.Branch.Allocs)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		res.Branches = append(res.Branches, br)
 	}
 	var all []ranges.Allocation
 	for _, br := range res.ok() {
@@ -127,6 +136,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 			return nil, err
 		}
 	}
+	res.checkInputsUnchanged()
 	return res, nil
 }
 
@@ -264,12 +274,6 @@ func (r *Result) Files() []importfile.File {
 	}
 	slices.SortFunc(files, func(a, b importfile.File) int { return strings.Compare(a.Name, b.Name) })
 	return files
-}
-
-// Write writes the files of every branch that did not fail into dir,
-// atomically: all of them, or none and no temporary file left.
-func (r *Result) Write(ctx context.Context, dir string) error {
-	return importfile.WriteFiles(ctx, dir, r.Files())
 }
 
 // Expected is what the job computed, for check to compare files with: the

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/internal/texttable"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
@@ -23,6 +24,10 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 		r.branchTable(&b, out)
 	} else if len(r.Branches) == 1 && r.Branches[0].Err == nil {
 		r.Branches[0].report(&b, out)
+	}
+	for _, name := range r.Removed {
+		ban, _, _ := importfile.OwnedName(name)
+		fmt.Fprintf(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
