@@ -126,6 +126,7 @@ func runCheck(e *env, o checkOptions) error {
 			}
 		}
 		ck.Allocs, ck.Expected = res.Expected()
+		ck.Head = spec.Head
 		if err := warnPeriod(e, res.Period); err != nil {
 			return err
 		}

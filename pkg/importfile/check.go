@@ -54,6 +54,9 @@ type Checker struct {
 	// All says the files checked are the whole output: with Expected, a
 	// 統編 with blank numbers and no bulk file among them is a finding.
 	All bool
+	// Head is the E0402 HeadBan generate would write, for the comparison
+	// with Expected; empty: the HeadBan each E0402 file names.
+	Head ranges.Ban
 
 	manifests Manifests
 }
@@ -69,17 +72,22 @@ type CheckReport struct {
 // ordered by file, then line.
 //
 // A file in a folder with a manifest (ManifestName) must be one the
-// manifest records, with the SHA-256 it records.
+// manifest records, with the SHA-256 it records. With Expected, each file
+// must be byte for byte what generate writes from the inputs, and the
+// first difference is named with its line.
 func (c *Checker) Check(names []string) CheckReport {
 	var rep CheckReport
 	byKind := map[Kind][]located{}
 	for _, name := range names {
-		rf := readLocated(name, c.manifests.has(filepath.Dir(name)))
+		rf := readLocated(name, c.Expected != nil || c.manifests.has(filepath.Dir(name)))
 		rep.Findings = append(rep.Findings, rf.findings...)
 		if rf.sum != nil {
 			if err := c.manifests.Verify(name, rf.sum); err != nil {
 				rep.Findings = append(rep.Findings, Finding{File: name, Problem: err.Error()})
 			}
+		}
+		if c.Expected != nil && len(rf.findings) == 0 {
+			rep.Findings = append(rep.Findings, c.exact(name, rf)...)
 		}
 		rep.Files++
 		rep.Ranges += len(rf.ranges)
