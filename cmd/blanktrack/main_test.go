@@ -58,6 +58,24 @@ func TestScripts(t *testing.T) {
 				data = strings.ReplaceAll(strings.ReplaceAll(data, "\r\n", "\n"), "\n", "\r\n")
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(data), 0o644))
 			},
+			// fill [-append] FILE COUNT TEXT: write TEXT COUNT times into
+			// FILE, for inputs too large to keep in a script; \n in TEXT
+			// is a line end.
+			"fill": func(ts *testscript.TestScript, neg bool, args []string) {
+				flag := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+				if len(args) > 0 && args[0] == "-append" {
+					flag, args = os.O_CREATE|os.O_WRONLY|os.O_APPEND, args[1:]
+				}
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: fill [-append] FILE COUNT TEXT")
+				}
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				f, err := os.OpenFile(ts.MkAbs(args[0]), flag, 0o644)
+				ts.Check(err)
+				_, err = f.WriteString(strings.Repeat(strings.ReplaceAll(args[2], `\n`, "\n"), n))
+				ts.Check(errors.Join(err, f.Close()))
+			},
 			// snapshot: remember every file and folder of $WORK with the
 			// hash of its bytes, for unchanged to compare with.
 			"snapshot": func(ts *testscript.TestScript, neg bool, args []string) {
