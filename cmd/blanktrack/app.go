@@ -43,18 +43,33 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// term is stderr when it is a terminal (progress is drawn there); nil
+	// when stderr is piped or a file.
+	term *terminal
+}
+
+func init() {
+	// cli's printer is a package variable: set once, it writes where the
+	// running app writes.
+	cli.VersionPrinter = func(c *cli.Context) { printVersion(c.App.Writer) }
 }
 
 // run is main without the process: tests call it with buffers.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
+		e.term = &terminal{w: f}
+		e.stderr = e.term
+		stderr = e.term
+	}
 	var notFound string
 	app := &cli.App{
 		Name:                      "blanktrack",
 		Usage:                     "report blank, unused e-invoice numbers (空白未使用發票號碼) to the MOF e-invoice portal",
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
-		HideHelpCommand:           true,
+		Version:                   readBuildInfo().Version,
+		EnableBashCompletion:      true,
 		DisableSliceFlagSeparator: true, // file names may hold commas
 		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
@@ -66,6 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			checkCommand(e),
 			uploadCommand(e),
 			portalSimCommand(e),
+			completionCommand(),
 		},
 	}
 	err := app.RunContext(ctx, args)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -127,9 +128,12 @@ func runCheck(e *env, o checkOptions) error {
 		}
 		ck.Allocs, ck.Expected = res.Expected()
 		ck.Head = spec.Head
-		if err := warnPeriod(e, res.Period); err != nil {
+		note, err := noteFor(e, res.Period)
+		if err != nil {
 			return err
 		}
+		note.before(e)
+		defer note.after(e)
 	case len(o.Allocs) > 0:
 		allocs, err := sheet.ReadAllocationFiles(e.ctx, o.Allocs)
 		if err != nil {
@@ -145,7 +149,7 @@ func runCheck(e *env, o checkOptions) error {
 		return err
 	}
 	if len(rep.Findings) > 0 {
-		fmt.Fprintf(e.stderr, "blanktrack: check: %d finding(s) in %s\n", len(rep.Findings), job.Plural(rep.Files, "file"))
+		fmt.Fprintf(e.stderr, "blanktrack: check: %d finding(s) in %s\n", len(rep.Findings), filesFound(o.Files, rep.Findings))
 		return reportedError{exitData}
 	}
 	if o.Format == "text" {
@@ -203,4 +207,24 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// filesFound counts the files the findings are about; with --all some are
+// files that should be there and are not.
+func filesFound(checked []string, fs []importfile.Finding) string {
+	about := map[string]bool{}
+	missing := 0
+	for _, f := range fs {
+		if !about[f.File] {
+			about[f.File] = true
+			if !slices.Contains(checked, f.File) {
+				missing++
+			}
+		}
+	}
+	s := job.Plural(len(about), "file")
+	if missing > 0 {
+		s += fmt.Sprintf(" (%d missing)", missing)
+	}
+	return s
 }

@@ -176,10 +176,13 @@ func runGenerate(e *env, o generateOptions) error {
 		_ = res.WriteWarnings(e.stderr)
 		return fmt.Errorf("no branch has a readable allocation")
 	}
-	if err := warnPeriod(e, res.Period); err != nil {
+	note, err := noteFor(e, res.Period)
+	if err != nil {
 		return err
 	}
+	note.before(e)
 	_ = res.WriteWarnings(e.stderr)
+	defer note.after(e)
 	if spec.Config {
 		branchHints(e, res)
 	}

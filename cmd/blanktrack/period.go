@@ -44,18 +44,35 @@ func periodFlag(e *env, s string) (ranges.Period, error) {
 	return p, nil
 }
 
-// warnPeriod warns when the period is still running or its report is late.
-// A mistyped BLANKTRACK_TODAY is an error, never a reason to skip the
-// warning; commands check it before reading any input (checkToday).
-func warnPeriod(e *env, p ranges.Period) error {
+// calendarNote tells where today stands with the period: a period still
+// running is a warning, printed before the report; a deadline passed is a
+// note, printed once at the end (late is the caller's call to settle).
+type calendarNote struct {
+	text    string
+	warning bool
+}
+
+func noteFor(e *env, p ranges.Period) (calendarNote, error) {
 	d, err := today(e)
 	if err != nil {
-		return err
+		return calendarNote{}, err
 	}
-	if note := job.CalendarNote(p, d); note != "" {
-		fmt.Fprintf(e.stderr, "warning: %s\n", note)
+	text, warning := job.CalendarNote(p, d)
+	return calendarNote{text, warning}, nil
+}
+
+// before prints a warning for a period still running.
+func (n calendarNote) before(e *env) {
+	if n.warning {
+		fmt.Fprintf(e.stderr, "warning: %s\n", n.text)
 	}
-	return nil
+}
+
+// after prints the note of a deadline passed.
+func (n calendarNote) after(e *env) {
+	if n.text != "" && !n.warning {
+		fmt.Fprintf(e.stderr, "note: %s\n", n.text)
+	}
 }
 
 // checkToday fails a command whose BLANKTRACK_TODAY is not a date, before

@@ -182,9 +182,12 @@ func runUploadConfig(e *env, o uploadOptions) error {
 			allOK = false
 			continue
 		}
-		file := filepath.Join(out, importfile.BulkFileName(b.BanOf(), period))
-		if _, err := os.Stat(file); err != nil {
-			fmt.Fprintf(e.stdout, "%s: no %s: no blank number to report (or generate has not run)\n\n", label, file)
+		files, err := importfile.FindBulkFiles(out, b.BanOf(), period)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			fmt.Fprintf(e.stdout, "%s: no %s: no blank number to report (or generate has not run)\n\n", label, filepath.Join(out, importfile.BulkFileName(b.BanOf(), period)))
 			continue
 		}
 		env := b.PasswordEnv
@@ -192,7 +195,7 @@ func runUploadConfig(e *env, o uploadOptions) error {
 			env = defaultPasswordEnv
 		}
 		fmt.Fprintf(e.stdout, "== %s\n", label)
-		ok, err := uploadAccount(e, o, addr, account{label: label, ban: b.BanOf(), user: b.User, passwordEnv: env, files: []string{file}})
+		ok, err := uploadAccount(e, o, addr, account{label: label, ban: b.BanOf(), user: b.User, passwordEnv: env, files: files})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "error: %s: %v\n", label, err)
 			allOK = false
@@ -261,7 +264,7 @@ func uploadAccount(e *env, o uploadOptions, addr string, a account) (bool, error
 	// Progress while the portal works goes to a terminal only; the table
 	// at the end says what happened either way.
 	var log func(string)
-	if f, ok := e.stderr.(*os.File); ok && isTerminal(f) {
+	if e.term != nil {
 		log = func(s string) { fmt.Fprintf(e.stderr, "%s\n", s) }
 	}
 	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -41,10 +43,75 @@ func BulkFileName(b ranges.Ban, p ranges.Period) string {
 	return fmt.Sprintf("%s_%s.csv", b, p.Code())
 }
 
+// BulkPartName is the name of the k-th bulk file of a 統編 and period when
+// its ranges need more than one: the first is BulkFileName, then
+// <統編>_<yyyMM>_part2.csv, _part3 and so on.
+func BulkPartName(b ranges.Ban, p ranges.Period, k int) string {
+	if k <= 1 {
+		return BulkFileName(b, p)
+	}
+	return fmt.Sprintf("%s_%s_part%d.csv", b, p.Code(), k)
+}
+
+// MaxBulkLines is how many ranges one bulk file holds: its sequence field
+// has 5 digits.
+const MaxBulkLines = 99999
+
+// ErrTrackTooLarge is a 字軌 with more blank ranges than one bulk file
+// holds. Its ranges cannot be split across files: uploading again for a
+// track and period appears to replace what is on record.
+var ErrTrackTooLarge = errors.New("more blank ranges than one bulk file holds")
+
+// BulkFiles renders the bulk files of one 統編 and period: its ranges,
+// ordered by 類別, 字軌 and 起號, in as few files as hold them, at most
+// MaxBulkLines lines each, named by BulkPartName. A 字軌 is never split
+// across files, since an upload for a track may replace what an earlier
+// one put on record.
+func BulkFiles(rs []ranges.BlankRange) ([]File, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	var files []File
+	start := 0 // first range of the file being filled
+	for i := 0; i < len(rs); {
+		// The ranges of one 類別 and 字軌: rs[i:j].
+		j := i + 1
+		for j < len(rs) && rs[j].Type == rs[i].Type && rs[j].Track == rs[i].Track {
+			j++
+		}
+		if j-i > MaxBulkLines {
+			return nil, fmt.Errorf("%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports",
+				rs[i].Ban, rs[i].Period.Code(), rs[i].Type, rs[i].Track, j-i, ErrTrackTooLarge, MaxBulkLines)
+		}
+		if j-start > MaxBulkLines {
+			f, err := bulkFile(rs[start:i], len(files)+1)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+			start = i
+		}
+		i = j
+	}
+	f, err := bulkFile(rs[start:], len(files)+1)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, f), nil
+}
+
+func bulkFile(rs []ranges.BlankRange, k int) (File, error) {
+	data, err := AppendBulk(make([]byte, 0, len(rs)*48), rs)
+	if err != nil {
+		return File{}, err
+	}
+	return File{Name: BulkPartName(rs[0].Ban, rs[0].Period, k), Data: data}, nil
+}
+
 // AppendBulk appends the bulk-file lines of rs, which must all be of one
 // 統一編號 and period, ordered by 類別, 字軌 and 起號: 00001,83012410,11410,ZK,37210312,37210499,07
 func AppendBulk(dst []byte, rs []ranges.BlankRange) ([]byte, error) {
-	if len(rs) > 99999 {
+	if len(rs) > MaxBulkLines {
 		return nil, fmt.Errorf("%d ranges do not fit the 5-digit sequence of one bulk file", len(rs))
 	}
 	for i, r := range rs {
@@ -63,9 +130,6 @@ const (
 	// BulkLineMax is the longest bulk-file line read: a range line is 44
 	// bytes.
 	BulkLineMax = 1024
-	// BulkMaxRanges is how many range lines a bulk file may hold: the
-	// sequence has 5 digits.
-	BulkMaxRanges = 99999
 	// MaxFindings is how many findings one file gets before reading stops.
 	MaxFindings = 100
 )
@@ -95,7 +159,7 @@ func (f *findings) addAt(x Finding) bool {
 
 // ReadBulk reads a bulk file and checks every field of every line. It returns
 // the rows that are well formed and a finding for each problem. A line
-// longer than BulkLineMax, more than BulkMaxRanges lines or MaxFindings
+// longer than BulkLineMax, more than MaxBulkLines lines or MaxFindings
 // findings stop it with a finding: memory stays bounded on any input.
 func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 	var rows []BulkRow
@@ -116,8 +180,8 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 			add(line, "", fmt.Sprintf("line longer than %d bytes: not a bulk-file line (a range line is 44 bytes); is this the right file?", BulkLineMax))
 			break
 		}
-		if line > BulkMaxRanges {
-			add(line, "", fmt.Sprintf("more than %d lines: a bulk file holds at most %d ranges (the sequence has 5 digits)", BulkMaxRanges, BulkMaxRanges))
+		if line > MaxBulkLines {
+			add(line, "", fmt.Sprintf("more than %d lines: a bulk file holds at most %d ranges (the sequence has 5 digits)", MaxBulkLines, MaxBulkLines))
 			break
 		}
 		if !readBulkLine(raw, line, &ordinal, &rows, add) {
@@ -244,4 +308,20 @@ func ParseBulkLine(s string) (BulkRow, error) {
 		return row, fmt.Errorf("%s", ps[0].problem)
 	}
 	return row, nil
+}
+
+// FindBulkFiles lists the bulk files of a 統編 and period in dir, as
+// BulkFiles names them, in order: the first, then _part2, _part3… A
+// missing first file gives none.
+func FindBulkFiles(dir string, b ranges.Ban, p ranges.Period) ([]string, error) {
+	var out []string
+	for k := 1; ; k++ {
+		name := filepath.Join(dir, BulkPartName(b, p, k))
+		if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
+			return out, nil
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
 }

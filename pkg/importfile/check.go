@@ -93,6 +93,7 @@ func (c *Checker) Check(names []string) CheckReport {
 		rep.Ranges += len(rf.ranges)
 		byKind[KindOf(name)] = append(byKind[KindOf(name)], rf.ranges...)
 	}
+	rep.Findings = append(rep.Findings, splitTracks(byKind[KindBulk])...)
 	// The same ranges legitimately stand in a bulk file and in E0402 XML,
 	// so overlaps are looked for among files of one kind.
 	for _, k := range []Kind{KindBulk, KindE0402} {
@@ -110,7 +111,7 @@ func (c *Checker) Check(names []string) CheckReport {
 	return rep
 }
 
-var reBulkName = regexp.MustCompile(`^(?:空白發票_)?(\d{8})[_(](\d{5})\)?\.csv$`)
+var reBulkName = regexp.MustCompile(`^(?:空白發票_)?(\d{8})[_(](\d{5})\)?(?:_part\d+)?\.csv$`)
 
 // readFile is what reading one file found.
 type readFile struct {
@@ -181,6 +182,34 @@ func readLocated(name string, hash bool) (rf readFile) {
 	}
 	rf.findings = fs
 	return rf
+}
+
+// splitTracks finds a 字軌 whose ranges stand in more than one bulk file:
+// an upload for a track and period may replace what an earlier upload put
+// on record, so each track's ranges must travel in one file.
+func splitTracks(rs []located) []Finding {
+	type track struct {
+		ban   ranges.Ban
+		p     ranges.Period
+		typ   ranges.InvoiceType
+		track ranges.Track
+	}
+	first := map[track]located{}
+	reported := map[track]bool{}
+	var fs []Finding
+	for _, r := range rs {
+		k := track{r.Ban, r.Period, r.Type, r.Track}
+		f, ok := first[k]
+		switch {
+		case !ok:
+			first[k] = r
+		case f.file != r.file && !reported[k]:
+			reported[k] = true
+			fs = append(fs, r.finding("字軌 %s (%s %s %s) has ranges in %s too: an upload for a track may replace what an earlier one put on record; keep a track's ranges in one file",
+				r.Track, r.Ban, r.Period.Code(), r.Type, f.file))
+		}
+	}
+	return fs
 }
 
 // overlaps finds ranges sharing a number. Invoice numbers are unique per

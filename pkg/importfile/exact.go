@@ -87,8 +87,19 @@ func (c *Checker) wanted(name string, rf readFile) (want []byte, why string, ok 
 	if len(rs) == 0 {
 		return nil, fmt.Sprintf("every allocated number of %s in %s is used", ban, period), true
 	}
-	data, err := AppendBulk(nil, rs)
-	return data, "", err == nil
+	// A 統編 with more ranges than one file holds has parts: the file's
+	// name says which, else it is taken for the first.
+	files, err := BulkFiles(rs)
+	if err != nil {
+		return nil, "", false
+	}
+	pick := files[0]
+	for _, f := range files {
+		if f.Name == filepath.Base(name) {
+			pick = f
+		}
+	}
+	return pick.Data, "", true
 }
 
 // diffLineMax is how much of a line firstDifference reads: more than any

@@ -53,7 +53,7 @@ func TestReadersStopHostileFilesEarly(t *testing.T) {
 	}{
 		{"bulk: one huge line", KindBulk, &endless{head: []byte(ok), fill: []byte("0"), size: huge},
 			"x:2: line longer than 1024 bytes: not a bulk-file line"},
-		{"bulk: endless lines", KindBulk, &endless{head: numbered(BulkMaxRanges + 1), fill: []byte(ok), size: huge},
+		{"bulk: endless lines", KindBulk, &endless{head: numbered(MaxBulkLines + 1), fill: []byte(ok), size: huge},
 			"x:100000: more than 99999 lines"},
 		{"bulk: endless bad lines", KindBulk, &endless{fill: []byte("x\n"), size: huge},
 			"x:100: stopped after 100 findings"},

@@ -202,12 +202,13 @@ func (ms *Manifests) Verify(path string, sum []byte) error {
 }
 
 var (
-	reOwnedBulk  = regexp.MustCompile(`^(\d{8})_(\d{5})\.csv$`)
+	reOwnedBulk  = regexp.MustCompile(`^(\d{8})_(\d{5})(?:_part\d+)?\.csv$`)
 	reOwnedE0402 = regexp.MustCompile(`^E0402_\d{8}_(\d{8})_(\d{5})_0[78]_[A-Z]{2}(?:_part\d+)?\.xml$`)
 )
 
 // OwnedName reports whether name is one of the names generate gives its
-// files (<統編>_<yyyMM>.csv, E0402_<head>_<統編>_<yyyMM>_<類別>_<字軌>.xml),
+// files (<統編>_<yyyMM>.csv and its _partN.csv,
+// E0402_<head>_<統編>_<yyyMM>_<類別>_<字軌>.xml and its _partN.xml),
 // and of which 統編 and period (as yyyMM).
 func OwnedName(name string) (ranges.Ban, string, bool) {
 	for _, re := range []*regexp.Regexp{reOwnedBulk, reOwnedE0402} {

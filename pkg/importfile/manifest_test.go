@@ -84,6 +84,7 @@ func TestManifestVerify(t *testing.T) {
 func TestOwnedName(t *testing.T) {
 	for name, want := range map[string]string{
 		"53212539_11510.csv":                            "53212539 11510",
+		"53212539_11510_part2.csv":                      "53212539 11510",
 		"E0402_53212539_24549210_11510_08_ZM.xml":       "24549210 11510",
 		"E0402_53212539_24549210_11510_07_ZL_part2.xml": "24549210 11510",
 		"空白發票_53212539(11510).csv":                      "",

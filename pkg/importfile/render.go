@@ -23,11 +23,11 @@ func Render(res *ranges.Result, o RenderOptions) (files []File, noBlank []ranges
 			noBlank = append(noBlank, b)
 			continue
 		}
-		data, err := AppendBulk(nil, rs)
+		bulk, err := BulkFiles(rs)
 		if err != nil {
 			return nil, nil, err
 		}
-		files = append(files, File{Name: BulkFileName(b, res.Period), Data: data})
+		files = append(files, bulk...)
 		if o.XML {
 			for _, m := range E0402Messages(o.Head, rs) {
 				data, err := MarshalE0402(m.Message)

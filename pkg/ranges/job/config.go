@@ -160,6 +160,11 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	if len(c.Branches) == 0 {
 		bad(-1, "branch", "no [[branch]]: want one per 統一編號 (the head office is a branch too)")
 	}
+	if c.Out != "" {
+		if _, err := resolve(c.Dir(), c.Out); err != nil {
+			bad(-1, "out", "%v", err)
+		}
+	}
 	seen := map[ranges.Ban]int{}
 	for i, b := range c.Branches {
 		if b.Ban.Ban == "" {
@@ -206,7 +211,11 @@ func (c *Config) OutDir() string {
 	if c.Out == "" {
 		return ""
 	}
-	return filepath.Join(c.Dir(), c.Out)
+	out, err := resolve(c.Dir(), c.Out)
+	if err != nil {
+		return c.Out // ParseConfig checked it
+	}
+	return out
 }
 
 // PeriodOn is the config's period on the calendar date today ("last" is the
@@ -248,9 +257,9 @@ func (c *Config) files(branch int, key string, patterns []string) ([]string, err
 	var out []string
 	at := ranges.Pos{File: c.Path, Line: c.lines.find(branch, key), Key: fmt.Sprintf("branch[%d].%s", branch+1, key)}
 	for _, p := range patterns {
-		full := p
-		if !filepath.IsAbs(full) {
-			full = filepath.Join(c.Dir(), p)
+		full, err := resolve(c.Dir(), p)
+		if err != nil {
+			return nil, err
 		}
 		if !strings.ContainsAny(p, "*?[") {
 			fi, err := os.Stat(full)

@@ -291,16 +291,18 @@ func (r *Result) Expected() ([]ranges.Allocation, *ranges.Result) {
 }
 
 // CalendarNote says, on the calendar date today, whether the period is
-// still running or its report late; "" when it is due. These notes are
-// about the calendar, not the data: Strict ignores them.
-func CalendarNote(p ranges.Period, today time.Time) string {
+// still running (a warning: numbers reported blank can still be used) or its
+// deadline has passed (a note: the report may have been filed already);
+// "" when the report is due. Strict ignores both: they are about the
+// calendar, not the data.
+func CalendarNote(p ranges.Period, today time.Time) (note string, warning bool) {
 	switch p.TimingOn(today) {
 	case ranges.Running:
 		return fmt.Sprintf("%s is still running until %s: numbers reported blank can still be used; report after it ends",
-			p, p.End(time.UTC).AddDate(0, 0, -1).Format("2006-01-02"))
+			p, p.End(time.UTC).AddDate(0, 0, -1).Format("2006-01-02")), true
 	case ranges.Late:
-		return fmt.Sprintf("the blank numbers of %s were due by %s (today is %s): the report is late",
-			p, p.Deadline().Format("2006-01-02"), today.Format("2006-01-02"))
+		return fmt.Sprintf("%s was due by %s (today is %s): if it is not filed yet, file it now",
+			p, p.Deadline().Format("2006-01-02"), today.Format("2006-01-02")), false
 	}
-	return ""
+	return "", false
 }

@@ -1,0 +1,97 @@
+package importfile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// manyRanges is n single-number ranges of one track: every other number.
+func manyRanges(key ranges.Key, n int) []ranges.BlankRange {
+	rs := make([]ranges.BlankRange, n)
+	for i := range rs {
+		rs[i] = ranges.BlankRange{Key: key, Start: ranges.Number(2 * i), End: ranges.Number(2 * i)}
+	}
+	return rs
+}
+
+// Two tracks of 99,945 ranges (199,890 in all) need two files; each track
+// stays whole in one, numbered from 00001, and the first file keeps the
+// plain name.
+func TestBulkFilesSplitAtTracks(t *testing.T) {
+	rs := append(manyRanges(keyZK, 99945), manyRanges(keyZL, 99945)...)
+	files, err := BulkFiles(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[0].Name != "83012410_11410.csv" || files[1].Name != "83012410_11410_part2.csv" {
+		t.Fatalf("files %v", names(files))
+	}
+	for i, f := range files {
+		rows, fs := ReadBulk(bytes.NewReader(f.Data), f.Name)
+		if len(fs) > 0 {
+			t.Fatalf("%s: %v", f.Name, fs[0])
+		}
+		if len(rows) != 99945 || rows[0].Seq != 1 || rows[0].Track != rs[i*99945].Track {
+			t.Errorf("%s: %d rows, first %+v", f.Name, len(rows), rows[0])
+		}
+	}
+	// Small tracks share a file.
+	small := append(manyRanges(keyZK, 3), manyRanges(keyZL, 4)...)
+	if files, err := BulkFiles(small); err != nil || len(files) != 1 {
+		t.Errorf("7 ranges: %d files, %v", len(files), err)
+	}
+}
+
+// One track with more ranges than a file holds cannot be split safely.
+func TestBulkFilesTrackTooLarge(t *testing.T) {
+	_, err := BulkFiles(manyRanges(keyZK, MaxBulkLines+1))
+	if !errors.Is(err, ErrTrackTooLarge) {
+		t.Fatalf("err = %v, want ErrTrackTooLarge", err)
+	}
+}
+
+// check takes a set of files as generate splits it, and refuses a track
+// whose ranges stand in two files.
+func TestCheckSplitFiles(t *testing.T) {
+	dir := t.TempDir()
+	rs := append(manyRanges(keyZK, 99945), manyRanges(keyZL, 99945)...)
+	files, err := BulkFiles(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFiles(context.Background(), dir, files); err != nil {
+		t.Fatal(err)
+	}
+	found, err := FindBulkFiles(dir, "83012410", period)
+	if err != nil || len(found) != 2 {
+		t.Fatalf("FindBulkFiles = %v, %v", found, err)
+	}
+	if rep := (&Checker{}).Check(found); len(rep.Findings) > 0 || rep.Ranges != len(rs) {
+		t.Fatalf("findings %v, %d ranges", rep.Findings, rep.Ranges)
+	}
+	// A ZK range moved into the second file: ZK is now in both.
+	moved := append(append([]ranges.BlankRange{}, manyRanges(keyZK, 1)...), manyRanges(keyZL, 2)...)
+	moved[0].Start, moved[0].End = 500000, 500000
+	data, _ := AppendBulk(nil, moved)
+	if err := os.WriteFile(filepath.Join(dir, "83012410_11410_part2.csv"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := (&Checker{}).Check(found)
+	if len(rep.Findings) != 1 || rep.Findings[0].File != found[1] || !bytes.Contains([]byte(rep.Findings[0].Problem), []byte("字軌 ZK")) {
+		t.Fatalf("findings %v, want one naming ZK in the second file", rep.Findings)
+	}
+}
+
+func names(fs []File) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Name)
+	}
+	return out
+}

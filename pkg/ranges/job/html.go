@@ -1,0 +1,146 @@
+package job
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"path/filepath"
+	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
+)
+
+//go:embed report.html.tmpl
+var reportFS embed.FS
+
+var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+	"base": filepath.Base,
+}).ParseFS(reportFS, "report.html.tmpl"))
+
+// htmlRangesMax is how many blank ranges of one 統編 the page lists; the
+// bulk files hold them all.
+const htmlRangesMax = 200
+
+// ReportInfo is what a report says beyond the computation: the tool that
+// made it and the files it read and wrote, with their hashes.
+type ReportInfo struct {
+	Tool    string // name, version and commit
+	Out     string // the output folder
+	Inputs  []FileHash
+	Outputs []FileHash
+}
+
+// FileHash names a file with its size and SHA-256.
+type FileHash struct {
+	Name   string
+	Size   int64
+	SHA256 string
+}
+
+// htmlPage is the data of report.html.
+type htmlPage struct {
+	Period   ranges.Period
+	Deadline string
+	Info     ReportInfo
+	Branches []htmlBranch
+	Total    ranges.Summary
+	Config   bool
+}
+
+type htmlBranch struct {
+	Label       string
+	VoidedKnown bool
+	Ban         ranges.Ban
+	Err         string
+	Rows        []htmlRow
+	Total       ranges.Summary
+	Bans        []htmlBan
+	Stats       []sheet.FileStats
+	Warnings    []Warning
+	Notes       []string
+}
+
+type htmlRow struct {
+	ranges.Summary
+	// Shares of the allocated numbers, in percent, for the bar.
+	UsedPct, VoidedPct, BlankPct float64
+	VoidedKnown                  bool
+}
+
+type htmlBan struct {
+	Ban    ranges.Ban
+	Ranges []ranges.BlankRange
+	More   int // ranges not listed
+}
+
+// HTML renders the run as a self-contained page an accountant keeps with
+// the filing: no scripts, no network, laid out for one or two A4 pages.
+func (r *Result) HTML(info ReportInfo) ([]byte, error) {
+	page := htmlPage{Period: r.Period, Deadline: r.Period.Deadline().Format("2006-01-02"), Info: info, Config: r.Config}
+	for _, br := range r.Branches {
+		hb := htmlBranch{Label: br.Label(), Ban: br.Ban}
+		if br.Err != nil {
+			hb.Err = br.Err.Error()
+			page.Branches = append(page.Branches, hb)
+			continue
+		}
+		voidedKnown := false
+		for _, st := range br.Stats {
+			voidedKnown = voidedKnown || st.HasStatus
+		}
+		hb.VoidedKnown = voidedKnown
+		for _, s := range br.Blank.Summaries {
+			row := htmlRow{Summary: s, VoidedKnown: voidedKnown}
+			if s.Allocated > 0 {
+				row.VoidedPct = pct(s.Voided, s.Allocated)
+				row.UsedPct = pct(s.Used-s.Voided, s.Allocated)
+				row.BlankPct = pct(s.Blank, s.Allocated)
+			}
+			hb.Rows = append(hb.Rows, row)
+			hb.Total.Add(s)
+		}
+		for _, b := range br.Blank.Bans() {
+			rs := br.Blank.RangesOf(b)
+			hbn := htmlBan{Ban: b, Ranges: rs}
+			if len(rs) > htmlRangesMax {
+				hbn.Ranges, hbn.More = rs[:htmlRangesMax], len(rs)-htmlRangesMax
+			}
+			hb.Bans = append(hb.Bans, hbn)
+		}
+		hb.Stats = br.Stats
+		hb.Warnings = br.Warnings
+		var notes strings.Builder
+		br.details(&notes)
+		for _, line := range strings.Split(notes.String(), "\n") {
+			if strings.HasPrefix(line, "note: ") {
+				hb.Notes = append(hb.Notes, strings.TrimPrefix(line, "note: "))
+			}
+		}
+		page.Total.Add(hb.Total)
+		page.Branches = append(page.Branches, hb)
+	}
+	var b bytes.Buffer
+	if err := reportTemplate.Execute(&b, page); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func pct(n, of int) float64 {
+	return float64(int(float64(n)*1000/float64(of)+0.5)) / 10
+}
+
+// Text is the report as WriteReport prints it and WriteWarnings' warnings
+// and notes, for report.txt.
+func (r *Result) Text(out string) []byte {
+	var b bytes.Buffer
+	_ = r.WriteReport(&b, out)
+	var w bytes.Buffer
+	_ = r.WriteWarnings(&w)
+	if w.Len() > 0 {
+		b.WriteString("\n")
+		b.Write(w.Bytes())
+	}
+	return b.Bytes()
+}

@@ -1,0 +1,158 @@
+package msg
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// moduleRoot is the repository, from this package's folder.
+const moduleRoot = "../../.."
+
+// formats finds every message format the product code passes to this
+// package: msg.Errorf, msg.New and msg.T, and the printers' Text and Say.
+// A format that is not a string literal is reported as such: its
+// translation could not be checked.
+func formats(t *testing.T) (found map[string]string, dynamic []string) {
+	found = map[string]string{}
+	fset := token.NewFileSet()
+	self, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(moduleRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != moduleRoot {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		if dir, _ := filepath.Abs(filepath.Dir(path)); dir == self { // this package: its own plumbing
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			arg := -1
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "msg" {
+				switch sel.Sel.Name {
+				case "Errorf", "New", "T":
+					arg = 0
+				}
+			}
+			switch sel.Sel.Name {
+			case "Text":
+				if len(call.Args) > 0 {
+					arg = 0
+				}
+			case "Say":
+				arg = 1
+			}
+			if arg < 0 || arg >= len(call.Args) {
+				return true
+			}
+			where := fset.Position(call.Pos()).String()
+			lit, ok := call.Args[arg].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				dynamic = append(dynamic, where)
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			found[s] = where
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found, dynamic
+}
+
+// TestEveryMessageTranslated fails when a message of the code has no
+// Traditional Chinese translation, or a translation loses or reorders a
+// verb, or the catalog keeps a translation no code uses.
+func TestEveryMessageTranslated(t *testing.T) {
+	found, dynamic := formats(t)
+	for _, where := range dynamic {
+		t.Errorf("%s: the message format is not a string literal: its translation cannot be checked", where)
+	}
+	var missing []string
+	for f, where := range found {
+		if !Translated(f) {
+			missing = append(missing, where+": "+strconv.Quote(f))
+		}
+	}
+	slices.Sort(missing)
+	for _, m := range missing {
+		t.Errorf("no zh-TW translation: %s", m)
+	}
+	for _, k := range Keys() {
+		if _, ok := found[k]; !ok && k != "language %q: want en or zh-TW" {
+			t.Errorf("the catalog translates %q, which no code uses", k)
+		}
+		if a, b := verbs(k), verbs(zhTW[k]); !slices.Equal(a, b) {
+			t.Errorf("%q: the translation's verbs %v differ from the English %v", k, b, a)
+		}
+	}
+}
+
+// verbs lists a format's verbs in argument order, explicit indexes
+// ([2]) honoured, so a translation may reorder them but not change them.
+func verbs(format string) []string {
+	var out []string
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		if i < len(format) && format[i] == '%' {
+			continue
+		}
+		idx := -1
+		if i < len(format) && format[i] == '[' {
+			j := strings.IndexByte(format[i:], ']')
+			n, _ := strconv.Atoi(format[i+1 : i+j])
+			idx = n - 1
+			i += j + 1
+		}
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i >= len(format) {
+			break
+		}
+		if idx < 0 {
+			idx = arg
+		}
+		for len(out) <= idx {
+			out = append(out, "")
+		}
+		out[idx] = string(format[i])
+		arg = idx + 1
+	}
+	return out
+}
