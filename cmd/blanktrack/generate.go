@@ -161,6 +161,7 @@ func runGenerate(e *env, o generateOptions) error {
 		return usagef("--out: %v", err)
 	}
 	spec.Progress = func(name string) func(done, total int64) { return progressFor(e, name) }
+	spec.Tool = readBuildInfo().String()
 	res, err := job.Run(e.ctx, spec)
 	if err != nil {
 		return runError(err, spec.Config)

@@ -116,9 +116,10 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// Version is blanktrack's version as the binary records it: the module
-// version of a release, a pseudo-version of a build from a checkout, or
-// (devel).
+// Version is blanktrack's version as the binary's build information
+// records it: the module version of a release, a pseudo-version of a build
+// from a checkout, or (devel). Commands that stamp their own version pass
+// it in Spec.Tool.
 func Version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version

@@ -1,6 +1,7 @@
 package job
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -56,6 +57,9 @@ type Spec struct {
 	// Config says the branches come from a config file: they are reported
 	// one by one, and one failing leaves the others' files.
 	Config bool
+	// Tool is the tool and its version, as the manifest records it; empty:
+	// Version().
+	Tool string
 	// Progress, if set, returns a progress reporter for an invoice file (or
 	// nil for none).
 	Progress func(name string) func(done, total int64)
@@ -73,6 +77,8 @@ type Result struct {
 	// the output folder: files of the run's 統編 and period it no longer
 	// writes.
 	Removed []string
+
+	tool string // Spec.Tool
 }
 
 // BranchResult is what one branch found and rendered. When Err is set the
@@ -99,7 +105,7 @@ type BranchResult struct {
 // a whole: a period that cannot be settled (ranges.ErrSeveralPeriods), or
 // ctx's error.
 func Run(ctx context.Context, spec Spec) (*Result, error) {
-	res := &Result{Config: spec.Config}
+	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version())}
 	for _, b := range spec.Branches {
 		res.Branches = append(res.Branches, &BranchResult{Branch: b, Err: b.err})
 	}

@@ -1,6 +1,7 @@
 package job
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -68,7 +69,7 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	run := importfile.ManifestRun{Period: r.Period.String(), Version: Version(), Bans: owned,
+	run := importfile.ManifestRun{Period: r.Period.String(), Version: cmp.Or(r.tool, Version()), Bans: owned,
 		Inputs: []importfile.ManifestInput{}, Outputs: []importfile.ManifestOutput{}}
 	for _, in := range r.Inputs {
 		run.Inputs = append(run.Inputs, importfile.ManifestInput{Path: relativePath(dir, in.Path), Size: in.Size, SHA256: in.SHA256})
