@@ -55,9 +55,10 @@ unit:
 	$(GO) test -race -count=1 ./...
 
 # Speed and memory: generate on a 300,000-invoice workbook with shared strings
-# next to a bare excelize row iteration of the same file.
+# next to a bare excelize row iteration of the same file; check's readers on
+# hostile files.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pkg/ranges/ ./pkg/ranges/sheet/ ./pkg/ranges/job/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./pkg/ranges/ ./pkg/ranges/sheet/ ./pkg/ranges/job/ ./pkg/importfile/
 
 # A short run of every fuzz target (FUZZTIME each).
 FUZZTIME ?= 20s

@@ -392,7 +392,7 @@ func readBulkFiles(names []string, want ranges.Period) (map[string][]ranges.Blan
 	files := map[string][]ranges.BlankRange{}
 	period := want
 	for _, n := range names {
-		data, err := os.ReadFile(n)
+		data, err := readGeneratedFile(n)
 		if err != nil {
 			return nil, nil, period, err
 		}

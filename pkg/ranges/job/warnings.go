@@ -14,12 +14,9 @@ type WarningKind uint8
 
 // Kinds of warnings.
 const (
-	// NoInvoiceFile: the branch has allocations and no invoice file, so every
-	// allocated number would be reported blank.
-	NoInvoiceFile WarningKind = iota
 	// Unallocated: invoices whose number lies in no loaded allocation; they
 	// are not counted.
-	Unallocated
+	Unallocated WarningKind = iota
 	// OutsidePeriod: invoices dated outside the period; they are not
 	// counted.
 	OutsidePeriod
@@ -39,8 +36,6 @@ type Warning struct {
 // String is the warning in one line.
 func (w Warning) String() string {
 	switch w.Kind {
-	case NoInvoiceFile:
-		return "no invoice file: every allocated number would be reported blank"
 	case Unallocated:
 		return fmt.Sprintf("%d invoice(s) in no allocation, first %s", w.Invoices.Count, first(w.Invoices))
 	case OutsidePeriod:
@@ -54,8 +49,6 @@ func (w Warning) String() string {
 // Heading introduces the warning's list of invoices in a report.
 func (w Warning) Heading() string {
 	switch w.Kind {
-	case NoInvoiceFile:
-		return "no invoice file given: every allocated number is reported blank"
 	case Unallocated:
 		return fmt.Sprintf("%d invoice(s) lie in no allocation of %s; they are not counted", w.Invoices.Count, w.Period)
 	case OutsidePeriod:
@@ -97,9 +90,6 @@ func (br *BranchResult) warnings() []Warning {
 	}
 	if n := br.Usage.NotReissued(); n.Count > 0 {
 		w = append(w, Warning{Kind: NotReissued, Period: p, Invoices: n})
-	}
-	if len(br.Invoices) == 0 {
-		w = append(w, Warning{Kind: NoInvoiceFile, Period: p})
 	}
 	return w
 }
