@@ -12,14 +12,14 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the examples' expected manifests (blanktrack-report.json)")
+var update = flag.Bool("update", false, "rewrite the examples' expected manifests and reports (blanktrack-report.json, report.txt, report.html)")
 
 // TestMakeRunMatchesExpected runs the generate commands of the Makefile's
 // run target, as written there, from a copy of the examples, and compares
 // every file each writes with the example's expected/ folder: the same
 // names, the same bytes. The manifest's tool version is the one field
 // that differs between builds. With -update it rewrites the expected
-// manifests.
+// manifests and reports.
 func TestMakeRunMatchesExpected(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -78,7 +78,23 @@ func makeRunCommands(t *testing.T, makefile string) [][]string {
 	return cmds
 }
 
-var reVersion = regexp.MustCompile(`"version": "[^"]*"`)
+// The tool's version is the one thing that differs between builds: in the
+// manifest and in the HTML report.
+var (
+	reVersion = regexp.MustCompile(`"version": "[^"]*"`)
+	reTool    = regexp.MustCompile(`<span class="tool">[^<]*</span>`)
+)
+
+// normalize blanks the tool's version in a file of a run.
+func normalize(name string, data []byte) []byte {
+	switch name {
+	case "blanktrack-report.json":
+		return reVersion.ReplaceAll(data, []byte(`"version": "(devel)"`))
+	case "report.html":
+		return reTool.ReplaceAll(data, []byte(`<span class="tool">blanktrack (devel)</span>`))
+	}
+	return data
+}
 
 func compareFolders(t *testing.T, got, want string) {
 	t.Helper()
@@ -94,13 +110,14 @@ func compareFolders(t *testing.T, got, want string) {
 		return n
 	}
 	if *update {
-		data, err := os.ReadFile(filepath.Join(got, "blanktrack-report.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		data = reVersion.ReplaceAll(data, []byte(`"version": "(devel)"`))
-		if err := os.WriteFile(filepath.Join(want, "blanktrack-report.json"), data, 0o644); err != nil {
-			t.Fatal(err)
+		for _, n := range []string{"blanktrack-report.json", "report.txt", "report.html"} {
+			data, err := os.ReadFile(filepath.Join(got, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(want, n), normalize(n, data), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if g, w := names(got), names(want); !slices.Equal(g, w) {
@@ -110,9 +127,7 @@ func compareFolders(t *testing.T, got, want string) {
 	for _, n := range names(want) {
 		g, _ := os.ReadFile(filepath.Join(got, n))
 		w, _ := os.ReadFile(filepath.Join(want, n))
-		if n == "blanktrack-report.json" {
-			g, w = reVersion.ReplaceAll(g, nil), reVersion.ReplaceAll(w, nil)
-		}
+		g = normalize(n, g)
 		if !bytes.Equal(g, w) {
 			t.Errorf("%s differs from %s", filepath.Join(got, n), filepath.Join(want, n))
 		}

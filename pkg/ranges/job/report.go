@@ -29,6 +29,9 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 		ban, _, _ := importfile.OwnedName(name)
 		fmt.Fprintf(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)
 	}
+	if r.Period != (ranges.Period{}) {
+		fmt.Fprintf(&b, "report to keep: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

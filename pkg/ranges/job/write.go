@@ -85,14 +85,43 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	seal := importfile.File{Name: importfile.ManifestName, Data: data}
-	if err := r.refuseInputs(dir, files, stale, seal); err != nil {
+	reports, err := r.reports(dir, run)
+	if err != nil {
 		return err
 	}
-	if err := importfile.Commit(ctx, dir, importfile.Change{Write: files, Remove: stale, Seal: &seal}); err != nil {
+	written := slices.Concat(files, reports)
+	if err := r.refuseInputs(dir, written, stale, seal); err != nil {
+		return err
+	}
+	if err := importfile.Commit(ctx, dir, importfile.Change{Write: written, Remove: stale, Seal: &seal}); err != nil {
 		return err
 	}
 	r.Removed = stale
 	return nil
+}
+
+// Names of the reports a run writes beside its files.
+const (
+	ReportText = "report.txt"
+	ReportHTML = "report.html"
+)
+
+// reports renders report.txt (the tables and warnings the command prints)
+// and report.html (the page to keep with the filing) of a run into dir.
+func (r *Result) reports(dir string, run importfile.ManifestRun) ([]importfile.File, error) {
+	info := ReportInfo{Tool: "blanktrack " + run.Version, Out: dir}
+	for _, in := range run.Inputs {
+		info.Inputs = append(info.Inputs, FileHash{Name: in.Path, Size: in.Size, SHA256: in.SHA256})
+	}
+	for _, f := range r.Files() {
+		sum := sha256.Sum256(f.Data)
+		info.Outputs = append(info.Outputs, FileHash{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])})
+	}
+	page, err := r.HTML(info)
+	if err != nil {
+		return nil, err
+	}
+	return []importfile.File{{Name: ReportText, Data: r.Text(dir)}, {Name: ReportHTML, Data: page}}, nil
 }
 
 // ownedBans are the 統編 whose files of the period the run owns: those of
