@@ -167,6 +167,10 @@ func (br *BranchResult) details(w *strings.Builder) {
 		warnings = strict.Warnings
 	}
 	for _, warn := range warnings {
+		if warn.Invoices.Count == 0 {
+			fmt.Fprintf(w, "warning: %s\n", warn.Heading())
+			continue
+		}
 		fmt.Fprintf(w, "warning: %s:\n", warn.Heading())
 		listing(w, warn.Invoices)
 	}
@@ -184,15 +188,8 @@ func (br *BranchResult) details(w *strings.Builder) {
 				fmt.Fprintf(w, "  ... and %d more\n", more)
 			}
 		}
-		var missing []string
 		if !st.HasSeller {
-			missing = append(missing, "seller (賣方統一編號): purchases cannot be told apart")
-		}
-		if !st.HasDate {
-			missing = append(missing, "date: invoices of other periods cannot be told apart")
-		}
-		if len(missing) > 0 {
-			fmt.Fprintf(w, "note: %s has no column for %s\n", st.File, strings.Join(missing, "; nor for "))
+			fmt.Fprintf(w, "note: %s has no column for seller (賣方統一編號): purchases cannot be told apart\n", st.File)
 		}
 	}
 	if len(br.Skipped) > 0 {

@@ -24,12 +24,17 @@ const (
 	// the exports used: nullified numbers are meant to be reissued. They
 	// stay used.
 	NotReissued
+	// NoDateColumn: an export without a date column. Invoices of another
+	// period whose numbers fall in this period's allocations (字軌 letters
+	// are reused) cannot be told apart: they would count as used.
+	NoDateColumn
 )
 
 // Warning is one doubt about a branch's data, with the invoices it concerns.
 type Warning struct {
 	Kind     WarningKind
 	Period   ranges.Period
+	File     string         // for NoDateColumn: the export
 	Invoices ranges.Listing // the invoices concerned: the first ones and their count
 }
 
@@ -42,6 +47,8 @@ func (w Warning) String() string {
 		return fmt.Sprintf("%d invoice(s) dated outside %s, first %s", w.Invoices.Count, w.Period, first(w.Invoices))
 	case NotReissued:
 		return fmt.Sprintf("%d nullified invoice(s) never reissued, first %s", w.Invoices.Count, first(w.Invoices))
+	case NoDateColumn:
+		return fmt.Sprintf("%s has no date column: invoices of other periods cannot be told apart", w.File)
 	}
 	return "unknown warning"
 }
@@ -55,6 +62,8 @@ func (w Warning) Heading() string {
 		return fmt.Sprintf("%d invoice(s) are dated outside %s; they are not counted", w.Invoices.Count, w.Period)
 	case NotReissued:
 		return fmt.Sprintf("%d invoice(s) are nullified (註銷) and never reissued in the exports; they stay used, but check them", w.Invoices.Count)
+	case NoDateColumn:
+		return fmt.Sprintf("%s has no date column: an invoice of another period with a number in this period's allocations (字軌 letters are reused) would count as used; export it with the invoice date, or check that it holds %s only", w.File, w.Period)
 	}
 	return w.String()
 }
@@ -90,6 +99,11 @@ func (br *BranchResult) warnings() []Warning {
 	}
 	if n := br.Usage.NotReissued(); n.Count > 0 {
 		w = append(w, Warning{Kind: NotReissued, Period: p, Invoices: n})
+	}
+	for _, st := range br.Stats {
+		if !st.HasDate {
+			w = append(w, Warning{Kind: NoDateColumn, Period: p, File: st.File})
+		}
 	}
 	return w
 }

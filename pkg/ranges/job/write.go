@@ -121,7 +121,7 @@ func (r *Result) reports(dir string, run importfile.ManifestRun) ([]importfile.F
 	if err != nil {
 		return nil, err
 	}
-	return []importfile.File{{Name: ReportText, Data: r.Text(dir)}, {Name: ReportHTML, Data: page}}, nil
+	return []importfile.File{{Name: ReportText, Data: r.PlainReport(dir)}, {Name: ReportHTML, Data: page}}, nil
 }
 
 // ownedBans are the 統編 whose files of the period the run owns: those of

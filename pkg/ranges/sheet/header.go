@@ -43,17 +43,23 @@ type headerName struct {
 }
 
 // headerRoles maps normalised header texts to column roles. The names are
-// those of the portal's downloads and of common POS and ERP exports. A bare
-// "No." is not among them: exports use it for the row index.
+// those of the portal's downloads and of common POS and ERP exports
+// (UXB2B, iCHEF, SHOPLINE among them). A bare "No." is not among them:
+// exports use it for the row index. Nor are columns that hold other numbers
+// beside the invoice's own: 作廢發票號碼, 折讓單號碼, 載具號碼, 訂單編號,
+// 原始單號, 外部單號, Order No., Running Receipt Number, BillingNo, 發票金額;
+// and 發票統一編號 or 買受人統編, the buyer's tax ID, is never the seller.
 var headerRoles = map[string]headerName{
 	"發票號碼": {roleNumber, specific}, "發票編號": {roleNumber, specific}, "發票號": {roleNumber, specific},
 	"invoicenumber": {roleNumber, specific}, "invoiceno": {roleNumber, specific},
-	"號碼": {roleNumber, generic}, "invoice": {roleNumber, generic}, "number": {roleNumber, generic},
+	"receiptnumber": {roleNumber, specific}, // iCHEF's English UI
+	"號碼":            {roleNumber, generic}, "invoice": {roleNumber, generic}, "number": {roleNumber, generic},
 
 	"發票字軌": {roleTrack, specific}, "發票字軌名稱": {roleTrack, specific}, "invoicetrack": {roleTrack, specific},
 	"字軌": {roleTrack, generic}, "字軌名稱": {roleTrack, generic}, "track": {roleTrack, generic}, "prefix": {roleTrack, generic},
 
 	"發票狀態": {roleStatus, specific}, "invoicestatus": {roleStatus, specific},
+	"目前概況": {roleStatus, specific}, "currentstatus": {roleStatus, specific}, // iCHEF: 已開立, 已作廢 <time>
 	"狀態": {roleStatus, generic}, "status": {roleStatus, generic},
 
 	"作廢註記": {roleVoid, specific},
@@ -61,9 +67,12 @@ var headerRoles = map[string]headerName{
 
 	"發票日期": {roleDate, official}, "invoicedate": {roleDate, official},
 	"開立日期": {roleDate, specific}, "issuedate": {roleDate, specific},
+	"發票開立日期": {roleDate, specific},                                      // SHOPLINE (beside 發票作廢日期, which is not the invoice's date)
+	"結帳時間":   {roleDate, specific}, "paymenttime": {roleDate, specific}, // iCHEF's 結帳紀錄
 	"日期": {roleDate, generic}, "date": {roleDate, generic},
 
 	"賣方統一編號": {roleSeller, specific}, "賣方統編": {roleSeller, specific}, "sellerban": {roleSeller, specific}, "sellerid": {roleSeller, specific},
+	"開立人統編": {roleSeller, specific}, // UXB2B; its 買受人統編 is the buyer
 
 	"品名": {roleItem, generic}, "發票品名": {roleItem, generic}, "數量": {roleItem, generic}, "單價": {roleItem, generic}, "序號": {roleItem, generic},
 
