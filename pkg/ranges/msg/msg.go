@@ -36,12 +36,18 @@ var (
 var cat = func() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(English))
 	for en, zh := range zhTW {
-		if err := b.SetString(Chinese, en, zh); err != nil {
+		if err := set(b, en, zh); err != nil {
 			panic(fmt.Sprintf("msg: catalog entry %q: %v", en, err))
 		}
 	}
 	return b
 }()
+
+// set adds a translation. Errorf keeps its format with %w written %v, and
+// looks it up so: the catalog keeps it so too.
+func set(b *catalog.Builder, en, zh string) error {
+	return b.SetString(Chinese, strings.ReplaceAll(en, "%w", "%v"), strings.ReplaceAll(zh, "%w", "%v"))
+}
 
 // Translated reports whether format has a Chinese translation.
 func Translated(format string) bool {
