@@ -331,7 +331,7 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	cl, err := portal.New(portal.Options{
 		Layout: lay, Mode: o.Carrier, Ban: l.ban, User: l.user, Password: password, Head: l.head,
 		Captcha: solver, Browser: portal.BrowserOptions{Path: o.Browser, Headless: o.Headless},
-		Backoff: o.RetryWait, Log: log,
+		Backoff: o.RetryWait, Log: log, Printer: e.p,
 	})
 	if err != nil {
 		return false, usageError{err}
@@ -341,7 +341,7 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	if err != nil {
 		return false, explain(err)
 	}
-	printPlan(e.stdout, plan, "Before upload")
+	printPlan(e, e.stdout, plan, "Before upload")
 	blocked, pending := 0, 0
 	for _, f := range plan.Files {
 		blocked += f.Blocked()
@@ -369,7 +369,7 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
 		return false, explain(err)
 	}
-	printPlan(e.stdout, plan, "Result")
+	printPlan(e, e.stdout, plan, "Result")
 	return plan.AllOnRecord(), nil
 }
 
@@ -413,8 +413,9 @@ func readBulkFiles(names []string, want ranges.Period) (map[string][]ranges.Blan
 	return files, names, period, nil
 }
 
-func printPlan(w io.Writer, plan *portal.Plan, heading string) {
-	_ = plan.WriteTable(w, heading)
+func printPlan(e *env, w io.Writer, plan *portal.Plan, heading string) {
+	fmt.Fprintf(w, "%s, %s:\n", heading, plan.Period)
+	_ = plan.WriteTable(w, e.p)
 }
 
 // readPassword takes the password from the named environment variable, or
