@@ -12,7 +12,18 @@ import (
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/portal"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
+
+// layoutFlag is --layout of the commands that reach the portal.
+func layoutFlag(p *msg.Printer) cli.Flag {
+	return &cli.StringFlag{Name: "layout", Usage: p.Text("a portal layout file (default: the built-in layout of the real portal)")}
+}
+
+// browserFlag is --browser of the commands that may open a browser.
+func browserFlag(p *msg.Printer) cli.Flag {
+	return &cli.StringFlag{Name: "browser", Usage: p.Text("Chrome, Chromium or Edge to use (default: the one found)")}
+}
 
 func portalCommand(e *env) *cli.Command {
 	return &cli.Command{
