@@ -333,3 +333,26 @@ func TestUploadInChinese(t *testing.T) {
 		t.Error("the output shows the password")
 	}
 }
+
+// portal-sim's and upload's help are in Chinese with --lang zh-TW: the
+// headings, the usage, the description and every flag's.
+func TestPortalHelpInChinese(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "--lang", "zh-TW", "portal-sim", "--help")
+	for _, want := range []string{
+		"在本機迴路位址上執行目前電子發票整合服務平台的模擬器，用來預演月底作業",
+		"說明：\n   提供平台的網頁應用程式（營業人登入與驗證碼，答案為 " + portalsim.DefaultCaptchaAnswer + "，",
+		"密碼為 $BLANKTRACK_SIM_PASSWORD，或 \"rehearsal\"",
+		"--addr value", "網頁應用程式的本機迴路位址",
+		"--write-layout value", "供 upload --layout 使用",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("portal-sim --help: exit %d, no %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	code, out, _ = runCLI(t, map[string]string{"LANG": "zh_TW.UTF-8"}, "upload", "--help")
+	for _, want := range []string{"將匯入字軌檔上傳到電子發票整合服務平台，並確認已在平台上", "檔案... | --config blanktrack.toml", "密碼來自環境變數", "登入用的統一編號", "要使用的 Chrome、Chromium 或 Edge"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("upload --help: exit %d, no %q:\n%s", code, want, out)
+		}
+	}
+}
