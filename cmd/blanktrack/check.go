@@ -146,7 +146,7 @@ func runCheck(e *env, o checkOptions) error {
 		}
 	}
 	rep := ck.Check(o.Files)
-	if err := writeFindings(e.stdout, o.Format, rep.Findings); err != nil {
+	if err := writeFindings(e.stdout, e.p, o.Format, rep.Findings); err != nil {
 		return err
 	}
 	if len(rep.Findings) > 0 {
@@ -161,7 +161,9 @@ func runCheck(e *env, o checkOptions) error {
 
 // writeFindings prints findings in one of the formats. The json format's
 // field names are stable: file, line, element, field, problem.
-func writeFindings(w io.Writer, format string, fs []importfile.Finding) error {
+// The json format keeps the English problem, a stable text for programs;
+// text and github are for people, in their language.
+func writeFindings(w io.Writer, p *msg.Printer, format string, fs []importfile.Finding) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -177,15 +179,15 @@ func writeFindings(w io.Writer, format string, fs []importfile.Finding) error {
 			if f.Line > 0 {
 				props += fmt.Sprintf(",line=%d", f.Line)
 			}
-			msg := f.Problem
+			text := f.LocalizedProblem(p)
 			if f.Element != "" {
-				msg = f.Element + ": " + msg
+				text = f.Element + p.Text(": ") + text
 			}
-			fmt.Fprintf(w, "::error %s::%s\n", props, ghData(msg))
+			fmt.Fprintf(w, "::error %s::%s\n", props, ghData(text))
 		}
 	default:
 		for _, f := range fs {
-			fmt.Fprintln(w, f.Error())
+			fmt.Fprintln(w, f.Localize(p))
 		}
 	}
 	return nil

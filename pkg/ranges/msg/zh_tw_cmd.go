@@ -72,7 +72,7 @@ var cmdMessages = map[string]string{
 	"blanktrack: %d input error(s); no file written\n":       "blanktrack：%d 個輸入錯誤；未寫出任何檔案\n",
 	"blanktrack: %d of %d branches failed\n":                 "blanktrack：%[2]d 個分支機構中有 %[1]d 個失敗\n",
 	"blanktrack: --strict: %d warning(s); no file written\n": "blanktrack：--strict：%d 則警告；未寫出任何檔案\n",
-	"blanktrack: check: %d finding(s) in %v\n":               "blanktrack：check：%[2]v 中有 %[1]d 個問題\n",
+	"blanktrack: check: %d finding(s) in %v\n":               "blanktrack：check：%[2]v中有 %[1]d 個問題\n",
 	"ok: %v, %v: no finding\n":                               "通過：%v，%v：沒有問題\n",
 	"1 file":                                                 "1 個檔案",
 	"%d files":                                               "%d 個檔案",
