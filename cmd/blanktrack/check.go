@@ -1,9 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -29,8 +26,6 @@ type checkOptions struct {
 	// NoInvoices are the 統編 declared to have issued no invoice.
 	NoInvoices []ranges.Ban
 }
-
-var checkFormats = []string{"text", "json", "github"}
 
 func checkCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -79,8 +74,8 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 	if len(o.Files) == 0 {
 		return o, usagef("check: no file to check: give the bulk CSV or E0402 XML files")
 	}
-	if !contains(checkFormats, o.Format) {
-		return o, usagef("--format %q: want one of %s", o.Format, strings.Join(checkFormats, ", "))
+	if !slices.Contains(importfile.FindingFormats, o.Format) {
+		return o, usagef("--format %q: want one of %s", o.Format, strings.Join(importfile.FindingFormats, ", "))
 	}
 	var err error
 	if o.NoInvoices, err = noInvoicesFrom(c); err != nil {
@@ -146,7 +141,7 @@ func runCheck(e *env, o checkOptions) error {
 		}
 	}
 	rep := ck.Check(o.Files)
-	if err := writeFindings(e.stdout, e.p, o.Format, rep.Findings); err != nil {
+	if err := importfile.WriteFindings(e.stdout, e.p, o.Format, rep.Findings); err != nil {
 		return err
 	}
 	if len(rep.Findings) > 0 {
@@ -157,59 +152,6 @@ func runCheck(e *env, o checkOptions) error {
 		e.p.Say(e.stdout, "ok: %v, %v: no finding\n", plural(rep.Files, msg.T("1 file"), msg.T("%d files", rep.Files)), plural(rep.Ranges, msg.T("1 range"), msg.T("%d ranges", rep.Ranges)))
 	}
 	return nil
-}
-
-// writeFindings prints findings in one of the formats. The json format's
-// field names are stable: file, line, element, field, problem.
-// The json format keeps the English problem, a stable text for programs;
-// text and github are for people, in their language.
-func writeFindings(w io.Writer, p *msg.Printer, format string, fs []importfile.Finding) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for _, f := range fs {
-			if err := enc.Encode(f); err != nil {
-				return err
-			}
-		}
-	case "github":
-		for _, f := range fs {
-			props := "file=" + ghProperty(f.File)
-			if f.Line > 0 {
-				props += fmt.Sprintf(",line=%d", f.Line)
-			}
-			text := f.LocalizedProblem(p)
-			if f.Element != "" {
-				text = f.Element + p.Text(": ") + text
-			}
-			fmt.Fprintf(w, "::error %s::%s\n", props, ghData(text))
-		}
-	default:
-		for _, f := range fs {
-			fmt.Fprintln(w, f.Localize(p))
-		}
-	}
-	return nil
-}
-
-// ghData and ghProperty escape workflow-command text as GitHub's runner
-// reads it back.
-func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // filesFound counts the files the findings are about; with --all some are

@@ -1,7 +1,10 @@
 package importfile
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
@@ -48,4 +51,53 @@ func (f Finding) LocalizedProblem(p *msg.Printer) string {
 		return f.Problem
 	}
 	return f.Message.Localize(p)
+}
+
+// FindingFormats are the forms WriteFindings prints.
+var FindingFormats = []string{"text", "json", "github"}
+
+// WriteFindings prints findings in one of FindingFormats: text
+// (file:line: problem), json (one object a line, with the stable fields
+// file, line, element, field and problem) or github (workflow annotations
+// that a GitHub Actions run shows on the file). json keeps the English
+// problem, a stable text for programs; text and github are for people, in
+// p's language.
+func WriteFindings(w io.Writer, p *msg.Printer, format string, fs []Finding) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, f := range fs {
+			if err := enc.Encode(f); err != nil {
+				return err
+			}
+		}
+	case "github":
+		for _, f := range fs {
+			props := "file=" + ghProperty(f.File)
+			if f.Line > 0 {
+				props += fmt.Sprintf(",line=%d", f.Line)
+			}
+			text := f.LocalizedProblem(p)
+			if f.Element != "" {
+				text = f.Element + p.Text(": ") + text
+			}
+			fmt.Fprintf(w, "::error %s::%s\n", props, ghData(text))
+		}
+	default:
+		for _, f := range fs {
+			fmt.Fprintln(w, f.Localize(p))
+		}
+	}
+	return nil
+}
+
+// ghData and ghProperty escape workflow-command text as GitHub's runner
+// reads it back.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
