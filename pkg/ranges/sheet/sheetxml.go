@@ -175,11 +175,11 @@ func (t *sheetTable) readRow() (bool, error) {
 		num = n
 	}
 	if num > maxSheetRows {
-		t.fail(num, 0, fmt.Errorf("row %d: a worksheet has at most %d rows (Excel's limit)", num, maxSheetRows))
+		t.fail(num, 0, fmt.Errorf("a worksheet has at most %d rows (Excel's limit)", maxSheetRows))
 		return false, t.err
 	}
 	if num <= t.lastRow {
-		t.fail(num, 0, fmt.Errorf("row %d comes after row %d: the rows are out of order; the file was not written by a spreadsheet", num, t.lastRow))
+		t.fail(num, 0, fmt.Errorf("this row comes after row %d: the rows are out of order; the file was not written by a spreadsheet", t.lastRow))
 		return false, t.err
 	}
 	t.lastRow = num

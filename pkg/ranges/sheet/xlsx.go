@@ -45,7 +45,7 @@ func openWorkbook(src source, br io.Reader, name string) (*workbook, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if int64(len(data)) > maxStreamedWorkbookSize {
-			return nil, fmt.Errorf("%s: a workbook over %d MiB read from a stream: give it as a file", name, maxStreamedWorkbookSize>>20)
+			return nil, fmt.Errorf("%s: a workbook over %s read from a stream: give it as a file", name, byteSize(maxStreamedWorkbookSize))
 		}
 		ra, size = bytes.NewReader(data), int64(len(data))
 	}
