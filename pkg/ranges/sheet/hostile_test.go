@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/blanktrack/blanktrack/pkg/internal/benchmem"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
@@ -27,7 +28,7 @@ type part struct {
 	raw  *zip.FileHeader
 }
 
-func zipOf(t *testing.T, parts ...part) []byte {
+func zipOf(t testing.TB, parts ...part) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	z := zip.NewWriter(&b)
@@ -92,7 +93,7 @@ func readWorkbookBytes(t *testing.T, data []byte) (FileStats, *ranges.ErrorList,
 
 // bomb is a deflate stream of segment repeated n times, a few kilobytes a
 // gigabyte: each copy of the compressed segment refers only to itself.
-func bomb(t *testing.T, segment []byte, n int) (data []byte, size int64, crc uint32) {
+func bomb(t testing.TB, segment []byte, n int) (data []byte, size int64, crc uint32) {
 	t.Helper()
 	var b bytes.Buffer
 	w, _ := flate.NewWriter(&b, flate.BestCompression)
@@ -383,5 +384,76 @@ func TestSniffSaysWhatTheFileIs(t *testing.T) {
 	_, err := ReadAllocations(context.Background(), bytes.NewReader(cfb("EncryptedPackage")), "a.xlsx", &ranges.ErrorList{})
 	if !errors.Is(err, ErrNotSpreadsheet) {
 		t.Errorf("allocations: err = %v", err)
+	}
+}
+
+// BenchmarkHostileInputs reads inputs built to exhaust memory and reports
+// the peak: each must stop with an error, far under 256 MiB.
+func BenchmarkHostileInputs(b *testing.B) {
+	dir := b.TempDir()
+	write := func(name string, f func(w io.Writer) error) string {
+		path := dir + "/" + name
+		out, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := errors.Join(f(out), out.Close()); err != nil {
+			b.Fatal(err)
+		}
+		return path
+	}
+	// One 300 MiB line after the header.
+	line := write("line.csv", func(w io.Writer) error {
+		io.WriteString(w, "發票號碼\n")
+		chunk := bytes.Repeat([]byte("ZK00000100 "), 1<<16)
+		for n := 0; n < 300<<20; n += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// A workbook whose one cell is a 100 MiB text node.
+	text := write("text.xlsx", func(w io.Writer) error {
+		z := zip.NewWriter(w)
+		for _, p := range workbookParts(part{}, nil) {
+			if p.data == nil {
+				continue
+			}
+			pw, _ := z.Create(p.name)
+			pw.Write(p.data)
+		}
+		pw, _ := z.Create("xl/worksheets/sheet1.xml")
+		io.WriteString(pw, sheetHead+`<row r="1"><c r="A1" t="inlineStr"><is><t>發票號碼</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>`)
+		chunk := bytes.Repeat([]byte("x"), 1<<20)
+		for range 100 {
+			pw.Write(chunk)
+		}
+		io.WriteString(pw, `</t></is></c></row>`+sheetTail)
+		return z.Close()
+	})
+	// A 2 GiB sheet in a few MB.
+	bombFile := write("bomb.xlsx", func(w io.Writer) error {
+		data, size, crc := bomb(b, []byte(strings.Repeat(`<row><c t="inlineStr"><is><t>ZK00000100</t></is></c></row>`, 16<<10)), 2200)
+		sheet := part{data: data, raw: &zip.FileHeader{CRC32: crc, CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(size)}}
+		_, err := w.Write(zipOf(b, workbookParts(sheet, nil)...))
+		return err
+	})
+	for _, in := range []struct{ name, path string }{{"csv-line-300MiB", line}, {"xlsx-text-100MiB", text}, {"xlsx-bomb-2GiB", bombFile}} {
+		b.Run(in.name, func(b *testing.B) {
+			var peak uint64
+			for b.Loop() {
+				peak = max(peak, benchmem.Peak(func() {
+					u, err := ranges.NewUsage(testPeriod, []ranges.Allocation{alloc("53212539", ranges.TypeGeneral, "ZK", 100, 199)})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := ReadInvoiceFile(context.Background(), in.path, Options{}, u, &ranges.ErrorList{}); err == nil {
+						b.Fatal("read without an error")
+					}
+				}))
+			}
+			benchmem.Report(b, peak)
+		})
 	}
 }

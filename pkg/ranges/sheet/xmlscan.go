@@ -363,8 +363,13 @@ func attr(attrs []byte, name string) ([]byte, bool) {
 		if eq < 0 {
 			return nil, false
 		}
-		key := bytes.TrimRight(attrs[:eq], " \t\r\n")
-		rest := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
+		key, rest := attrs[:eq], attrs[eq+1:]
+		for len(key) > 0 && isXMLSpace(key[len(key)-1]) {
+			key = key[:len(key)-1]
+		}
+		for len(rest) > 0 && isXMLSpace(rest[0]) {
+			rest = rest[1:]
+		}
 		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
 			return nil, false
 		}
