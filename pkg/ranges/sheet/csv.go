@@ -268,16 +268,17 @@ func (p *csvPipe) next(ctx context.Context) (*csvChunk, error) {
 
 // release ends the consumer's use of c, letting another chunk in.
 func (p *csvPipe) release(c *csvChunk) {
-	if c.recs != nil {
+	// Buffers a chunk of unusually many rows grew are left to the
+	// collector rather than kept.
+	if c.recs != nil && cap(c.recs.fields) <= 8*csvChunkRows {
 		c.recs.reset()
 		p.recs.Put(c.recs)
-		c.recs = nil
 	}
-	if c.parsed != nil {
+	if c.parsed != nil && cap(c.parsed.rows) <= 2*csvChunkRows {
 		c.parsed.reset()
 		p.rows.Put(c.parsed)
-		c.parsed = nil
 	}
+	c.recs, c.parsed = nil, nil
 	<-p.tokens
 }
 

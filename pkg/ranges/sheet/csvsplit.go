@@ -11,6 +11,14 @@ import (
 // unit of parallel parsing. With 2 workers, 6 chunks are in flight.
 var csvChunkSize = 1 << 19
 
+// csvChunkRows bounds the records of a chunk, about: a file of tiny lines
+// gets smaller chunks, so that the rows parsed from the chunks in flight
+// stay a few megabytes.
+const (
+	csvChunkRows    = 32 << 10
+	csvMinChunkSize = 16 << 10
+)
+
 // sepSniffLen is how much of a text file decides its separator.
 const sepSniffLen = 64 << 10
 
@@ -38,6 +46,7 @@ type csvChunk struct {
 type splitter struct {
 	r       io.Reader
 	file    string
+	target  int // the size of the next chunk
 	buf     []byte
 	row     int
 	sep     byte
@@ -48,7 +57,7 @@ type splitter struct {
 }
 
 func newSplitter(in textInput, file string) *splitter {
-	return &splitter{r: in.r, file: file, row: 1, mode: in.mode, buf: make([]byte, 0, csvChunkSize)}
+	return &splitter{r: in.r, file: file, row: 1, mode: in.mode, target: csvChunkSize, buf: make([]byte, 0, csvChunkSize)}
 }
 
 // fill reads until the buffer holds want bytes or the input ends.
@@ -78,7 +87,7 @@ func (s *splitter) next() *csvChunk {
 	}
 	c := &csvChunk{seq: s.seq, row: s.row}
 	s.seq++
-	want := csvChunkSize
+	want := s.target
 	for {
 		if err := s.fill(want); err != nil {
 			c.err = fmt.Errorf("%s: after row %d: %w", s.file, s.row, err)
@@ -116,6 +125,12 @@ func (s *splitter) next() *csvChunk {
 		n := copy(s.buf, s.buf[cut:])
 		s.buf = s.buf[:n]
 		s.row += rows
+		switch {
+		case rows > csvChunkRows:
+			s.target = max(min(csvMinChunkSize, csvChunkSize), cut/(rows/csvChunkRows+1))
+		case rows < csvChunkRows/4:
+			s.target = min(csvChunkSize, 2*s.target)
+		}
 		return c
 	}
 }
