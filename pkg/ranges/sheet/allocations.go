@@ -71,8 +71,8 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 	var headers [acCount]string
 	var out []ranges.Allocation
 	inData := false // past the header (or the first data row of a file without one)
-	for t.Next() {
-		if err := ctxErr(ctx, t.RowNum()); err != nil {
+	for n := 1; t.Next(); n++ {
+		if err := ctxErr(ctx, n); err != nil {
 			return nil, err
 		}
 		row := t.Row()

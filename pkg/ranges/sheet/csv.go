@@ -12,7 +12,6 @@ import (
 // them, and the rows come out in file order. Memory is bounded by the
 // chunks in flight, whatever the size of the file.
 type csvTable struct {
-	ctx   context.Context
 	pipe  *csvPipe
 	chunk *csvChunk
 	idx   int
@@ -27,9 +26,10 @@ func csvWorkers() int { return min(max(runtime.GOMAXPROCS(0), 1), 8) }
 
 // newCSV starts reading CSV text; Close stops it. The encoding (UTF-8,
 // CP950, or UTF-16 decoded before) and the separator (comma, or tab for
-// Excel's text exports) are told from the bytes.
+// Excel's text exports) are told from the bytes. When ctx is done, the
+// rows end with its error.
 func newCSV(ctx context.Context, in textInput, file string) *csvTable {
-	return &csvTable{ctx: ctx, pipe: startCSVPipe(ctx, in, file, csvWorkers())}
+	return &csvTable{pipe: startCSVPipe(ctx, in, file, csvWorkers())}
 }
 
 func (t *csvTable) Next() bool {
@@ -56,11 +56,7 @@ func (t *csvTable) nextChunk() bool {
 		t.pipe.release(c)
 		t.chunk = nil
 	}
-	c, err := t.pipe.next(t.ctx)
-	if err != nil {
-		t.err = err
-		return false
-	}
+	c := t.pipe.next()
 	if c.end {
 		t.done = true
 		t.pipe.release(c)
@@ -99,7 +95,7 @@ func (t *csvTable) Encoding() string {
 // here on the workers parse invoice rows too, each with a parser of its
 // own made by newParser, so that only take runs in file order. It stops
 // when take returns false.
-func (t *csvTable) readParsed(newParser func() *rowParser, take func(*parsedRows, int) bool) error {
+func (t *csvTable) readParsed(ctx context.Context, newParser func() *rowParser, take func(*parsedRows, int) bool) error {
 	t.pipe.mapper.Store(&rowMapping{newParser: newParser})
 	var own *rowParser // for records the workers parsed before they knew
 	var ownRows parsedRows
@@ -110,8 +106,8 @@ func (t *csvTable) readParsed(newParser func() *rowParser, take func(*parsedRows
 		case c == nil:
 		case c.parsed != nil:
 			for i := range c.parsed.rows {
-				if n++; n%ctxCheckRows == 0 && t.ctx.Err() != nil {
-					return t.ctx.Err()
+				if n++; n%ctxCheckRows == 0 && ctx.Err() != nil {
+					return ctx.Err()
 				}
 				if !take(c.parsed, i) {
 					return nil
@@ -122,8 +118,8 @@ func (t *csvTable) readParsed(newParser func() *rowParser, take func(*parsedRows
 				own = newParser()
 			}
 			for ; t.idx < len(c.recs.ends); t.idx++ {
-				if n++; n%ctxCheckRows == 0 && t.ctx.Err() != nil {
-					return t.ctx.Err()
+				if n++; n%ctxCheckRows == 0 && ctx.Err() != nil {
+					return ctx.Err()
 				}
 				ownRows.reset()
 				own.parse(c.recs.record(t.idx), c.recs.rows[t.idx], nil, &ownRows)
@@ -249,20 +245,18 @@ func (p *csvPipe) workLoop(ctx context.Context, file string) {
 	}
 }
 
-// next returns the chunks in file order.
-func (p *csvPipe) next(ctx context.Context) (*csvChunk, error) {
+// next returns the chunks in file order. It needs no context: when the
+// reading's context is done, the splitter ends the chunks with its error
+// and the workers pass the chunks before it on unparsed.
+func (p *csvPipe) next() *csvChunk {
 	for {
 		if c, ok := p.pending[p.seq]; ok {
 			delete(p.pending, p.seq)
 			p.seq++
-			return c, nil
+			return c
 		}
-		select {
-		case c := <-p.results:
-			p.pending[c.seq] = c
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+		c := <-p.results
+		p.pending[c.seq] = c
 	}
 }
 

@@ -473,3 +473,41 @@ func BenchmarkHostileInputs(b *testing.B) {
 		})
 	}
 }
+
+// cancelSink cancels the reading's context at the first invoice and counts
+// the invoices after.
+type cancelSink struct {
+	*recorder
+	cancel func()
+	adds   int
+}
+
+func (c *cancelSink) Add(inv ranges.Invoice) ranges.Outcome {
+	c.adds++
+	c.cancel()
+	return c.recorder.Add(inv)
+}
+
+// A cancelled read stops within ctxCheckRows rows, even when the sheet's
+// row numbers skip (every other row here) or the rows are parsed ahead.
+func TestCancelStopsReading(t *testing.T) {
+	var rows strings.Builder
+	rows.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>發票號碼</t></is></c></row>`)
+	var text strings.Builder
+	text.WriteString("發票號碼\n")
+	for i := 0; i < 50000; i++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c t="inlineStr"><is><t>ZK%08d</t></is></c></row>`, 3+2*i, 100+i%100)
+		fmt.Fprintf(&text, "ZK%08d\n\n", 100+i%100)
+	}
+	for name, data := range map[string][]byte{
+		"w.xlsx": zipOf(t, workbookParts(sheetPart(rows.String()), nil)...),
+		"c.csv":  []byte(text.String()),
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		sink := &cancelSink{recorder: zkUsage(t), cancel: cancel}
+		_, err := ReadInvoices(ctx, bytes.NewReader(data), name, Options{}, sink, &ranges.ErrorList{})
+		if !errors.Is(err, context.Canceled) || sink.adds > ctxCheckRows+1 {
+			t.Errorf("%s: err %v after %d invoices", name, err, sink.adds)
+		}
+	}
+}

@@ -216,12 +216,12 @@ func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *r
 	newParser := func() *rowParser { return newRowParser(l, st.File, t.Sheet(), serials, date1904, isCSV) }
 	s := &rowSink{st: st, sink: sink, errs: errs, sheet: t.Sheet()}
 	if isCSV {
-		return ct.readParsed(newParser, s.take)
+		return ct.readParsed(ctx, newParser, s.take)
 	}
 	p := newParser()
 	var rows parsedRows
-	for t.Next() {
-		if err := ctxErr(ctx, t.RowNum()); err != nil {
+	for n := 1; t.Next(); n++ {
+		if err := ctxErr(ctx, n); err != nil {
 			return err
 		}
 		rows.reset()

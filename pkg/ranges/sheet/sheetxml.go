@@ -16,7 +16,6 @@ import (
 // as serials, text from the shared strings or the cell. Rows without a
 // value are skipped; each row is as long as its last cell with a value.
 type sheetTable struct {
-	ctx      context.Context
 	file     string
 	sheet    string
 	part     string
@@ -29,7 +28,6 @@ type sheetTable struct {
 	inData, done bool
 	tag          xmlTag
 	lastRow      int
-	read         int // rows read, for the context checks
 
 	row      []string
 	n        int
@@ -58,7 +56,7 @@ func (w *workbook) openSheet(ctx context.Context, name string) (*sheetTable, err
 			ref = s
 		}
 	}
-	t := &sheetTable{ctx: ctx, file: w.name, sheet: name, part: ref.part, date1904: w.date1904}
+	t := &sheetTable{file: w.name, sheet: name, part: ref.part, date1904: w.date1904}
 	f := w.part(ref.part)
 	if f == nil {
 		t.done = true // a chart sheet or a missing part: no rows
@@ -183,12 +181,6 @@ func (t *sheetTable) readRow() (bool, error) {
 		return false, t.err
 	}
 	t.lastRow = num
-	if t.read++; t.read%ctxCheckRows == 0 {
-		if err := t.ctx.Err(); err != nil {
-			t.err, t.done = err, true
-			return false, err
-		}
-	}
 	t.cells, t.rowBuf = t.cells[:0], t.rowBuf[:0]
 	if tag.empty {
 		return false, nil

@@ -85,9 +85,10 @@ func emptyRow(row []string) bool {
 	return true
 }
 
-// ctxErr checks ctx every ctxCheckRows rows.
-func ctxErr(ctx context.Context, row int) error {
-	if row%ctxCheckRows == 0 {
+// ctxErr checks ctx every ctxCheckRows rows: n counts the rows read, not
+// their numbers, which may skip.
+func ctxErr(ctx context.Context, n int) error {
+	if n%ctxCheckRows == 0 {
 		return ctx.Err()
 	}
 	return nil
