@@ -188,13 +188,9 @@ func (p *csvPipe) splitLoop(ctx context.Context) {
 			return
 		}
 		var c *csvChunk
-		if ctx.Err() == nil {
-			c = p.split.next()
-		}
-		switch {
-		case ctx.Err() != nil:
-			c = &csvChunk{seq: p.split.seq, err: ctx.Err()}
-		case c == nil:
+		if err := ctx.Err(); err != nil {
+			c = &csvChunk{seq: p.split.seq, err: err}
+		} else if c = p.split.next(ctx); c == nil {
 			c = &csvChunk{seq: p.split.seq, end: true}
 		}
 		select {

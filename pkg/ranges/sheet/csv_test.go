@@ -129,7 +129,7 @@ func parseChunked(t testing.TB, s string, size int) (recs [][]string, rows []int
 	sp := newSplitter(textInput{r: strings.NewReader(s), mode: modeUTF8}, "t.csv")
 	p := newCSVParser("t.csv")
 	for {
-		c := sp.next()
+		c := sp.next(context.Background())
 		if c == nil {
 			return recs, rows, nil
 		}
@@ -465,6 +465,42 @@ func TestCSVParallelOrder(t *testing.T) {
 	for i, n := range u.counted {
 		if want := fmt.Sprintf("ZK%08d", 100+i%100); i < 3 && n != want {
 			t.Errorf("invoice %d is %s, want %s", i, n, want)
+		}
+	}
+}
+
+// dripReader yields a little at a time, slowly, like a pipe or a share.
+type dripReader struct{ r io.Reader }
+
+func (d dripReader) Read(p []byte) (int, error) {
+	time.Sleep(200 * time.Microsecond)
+	return d.r.Read(p[:min(len(p), 1024)])
+}
+
+// Cancelled while the reader waits for a slow source in the middle of a
+// chunk, the reading ends with the context's error: no chunk is lost, so
+// nothing waits for it.
+func TestCSVCancelWhileFilling(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("發票號碼\n")
+	for i := 0; i < 300000; i++ {
+		fmt.Fprintf(&b, "ZK%08d\n", 100+i%100)
+	}
+	for _, after := range []time.Duration{0, 20 * time.Millisecond, 150 * time.Millisecond} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(after, cancel)
+		done := make(chan error, 1)
+		go func() {
+			_, err := ReadInvoices(ctx, dripReader{strings.NewReader(b.String())}, "d.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled after %v: err = %v", after, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("cancelled after %v: the reading did not end", after)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -60,14 +61,19 @@ func newSplitter(in textInput, file string) *splitter {
 	return &splitter{r: in.r, file: file, row: 1, mode: in.mode, target: csvChunkSize, buf: make([]byte, 0, csvChunkSize)}
 }
 
-// fill reads until the buffer holds want bytes or the input ends.
-func (s *splitter) fill(want int) error {
+// fill reads until the buffer holds want bytes or the input ends. It
+// stops at ctx's end between reads: a slow source (a pipe, a network
+// share) may take long to fill a chunk.
+func (s *splitter) fill(ctx context.Context, want int) error {
 	if cap(s.buf) < want {
 		nb := make([]byte, len(s.buf), want)
 		copy(nb, s.buf)
 		s.buf = nb
 	}
 	for len(s.buf) < want && !s.eof {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		n, err := s.r.Read(s.buf[len(s.buf):want])
 		s.buf = s.buf[:len(s.buf)+n]
 		if errors.Is(err, io.EOF) {
@@ -81,7 +87,7 @@ func (s *splitter) fill(want int) error {
 
 // next returns the next chunk; nil at the end of the input. A chunk with
 // err set is the last one.
-func (s *splitter) next() *csvChunk {
+func (s *splitter) next(ctx context.Context) *csvChunk {
 	if s.eof && len(s.buf) == 0 {
 		return nil
 	}
@@ -89,8 +95,12 @@ func (s *splitter) next() *csvChunk {
 	s.seq++
 	want := s.target
 	for {
-		if err := s.fill(want); err != nil {
-			c.err = fmt.Errorf("%s: after row %d: %w", s.file, s.row, err)
+		if err := s.fill(ctx, want); err != nil {
+			if ctx.Err() != nil {
+				c.err = ctx.Err()
+			} else {
+				c.err = fmt.Errorf("%s: after row %d: %w", s.file, s.row, err)
+			}
 			return c
 		}
 		if !s.started {

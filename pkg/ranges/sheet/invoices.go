@@ -113,7 +113,11 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 	sheets := wb.SheetNames()
 	if s := opts.Columns.Sheet; s != "" {
 		if !slices.Contains(sheets, s) {
-			return fmt.Errorf("%s: no sheet %q; its sheets are: %s", name, s, strings.Join(sheets, ", "))
+			list := sheets
+			if len(list) > 10 {
+				list = append(slices.Clip(list[:10]), "…")
+			}
+			return fmt.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
 		}
 		sheets = []string{s}
 	}

@@ -11,6 +11,9 @@ import (
 	"io"
 	"path"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 // workbook is an open .xlsx file, read straight from its zip archive: its
@@ -29,6 +32,10 @@ type workbook struct {
 	sst      *sharedStrings
 	sstDone  bool
 }
+
+// maxSheetName is Excel's limit on a sheet name: names are printed in
+// every message about a sheet.
+const maxSheetName = 31
 
 type sheetRef struct {
 	name, part string
@@ -225,6 +232,9 @@ func (w *workbook) readStructure() error {
 		w.sstPart = path.Join(dir, "sharedStrings.xml")
 	}
 	for _, s := range wb.Sheets {
+		if n := utf8.RuneCountInString(s.Name); n > maxSheetName {
+			return fmt.Errorf("%s: a sheet name of %d characters, %s: Excel allows %d; not a spreadsheet export", w.name, n, ranges.Quote(s.Name), maxSheetName)
+		}
 		id := s.ID
 		if id == "" {
 			id = s.IDs
