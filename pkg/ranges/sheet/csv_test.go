@@ -394,15 +394,18 @@ func TestCSVFormulaIsAnError(t *testing.T) {
 	}
 }
 
-// slowReader hands out a little at a time and counts reads.
-type slowReader struct {
+// dripReader hands out a little at a time, after a pause, like a pipe or
+// a share, and counts its reads.
+type dripReader struct {
 	r     io.Reader
+	pause time.Duration
 	reads int
 }
 
-func (s *slowReader) Read(p []byte) (int, error) {
-	s.reads++
-	return s.r.Read(p[:min(len(p), 4096)])
+func (d *dripReader) Read(p []byte) (int, error) {
+	d.reads++
+	time.Sleep(d.pause)
+	return d.r.Read(p[:min(len(p), 1024)])
 }
 
 // Cancelling stops the reader and its goroutines.
@@ -415,7 +418,7 @@ func TestCSVCancel(t *testing.T) {
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	sr := &slowReader{r: strings.NewReader(b.String())}
+	sr := &dripReader{r: strings.NewReader(b.String())}
 	_, err := ReadInvoices(ctx, sr, "c.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err %v, want context.Canceled", err)
@@ -469,14 +472,6 @@ func TestCSVParallelOrder(t *testing.T) {
 	}
 }
 
-// dripReader yields a little at a time, slowly, like a pipe or a share.
-type dripReader struct{ r io.Reader }
-
-func (d dripReader) Read(p []byte) (int, error) {
-	time.Sleep(200 * time.Microsecond)
-	return d.r.Read(p[:min(len(p), 1024)])
-}
-
 // Cancelled while the reader waits for a slow source in the middle of a
 // chunk, the reading ends with the context's error: no chunk is lost, so
 // nothing waits for it.
@@ -491,7 +486,7 @@ func TestCSVCancelWhileFilling(t *testing.T) {
 		time.AfterFunc(after, cancel)
 		done := make(chan error, 1)
 		go func() {
-			_, err := ReadInvoices(ctx, dripReader{strings.NewReader(b.String())}, "d.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
+			_, err := ReadInvoices(ctx, &dripReader{r: strings.NewReader(b.String()), pause: 200 * time.Microsecond}, "d.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
 			done <- err
 		}()
 		select {
