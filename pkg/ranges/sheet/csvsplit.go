@@ -10,7 +10,7 @@ import (
 
 // csvChunkSize is how much text one chunk of a CSV file holds, about: the
 // unit of parallel parsing. With 2 workers, 6 chunks are in flight.
-var csvChunkSize = 1 << 19
+var csvChunkSize = 1 << 18
 
 // csvChunkRows bounds the records of a chunk, about: a file of tiny lines
 // gets smaller chunks, so that the rows parsed from the chunks in flight

@@ -23,7 +23,7 @@
 //
 // Both readers are our own, built for size:
 //
-//   - CSV: one goroutine cuts the text into chunks of about 512 KiB at line
+//   - CSV: one goroutine cuts the text into chunks of about 256 KiB at line
 //     ends it can prove are outside quotes (it looks at quotes and line
 //     ends only), workers parse the chunks and their invoice rows in
 //     parallel, and the rows reach the sink in file order. The rules are
