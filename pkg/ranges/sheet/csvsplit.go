@@ -116,7 +116,7 @@ func (s *splitter) next(ctx context.Context) *csvChunk {
 					c.err = (&csvParser{file: s.file}).tooLong(s.row)
 					return c
 				}
-				want = 2 * len(s.buf)
+				want = 2*len(s.buf) + 1
 				continue
 			}
 		}
