@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Exit codes.
@@ -27,14 +30,14 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
+	return usageError{msg.Errorf(format, args...)}
 }
 
 // reportedError is a failure whose details were already written to stderr;
 // only the exit code is left to give.
 type reportedError struct{ code int }
 
-func (e reportedError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+func (e reportedError) Error() string { return "exit " + strconv.Itoa(e.code) }
 
 // env is what a command may touch of the outside world.
 type env struct {
@@ -43,29 +46,37 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	p      *msg.Printer // the user's language
 	// term is stderr when it is a terminal (progress is drawn there); nil
 	// when stderr is piped or a file.
 	term *terminal
 }
 
 func init() {
-	// cli's printer is a package variable: set once, it writes where the
-	// running app writes.
+	// cli's printer and help flags are package variables: set once, the
+	// printer writes where the running app writes, and the flags say what
+	// they do in both languages.
 	cli.VersionPrinter = func(c *cli.Context) { printVersion(c.App.Writer) }
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help (顯示說明)"}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version (顯示版本)"}
 }
 
 // run is main without the process: tests call it with buffers.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	p, args, langErr := printerFor(args, getenv)
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, p: p}
 	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
 		e.term = &terminal{w: f}
 		e.stderr = e.term
 		stderr = e.term
 	}
+	if langErr != nil {
+		return exitCode(langErr, stderr, p)
+	}
 	var notFound string
 	app := &cli.App{
 		Name:                      "blanktrack",
-		Usage:                     "report blank, unused e-invoice numbers (空白未使用發票號碼) to the MOF e-invoice portal",
+		Usage:                     p.Text("report blank, unused e-invoice numbers (空白未使用發票號碼) to the MOF e-invoice portal"),
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
 		Version:                   readBuildInfo().Version,
@@ -76,29 +87,36 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return usageError{err}
 		},
 		CommandNotFound: func(_ *cli.Context, name string) { notFound = name },
+		Flags: []cli.Flag{
+			// Read by printerFor before cli sees the arguments; here for
+			// the help.
+			&cli.StringFlag{Name: "lang", Usage: p.Text("language of messages and reports: en or zh-TW (default: from LANG, or the system's)")},
+		},
 		Commands: []*cli.Command{
 			generateCommand(e),
 			checkCommand(e),
 			uploadCommand(e),
 			portalSimCommand(e),
-			completionCommand(),
+			portalCommand(e),
+			completionCommand(e),
 		},
 	}
+	localizeHelp(p, app)
 	err := app.RunContext(ctx, args)
 	if notFound != "" && err == nil {
 		err = usagef("no command %q; run blanktrack --help", notFound)
 	}
-	return exitCode(err, stderr)
+	return exitCode(err, stderr, p)
 }
 
 // exitCode is the one place that turns errors into exit codes and one-line
 // reasons.
-func exitCode(err error, stderr io.Writer) int {
+func exitCode(err error, stderr io.Writer, p *msg.Printer) int {
 	if err == nil {
 		return exitOK
 	}
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "blanktrack: interrupted; nothing written")
+		p.Say(stderr, "blanktrack: interrupted; nothing written\n")
 		return exitInterrupted
 	}
 	var rep reportedError
@@ -107,11 +125,29 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "blanktrack: %v\n", ue.err)
+		p.Say(stderr, "blanktrack: %v\n", flagError(ue.err))
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "blanktrack: %v\n", err)
+	p.Say(stderr, "blanktrack: %v\n", err)
 	return exitData
+}
+
+// flagError gives the flag package's own errors (in English) a
+// translation, the rest as they are.
+func flagError(err error) error {
+	s := err.Error()
+	for _, f := range []struct {
+		prefix string
+		make   func(rest string) error
+	}{
+		{"flag provided but not defined: ", func(r string) error { return msg.Errorf("flag provided but not defined: %s", r) }},
+		{"flag needs an argument: ", func(r string) error { return msg.Errorf("flag needs an argument: %s", r) }},
+	} {
+		if rest, ok := strings.CutPrefix(s, f.prefix); ok {
+			return f.make(rest)
+		}
+	}
+	return err
 }
 
 // onUsageError makes a command's flag errors usage errors that name the

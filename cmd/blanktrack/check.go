@@ -25,6 +25,8 @@ type checkOptions struct {
 	All      bool
 	Period   ranges.Period
 	Columns  sheet.Columns
+	// NoInvoices are the 統編 declared to have issued no invoice.
+	NoInvoices []ranges.Ban
 }
 
 var checkFormats = []string{"text", "json", "github"}
@@ -42,6 +44,7 @@ func checkCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml: the files must be exactly what generate --config writes"},
 			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download(s): every range must lie in an allocation"},
 			&cli.StringSliceFlag{Name: "invoices", Usage: "invoice export(s), with --alloc: the files must be exactly what generate writes"},
+			noInvoicesFlag(),
 			&cli.BoolFlag{Name: "all", Usage: "the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "findings as text, json (one object a line) or github (workflow annotations)"},
 			&cli.StringFlag{Name: "period", Usage: "period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)"},
@@ -69,19 +72,25 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 	if err := flagsBeforeFiles(o.Files); err != nil {
 		return o, err
 	}
+	if err := checkToday(e); err != nil {
+		return o, err
+	}
 	if len(o.Files) == 0 {
 		return o, usagef("check: no file to check: give the bulk CSV or E0402 XML files")
 	}
 	if !contains(checkFormats, o.Format) {
 		return o, usagef("--format %q: want one of %s", o.Format, strings.Join(checkFormats, ", "))
 	}
-	if len(o.Invoices) > 0 && len(o.Allocs) == 0 {
-		return o, usagef("--invoices needs --alloc: the allocations say which numbers could be blank")
+	var err error
+	if o.NoInvoices, err = noInvoicesFrom(c); err != nil {
+		return o, err
+	}
+	if (len(o.Invoices) > 0 || len(o.NoInvoices) > 0) && len(o.Allocs) == 0 && o.Config == "" {
+		return o, usagef("--invoices and --no-invoices need --alloc: the allocations say which numbers could be blank")
 	}
 	if o.Config != "" && (len(o.Allocs) > 0 || len(o.Invoices) > 0) {
 		return o, usagef("--config names every input: give no --alloc or --invoices with it")
 	}
-	var err error
 	if o.Period, err = periodFlag(e, c.String("period")); err != nil {
 		return o, err
 	}
@@ -96,8 +105,8 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 func runCheck(e *env, o checkOptions) error {
 	ck := importfile.Checker{All: o.All}
 	switch {
-	case o.Config != "" || len(o.Invoices) > 0:
-		gen := generateOptions{Config: o.Config, Allocs: o.Allocs, Invoices: o.Invoices, Period: o.Period, Columns: o.Columns}
+	case o.Config != "" || len(o.Invoices) > 0 || len(o.NoInvoices) > 0:
+		gen := generateOptions{Config: o.Config, Allocs: o.Allocs, Invoices: o.Invoices, Period: o.Period, Columns: o.Columns, NoInvoices: o.NoInvoices}
 		spec, _, err := gen.spec(e)
 		if err != nil {
 			return err
@@ -118,6 +127,7 @@ func runCheck(e *env, o checkOptions) error {
 			}
 		}
 		ck.Allocs, ck.Expected = res.Expected()
+		ck.Head = spec.Head
 		note, err := noteFor(e, res.Period)
 		if err != nil {
 			return err

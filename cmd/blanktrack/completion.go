@@ -67,10 +67,10 @@ Register-ArgumentCompleter -Native -CommandName blanktrack, blanktrack.exe -Scri
 `,
 }
 
-func completionCommand() *cli.Command {
+func completionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:         "completion",
-		Usage:        "print the shell completion script for bash, zsh, fish or powershell",
+		Usage:        e.p.Text("print the shell completion script for bash, zsh, fish or powershell"),
 		ArgsUsage:    "bash|zsh|fish|powershell",
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {

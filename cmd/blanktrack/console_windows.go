@@ -30,3 +30,13 @@ func init() {
 		}
 	}
 }
+
+// systemLanguage is the first of the user's preferred display languages
+// (zh-TW on a Traditional Chinese Windows), for when no LANG is set.
+func systemLanguage() string {
+	langs, err := windows.GetUserPreferredUILanguages(windows.MUI_LANGUAGE_NAME)
+	if err != nil || len(langs) == 0 {
+		return ""
+	}
+	return langs[0]
+}

@@ -58,13 +58,51 @@ func hints(err error, config bool) []string {
 	if errors.Is(err, ranges.ErrNoTrack) {
 		h = append(h, "name the 字軌 column with "+flag("--col-track", "track"))
 	}
+	var none *job.NoInvoicesError
+	if errors.As(err, &none) {
+		say := "--no-invoices " + string(none.Ban)
+		if config {
+			say = "no_invoices = true in its [[branch]]"
+		}
+		h = append(h, fmt.Sprintf("give %s's invoice export; if it issued no invoice in %s, say so with %s", none.Ban, none.Period, say))
+	}
+	var amb *sheet.AmbiguousColumnError
+	if errors.As(err, &amb) && !amb.SameText() {
+		example := fmt.Sprintf("--col-%s %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+		if config {
+			example = fmt.Sprintf("%s = %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+		}
+		h = append(h, fmt.Sprintf("pick the %s with %s, as %s", amb.What, flag("--col-"+amb.Column, amb.Column), example))
+	}
 	return h
 }
 
-// writeError is a failure to write the output files.
+// branchHints prints, once each, the hints for the failures of a config
+// run's branches.
+func branchHints(e *env, res *job.Result) {
+	seen := map[string]bool{}
+	for _, br := range res.Branches {
+		if br.Err == nil {
+			continue
+		}
+		for _, h := range hints(br.Err, true) {
+			if !seen[h] {
+				seen[h] = true
+				fmt.Fprintf(e.stderr, "hint: %s\n", h)
+			}
+		}
+	}
+}
+
+// writeError is a failure to write the output files: an output that is an
+// input is a usage error.
 func writeError(out string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
+	}
+	var over *job.OverwriteError
+	if errors.As(err, &over) {
+		return usagef("%v; nothing written", err)
 	}
 	return fmt.Errorf("writing %s: %w", out, err)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -16,6 +17,7 @@ func columnFlags() []cli.Flag {
 		&cli.StringFlag{Name: "col-status", Usage: "header of the status column"},
 		&cli.StringFlag{Name: "col-void", Usage: "header of the void-mark column"},
 		&cli.StringFlag{Name: "col-date", Usage: "header of the invoice-date column"},
+		&cli.StringFlag{Name: "col-seller", Usage: "header of the seller 統一編號 column"},
 	}
 }
 
@@ -27,6 +29,7 @@ func columnsFrom(c *cli.Context) sheet.Columns {
 		Status: c.String("col-status"),
 		Void:   c.String("col-void"),
 		Date:   c.String("col-date"),
+		Seller: c.String("col-seller"),
 	}
 }
 
@@ -39,4 +42,22 @@ func flagsBeforeFiles(args []string) error {
 		}
 	}
 	return nil
+}
+
+// noInvoicesFlag declares, for one run, that a 統編 issued no invoice in the
+// period; a config says it with no_invoices = true.
+func noInvoicesFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "no-invoices", Usage: "統一編號 that issued no invoice in the period: all its allocated numbers are blank (repeat for several); without it a 統編 with allocations and no invoice is an error"}
+}
+
+func noInvoicesFrom(c *cli.Context) ([]ranges.Ban, error) {
+	var bans []ranges.Ban
+	for _, v := range c.StringSlice("no-invoices") {
+		b, err := ranges.ParseBan(v)
+		if err != nil {
+			return nil, usagef("--no-invoices: %v", err)
+		}
+		bans = append(bans, b)
+	}
+	return bans, nil
 }

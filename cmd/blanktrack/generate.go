@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -22,6 +23,9 @@ type generateOptions struct {
 	Period   ranges.Period
 	Strict   bool
 	Columns  sheet.Columns
+	// NoInvoices are the 統編 declared to have issued no invoice in the
+	// period.
+	NoInvoices []ranges.Ban
 }
 
 func generateCommand(e *env) *cli.Command {
@@ -41,6 +45,7 @@ func generateCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "head", Usage: "head office 統一編號 for E0402 HeadBan (default: each 統編 itself)"},
 			&cli.StringFlag{Name: "period", Usage: "period to report, as 114/09~114/10, 11410 or last (default: the allocations' period)"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1, writing nothing, when any invoice is outside the allocations or the period"},
+			noInvoicesFlag(),
 		}, columnFlags()...),
 		Action: func(c *cli.Context) error {
 			opts, err := parseGenerateOptions(e, c)
@@ -63,6 +68,9 @@ func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 		Columns:  columnsFrom(c),
 	}
 	if err := flagsBeforeFiles(o.Invoices); err != nil {
+		return o, err
+	}
+	if err := checkToday(e); err != nil {
 		return o, err
 	}
 	if o.Config != "" {
@@ -92,6 +100,9 @@ func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 	if o.Period, err = periodFlag(e, c.String("period")); err != nil {
 		return o, err
 	}
+	if o.NoInvoices, err = noInvoicesFrom(c); err != nil {
+		return o, err
+	}
 	if err := checkInputs(o.Allocs, o.Invoices); err != nil {
 		return o, err
 	}
@@ -102,7 +113,7 @@ func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 func (o generateOptions) spec(e *env) (job.Spec, string, error) {
 	if o.Config == "" {
 		return job.Spec{
-			Branches: []job.Branch{{Allocs: o.Allocs, Invoices: o.Invoices, Columns: o.Columns}},
+			Branches: []job.Branch{{Allocs: o.Allocs, Invoices: o.Invoices, Columns: o.Columns, NoInvoices: o.NoInvoices}},
 			Period:   o.Period, Head: o.Head, XML: o.XML, Strict: o.Strict,
 		}, o.Out, nil
 	}
@@ -123,6 +134,13 @@ func (o generateOptions) spec(e *env) (job.Spec, string, error) {
 	}
 	spec.XML = spec.XML || o.XML
 	spec.Strict = o.Strict
+	for _, b := range o.NoInvoices {
+		i := slices.IndexFunc(spec.Branches, func(br job.Branch) bool { return br.Ban == b })
+		if i < 0 {
+			return job.Spec{}, "", usagef("--no-invoices %s: no [[branch]] of %s has that 統一編號", b, o.Config)
+		}
+		spec.Branches[i].NoInvoices = append(spec.Branches[i].NoInvoices, b)
+	}
 	out := o.Out
 	if out == "" {
 		out = c.OutDir()
@@ -138,7 +156,12 @@ func runGenerate(e *env, o generateOptions) error {
 	if out == "" {
 		return usagef("--out is required: the folder to write the files into (or out in %s)", o.Config)
 	}
+	// A folder that cannot be written is found before any input is read.
+	if err := job.CheckOut(out); err != nil {
+		return usagef("--out: %v", err)
+	}
 	spec.Progress = func(name string) func(done, total int64) { return progressFor(e, name) }
+	spec.Tool = readBuildInfo().String()
 	res, err := job.Run(e.ctx, spec)
 	if err != nil {
 		return runError(err, spec.Config)
@@ -161,12 +184,19 @@ func runGenerate(e *env, o generateOptions) error {
 	note.before(e)
 	_ = res.WriteWarnings(e.stderr)
 	defer note.after(e)
+	if spec.Config {
+		branchHints(e, res)
+	}
 	if !spec.Config && res.Failed() > 0 {
 		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
 		return reportedError{exitData}
 	}
-	if err := res.Write(e.ctx, out); err != nil {
-		return writeError(out, err)
+	// A run in which every branch failed writes nothing, not even the
+	// folder.
+	if res.Failed() < len(res.Branches) {
+		if err := res.Write(e.ctx, out); err != nil {
+			return writeError(out, err)
+		}
 	}
 	_ = res.WriteReport(e.stdout, out)
 	if n := res.Failed(); n > 0 {

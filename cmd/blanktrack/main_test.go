@@ -2,12 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -52,6 +58,55 @@ func TestScripts(t *testing.T) {
 				data = strings.ReplaceAll(strings.ReplaceAll(data, "\r\n", "\n"), "\n", "\r\n")
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(data), 0o644))
 			},
+			// fill [-append] FILE COUNT TEXT: write TEXT COUNT times into
+			// FILE, for inputs too large to keep in a script; \n in TEXT
+			// is a line end.
+			"fill": func(ts *testscript.TestScript, neg bool, args []string) {
+				flag := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+				if len(args) > 0 && args[0] == "-append" {
+					flag, args = os.O_CREATE|os.O_WRONLY|os.O_APPEND, args[1:]
+				}
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: fill [-append] FILE COUNT TEXT")
+				}
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				f, err := os.OpenFile(ts.MkAbs(args[0]), flag, 0o644)
+				ts.Check(err)
+				_, err = f.WriteString(strings.Repeat(strings.ReplaceAll(args[2], `\n`, "\n"), n))
+				ts.Check(errors.Join(err, f.Close()))
+			},
+			// snapshot: remember every file and folder of $WORK with the
+			// hash of its bytes, for unchanged to compare with.
+			"snapshot": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 0 {
+					ts.Fatalf("usage: snapshot")
+				}
+				snapshots.Store(ts, workTree(ts))
+			},
+			// unchanged [-except PATH...]: since the last snapshot, no file
+			// or folder of $WORK was added, removed or modified, but under
+			// the paths named: the inputs are as the user gave them and a
+			// failed command wrote nothing.
+			"unchanged": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg {
+					ts.Fatalf("usage: unchanged [-except PATH...]")
+				}
+				var except []string
+				if len(args) > 0 {
+					if args[0] != "-except" || len(args) < 2 {
+						ts.Fatalf("usage: unchanged [-except PATH...]")
+					}
+					for _, a := range args[1:] {
+						except = append(except, filepath.Clean(a))
+					}
+				}
+				before, ok := snapshots.Load(ts)
+				if !ok {
+					ts.Fatalf("unchanged: no snapshot taken")
+				}
+				ts.Check(compareTrees(before.(map[string]string), workTree(ts), except))
+			},
 			// exits N cmd args...: run cmd and require exit code N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {
@@ -75,4 +130,76 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// snapshots holds each script's last snapshot of its work folder.
+var snapshots sync.Map // *testscript.TestScript -> map[string]string
+
+// workTree maps every path under $WORK, but testscript's own temporary
+// folder, to the SHA-256 of its bytes ("dir" for a folder, the target for
+// a symbolic link).
+func workTree(ts *testscript.TestScript) map[string]string {
+	root := ts.Getenv("WORK")
+	tree := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		switch {
+		case rel == ".":
+			return nil
+		case rel == ".tmp":
+			return filepath.SkipDir
+		case d.IsDir():
+			tree[rel] = "dir"
+			return nil
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			tree[rel] = "link to " + target
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		tree[rel] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	ts.Check(err)
+	return tree
+}
+
+// compareTrees names every path added, removed or changed from before to
+// after, but those under except.
+func compareTrees(before, after map[string]string, except []string) error {
+	skip := func(p string) bool {
+		for _, e := range except {
+			if p == e || strings.HasPrefix(p, e+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return false
+	}
+	var diffs []string
+	for p, h := range before {
+		switch a, ok := after[p]; {
+		case skip(p):
+		case !ok:
+			diffs = append(diffs, "removed "+p)
+		case a != h:
+			diffs = append(diffs, "changed "+p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok && !skip(p) {
+			diffs = append(diffs, "added "+p)
+		}
+	}
+	if len(diffs) > 0 {
+		slices.Sort(diffs)
+		return fmt.Errorf("the work folder changed since the snapshot:\n%s", strings.Join(diffs, "\n"))
+	}
+	return nil
 }

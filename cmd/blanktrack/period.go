@@ -74,3 +74,10 @@ func (n calendarNote) after(e *env) {
 		fmt.Fprintf(e.stderr, "note: %s\n", n.text)
 	}
 }
+
+// checkToday fails a command whose BLANKTRACK_TODAY is not a date, before
+// it reads any input.
+func checkToday(e *env) error {
+	_, err := today(e)
+	return err
+}

@@ -1,16 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/blanktrack/blanktrack/pkg/portal"
+	"github.com/blanktrack/blanktrack/pkg/importfile"
+	"github.com/blanktrack/blanktrack/pkg/portal/portalsim"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
@@ -22,25 +24,29 @@ const (
 func portalSimCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "portal-sim",
-		Usage: "run a simulator of the e-invoice portal on a loopback address, to rehearse a month end",
-		Description: "Serves the login (captcha answer " + portal.DefaultCaptchaAnswer + " unless --captcha-answer), the menu and\n" +
-			"上傳未使用空白發票號碼作業 with 匯入字軌, 上傳列表 and 查詢. Accounts come from --account;\n" +
-			"their password is $" + simPasswordEnv + ", or \"" + defaultSimPassword + "\".",
+		Usage: "run a simulator of today's e-invoice portal on loopback addresses, to rehearse a month end",
+		Description: "Serves the portal's web app (the business login with its captcha, answer " + portalsim.DefaultCaptchaAnswer + " unless\n" +
+			"--captcha-answer, and 上傳空白未使用發票號碼作業), its login with OAuth2 redirects, and its JSON API,\n" +
+			"on three ports from --addr's. --gate puts a Cloudflare-like check in front. Accounts come\n" +
+			"from --account; their password is $" + simPasswordEnv + ", or \"" + defaultSimPassword + "\". --write-layout\n" +
+			"writes the layout file that points blanktrack upload --layout at it.",
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8089", Usage: "loopback address to listen on"},
+			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8089", Usage: "loopback address of the web app; the login and the API take the next two ports (port 0: any free ports)"},
 			&cli.StringSliceFlag{Name: "account", Usage: "BAN:USER[:BRANCH_BAN,...], repeat for several (default 53212539:head)"},
-			&cli.StringFlag{Name: "captcha-answer", Value: portal.DefaultCaptchaAnswer, Usage: "the captcha's fixed answer"},
+			&cli.StringFlag{Name: "captcha-answer", Value: portalsim.DefaultCaptchaAnswer, Usage: "the captcha's answer"},
 			&cli.DurationFlag{Name: "delay", Value: 5 * time.Second, Usage: "how long an import or a 新增 entry waits before it shows"},
-			&cli.DurationFlag{Name: "session-ttl", Value: 20 * time.Minute, Usage: "idle time after which a session expires"},
-			&cli.BoolFlag{Name: "big5", Usage: "serve pages in Big5, as the old portal did"},
+			&cli.DurationFlag{Name: "session-ttl", Value: 20 * time.Minute, Usage: "how long a login's token lives (0: for ever)"},
+			&cli.BoolFlag{Name: "gate", Usage: "answer requests without clearance with a Cloudflare-like challenge, which only a browser passes; refuse HeadlessChrome"},
+			&cli.StringFlag{Name: "import-format", Value: "csv", Usage: "what 匯入字軌 takes: csv (the 7-field bulk file) or e0402"},
+			&cli.StringSliceFlag{Name: "period", Usage: "a 字軌期別 the screen offers, repeat for several (default: the 12 periods up to today)"},
 			&cli.StringFlag{Name: "state", Usage: "keep what is on record in this file across runs"},
+			&cli.StringFlag{Name: "layout", Usage: "serve the paths and names of this layout file (to rehearse a corrected layout)"},
+			&cli.StringFlag{Name: "write-layout", Usage: "write the simulator's layout (its addresses) to this file, for upload --layout"},
 		},
 		Action: func(c *cli.Context) error {
-			host, _, err := net.SplitHostPort(c.String("addr"))
-			if err != nil || !isLoopbackHost(host) {
-				return usagef("--addr %q: the simulator listens on a loopback address only", c.String("addr"))
-			}
+			o := portalsim.Options{CaptchaAnswer: c.String("captcha-answer"), Delay: c.Duration("delay"),
+				SessionTTL: c.Duration("session-ttl"), Gate: c.Bool("gate"), ImportFormat: c.String("import-format"), StateFile: c.String("state")}
 			password := e.getenv(simPasswordEnv)
 			if password == "" {
 				password = defaultSimPassword
@@ -49,33 +55,57 @@ func portalSimCommand(e *env) *cli.Command {
 			if len(specs) == 0 {
 				specs = []string{"53212539:head"}
 			}
-			var accounts []portal.Account
 			for _, s := range specs {
 				a, err := parseSimAccount(s)
 				if err != nil {
 					return usagef("--account %q: %v", s, err)
 				}
 				a.Password = password
-				accounts = append(accounts, a)
+				o.Accounts = append(o.Accounts, a)
 			}
-			sim, err := portal.NewSimulator(portal.SimOptions{
-				Accounts: accounts, CaptchaAnswer: c.String("captcha-answer"), Delay: c.Duration("delay"),
-				SessionTTL: c.Duration("session-ttl"), Big5: c.Bool("big5"), StateFile: c.String("state"),
-			})
+			for _, s := range c.StringSlice("period") {
+				p, err := ranges.ParsePeriod(s)
+				if err != nil {
+					return usagef("--period %q: %v", s, err)
+				}
+				o.Periods = append(o.Periods, p)
+			}
+			if name := c.String("layout"); name != "" {
+				lay, err := loadLayout(name)
+				if err != nil {
+					return err
+				}
+				o.Layout = lay
+			}
+			sim, err := portalsim.New(o)
 			if err != nil {
-				return err
+				return usagef("%v", err)
 			}
-			ln, err := net.Listen("tcp", c.String("addr"))
-			if err != nil {
-				return err
+			if err := sim.Start(c.String("addr")); err != nil {
+				return usagef("--addr: %v", err)
 			}
-			srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-			fmt.Fprintf(e.stdout, "portal simulator on http://%s (captcha answer %s); stop with Ctrl-C\n", ln.Addr(), c.String("captcha-answer"))
-			go func() {
-				<-e.ctx.Done()
-				srv.Close()
-			}()
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			defer sim.Close()
+			lay := sim.Layout()
+			if name := c.String("write-layout"); name != "" {
+				var b bytes.Buffer
+				fmt.Fprintf(&b, "# The layout of blanktrack portal-sim at %s: give it to blanktrack upload --layout.\n", lay.Origins.WWW)
+				if err := lay.Encode(&b); err != nil {
+					return err
+				}
+				if err := importfile.WriteFiles(e.ctx, filepath.Dir(name), []importfile.File{{Name: filepath.Base(name), Data: b.Bytes()}}); err != nil {
+					return err
+				}
+			}
+			gate := "off"
+			if o.Gate {
+				gate = "on"
+			}
+			fmt.Fprintf(e.stdout, "portal simulator on %s (web app), %s (login), %s (API); captcha answer %s; gate %s; stop with Ctrl-C\n",
+				lay.Origins.WWW, lay.Origins.Login, lay.Origins.API, c.String("captcha-answer"), gate)
+			<-e.ctx.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			if err := sim.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 				return err
 			}
 			return nil
@@ -83,24 +113,16 @@ func portalSimCommand(e *env) *cli.Command {
 	}
 }
 
-func isLoopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
-
-func parseSimAccount(s string) (portal.Account, error) {
+func parseSimAccount(s string) (portalsim.Account, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) < 2 || len(parts) > 3 || parts[1] == "" {
-		return portal.Account{}, errors.New("want BAN:USER or BAN:USER:BRANCH,BRANCH")
+		return portalsim.Account{}, errors.New("want BAN:USER or BAN:USER:BRANCH,BRANCH")
 	}
 	b, err := ranges.ParseBan(parts[0])
 	if err != nil {
-		return portal.Account{}, err
+		return portalsim.Account{}, err
 	}
-	a := portal.Account{Ban: b, User: parts[1]}
+	a := portalsim.Account{Ban: b, User: parts[1]}
 	if len(parts) == 3 {
 		for _, br := range strings.Split(parts[2], ",") {
 			bb, err := ranges.ParseBan(br)

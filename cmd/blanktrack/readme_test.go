@@ -6,16 +6,22 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/portal"
 )
 
 // TestREADMECommands runs every blanktrack command line of the README, in
 // order, from a copy of the repository's examples, as a user would type it:
 // `VAR=value` prefixes set the environment, single quotes group words, and
 // portal-sim (which serves until interrupted) runs in the background while
-// the lines after it run.
+// the lines after it run. It binds no fixed port: a simulator's address is
+// rewritten to port 0, and the address it then prints replaces the README's
+// in the lines after it. An upload through a simulator with --gate needs a
+// browser: without one it is skipped, except under CI.
 func TestREADMECommands(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -43,10 +49,28 @@ func TestREADMECommands(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var background []chan int
+	reAddr := regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	addrs := map[string]string{} // the README's address -> the simulator's
+	gated := map[string]bool{}   // layout files of simulators with --gate
 	for _, line := range lines {
+		line = reAddr.ReplaceAllStringFunc(line, func(a string) string {
+			if real, ok := addrs[a]; ok {
+				return real
+			}
+			return a
+		})
 		env, args := shellWords(t, line)
 		getenv := func(k string) string { return env[k] }
 		if len(args) > 1 && args[1] == "portal-sim" {
+			shown := ""
+			for i, a := range args {
+				if i > 0 && args[i-1] == "--addr" {
+					shown, args[i] = a, "127.0.0.1:0"
+				}
+				if i > 0 && args[i-1] == "--write-layout" && slices.Contains(args, "--gate") {
+					gated[a] = true
+				}
+			}
 			var out syncBuffer
 			done := make(chan int, 1)
 			go func() { done <- run(ctx, args, strings.NewReader(""), &out, &out, getenv) }()
@@ -57,7 +81,19 @@ func TestREADMECommands(t *testing.T) {
 			if !strings.Contains(out.String(), "portal simulator on") {
 				t.Fatalf("%s: did not start: %s", line, out.String())
 			}
+			if shown != "" {
+				addrs[shown] = reAddr.FindString(out.String())
+			}
 			continue
+		}
+		if i := slices.Index(args, "--layout"); i > 0 && i+1 < len(args) && gated[args[i+1]] {
+			if _, err := portal.FindBrowser(); err != nil {
+				if os.Getenv("CI") != "" {
+					t.Fatalf("%s: CI is set and %v", line, err)
+				}
+				t.Logf("skipped, it needs a browser (%v): %s", err, line)
+				continue
+			}
 		}
 		var stdout, stderr bytes.Buffer
 		if code := run(ctx, args, strings.NewReader(""), &stdout, &stderr, getenv); code != 0 {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,23 +18,30 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/portal"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/job"
 )
 
 // uploadOptions are the parsed flags of blanktrack upload.
 type uploadOptions struct {
-	Portal      string
-	Ban         ranges.Ban
-	User        string
-	PasswordEnv string
-	CaptchaCmd  string
-	Period      ranges.Period
-	Yes         bool
-	DryRun      bool
-	Config      string
-	Out         string
-	Files       []string
-	Wait        portal.Wait
-	RetryWait   time.Duration
+	Ban            ranges.Ban
+	User           string
+	PasswordEnv    string
+	CaptchaCmd     string
+	CaptchaTimeout time.Duration
+	Period         ranges.Period
+	Yes            bool
+	DryRun         bool
+	Config         string
+	Out            string
+	Files          []string
+	Wait           portal.Wait
+	RetryWait      time.Duration
+	Deadline       time.Duration
+	Layout         string
+	Carrier        portal.Mode
+	carrierSet     bool
+	Browser        string
+	Headless       bool
 }
 
 const defaultPasswordEnv = "BLANKTRACK_PASSWORD"
@@ -47,19 +53,26 @@ func uploadCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE... | --config blanktrack.toml",
 		Description: "Logs in, reads what is on record for the period, uploads only the ranges not there yet\n" +
 			"(匯入字軌), and polls 上傳列表 and 查詢 until every range is on record or rejected.\n" +
-			"The password comes from an environment variable (or a prompt on a terminal), never a flag.",
+			"Requests go directly, or through a browser where the portal's Cloudflare check asks for one\n" +
+			"(--carrier). The password comes from an environment variable (or a prompt on a terminal),\n" +
+			"never a flag.",
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "portal", Usage: "the portal's address: https://…, or http on a loopback address (the simulator)"},
 			&cli.StringFlag{Name: "ban", Usage: "統一編號 to log in with"},
 			&cli.StringFlag{Name: "user", Usage: "帳號 to log in with"},
 			&cli.StringFlag{Name: "password-env", Value: defaultPasswordEnv, Usage: "the environment variable holding the password"},
+			&cli.StringFlag{Name: "layout", Usage: "a portal layout file (default: the built-in layout of the real portal)"},
+			&cli.StringFlag{Name: "carrier", Value: "auto", Usage: "how requests reach the portal: direct, browser, or auto (direct, then a browser on a Cloudflare challenge)"},
+			&cli.StringFlag{Name: "browser", Usage: "Chrome, Chromium or Edge to use (default: the one found)"},
+			&cli.BoolFlag{Name: "headless", Usage: "run the browser without a window (the default with --captcha-cmd)"},
 			&cli.StringFlag{Name: "captcha-cmd", Usage: "command that reads the captcha image on stdin and prints its answer (unattended runs)"},
+			&cli.DurationFlag{Name: "captcha-timeout", Value: time.Minute, Usage: "how long --captcha-cmd may take"},
 			&cli.StringFlag{Name: "period", Usage: "period, as 114/09~114/10, 11410 or last (default: the files')"},
 			&cli.BoolFlag{Name: "yes", Usage: "upload without asking"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "show what would be uploaded and what is on record, and stop"},
-			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml: upload every branch's file with its own account"},
+			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml: upload every branch's file, one login per account"},
 			&cli.StringFlag{Name: "out", Usage: "with --config: the folder generate wrote into (default: out in the config)"},
+			&cli.DurationFlag{Name: "deadline", Value: 30 * time.Minute, Usage: "the longest the whole run may take: logins, uploads and waiting"},
 			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: "how long to wait for the portal to process the files"},
 			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: "first pause between looks at 上傳列表 and 查詢"},
 			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: "first pause before retrying a failed request"},
@@ -69,32 +82,45 @@ func uploadCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			ctx, cancel := context.WithTimeoutCause(e.ctx, o.Deadline, fmt.Errorf("the run's --deadline of %s passed", o.Deadline))
+			defer cancel()
 			if o.Config != "" {
-				return runUploadConfig(e, o)
+				return runUploadConfig(ctx, e, o)
 			}
-			return runUpload(e, o)
+			return runUpload(ctx, e, o)
 		},
 	}
 }
 
 func parseUploadOptions(e *env, c *cli.Context) (uploadOptions, error) {
 	o := uploadOptions{
-		Portal:      c.String("portal"),
-		User:        c.String("user"),
-		PasswordEnv: c.String("password-env"),
-		CaptchaCmd:  c.String("captcha-cmd"),
-		Yes:         c.Bool("yes"),
-		DryRun:      c.Bool("dry-run"),
-		Config:      c.String("config"),
-		Out:         c.String("out"),
-		Files:       c.Args().Slice(),
-		Wait:        portal.Wait{First: c.Duration("poll"), Max: 30 * time.Second, Limit: c.Duration("wait")},
-		RetryWait:   c.Duration("retry-wait"),
+		User:           c.String("user"),
+		PasswordEnv:    c.String("password-env"),
+		CaptchaCmd:     c.String("captcha-cmd"),
+		CaptchaTimeout: c.Duration("captcha-timeout"),
+		Yes:            c.Bool("yes"),
+		DryRun:         c.Bool("dry-run"),
+		Config:         c.String("config"),
+		Out:            c.String("out"),
+		Files:          c.Args().Slice(),
+		Wait:           portal.Wait{First: c.Duration("poll"), Max: 30 * time.Second, Limit: c.Duration("wait")},
+		RetryWait:      c.Duration("retry-wait"),
+		Deadline:       c.Duration("deadline"),
+		Layout:         c.String("layout"),
+		carrierSet:     c.IsSet("carrier"),
+		Browser:        c.String("browser"),
+		Headless:       c.Bool("headless") || c.String("captcha-cmd") != "",
 	}
 	if err := flagsBeforeFiles(o.Files); err != nil {
 		return o, err
 	}
 	var err error
+	if o.Carrier, err = portal.ParseMode(c.String("carrier")); err != nil {
+		return o, usagef("--carrier %v", err)
+	}
+	if o.Deadline <= 0 || o.CaptchaTimeout <= 0 {
+		return o, usagef("--deadline and --captcha-timeout must be positive")
+	}
 	if o.Period, err = periodFlag(e, c.String("period")); err != nil {
 		return o, err
 	}
@@ -110,8 +136,6 @@ func parseUploadOptions(e *env, c *cli.Context) (uploadOptions, error) {
 		}
 	}
 	switch {
-	case o.Portal == "":
-		return o, usagef("--portal is required: the portal's address")
 	case o.Ban == "":
 		return o, usagef("--ban is required: the 統一編號 to log in with")
 	case o.User == "":
@@ -119,21 +143,31 @@ func parseUploadOptions(e *env, c *cli.Context) (uploadOptions, error) {
 	case len(o.Files) == 0:
 		return o, usagef("upload: no file: give the bulk files generate wrote")
 	}
+	if o.Layout != "" {
+		return o, checkInputs(o.Files, []string{o.Layout})
+	}
 	return o, checkInputs(o.Files)
 }
 
-// account is one login and the files to upload with it.
-type account struct {
+// login is one login and the files it uploads: a head office's login
+// uploads its branches' files too.
+type login struct {
 	label       string
 	ban         ranges.Ban
 	user        string
 	passwordEnv string
+	head        ranges.Ban // E0402 HeadBan
+	bans        []ranges.Ban
 	files       []string
 }
 
-func runUpload(e *env, o uploadOptions) error {
-	acct := account{label: string(o.Ban), ban: o.Ban, user: o.User, passwordEnv: o.PasswordEnv, files: o.Files}
-	ok, err := uploadAccount(e, o, o.Portal, acct)
+func runUpload(ctx context.Context, e *env, o uploadOptions) error {
+	lay, err := loadLayout(o.Layout)
+	if err != nil {
+		return err
+	}
+	l := login{label: string(o.Ban), ban: o.Ban, user: o.User, passwordEnv: o.PasswordEnv, head: o.Ban, files: o.Files}
+	ok, err := uploadLogin(ctx, e, o, lay, l)
 	if err != nil {
 		return err
 	}
@@ -143,7 +177,18 @@ func runUpload(e *env, o uploadOptions) error {
 	return nil
 }
 
-func runUploadConfig(e *env, o uploadOptions) error {
+func loadLayout(name string) (*portal.Layout, error) {
+	if name == "" {
+		return portal.DefaultLayout(), nil
+	}
+	lay, err := portal.LoadLayout(name)
+	if err != nil {
+		return nil, usagef("--layout: %v", err)
+	}
+	return lay, nil
+}
+
+func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 	c, err := openConfig(e, o.Config)
 	if err != nil {
 		return err
@@ -156,12 +201,8 @@ func runUploadConfig(e *env, o uploadOptions) error {
 	if period.IsZero() {
 		period = c.PeriodOn(d)
 	}
-	addr := o.Portal
-	if addr == "" {
-		addr = c.Portal
-	}
-	if addr == "" {
-		return usagef("--portal is required (or portal in %s)", c.Path)
+	if period.IsZero() {
+		return usagef("--period is required with --config (or period in %s)", c.Path)
 	}
 	out := o.Out
 	if out == "" {
@@ -170,34 +211,41 @@ func runUploadConfig(e *env, o uploadOptions) error {
 	if out == "" {
 		return usagef("--out is required: the folder generate wrote into (or out in %s)", c.Path)
 	}
-	if period.IsZero() {
-		return usagef("--period is required with --config (or period in %s)", c.Path)
+	if o.Layout == "" {
+		o.Layout = c.LayoutFile()
+	}
+	if !o.carrierSet && c.Carrier != "" {
+		o.Carrier = portal.Mode(c.Carrier)
+	}
+	lay, err := loadLayout(o.Layout)
+	if err != nil {
+		return err
 	}
 	o.Period = period
-	allOK := true
-	for i, b := range c.Branches {
-		label := fmt.Sprintf("branch %s (%s)", b.Label(), b.Ban)
-		if b.User == "" {
-			fmt.Fprintf(e.stderr, "error: %s: no user in %s (branch[%d])\n", label, c.Path, i+1)
-			allOK = false
-			continue
+	logins, problems, err := planLogins(e, c, out, period)
+	if err != nil {
+		return err
+	}
+	if len(logins) > 0 {
+		fmt.Fprintf(e.stdout, "%s, so %s:\n", job.Plural(len(logins), "login"), job.Plural(len(logins), "captcha"))
+		for _, l := range logins {
+			var bans []string
+			for _, b := range l.bans {
+				bans = append(bans, string(b))
+			}
+			fmt.Fprintf(e.stdout, "  %s, account %s: %s\n", l.label, l.user, strings.Join(bans, ", "))
 		}
-		files, err := importfile.FindBulkFiles(out, b.BanOf(), period)
+		fmt.Fprintln(e.stdout)
+	}
+	allOK := problems == 0
+	for _, l := range logins {
+		fmt.Fprintf(e.stdout, "== %s\n", l.label)
+		ok, err := uploadLogin(ctx, e, o, lay, l)
 		if err != nil {
-			return err
-		}
-		if len(files) == 0 {
-			fmt.Fprintf(e.stdout, "%s: no %s: no blank number to report (or generate has not run)\n\n", label, filepath.Join(out, importfile.BulkFileName(b.BanOf(), period)))
-			continue
-		}
-		env := b.PasswordEnv
-		if env == "" {
-			env = defaultPasswordEnv
-		}
-		fmt.Fprintf(e.stdout, "== %s\n", label)
-		ok, err := uploadAccount(e, o, addr, account{label: label, ban: b.BanOf(), user: b.User, passwordEnv: env, files: files})
-		if err != nil {
-			fmt.Fprintf(e.stderr, "error: %s: %v\n", label, err)
+			if ctx.Err() != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "error: %s: %v\n", l.label, err)
 			allOK = false
 			continue
 		}
@@ -210,49 +258,106 @@ func runUploadConfig(e *env, o uploadOptions) error {
 	return nil
 }
 
-// uploadAccount uploads one account's files; ok is whether every range
-// ended on record.
-func uploadAccount(e *env, o uploadOptions, addr string, a account) (bool, error) {
-	files, order, period, err := readBulkFiles(a.files, o.Period)
+// planLogins groups the branches by login: a branch with its own user logs
+// in on its own; the others are uploaded by the head office's login (the
+// branch of the config's head, with a user), which may act for them.
+// problems counts the branches nobody can upload.
+func planLogins(e *env, c *job.Config, out string, period ranges.Period) ([]login, int, error) {
+	var head *login
+	var own []login
+	problems := 0
+	passwordEnv := func(b job.BranchConfig) string {
+		if b.PasswordEnv != "" {
+			return b.PasswordEnv
+		}
+		return defaultPasswordEnv
+	}
+	for _, b := range c.Branches {
+		if b.BanOf() == c.Head.Ban && b.User != "" {
+			head = &login{label: fmt.Sprintf("%s (%s)", b.BanOf(), b.Label()), ban: b.BanOf(), user: b.User, passwordEnv: passwordEnv(b), head: c.Head.Ban}
+		}
+	}
+	for i, b := range c.Branches {
+		label := fmt.Sprintf("branch %s (%s)", b.Label(), b.BanOf())
+		files, err := importfile.FindBulkFiles(out, b.BanOf(), period)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(files) == 0 {
+			fmt.Fprintf(e.stdout, "%s: no %s: no blank number to report (or generate has not run)\n", label, filepath.Join(out, importfile.BulkFileName(b.BanOf(), period)))
+			continue
+		}
+		var l *login
+		switch {
+		case head != nil && (b.User == "" || b.BanOf() == head.ban):
+			l = head
+		case b.User != "":
+			own = append(own, login{label: fmt.Sprintf("%s (%s)", b.BanOf(), b.Label()), ban: b.BanOf(), user: b.User, passwordEnv: passwordEnv(b), head: c.Head.Ban})
+			l = &own[len(own)-1]
+		default:
+			fmt.Fprintf(e.stderr, "error: %s: no user in %s (branch[%d]), and no head office login to act for it (the branch of head = %q, with a user)\n", label, c.Path, i+1, c.Head.Ban)
+			problems++
+			continue
+		}
+		l.bans = append(l.bans, b.BanOf())
+		l.files = append(l.files, files...)
+	}
+	var logins []login
+	if head != nil && len(head.files) > 0 {
+		logins = append(logins, *head)
+	}
+	return append(logins, own...), problems, nil
+}
+
+// uploadLogin logs in once and uploads a login's files; ok is whether
+// every range ended on record.
+func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l login) (bool, error) {
+	files, order, period, err := readBulkFiles(l.files, o.Period)
 	if err != nil {
 		return false, err
 	}
-	password, err := readPassword(e, a)
+	password, err := readPassword(e, l)
 	if err != nil {
 		return false, err
+	}
+	solver := terminalSolver(e)
+	if o.CaptchaCmd != "" {
+		solver = portal.CommandSolver(o.CaptchaCmd, o.CaptchaTimeout)
+	}
+	var log func(string)
+	if e.term != nil {
+		log = func(s string) { fmt.Fprintf(e.stderr, "%s\n", s) }
 	}
 	cl, err := portal.New(portal.Options{
-		BaseURL: addr, Ban: a.ban, User: a.user, Password: password,
-		Captcha: captchaSolver(e, o.CaptchaCmd), Backoff: o.RetryWait,
+		Layout: lay, Mode: o.Carrier, Ban: l.ban, User: l.user, Password: password, Head: l.head,
+		Captcha: solver, Browser: portal.BrowserOptions{Path: o.Browser, Headless: o.Headless},
+		Backoff: o.RetryWait, Log: log,
 	})
 	if err != nil {
 		return false, usageError{err}
 	}
-	ctx := e.ctx
+	defer cl.Close()
 	plan, err := cl.PlanUpload(ctx, period, files, order)
 	if err != nil {
-		return false, err
+		return false, explain(err)
 	}
 	printPlan(e.stdout, plan, "Before upload")
-	conflicts := 0
+	blocked, pending := 0, 0
 	for _, f := range plan.Files {
-		conflicts += f.Conflicts()
-	}
-	if conflicts > 0 {
-		fmt.Fprintf(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers); their files are not uploaded: settle it on the portal first\n", conflicts, period)
-	}
-	pending := 0
-	for _, f := range plan.Files {
-		if f.Conflicts() == 0 {
+		blocked += f.Blocked()
+		if f.Blocked() == 0 {
 			pending += len(f.Pending())
 		}
 	}
+	if blocked > 0 {
+		fmt.Fprintf(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers) or are of a 統編 this login may not act for; their files are not uploaded: settle it on the portal first\n", blocked, period)
+	}
 	if o.DryRun {
 		fmt.Fprintf(e.stdout, "dry run: %d range(s) would be uploaded\n", pending)
-		return conflicts == 0, nil
+		return blocked == 0, nil
 	}
 	if pending > 0 && !o.Yes {
-		yes, err := confirm(e, fmt.Sprintf("Upload %d range(s) to %s as %s? [y/N] ", pending, addr, a.ban))
+		yes, err := confirm(e, fmt.Sprintf("Upload %d range(s) to %s as %s? [y/N] ", pending, lay.Origins.API, l.ban))
 		if err != nil {
 			return false, err
 		}
@@ -261,17 +366,24 @@ func uploadAccount(e *env, o uploadOptions, addr string, a account) (bool, error
 			return false, nil
 		}
 	}
-	// Progress while the portal works goes to a terminal only; the table
-	// at the end says what happened either way.
-	var log func(string)
-	if e.term != nil {
-		log = func(s string) { fmt.Fprintf(e.stderr, "%s\n", s) }
-	}
 	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
-		return false, err
+		return false, explain(err)
 	}
 	printPlan(e.stdout, plan, "Result")
 	return plan.AllOnRecord(), nil
+}
+
+// explain adds what the person can do about an error.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, portal.ErrChallenged):
+		return fmt.Errorf("%w (use --carrier browser or auto)", err)
+	case errors.Is(err, portal.ErrNoBrowser):
+		return fmt.Errorf("%w: install Chrome, Chromium or Edge, or name it with --browser", err)
+	case errors.Is(err, portal.ErrNoDisplay):
+		return fmt.Errorf("%w: answer the captcha with --captcha-cmd, which runs the browser headless", err)
+	}
+	return err
 }
 
 // readBulkFiles reads and checks the files to upload: a file with findings
@@ -280,7 +392,7 @@ func readBulkFiles(names []string, want ranges.Period) (map[string][]ranges.Blan
 	files := map[string][]ranges.BlankRange{}
 	period := want
 	for _, n := range names {
-		data, err := os.ReadFile(n)
+		data, err := readGeneratedFile(n)
 		if err != nil {
 			return nil, nil, period, err
 		}
@@ -307,15 +419,15 @@ func printPlan(w io.Writer, plan *portal.Plan, heading string) {
 
 // readPassword takes the password from the named environment variable, or
 // asks for it without echo on a terminal. It is never printed.
-func readPassword(e *env, a account) (string, error) {
-	if p := e.getenv(a.passwordEnv); p != "" {
+func readPassword(e *env, l login) (string, error) {
+	if p := e.getenv(l.passwordEnv); p != "" {
 		return p, nil
 	}
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", usagef("no password for %s: set the environment variable %s (or run on a terminal to be asked)", a.label, a.passwordEnv)
+		return "", usagef("no password for %s: set the environment variable %s (or run on a terminal to be asked)", l.label, l.passwordEnv)
 	}
-	fmt.Fprintf(e.stderr, "password for %s, account %s: ", a.ban, a.user)
+	fmt.Fprintf(e.stderr, "password for %s, account %s: ", l.ban, l.user)
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(e.stderr)
 	if err != nil {
@@ -324,25 +436,10 @@ func readPassword(e *env, a account) (string, error) {
 	return string(b), nil
 }
 
-// captchaSolver runs --captcha-cmd, or asks at the terminal after saving
-// the image to a temporary file.
-func captchaSolver(e *env, cmd string) portal.CaptchaSolver {
-	if cmd != "" {
-		return func(ctx context.Context, img []byte) (string, error) {
-			c := exec.CommandContext(ctx, "sh", "-c", cmd)
-			c.Stdin = bytes.NewReader(img)
-			var out, errOut bytes.Buffer
-			c.Stdout, c.Stderr = &out, &errOut
-			if err := c.Run(); err != nil {
-				return "", fmt.Errorf("--captcha-cmd: %v: %s", err, strings.TrimSpace(errOut.String()))
-			}
-			answer := strings.TrimSpace(out.String())
-			if answer == "" {
-				return "", errors.New("--captcha-cmd printed no answer")
-			}
-			return answer, nil
-		}
-	}
+// terminalSolver asks a person at the terminal for the captcha of a direct
+// login, after saving the image to a temporary file that is removed
+// whatever happens, Ctrl-C included.
+func terminalSolver(e *env) portal.CaptchaSolver {
 	return func(ctx context.Context, img []byte) (string, error) {
 		f, ok := e.stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -353,14 +450,32 @@ func captchaSolver(e *env, cmd string) portal.CaptchaSolver {
 			return "", err
 		}
 		defer os.Remove(tmp.Name())
-		tmp.Write(img)
-		tmp.Close()
-		fmt.Fprintf(e.stderr, "the portal's captcha is in %s\n驗證碼: ", tmp.Name())
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && line == "" {
+		_, err = tmp.Write(img)
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return "", err
 		}
-		return strings.TrimSpace(line), nil
+		fmt.Fprintf(e.stderr, "the portal's captcha is in %s\n驗證碼: ", tmp.Name())
+		type read struct {
+			line string
+			err  error
+		}
+		got := make(chan read, 1)
+		go func() {
+			line, err := bufio.NewReader(e.stdin).ReadString('\n')
+			got <- read{line, err}
+		}()
+		select {
+		case <-ctx.Done():
+			return "", context.Cause(ctx)
+		case r := <-got:
+			if r.err != nil && r.line == "" {
+				return "", r.err
+			}
+			return strings.TrimSpace(r.line), nil
+		}
 	}
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,24 +12,41 @@ import (
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/portal"
+	"github.com/blanktrack/blanktrack/pkg/portal/portalsim"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 const simSecret = "pw-for-tests-9x"
 
-func startSim(t *testing.T, o portal.SimOptions) (*portal.Simulator, string) {
+var p11510 = ranges.Period{Year: 115, EndMonth: 10}
+
+// startSim runs a simulator and writes its layout file for --layout.
+func startSim(t *testing.T, o portalsim.Options) (*portalsim.Simulator, string) {
 	t.Helper()
-	o.Accounts = []portal.Account{
-		{Ban: "53212539", User: "head", Password: simSecret},
-		{Ban: "24549210", User: "taipei", Password: simSecret},
+	if o.Accounts == nil {
+		o.Accounts = []portalsim.Account{
+			{Ban: "53212539", User: "head", Password: simSecret, Branches: []ranges.Ban{"24549210"}},
+			{Ban: "83012410", User: "shop", Password: simSecret},
+		}
 	}
-	sim, err := portal.NewSimulator(o)
+	o.Periods = []ranges.Period{p11510}
+	sim, err := portalsim.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
-	return sim, srv.URL
+	if err := sim.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	var b bytes.Buffer
+	if err := sim.Layout().Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "sim.toml")
+	if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return sim, name
 }
 
 // runCLI runs blanktrack in-process with the given environment.
@@ -51,100 +67,115 @@ func writeBulk(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-var uploadFlags = []string{"--captcha-cmd", "cat >/dev/null; echo " + portal.DefaultCaptchaAnswer, "--poll", "5ms", "--retry-wait", "1ms", "--wait", "5s"}
+var uploadFlags = []string{"--carrier", "direct", "--captcha-cmd", "cat >/dev/null; echo " + portalsim.DefaultCaptchaAnswer, "--poll", "5ms", "--retry-wait", "1ms", "--wait", "5s"}
 
-func TestUploadCommand(t *testing.T) {
-	sim, url := startSim(t, portal.SimOptions{Delay: 20 * time.Millisecond})
-	dir := t.TempDir()
-	f := writeBulk(t, dir, "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n00002,53212539,11510,ZK,37210412,37210499,07\n")
-	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
-	base := append([]string{"upload", "--portal", url, "--ban", "53212539", "--user", "head"}, uploadFlags...)
-
-	// A dry run shows the plan and uploads nothing.
-	code, out, errOut := runCLI(t, env, append(base, "--dry-run", f)...)
-	if code != 0 || !strings.Contains(out, "ZK37210357-37210358  to upload") || !strings.Contains(out, "dry run: 2 range(s) would be uploaded") {
-		t.Fatalf("dry run: exit %d\n%s%s", code, out, errOut)
-	}
-	if len(sim.Uploads()) != 0 {
-		t.Fatal("the dry run uploaded")
-	}
-
-	// Without --yes and without a terminal to ask: a usage error.
-	if code, _, errOut := runCLI(t, env, append(base, f)...); code != exitUsage || !strings.Contains(errOut, "add --yes") {
-		t.Errorf("no --yes: exit %d, %s", code, errOut)
-	}
-
-	code, out, errOut = runCLI(t, env, append(base, "--yes", f)...)
-	if code != 0 || strings.Count(out, "  uploaded") != 2 {
-		t.Fatalf("upload: exit %d\n%s%s", code, out, errOut)
-	}
-	// Run again: nothing is uploaded twice.
-	code, out, _ = runCLI(t, env, append(base, "--yes", f)...)
-	if code != 0 || strings.Count(out, "already on record") < 2 || len(sim.Uploads()) != 1 {
-		t.Errorf("re-run: exit %d, %d imports\n%s", code, len(sim.Uploads()), out)
-	}
-	// The password never appears.
-	for _, s := range []string{out, errOut} {
-		if strings.Contains(s, simSecret) {
-			t.Errorf("output shows the password:\n%s", s)
+// noSecrets fails when any output shows a value that must stay secret.
+func noSecrets(t *testing.T, sim *portalsim.Simulator, outputs ...string) {
+	t.Helper()
+	for _, s := range append(sim.Secrets(), simSecret) {
+		for _, out := range outputs {
+			if len(s) >= 6 && strings.Contains(out, s) {
+				t.Errorf("the output shows the secret %q:\n%s", s, out)
+			}
 		}
 	}
 }
 
+func TestUploadCommand(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{Delay: 20 * time.Millisecond})
+	dir := t.TempDir()
+	f := writeBulk(t, dir, "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n00002,53212539,11510,ZK,37210412,37210499,07\n")
+	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
+	base := append([]string{"upload", "--layout", lay, "--ban", "53212539", "--user", "head"}, uploadFlags...)
+	var outputs []string
+
+	// A dry run shows the plan and uploads nothing.
+	code, out, errOut := runCLI(t, env, append(base, "--dry-run", f)...)
+	outputs = append(outputs, out, errOut)
+	if code != 0 || !strings.Contains(out, "ZK37210357-37210358  to upload") || !strings.Contains(out, "dry run: 2 range(s) would be uploaded") {
+		t.Fatalf("dry run: exit %d\n%s%s", code, out, errOut)
+	}
+	if sim.Imports() != 0 {
+		t.Fatal("the dry run uploaded")
+	}
+	// Without --yes and without a terminal to ask: a usage error.
+	if code, _, errOut := runCLI(t, env, append(base, f)...); code != exitUsage || !strings.Contains(errOut, "add --yes") {
+		t.Errorf("no --yes: exit %d, %s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, env, append(base, "--yes", f)...)
+	outputs = append(outputs, out, errOut)
+	if code != 0 || strings.Count(out, "  uploaded") != 2 {
+		t.Fatalf("upload: exit %d\n%s%s", code, out, errOut)
+	}
+	// Run again: nothing is uploaded twice.
+	code, out, errOut = runCLI(t, env, append(base, "--yes", f)...)
+	outputs = append(outputs, out, errOut)
+	if code != 0 || strings.Count(out, "already on record") < 2 || sim.Imports() != 1 {
+		t.Errorf("re-run: exit %d, %d imports\n%s", code, sim.Imports(), out)
+	}
+	noSecrets(t, sim, outputs...)
+}
+
 func TestUploadRejectedAndConflict(t *testing.T) {
-	sim, url := startSim(t, portal.SimOptions{})
-	p := ranges.Period{Year: 115, EndMonth: 10}
-	sim.AddRecord(portal.Record{Ban: "53212539", Type: ranges.TypeGeneral, Period: p, Track: "ZL", Start: 100, End: 120})
+	sim, lay := startSim(t, portalsim.Options{})
+	sim.AddRecord(portal.Record{Ban: "53212539", Type: ranges.TypeGeneral, Period: p11510, Track: "ZL", Start: 100, End: 120})
 	dir := t.TempDir()
 	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
-	base := append([]string{"upload", "--yes", "--portal", url, "--ban", "53212539", "--user", "head"}, uploadFlags...)
+	base := append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, uploadFlags...)
 
-	// 22099131 is not this account's: the portal rejects the row; exit 1.
+	// 22099131 is not a company this login may act for: not uploaded; exit 1.
 	f := writeBulk(t, dir, "a.csv", "00001,22099131,11510,ZK,37210357,37210358,07\n")
 	code, out, _ := runCLI(t, env, append(base, f)...)
-	if code != exitData || !strings.Contains(out, "rejected: "+portal.ReasonUnknown) {
-		t.Errorf("rejected row: exit %d\n%s", code, out)
+	if code != exitData || !strings.Contains(out, "not authorized: the login 53212539 may not act for 22099131") || sim.Imports() != 0 {
+		t.Errorf("a 統編 not authorized: exit %d, %d imports\n%s", code, sim.Imports(), out)
 	}
 	// A range overlapping a different one on record: shown, not uploaded.
 	g := writeBulk(t, dir, "b.csv", "00001,53212539,11510,ZL,00000110,00000149,07\n")
-	n := len(sim.Uploads())
 	code, out, errOut := runCLI(t, env, append(base, g)...)
 	if code != exitData || !strings.Contains(out, "conflict: overlaps 53212539 07 ZL00000100-00000120 on record") || !strings.Contains(errOut, "settle it on the portal first") {
 		t.Errorf("conflict: exit %d\n%s%s", code, out, errOut)
 	}
-	if len(sim.Uploads()) != n {
+	if sim.Imports() != 0 {
 		t.Error("a file with a conflict was uploaded")
 	}
 }
 
-func TestUploadPasswordAndAddress(t *testing.T) {
-	_, url := startSim(t, portal.SimOptions{})
+func TestUploadPasswordAndLayout(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
 	f := writeBulk(t, t.TempDir(), "a.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n")
-	code, _, errOut := runCLI(t, nil, append([]string{"upload", "--yes", "--portal", url, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)...)
+	args := append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)
+	code, _, errOut := runCLI(t, nil, args...)
 	if code != exitUsage || !strings.Contains(errOut, "set the environment variable BLANKTRACK_PASSWORD") {
 		t.Errorf("no password: exit %d %s", code, errOut)
 	}
-	code, _, errOut = runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": "wrong"}, append([]string{"upload", "--yes", "--portal", url, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)...)
-	if code != exitData || !strings.Contains(errOut, "login refused for 53212539, account head") || strings.Contains(errOut, "wrong") {
-		t.Errorf("bad password: exit %d %s", code, errOut)
+	code, out, errOut := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": "wrong-" + simSecret}, args...)
+	if code != exitData || !strings.Contains(errOut, "login refused for 53212539, account head") || strings.Contains(out+errOut, "wrong-"+simSecret) || sim.WrongPasswords("53212539") != 1 {
+		t.Errorf("bad password: exit %d, %d tries, %s", code, sim.WrongPasswords("53212539"), errOut)
 	}
-	code, _, errOut = runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": "x"}, "upload", "--yes", "--portal", "http://portal.example.org", "--ban", "53212539", "--user", "head", f)
-	if code != exitUsage || !strings.Contains(errOut, "only https, or http on a loopback address") {
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("[origins]\napi = \"http://portal.example.org\"\n"), 0o644)
+	code, _, errOut = runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": "x"}, "upload", "--yes", "--layout", bad, "--ban", "53212539", "--user", "head", f)
+	if code != exitUsage || !strings.Contains(errOut, "bad.toml:2: origins.api") || !strings.Contains(errOut, "only https") {
 		t.Errorf("plain http: exit %d %s", code, errOut)
 	}
 }
 
-func TestUploadConfigBranches(t *testing.T) {
-	sim, url := startSim(t, portal.SimOptions{Big5: true})
+// One login of the head office uploads its own file and its branch's, a
+// branch with its own account logs in on its own: two logins, two captchas.
+func TestUploadConfigPlansLogins(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	os.Mkdir(out, 0o755)
 	writeBulk(t, out, "53212539_11510.csv", "00001,53212539,11510,TA,10000075,10000075,07\n")
 	writeBulk(t, out, "24549210_11510.csv", "00001,24549210,11510,TB,20000060,20000099,07\n")
+	writeBulk(t, out, "83012410_11510.csv", "00001,83012410,11510,TC,30000000,30000049,07\n")
 	cfg := filepath.Join(dir, "blanktrack.toml")
-	os.WriteFile(cfg, []byte(`portal = "`+url+`"
+	os.WriteFile(cfg, []byte(`head = "53212539"
 period = "115/09~115/10"
 out = "out"
+layout = "`+lay+`"
+carrier = "direct"
 [[branch]]
 ban = "53212539"
 name = "總公司"
@@ -155,22 +186,30 @@ password_env = "HEAD_PW"
 ban = "24549210"
 name = "台北門市"
 alloc = ["b.csv"]
-user = "taipei"
-password_env = "TAIPEI_PW"
+[[branch]]
+ban = "83012410"
+name = "加盟店"
+alloc = ["c.csv"]
+user = "shop"
+password_env = "SHOP_PW"
 [[branch]]
 ban = "04595257"
 name = "高雄門市"
-alloc = ["c.csv"]
-user = "kh"
+alloc = ["d.csv"]
 `), 0o644)
-	env := map[string]string{"HEAD_PW": simSecret, "TAIPEI_PW": simSecret}
-	code, stdout, errOut := runCLI(t, env, append([]string{"upload", "--yes", "--config", cfg}, uploadFlags...)...)
+	count := filepath.Join(dir, "captchas")
+	env := map[string]string{"HEAD_PW": simSecret, "SHOP_PW": simSecret}
+	code, stdout, errOut := runCLI(t, env, "upload", "--yes", "--config", cfg, "--captcha-cmd", "cat >/dev/null; echo x >> "+count+"; echo "+portalsim.DefaultCaptchaAnswer,
+		"--poll", "5ms", "--retry-wait", "1ms")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, stdout, errOut)
 	}
-	if len(sim.Records()) != 2 || !strings.Contains(stdout, "高雄門市 (04595257): no ") {
-		t.Errorf("records %v\n%s", sim.Records(), stdout)
+	asked, _ := os.ReadFile(count)
+	if !strings.Contains(stdout, "2 logins, so 2 captchas:\n  53212539 (總公司), account head: 53212539, 24549210\n  83012410 (加盟店), account shop: 83012410") ||
+		strings.Count(string(asked), "x") != 2 || len(sim.Records()) != 3 || !strings.Contains(stdout, "高雄門市 (04595257): no ") {
+		t.Errorf("%d captchas, records %v\n%s", strings.Count(string(asked), "x"), sim.Records(), stdout)
 	}
+	noSecrets(t, sim, stdout, errOut)
 }
 
 // syncBuffer is a bytes.Buffer safe to read while another goroutine writes.
@@ -191,40 +230,50 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestPortalSimCommand starts blanktrack portal-sim as a user would and
-// rehearses an upload against it.
-func TestPortalSimCommand(t *testing.T) {
+// startSimCommand runs blanktrack portal-sim as a user would, until the
+// test ends.
+func startSimCommand(t *testing.T, args ...string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	done := make(chan int)
 	env := func(k string) string { return map[string]string{"BLANKTRACK_SIM_PASSWORD": simSecret}[k] }
 	go func() {
-		done <- run(ctx, []string{"blanktrack", "portal-sim", "--addr", "127.0.0.1:0", "--delay", "10ms", "--account", "53212539:head:24549210"},
-			strings.NewReader(""), &out, &errOut, env)
+		done <- run(ctx, append([]string{"blanktrack", "portal-sim"}, args...), strings.NewReader(""), &out, &errOut, env)
 	}()
-	var url string
-	for i := 0; i < 200 && url == ""; i++ {
-		time.Sleep(10 * time.Millisecond)
-		if m := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(out.String()); m != "" {
-			url = m
-		}
-	}
-	if url == "" {
+	t.Cleanup(func() {
 		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("portal-sim exit %d: %s", code, errOut.String())
+		}
+	})
+	for i := 0; i < 300 && !regexp.MustCompile(`portal simulator on`).MatchString(out.String()); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "portal simulator on") {
 		t.Fatalf("the simulator did not start: %s%s", out.String(), errOut.String())
 	}
+}
+
+// TestPortalSimCommand starts blanktrack portal-sim as a user would and
+// rehearses an upload against it through the layout file it writes.
+func TestPortalSimCommand(t *testing.T) {
+	lay := filepath.Join(t.TempDir(), "sim.toml")
+	startSimCommand(t, "--addr", "127.0.0.1:0", "--delay", "10ms", "--account", "53212539:head:24549210", "--write-layout", lay)
 	f := writeBulk(t, t.TempDir(), "24549210_11510.csv", "00001,24549210,11510,TB,20000060,20000099,07\n")
 	code, stdout, stderr := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret},
-		append([]string{"upload", "--yes", "--portal", url, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)...)
+		append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)...)
 	if code != 0 || !strings.Contains(stdout, "TB20000060-20000099  uploaded") {
 		t.Errorf("upload to the simulator: exit %d\n%s%s", code, stdout, stderr)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("portal-sim exit %d: %s", code, errOut.String())
-	}
-
 	if code, _, errOut := runCLI(t, nil, "portal-sim", "--addr", "0.0.0.0:8089"); code != exitUsage || !strings.Contains(errOut, "loopback address only") {
 		t.Errorf("public address: exit %d %s", code, errOut)
+	}
+}
+
+func TestPortalLayoutCommand(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "portal", "layout")
+	if code != 0 || !strings.Contains(out, `do_login = "/act/login/api/client/doLogin"`) || !strings.Contains(out, "unconfirmed") {
+		t.Errorf("portal layout: exit %d\n%s", code, out)
 	}
 }

@@ -123,18 +123,52 @@ func AppendBulk(dst []byte, rs []ranges.BlankRange) ([]byte, error) {
 	return dst, nil
 }
 
+// Limits of the readers: a file that passes them is far larger than any
+// bulk file or E0402 message can be; one that does not is refused with a
+// finding at the place, in memory that does not grow with it.
+const (
+	// BulkLineMax is the longest bulk-file line read: a range line is 44
+	// bytes.
+	BulkLineMax = 1024
+	// MaxFindings is how many findings one file gets before reading stops.
+	MaxFindings = 100
+)
+
+// findings collects a file's findings, at most MaxFindings of them.
+type findings struct {
+	name string
+	fs   []Finding
+}
+
+// add records a finding and reports whether reading should go on.
+func (f *findings) add(line int, field, problem string) bool {
+	return f.addAt(Finding{File: f.name, Line: line, Field: field, Problem: problem})
+}
+
+func (f *findings) addAt(x Finding) bool {
+	if len(f.fs) >= MaxFindings {
+		return false
+	}
+	f.fs = append(f.fs, x)
+	if len(f.fs) == MaxFindings {
+		f.fs = append(f.fs, Finding{File: f.name, Line: x.Line, Problem: fmt.Sprintf("stopped after %d findings", MaxFindings)})
+		return false
+	}
+	return true
+}
+
 // ReadBulk reads a bulk file and checks every field of every line. It returns
-// the rows that are well formed and a finding for each problem.
+// the rows that are well formed and a finding for each problem. A line
+// longer than BulkLineMax, more than MaxBulkLines lines or MaxFindings
+// findings stop it with a finding: memory stays bounded on any input.
 func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 	var rows []BulkRow
-	var fs []Finding
-	add := func(line int, field, problem string) {
-		fs = append(fs, Finding{File: name, Line: line, Field: field, Problem: problem})
-	}
-	br := bufio.NewReader(r)
+	fs := &findings{name: name}
+	add := fs.add
+	br := bufio.NewReaderSize(r, BulkLineMax+2)
 	line, ordinal := 0, 0
 	for {
-		raw, err := br.ReadBytes('\n')
+		raw, err := br.ReadSlice('\n')
 		if len(raw) == 0 && err != nil {
 			if err != io.EOF {
 				add(line, "", err.Error())
@@ -142,36 +176,16 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 			break
 		}
 		line++
-		text := bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte("\n")), []byte("\r"))
-		if bytes.IndexByte(text, '\r') >= 0 {
-			add(line, "", "stray CR inside the line: want CRLF or LF line ends")
-			continue
+		if errors.Is(err, bufio.ErrBufferFull) {
+			add(line, "", fmt.Sprintf("line longer than %d bytes: not a bulk-file line (a range line is 44 bytes); is this the right file?", BulkLineMax))
+			break
 		}
-		if len(bytes.TrimSpace(text)) == 0 {
-			add(line, "", "empty line: want one range a line, no blank lines")
-			continue
+		if line > MaxBulkLines {
+			add(line, "", fmt.Sprintf("more than %d lines: a bulk file holds at most %d ranges (the sequence has 5 digits)", MaxBulkLines, MaxBulkLines))
+			break
 		}
-		if bytes.HasPrefix(text, []byte{0xEF, 0xBB, 0xBF}) {
-			add(line, "", "byte-order mark: the portal wants plain ASCII")
-			text = text[3:]
-		}
-		if i := bytes.IndexFunc(text, func(r rune) bool { return r > 0x7e || r < 0x20 }); i >= 0 {
-			add(line, "", fmt.Sprintf("non-ASCII or control character at byte %d: the portal wants plain ASCII", i+1))
-			continue
-		}
-		ordinal++
-		row, problems := parseBulkLine(string(text))
-		row.Line = line
-		for _, p := range problems {
-			add(line, p.field, p.problem)
-		}
-		// The sequence is the line's place among the range lines, whether
-		// or not the lines before it were well formed.
-		if row.Seq >= 0 && row.Seq != ordinal {
-			add(line, "sequence", fmt.Sprintf("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, ordinal))
-		}
-		if len(problems) == 0 {
-			rows = append(rows, row)
+		if !readBulkLine(raw, line, &ordinal, &rows, add) {
+			break
 		}
 		if err != nil {
 			break
@@ -180,7 +194,48 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 	if line == 0 {
 		add(0, "", "empty file: want one line per blank range")
 	}
-	return rows, fs
+	return rows, fs.fs
+}
+
+// readBulkLine checks one line, without regard to its line end, and
+// appends it to rows when well formed. It reports whether reading should
+// go on.
+func readBulkLine(raw []byte, line int, ordinal *int, rows *[]BulkRow, add func(int, string, string) bool) bool {
+	text := bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte("\n")), []byte("\r"))
+	if bytes.IndexByte(text, '\r') >= 0 {
+		return add(line, "", "stray CR inside the line: want CRLF or LF line ends")
+	}
+	if len(bytes.TrimSpace(text)) == 0 {
+		return add(line, "", "empty line: want one range a line, no blank lines")
+	}
+	if bytes.HasPrefix(text, []byte{0xEF, 0xBB, 0xBF}) {
+		if !add(line, "", "byte-order mark: the portal wants plain ASCII") {
+			return false
+		}
+		text = text[3:]
+	}
+	if i := bytes.IndexFunc(text, func(r rune) bool { return r > 0x7e || r < 0x20 }); i >= 0 {
+		return add(line, "", fmt.Sprintf("non-ASCII or control character at byte %d: the portal wants plain ASCII", i+1))
+	}
+	*ordinal++
+	row, problems := parseBulkLine(string(text))
+	row.Line = line
+	for _, p := range problems {
+		if !add(line, p.field, p.problem) {
+			return false
+		}
+	}
+	// The sequence is the line's place among the range lines, whether
+	// or not the lines before it were well formed.
+	if row.Seq >= 0 && row.Seq != *ordinal {
+		if !add(line, "sequence", fmt.Sprintf("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, *ordinal)) {
+			return false
+		}
+	}
+	if len(problems) == 0 {
+		*rows = append(*rows, row)
+	}
+	return true
 }
 
 type fieldProblem struct{ field, problem string }
@@ -195,7 +250,7 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 		return row, []fieldProblem{{"", fmt.Sprintf("%d fields: want %d (sequence,統編,yyyMM,字軌,起號,迄號,類別)", len(f), BulkFields)}}
 	}
 	bad := func(i int, want string) {
-		ps = append(ps, fieldProblem{bulkFieldNames[i], fmt.Sprintf("field %d (%s) %q: want %s", i+1, bulkFieldNames[i], f[i], want)})
+		ps = append(ps, fieldProblem{bulkFieldNames[i], fmt.Sprintf("field %d (%s) %s: want %s", i+1, bulkFieldNames[i], ranges.Quote(f[i]), want)})
 	}
 	if len(f[0]) != 5 || !ranges.AllDigits(f[0]) {
 		bad(0, "5 digits, from 00001")

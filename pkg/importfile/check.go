@@ -2,7 +2,9 @@ package importfile
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -52,6 +54,11 @@ type Checker struct {
 	// All says the files checked are the whole output: with Expected, a
 	// 統編 with blank numbers and no bulk file among them is a finding.
 	All bool
+	// Head is the E0402 HeadBan generate would write, for the comparison
+	// with Expected; empty: the HeadBan each E0402 file names.
+	Head ranges.Ban
+
+	manifests Manifests
 }
 
 // CheckReport is the outcome of a check.
@@ -63,15 +70,28 @@ type CheckReport struct {
 
 // Check reads every file, checks it, and never modifies it. Findings are
 // ordered by file, then line.
+//
+// A file in a folder with a manifest (ManifestName) must be one the
+// manifest records, with the SHA-256 it records. With Expected, each file
+// must be byte for byte what generate writes from the inputs, and the
+// first difference is named with its line.
 func (c *Checker) Check(names []string) CheckReport {
 	var rep CheckReport
 	byKind := map[Kind][]located{}
 	for _, name := range names {
-		rs, fs := readLocated(name)
-		rep.Findings = append(rep.Findings, fs...)
+		rf := readLocated(name, c.Expected != nil || c.manifests.has(filepath.Dir(name)))
+		rep.Findings = append(rep.Findings, rf.findings...)
+		if rf.sum != nil {
+			if err := c.manifests.Verify(name, rf.sum); err != nil {
+				rep.Findings = append(rep.Findings, Finding{File: name, Problem: err.Error()})
+			}
+		}
+		if c.Expected != nil && len(rf.findings) == 0 {
+			rep.Findings = append(rep.Findings, c.exact(name, rf)...)
+		}
 		rep.Files++
-		rep.Ranges += len(rs)
-		byKind[KindOf(name)] = append(byKind[KindOf(name)], rs...)
+		rep.Ranges += len(rf.ranges)
+		byKind[KindOf(name)] = append(byKind[KindOf(name)], rf.ranges...)
 	}
 	rep.Findings = append(rep.Findings, splitTracks(byKind[KindBulk])...)
 	// The same ranges legitimately stand in a bulk file and in E0402 XML,
@@ -93,32 +113,57 @@ func (c *Checker) Check(names []string) CheckReport {
 
 var reBulkName = regexp.MustCompile(`^(?:空白發票_)?(\d{8})[_(](\d{5})\)?(?:_part\d+)?\.csv$`)
 
-// readLocated reads one file of either kind with its findings.
-func readLocated(name string) ([]located, []Finding) {
+// readFile is what reading one file found.
+type readFile struct {
+	ranges   []located
+	findings []Finding
+	sum      []byte    // SHA-256 of all its bytes, when asked for and read
+	bulk     []BulkRow // a bulk file's rows
+	e0402    *E0402    // an E0402 file's message, when it has no finding
+}
+
+// readLocated reads one file of either kind with its findings and, with
+// hash, the SHA-256 of all its bytes.
+func readLocated(name string, hash bool) (rf readFile) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, []Finding{{File: name, Problem: err.Error()}}
+		rf.findings = []Finding{{File: name, Problem: err.Error()}}
+		return rf
 	}
 	defer f.Close()
-	var out []located
+	var r io.Reader = f
+	if hash {
+		h := sha256.New()
+		r = io.TeeReader(f, h)
+		defer func() {
+			// The readers may stop early: the hash is of every byte.
+			if _, err := io.Copy(io.Discard, r); err == nil {
+				rf.sum = h.Sum(nil)
+			}
+		}()
+	}
 	if KindOf(name) == KindE0402 {
-		m, fs := ReadE0402(f, name)
+		m, fs := ReadE0402(r, name)
 		if len(fs) > 0 {
-			return nil, fs
+			rf.findings = fs
+			return rf
 		}
 		rs, err := m.Ranges()
 		if err != nil {
-			return nil, []Finding{{File: name, Problem: err.Error()}}
+			rf.findings = []Finding{{File: name, Problem: err.Error()}}
+			return rf
 		}
-		for i, r := range rs {
-			out = append(out, located{BlankRange: r, file: name, line: m.Items[i].Line,
+		rf.e0402 = &m
+		for i, br := range rs {
+			rf.ranges = append(rf.ranges, located{BlankRange: br, file: name, line: m.Items[i].Line,
 				element: fmt.Sprintf("BranchTrackBlank/Details/BranchTrackBlankItem[%d]", i+1)})
 		}
-		return out, nil
+		return rf
 	}
-	rows, fs := ReadBulk(f, name)
+	rows, fs := ReadBulk(r, name)
+	rf.bulk = rows
 	for _, r := range rows {
-		out = append(out, located{BlankRange: r.Range(), file: name, line: r.Line})
+		rf.ranges = append(rf.ranges, located{BlankRange: r.Range(), file: name, line: r.Line})
 	}
 	// A bulk file is for one 字軌期別: the portal's page imports it under
 	// the period chosen there.
@@ -135,7 +180,8 @@ func readLocated(name string) ([]located, []Finding) {
 			}
 		}
 	}
-	return out, fs
+	rf.findings = fs
+	return rf
 }
 
 // splitTracks finds a 字軌 whose ranges stand in more than one bulk file:

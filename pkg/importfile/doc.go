@@ -11,6 +11,10 @@
 //
 // The readers validate every field and report findings with their line (or
 // element path) so that generated or hand-edited files can be checked before
-// anyone uploads them. WriteFiles writes a set of files so that either all
-// of them are complete or none is left behind.
+// anyone uploads them; a checked file is compared byte for byte with what
+// generate writes, and every reader stops a hostile file in bounded memory.
+// WriteFiles and Commit write a set of files so that either all of them are
+// complete or none is left behind. The manifest (ManifestName) records what
+// a run read and wrote, with SHA-256, so that a file changed afterwards or
+// left by an earlier run is refused (Manifests.Verify).
 package importfile

@@ -118,32 +118,48 @@ var (
 // ReadE0402 reads an E0402 document and checks its namespace, structure and
 // every field. It returns the message (as far as it could be read) and a
 // finding for each problem.
+//
+// Its memory is bounded on any input: a text or tag longer than
+// E0402TokenMax, nesting deeper than E0402 goes, more than E0402MaxItems
+// items, a file over E0402MaxBytes or MaxFindings findings stop it with a
+// finding at the line.
 func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 	var m E0402
-	var fs []Finding
+	fs := &findings{name: name}
+	full := false
 	add := func(line int, elem, problem string) {
-		fs = append(fs, Finding{File: name, Line: line, Element: elem, Problem: problem})
+		full = full || !fs.addAt(Finding{File: name, Line: line, Element: elem, Problem: problem})
 	}
-	dec := xml.NewDecoder(r)
+	guard := &xmlGuard{r: r, line: 1}
+	dec := xml.NewDecoder(guard)
 	var path []string
 	var text strings.Builder
 	var item *E0402Item
 	seen := map[string]bool{}
-	for {
+	for !full {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		line, _ := dec.InputPos()
+		var tooLarge *xmlTooLargeError
+		if errors.As(err, &tooLarge) {
+			add(tooLarge.line, strings.Join(path, "/"), tooLarge.Error())
+			return m, fs.fs
+		}
 		if err != nil {
 			add(line, strings.Join(path, "/"), "not well-formed XML: "+err.Error())
-			return m, fs
+			return m, fs.fs
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			path = append(path, t.Name.Local)
 			text.Reset()
 			p := strings.Join(path, "/")
+			if len(path) > e0402Depth {
+				add(line, p, fmt.Sprintf("nested %d deep: E0402 elements nest %d deep at most", len(path), e0402Depth))
+				return m, fs.fs
+			}
 			if len(path) == 1 {
 				if t.Name.Local != "BranchTrackBlank" {
 					add(line, p, "root element: want BranchTrackBlank")
@@ -158,9 +174,14 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 				item = &m.Items[len(m.Items)-1]
 				if len(m.Items) == E0402MaxItems+1 {
 					add(line, p, fmt.Sprintf("more than %d items: split the message", E0402MaxItems))
+					return m, fs.fs
 				}
 			}
 		case xml.CharData:
+			if text.Len()+len(t) > E0402TokenMax {
+				add(line, strings.Join(path, "/"), fmt.Sprintf("text longer than %d bytes: not an E0402 value", E0402TokenMax))
+				return m, fs.fs
+			}
 			text.Write(t)
 		case xml.EndElement:
 			p := strings.Join(path, "/")
@@ -215,7 +236,62 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 	if len(m.Items) == 0 {
 		add(0, "BranchTrackBlank/Details", "no BranchTrackBlankItem: want 1 to 10,000")
 	}
-	return m, fs
+	return m, fs.fs
+}
+
+// Limits of the E0402 reader.
+const (
+	// E0402TokenMax is the longest text or tag read: E0402 values are 8
+	// digits at most, its tags a few dozen bytes.
+	E0402TokenMax = 4096
+	// E0402MaxBytes is the largest E0402 file read: 10,000 items take
+	// about 1.5 MB.
+	E0402MaxBytes = 8 << 20
+	// e0402Depth is how deep E0402 elements nest:
+	// BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceBeginNo.
+	e0402Depth = 4
+)
+
+// xmlGuard stops an XML document before the decoder buffers an unbounded
+// token: a run of more than E0402TokenMax bytes without '<' or '>' (a
+// text, a tag, a comment), or more than E0402MaxBytes in all. It counts
+// lines, for the finding.
+type xmlGuard struct {
+	r     io.Reader
+	line  int
+	run   int // bytes since the last '<' or '>'
+	total int64
+}
+
+type xmlTooLargeError struct {
+	line int
+	what string
+}
+
+func (e *xmlTooLargeError) Error() string { return e.what }
+
+func (g *xmlGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for i, b := range p[:n] {
+		switch b {
+		case '<', '>':
+			g.run = 0
+			continue
+		case '\n':
+			g.line++
+		}
+		g.run++
+		if g.run > E0402TokenMax {
+			// The bytes up to here are the decoder's; the rest never
+			// reach it.
+			return i, &xmlTooLargeError{line: g.line, what: fmt.Sprintf("more than %d bytes of one text or tag: not an E0402 message (its values and tags are a few dozen bytes)", E0402TokenMax)}
+		}
+	}
+	g.total += int64(n)
+	if g.total > E0402MaxBytes {
+		return n, &xmlTooLargeError{line: g.line, what: fmt.Sprintf("larger than %d MiB: an E0402 message of %d items is about 1.5 MB", E0402MaxBytes>>20, E0402MaxItems)}
+	}
+	return n, err
 }
 
 func checkBan(v string, line int, p string, add func(int, string, string)) {
@@ -226,25 +302,33 @@ func checkBan(v string, line int, p string, add func(int, string, string)) {
 	}
 }
 
-// Ranges returns the blank ranges of a message whose fields are valid.
-func (m E0402) Ranges() ([]ranges.BlankRange, error) {
+// key is the message's 統編 (BranchBan), 類別, period and 字軌.
+func (m E0402) key() (ranges.Key, error) {
 	b, err := ranges.ParseBan(m.Main.BranchBan)
 	if err != nil {
-		return nil, err
+		return ranges.Key{}, err
 	}
 	t, err := ranges.ParseInvoiceType(m.Main.InvoiceType)
 	if err != nil {
-		return nil, err
+		return ranges.Key{}, err
 	}
 	p, err := ranges.ParsePeriod(m.Main.YearMonth)
 	if err != nil {
-		return nil, err
+		return ranges.Key{}, err
 	}
 	tr, err := ranges.ParseTrack(m.Main.InvoiceTrack)
 	if err != nil {
+		return ranges.Key{}, err
+	}
+	return ranges.Key{Ban: b, Type: t, Period: p, Track: tr}, nil
+}
+
+// Ranges returns the blank ranges of a message whose fields are valid.
+func (m E0402) Ranges() ([]ranges.BlankRange, error) {
+	k, err := m.key()
+	if err != nil {
 		return nil, err
 	}
-	k := ranges.Key{Ban: b, Type: t, Period: p, Track: tr}
 	out := make([]ranges.BlankRange, 0, len(m.Items))
 	for _, it := range m.Items {
 		s, err := ranges.ParseNumber(it.InvoiceBeginNo)

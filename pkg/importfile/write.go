@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // File is an output file: its name inside the output folder and its bytes.
@@ -19,7 +20,29 @@ type File struct {
 // them are complete are they renamed to their names. On any error, ctx's
 // included, every temporary file is removed and no named file has been
 // touched.
-func WriteFiles(ctx context.Context, dir string, files []File) (err error) {
+func WriteFiles(ctx context.Context, dir string, files []File) error {
+	return Commit(ctx, dir, Change{Write: files})
+}
+
+// Change is what Commit does to a folder.
+type Change struct {
+	Write  []File   // files to write
+	Remove []string // names of files to remove, after Write is in place
+	// Seal, if set, is written last, after the removals: a manifest that
+	// is in place only when everything it records is.
+	Seal *File
+}
+
+// Commit writes and removes files in dir as WriteFiles does: every file is
+// written under a temporary name first, and only when all are complete
+// (and ctx still holds) are they renamed, the files of Remove removed, and
+// Seal renamed last. On an error before the renames, every temporary file
+// is removed and dir is as it was.
+func Commit(ctx context.Context, dir string, c Change) (err error) {
+	files := c.Write
+	if c.Seal != nil {
+		files = append(slices.Clip(files), *c.Seal)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -47,10 +70,68 @@ func WriteFiles(ctx context.Context, dir string, files []File) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for i, f := range files {
+	last := len(files)
+	if c.Seal != nil {
+		last--
+	}
+	for i, f := range files[:last] {
 		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
 			return err
 		}
+	}
+	for _, name := range c.Remove {
+		if name != filepath.Base(name) {
+			return fmt.Errorf("name to remove %q is not a plain file name", name)
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if c.Seal != nil {
+		return os.Rename(temps[last], filepath.Join(dir, c.Seal.Name))
+	}
+	return nil
+}
+
+// ProbeDir makes sure files can be written into dir before any work
+// starts: it creates dir (and any missing parent), writes and removes a
+// temporary file in it, and removes again the folders it created, so that
+// a run that fails later leaves nothing behind.
+func ProbeDir(dir string) error {
+	var created []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		created = append(created, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	defer func() {
+		for _, d := range created { // deepest first
+			os.Remove(d)
+		}
+	}()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the folder %s: %w", dir, err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a folder", dir)
+	}
+	f, err := os.CreateTemp(dir, ".blanktrack-probe-*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write into %s: %w", dir, err)
+	}
+	_, werr := f.Write([]byte("probe"))
+	cerr := f.Close()
+	rerr := os.Remove(f.Name())
+	if err := errors.Join(werr, cerr, rerr); err != nil {
+		return fmt.Errorf("cannot write into %s: %w", dir, err)
 	}
 	return nil
 }

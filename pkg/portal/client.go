@@ -5,525 +5,409 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
-// CaptchaSolver reads the portal's captcha image (PNG) and returns its
-// answer: a person at a prompt, or a command for unattended runs.
-type CaptchaSolver func(ctx context.Context, image []byte) (string, error)
-
 // Options configure a Client.
 type Options struct {
-	BaseURL  string // https://…, or http:// on a loopback address
-	Ban      ranges.Ban
-	User     string
-	Password string // never logged, never in an error
-	Captcha  CaptchaSolver
+	Layout *Layout // nil: the built-in layout
+	Mode   Mode    // how requests reach the portal; "": ModeAuto
 
-	Timeout time.Duration // per request; default 30s
-	Retries int           // further attempts on 5xx and network errors; default 4
-	Backoff time.Duration // first wait between attempts, doubled each time; default 1s
+	Ban      ranges.Ban // 統一編號 to log in with
+	User     string     // 帳號
+	Password string     // sent to the login origin only; never logged, never in an error
+	Head     ranges.Ban // HeadBan of E0402 imports; default Ban
 
-	// Transport, if set, carries the requests (tests); TLS verification is
-	// never turned off by the client itself.
+	// Captcha answers the captcha of a direct login, and of a browser
+	// login when set; in a visible browser window, nil lets the person type
+	// it there.
+	Captcha CaptchaSolver
+	Browser BrowserOptions
+
+	Timeout       time.Duration // one request; default 30s
+	Retries       int           // further attempts of a request on network errors, 5xx and 429; default 4, <0 none
+	Backoff       time.Duration // first wait between attempts, doubled each time; default 1s
+	MaxBody       int64         // largest answer after decompression; default 8 MiB
+	MaxRetryAfter time.Duration // longest Retry-After honoured when ctx has no deadline; default 2m
+
+	// Log is told of logins and mode switches, never of a secret.
+	Log func(string)
+
+	// Transport carries direct requests (tests); TLS verification is never
+	// turned off by the client.
 	Transport http.RoundTripper
 }
 
-// Errors a caller acts on.
-var (
-	ErrLogin      = errors.New("login refused")
-	ErrCaptcha    = errors.New("captcha answer refused")
-	ErrChallenged = errors.New("the portal answered with a Cloudflare challenge page, which an HTTP client cannot pass; upload by hand in a browser, or try again later")
-)
-
-// PageError is a page that is not the one the flow expects. It names the
-// page title and address, never the session.
-type PageError struct {
-	Want   string // the expected page title
-	Title  string
-	URL    string
-	Status int
-}
-
-func (e *PageError) Error() string {
-	return fmt.Sprintf("expected the page %q, got %q (HTTP %d) at %s", e.Want, e.Title, e.Status, e.URL)
-}
-
-// Client is a logged-in session with the portal, driven by colly.
-// Its methods are not safe for concurrent use: the flow is one sequence.
+// Client is a session with the portal, driven by colly. Its methods are not
+// safe for concurrent use: the flow is one sequence.
 type Client struct {
-	o    Options
-	base *url.URL
-	c    *colly.Collector
+	o               Options
+	lay             *Layout
+	www, login, api *url.URL
 
-	mu       sync.Mutex
-	ctx      context.Context
-	resp     *colly.Response
-	respErr  error
+	c     *colly.Collector // cloned per request, so that each carries its call's context
+	guard *guard
+	mode  Mode // ModeDirect or ModeBrowser: how requests go now
+
+	mu       sync.Mutex // one request at a time
+	token    string     // the Bearer token of a direct session
 	loggedIn bool
+	browser  *browser
+	secrets  []string // values no output may show
 }
 
 // New checks the options and prepares a session; it does not connect.
 func New(o Options) (*Client, error) {
-	u, err := url.Parse(o.BaseURL)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("portal address %q: want https://host", o.BaseURL)
+	if o.Layout == nil {
+		o.Layout = DefaultLayout()
 	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-		return nil, fmt.Errorf("portal address %q: only https, or http on a loopback address (the simulator), is allowed", o.BaseURL)
+	if o.Mode == "" {
+		o.Mode = ModeAuto
+	}
+	if _, err := ParseMode(string(o.Mode)); err != nil {
+		return nil, fmt.Errorf("mode %w", err)
 	}
 	if o.Timeout == 0 {
 		o.Timeout = 30 * time.Second
 	}
-	if o.Retries == 0 {
+	switch {
+	case o.Retries == 0:
 		o.Retries = 4
+	case o.Retries < 0:
+		o.Retries = 0
 	}
 	if o.Backoff == 0 {
 		o.Backoff = time.Second
 	}
-	if o.Captcha == nil {
-		return nil, errors.New("no captcha solver")
+	if o.MaxBody == 0 {
+		o.MaxBody = 8 << 20
 	}
-	cl := &Client{o: o, base: u, ctx: context.Background()}
+	if o.MaxRetryAfter == 0 {
+		o.MaxRetryAfter = 2 * time.Minute
+	}
+	if o.Head == "" {
+		o.Head = o.Ban
+	}
+	if o.Ban == "" || o.User == "" {
+		return nil, errors.New("a login needs a 統一編號 and an account (帳號)")
+	}
+	if o.Captcha == nil && (o.Mode == ModeDirect || o.Mode == ModeAuto) {
+		return nil, errors.New("a direct login needs a captcha solver")
+	}
+	cl := &Client{o: o, lay: o.Layout, mode: o.Mode}
+	if o.Mode == ModeAuto {
+		cl.mode = ModeDirect
+	}
+	var err error
+	for _, x := range []struct {
+		dst **url.URL
+		s   string
+	}{{&cl.www, o.Layout.Origins.WWW}, {&cl.login, o.Layout.Origins.Login}, {&cl.api, o.Layout.Origins.API}} {
+		if *x.dst, err = url.Parse(x.s); err != nil {
+			return nil, fmt.Errorf("layout origin %q: %w", x.s, err)
+		}
+	}
+	if o.Password != "" {
+		cl.secrets = append(cl.secrets, o.Password)
+	}
+	direct := o.Transport
+	if direct == nil {
+		direct = &http.Transport{
+			Proxy:                  http.ProxyFromEnvironment,
+			TLSHandshakeTimeout:    10 * time.Second,
+			ResponseHeaderTimeout:  o.Timeout,
+			MaxResponseHeaderBytes: 64 << 10,
+			IdleConnTimeout:        30 * time.Second,
+		}
+	}
+	cl.guard = newGuard([]*url.URL{cl.www, cl.login, cl.api}, o.MaxBody, direct)
+
 	c := colly.NewCollector(
-		colly.AllowURLRevisit(), // polling and repeated posts revisit URLs
+		colly.AllowURLRevisit(), // polling and repeated requests revisit addresses
 		colly.IgnoreRobotsTxt(),
 		colly.ParseHTTPErrorResponse(),
-		colly.MaxBodySize(20<<20),
+		colly.MaxBodySize(0), // the guard bounds answers, and says so instead of truncating
 		colly.UserAgent("blanktrack (+https://github.com/blanktrack/blanktrack)"),
 	)
-	base := o.Transport
-	if base == nil {
-		base = &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second}
-	}
-	// WithTransport keeps colly's cookie jar (SetClient would drop it).
-	c.WithTransport(ctxTransport{base: base, ctx: func() context.Context { return cl.ctx }})
+	c.WithTransport(cl.guard) // keeps colly's cookie jar (SetClient would drop it)
 	c.SetRequestTimeout(o.Timeout)
-	c.OnResponse(func(r *colly.Response) { cl.resp, cl.respErr = r, nil })
-	c.OnError(func(r *colly.Response, err error) { cl.resp, cl.respErr = r, err })
+	c.SetRedirectHandler(cl.checkRedirect)
 	cl.c = c
 	return cl, nil
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// ctxTransport gives every request the context of the call in progress, so
-// that cancelling it stops a request under way.
-type ctxTransport struct {
-	base http.RoundTripper
-	ctx  func() context.Context
-}
-
-func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return t.base.RoundTrip(r.WithContext(t.ctx()))
-}
-
-// page is a response, parsed.
-type page struct {
-	url    string
-	status int
-	title  string
-	doc    *goquery.Document
-	body   []byte
-}
-
-// request sends one request, retrying 5xx answers and network errors with
-// backoff. A 4xx answer or a challenge is not retried.
-func (cl *Client) request(ctx context.Context, method, path string, body []byte, hdr http.Header) (*page, error) {
+// Close ends the session: it closes the browser, if one was opened, and
+// removes its profile.
+func (cl *Client) Close() error {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	cl.ctx = ctx
-	target := cl.base.ResolveReference(&url.URL{Path: pathOnly(path), RawQuery: queryOnly(path)}).String()
-	wait := cl.o.Backoff
-	var last error
-	for attempt := 0; attempt <= cl.o.Retries; attempt++ {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(wait):
-			}
-			wait *= 2
-		}
-		cl.resp, cl.respErr = nil, nil
-		var rd io.Reader
-		if body != nil {
-			rd = bytes.NewReader(body)
-		}
-		err := cl.c.Request(method, target, rd, nil, hdr.Clone())
-		if cl.respErr != nil {
-			err = cl.respErr
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		r := cl.resp
-		if r == nil {
-			last = fmt.Errorf("%s %s: %w", method, redact(target), errNoSecret(err))
-			continue // a network error
-		}
-		if isChallenge(r) {
-			return nil, ErrChallenged
-		}
-		if r.StatusCode >= 500 {
-			last = fmt.Errorf("%s %s: HTTP %d", method, redact(r.Request.URL.String()), r.StatusCode)
-			continue
-		}
-		if r.StatusCode >= 400 {
-			return nil, fmt.Errorf("%s %s: HTTP %d", method, redact(r.Request.URL.String()), r.StatusCode)
-		}
-		return parsePage(r)
+	if cl.browser != nil {
+		cl.browser.close()
+		cl.browser = nil
 	}
-	return nil, fmt.Errorf("gave up after %d attempts: %w", cl.o.Retries+1, last)
+	return nil
 }
 
-func pathOnly(p string) string {
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		return p[:i]
+// Ban is the 統一編號 the client logs in with.
+func (cl *Client) Ban() ranges.Ban { return cl.o.Ban }
+
+// Mode is how requests reach the portal now: ModeDirect or ModeBrowser.
+func (cl *Client) Mode() Mode { return cl.mode }
+
+func (cl *Client) say(format string, args ...any) {
+	if cl.o.Log != nil {
+		cl.o.Log(cl.scrub(fmt.Sprintf(format, args...)))
 	}
-	return p
 }
 
-func queryOnly(p string) string {
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		return p[i+1:]
+// keep notes a value no output may show.
+func (cl *Client) keep(secret string) {
+	if len(secret) >= 4 {
+		cl.secrets = append(cl.secrets, secret)
 	}
-	return ""
 }
 
-// redact drops the query of an address: it is the part that could carry
-// something private.
-func redact(u string) string {
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		return u[:i]
+// scrub removes every secret from a text.
+func (cl *Client) scrub(s string) string {
+	for _, v := range cl.secrets {
+		s = strings.ReplaceAll(s, v, "[redacted]")
 	}
-	return u
+	return s
 }
 
-// errNoSecret keeps an error's message but not a URL's query inside it.
-func errNoSecret(err error) error {
+// scrubbed is an error whose text has no secret; errors.Is and As still
+// see the error inside.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+func (cl *Client) clean(err error) error {
 	if err == nil {
-		return errors.New("no response")
+		return nil
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s %s: %w", ue.Op, redact(ue.URL), ue.Err)
+	if msg := cl.scrub(err.Error()); msg != err.Error() {
+		return &scrubbed{msg: msg, err: err}
 	}
 	return err
 }
 
-func isChallenge(r *colly.Response) bool {
-	if r.Headers != nil && r.Headers.Get("cf-mitigated") == "challenge" {
+// checkRedirect follows a redirect only to one of the portal's origins,
+// over https, and only for GET: a 307 or 308 after a POST would send its
+// body (the login form) again.
+func (cl *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	prev := via[len(via)-1]
+	refuse := func(why string) error {
+		return &RedirectError{From: redact(prev.URL.String()), To: redact(req.URL.String()), Why: why}
+	}
+	switch {
+	case !cl.guard.allowed(req.URL):
+		return refuse("not one of the portal's origins over https: not followed, so that no cookie, token or form leaves the portal")
+	case req.Method != http.MethodGet && req.Method != http.MethodHead:
+		return refuse("a " + req.Method + " redirect would send the request body again: not followed")
+	case len(via) >= 10:
+		return refuse("more than 10 redirects")
+	}
+	if !sameOrigin(req.URL, cl.api) {
+		req.Header.Del("Authorization")
+	}
+	return nil
+}
+
+// call is one request.
+type call struct {
+	method string
+	url    string
+	body   []byte
+	header http.Header
+	auth   bool // carries the session's token (the API origin)
+	once   bool // changes something: never sent again after a failure
+}
+
+// answer is an answer, read whole.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	url    string // after redirects
+}
+
+func (c call) where() string { return redact(c.url) }
+
+// send makes one attempt. colly is the engine: each request runs on a
+// clone of the collector whose Context is the call's, so cancelling the
+// call stops the request, and the browser carrier reads the context from
+// the request.
+func (cl *Client) send(ctx context.Context, c call) (*answer, error) {
+	col := cl.c.Clone()
+	col.Context = ctx
+	hdr := http.Header{}
+	for k, v := range c.header {
+		hdr[k] = v
+	}
+	if hdr.Get("Accept") == "" {
+		hdr.Set("Accept", "application/json, text/plain, */*")
+	}
+	if c.auth && cl.mode == ModeDirect && cl.token != "" {
+		hdr.Set("Authorization", "Bearer "+cl.token)
+	}
+	var (
+		resp  *colly.Response
+		cbErr error
+	)
+	col.OnResponse(func(r *colly.Response) { resp = r })
+	col.OnError(func(r *colly.Response, err error) {
+		// On a network error colly passes a response it made up, with no
+		// status and nil Headers: that is no answer.
+		if r != nil && r.StatusCode != 0 && r.Headers != nil {
+			resp = r
+			return
+		}
+		cbErr = err
+	})
+	var body *bytes.Reader
+	if c.body != nil {
+		body = bytes.NewReader(c.body)
+	}
+	var err error
+	if body != nil {
+		err = col.Request(c.method, c.url, body, nil, hdr)
+	} else {
+		err = col.Request(c.method, c.url, nil, nil, hdr)
+	}
+	if resp != nil {
+		a := &answer{status: resp.StatusCode, body: resp.Body, url: c.url}
+		if resp.Headers != nil {
+			a.header = *resp.Headers
+		}
+		if resp.Request != nil && resp.Request.URL != nil {
+			a.url = resp.Request.URL.String()
+		}
+		return a, nil
+	}
+	if err == nil {
+		err = cbErr
+	}
+	if err == nil {
+		err = errors.New("no answer")
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// url.Error repeats the address, query included: keep the cause.
+		err = ue.Err
+	}
+	return nil, cl.clean(fmt.Errorf("%s %s: %w", c.method, c.where(), err))
+}
+
+// do sends a request, and again after a network error, a 5xx or a 429,
+// with doubling pauses, honouring Retry-After within the context's
+// deadline. A call marked once is sent once. A challenge page is never
+// taken for an answer.
+func (cl *Client) do(ctx context.Context, c call) (*answer, error) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	attempts := cl.o.Retries + 1
+	if c.once {
+		attempts = 1
+	}
+	wait := cl.o.Backoff
+	var last error
+	for n := 1; ; n++ {
+		a, err := cl.send(ctx, c)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s %s: %w", c.method, c.where(), context.Cause(ctx))
+		}
+		pause := wait
+		switch {
+		case err != nil:
+			if !retryable(err) {
+				return nil, err
+			}
+			last = err
+		case cl.isChallenge(a):
+			return nil, &ChallengeError{Method: c.method, URL: redact(a.url), Status: a.status}
+		case a.status == http.StatusTooManyRequests || (a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != ""):
+			last = &StatusError{Method: c.method, URL: c.where(), Status: a.status}
+			if ra, ok := retryAfter(a.header.Get("Retry-After"), time.Now()); ok {
+				left := cl.o.MaxRetryAfter
+				if d, ok := ctx.Deadline(); ok {
+					left = time.Until(d)
+				}
+				if ra > left {
+					return nil, &RateLimitError{Method: c.method, URL: c.where(), Wait: ra, Left: left}
+				}
+				pause = max(pause, ra)
+			}
+		case a.status >= 500:
+			last = &StatusError{Method: c.method, URL: c.where(), Status: a.status, Title: cl.titleOf(a)}
+		default:
+			return a, nil
+		}
+		if n >= attempts {
+			return nil, &RetryError{Method: c.method, URL: c.where(), Attempts: n, Last: last}
+		}
+		if d, ok := ctx.Deadline(); ok && time.Now().Add(pause).After(d) {
+			return nil, &RetryError{Method: c.method, URL: c.where(), Attempts: n, Last: fmt.Errorf("%w; the run's deadline comes before the next attempt", last)}
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("%s %s: %w", c.method, c.where(), context.Cause(ctx))
+		case <-t.C:
+		}
+		wait = min(wait*2, 30*time.Second)
+	}
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > 1<<31 {
+			n = 1 << 31
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// isChallenge recognises Cloudflare's interstitial: by its header, or by
+// an HTML page with its markers answering 403, 429 or 503.
+func (cl *Client) isChallenge(a *answer) bool {
+	ch := cl.lay.Challenge
+	if ch.Header != "" && strings.EqualFold(a.header.Get(ch.Header), ch.HeaderValue) {
 		return true
 	}
-	return (r.StatusCode == 403 || r.StatusCode == 503) && bytes.Contains(r.Body, []byte("Just a moment"))
-}
-
-func parsePage(r *colly.Response) (*page, error) {
-	return parseHTML(r.Request.URL.String(), r.StatusCode, r.Headers.Get("Content-Type"), r.Body)
-}
-
-func parseHTML(u string, status int, contentType string, body []byte) (*page, error) {
-	p := &page{url: u, status: status, body: body}
-	if !strings.Contains(contentType, "html") {
-		return p, nil
+	if a.status != 403 && a.status != 429 && a.status != 503 {
+		return false
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("%s: unreadable page: %w", redact(p.url), err)
-	}
-	p.doc = doc
-	p.title = strings.TrimSpace(doc.Find("h1").First().Text())
-	if p.title == "" {
-		p.title, _, _ = strings.Cut(strings.TrimSpace(doc.Find("title").Text()), " - ")
-	}
-	return p, nil
-}
-
-// get fetches a page that must carry the title want, logging in again once
-// when the session has expired.
-func (cl *Client) get(ctx context.Context, path, want string) (*page, error) {
-	return cl.expect(ctx, want, func() (*page, error) { return cl.request(ctx, http.MethodGet, path, nil, nil) })
-}
-
-func (cl *Client) expect(ctx context.Context, want string, send func() (*page, error)) (*page, error) {
-	for relogin := 0; ; relogin++ {
-		p, err := send()
-		if err != nil {
-			return nil, err
-		}
-		if p.title == want {
-			return p, nil
-		}
-		if p.title == TitleLogin && want != TitleLogin && relogin == 0 {
-			// The session expired: log in again, once.
-			cl.loggedIn = false
-			if err := cl.Login(ctx); err != nil {
-				return nil, fmt.Errorf("session expired, and logging in again failed: %w", err)
-			}
-			continue
-		}
-		return nil, &PageError{Want: want, Title: p.title, URL: redact(p.url), Status: p.status}
-	}
-}
-
-// Login logs in as 營業人 with the captcha the login page shows.
-func (cl *Client) Login(ctx context.Context) error {
-	p, err := cl.request(ctx, http.MethodGet, PathLogin, nil, nil)
-	if err != nil {
-		return err
-	}
-	if p.title != TitleLogin {
-		return &PageError{Want: TitleLogin, Title: p.title, URL: redact(p.url), Status: p.status}
-	}
-	src, ok := p.doc.Find("img#captcha").Attr("src")
-	if !ok {
-		return &PageError{Want: TitleLogin + " with a captcha image", Title: p.title, URL: redact(p.url), Status: p.status}
-	}
-	img, err := cl.request(ctx, http.MethodGet, src, nil, nil)
-	if err != nil {
-		return fmt.Errorf("captcha image: %w", err)
-	}
-	answer, err := cl.o.Captcha(ctx, img.body)
-	if err != nil {
-		return fmt.Errorf("captcha: %w", err)
-	}
-	form := url.Values{
-		FieldBan:      {string(cl.o.Ban)},
-		FieldAccount:  {cl.o.User},
-		FieldPassword: {cl.o.Password},
-		FieldCaptcha:  {strings.TrimSpace(answer)},
-	}
-	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
-	p, err = cl.request(ctx, http.MethodPost, PathLogin, []byte(form.Encode()), hdr)
-	if err != nil {
-		return err
-	}
-	switch p.title {
-	case TitleMenu:
-		cl.loggedIn = true
-		return nil
-	case TitleLogin:
-		msg := strings.TrimSpace(p.doc.Find(".error").Text())
-		if strings.Contains(msg, "驗證碼") {
-			return fmt.Errorf("%w: the portal says %q", ErrCaptcha, msg)
-		}
-		return fmt.Errorf("%w for %s, account %s: the portal says %q", ErrLogin, cl.o.Ban, cl.o.User, msg)
-	}
-	return &PageError{Want: TitleMenu, Title: p.title, URL: redact(p.url), Status: p.status}
-}
-
-func (cl *Client) ensureLogin(ctx context.Context) error {
-	if cl.loggedIn {
-		return nil
-	}
-	return cl.Login(ctx)
-}
-
-// Records lists what 查詢 shows on record for a period, every page.
-func (cl *Client) Records(ctx context.Context, p ranges.Period) ([]Record, error) {
-	if err := cl.ensureLogin(ctx); err != nil {
-		return nil, err
-	}
-	var out []Record
-	for n := 1; ; n++ {
-		pg, err := cl.get(ctx, fmt.Sprintf("%s?%s=%s&%s=%d", PathQuery, FieldYearMonth, p.Code(), FieldPage, n), TitleQuery)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := readTable(pg, TableQuery, ColQueryBan, ColQueryType, ColQueryYM, ColQueryTrack, ColQueryStart, ColQueryEnd)
-		if err != nil {
-			return nil, err
-		}
-		for i, r := range rows {
-			rec, err := parseRecord(r)
-			if err != nil {
-				return nil, fmt.Errorf("%s page %d, row %d: %w", TitleQuery, n, i+1, err)
-			}
-			out = append(out, rec)
-		}
-		if pg.doc.Find("a.next").Length() == 0 {
-			return out, nil
-		}
-		if n > 10000 {
-			return nil, errors.New("查詢 does not stop paging")
+	head := a.body[:min(len(a.body), 64<<10)]
+	for _, m := range ch.Markers {
+		if m != "" && bytes.Contains(head, []byte(m)) {
+			return true
 		}
 	}
-}
-
-func parseRecord(c map[string]string) (Record, error) {
-	var r Record
-	var err error
-	if r.Ban, err = ranges.ParseBan(c[ColQueryBan]); err != nil {
-		return r, err
-	}
-	if r.Type, err = ranges.ParseInvoiceType(c[ColQueryType]); err != nil {
-		return r, err
-	}
-	if r.Period, err = ranges.ParsePeriod(c[ColQueryYM]); err != nil {
-		return r, err
-	}
-	if r.Track, err = ranges.ParseTrack(c[ColQueryTrack]); err != nil {
-		return r, err
-	}
-	if r.Start, err = ranges.ParseNumber(c[ColQueryStart]); err != nil {
-		return r, err
-	}
-	if r.End, err = ranges.ParseNumber(c[ColQueryEnd]); err != nil {
-		return r, err
-	}
-	if r.End < r.Start {
-		return r, fmt.Errorf("%s %s is before %s %s", ColQueryEnd, r.End, ColQueryStart, r.Start)
-	}
-	return r, nil
-}
-
-var reUploadID = regexp.MustCompile(`上傳編號\s*(\d+)`)
-
-// Import uploads a bulk file with 匯入字軌 for a period and returns the
-// import's number in 上傳列表.
-func (cl *Client) Import(ctx context.Context, p ranges.Period, name string, data []byte) (int, error) {
-	if err := cl.ensureLogin(ctx); err != nil {
-		return 0, err
-	}
-	if _, err := cl.get(ctx, fmt.Sprintf("%s?%s=%s", PathBlank, FieldYearMonth, p.Code()), TitleBlank); err != nil {
-		return 0, err
-	}
-	// colly's PostMultipart sends no filename, so the portal would not see
-	// a file: build the body here.
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	if err := mw.WriteField(FieldYearMonth, p.Code()); err != nil {
-		return 0, err
-	}
-	fw, err := mw.CreateFormFile(FieldFile, name)
-	if err != nil {
-		return 0, err
-	}
-	fw.Write(data)
-	if err := mw.Close(); err != nil {
-		return 0, err
-	}
-	hdr := http.Header{"Content-Type": {mw.FormDataContentType()}}
-	pg, err := cl.expect(ctx, TitleImport, func() (*page, error) {
-		return cl.request(ctx, http.MethodPost, PathImport, body.Bytes(), hdr)
-	})
-	if err != nil {
-		return 0, err
-	}
-	msg := strings.TrimSpace(pg.doc.Find(".message").Text())
-	m := reUploadID.FindStringSubmatch(msg)
-	if m == nil {
-		return 0, fmt.Errorf("匯入字軌 of %s: the portal says %q", name, msg)
-	}
-	id, _ := strconv.Atoi(m[1])
-	return id, nil
-}
-
-// UploadInfo is a row of 上傳列表.
-type UploadInfo struct {
-	ID        int
-	FileName  string
-	Processed bool
-	OK        int
-	Failed    int
-}
-
-// Uploads lists 上傳列表 for a period.
-func (cl *Client) Uploads(ctx context.Context, p ranges.Period) ([]UploadInfo, error) {
-	if err := cl.ensureLogin(ctx); err != nil {
-		return nil, err
-	}
-	pg, err := cl.get(ctx, fmt.Sprintf("%s?%s=%s", PathUploads, FieldYearMonth, p.Code()), TitleUploads)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := readTable(pg, TableUploads, ColUploadID, ColUploadFile, ColUploadStatus, ColUploadOK, ColUploadFailed)
-	if err != nil {
-		return nil, err
-	}
-	var out []UploadInfo
-	for _, r := range rows {
-		id, err := strconv.Atoi(r[ColUploadID])
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s %q is not a number", TitleUploads, ColUploadID, r[ColUploadID])
-		}
-		u := UploadInfo{ID: id, FileName: r[ColUploadFile], Processed: r[ColUploadStatus] == StatusDone}
-		u.OK, _ = strconv.Atoi(r[ColUploadOK])
-		u.Failed, _ = strconv.Atoi(r[ColUploadFailed])
-		out = append(out, u)
-	}
-	return out, nil
-}
-
-// UploadRows returns how each line of an import was processed.
-func (cl *Client) UploadRows(ctx context.Context, id int) ([]RowResult, error) {
-	pg, err := cl.get(ctx, fmt.Sprintf("%s?%s=%d", PathUpload, FieldID, id), TitleUpload)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := readTable(pg, TableRows, ColRowSeq, ColRowBan, ColRowTrack, ColRowStart, ColRowEnd, ColRowType, ColRowResult, ColRowReason)
-	if err != nil {
-		return nil, err
-	}
-	var out []RowResult
-	for _, r := range rows {
-		seq, _ := strconv.Atoi(r[ColRowSeq])
-		out = append(out, RowResult{Seq: seq, Ban: r[ColRowBan], Track: r[ColRowTrack], Start: r[ColRowStart], End: r[ColRowEnd],
-			Type: r[ColRowType], OK: r[ColRowResult] == ResultOK, Reason: r[ColRowReason]})
-	}
-	return out, nil
-}
-
-// readTable reads a table by its id into maps keyed by the header texts,
-// requiring the named columns.
-func readTable(p *page, id string, need ...string) ([]map[string]string, error) {
-	t := p.doc.Find("table#" + id)
-	if t.Length() == 0 {
-		return nil, fmt.Errorf("page %q at %s has no table %s", p.title, redact(p.url), id)
-	}
-	var headers []string
-	t.Find("tr").First().Find("th").Each(func(_ int, s *goquery.Selection) {
-		headers = append(headers, strings.TrimSpace(s.Text()))
-	})
-	for _, n := range need {
-		found := false
-		for _, h := range headers {
-			found = found || h == n
-		}
-		if !found {
-			return nil, fmt.Errorf("page %q at %s: table %s has no column %q (columns: %s)", p.title, redact(p.url), id, n, strings.Join(headers, ", "))
-		}
-	}
-	var out []map[string]string
-	t.Find("tr").Slice(1, goquery.ToEnd).Each(func(_ int, tr *goquery.Selection) {
-		row := map[string]string{}
-		tr.Find("td").Each(func(i int, td *goquery.Selection) {
-			if i < len(headers) {
-				row[headers[i]] = strings.TrimSpace(td.Text())
-			}
-		})
-		out = append(out, row)
-	})
-	return out, nil
+	return false
 }

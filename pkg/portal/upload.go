@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/internal/texttable"
+	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
@@ -22,17 +24,18 @@ type State uint8
 
 // States of a range.
 const (
-	ToUpload    State = iota // not on record yet: will be uploaded
-	OnRecord                 // was already on record before this run
-	Conflict                 // overlaps a different range on record: not uploaded
-	Uploaded                 // uploaded by this run and now on record
-	Rejected                 // uploaded and rejected by the portal
-	Unconfirmed              // uploaded but not on record when time ran out
-	Vanished                 // was on record, and is no longer
+	ToUpload     State = iota // not on record yet: will be uploaded
+	OnRecord                  // was already on record before this run
+	Conflict                  // overlaps a different range on record: not uploaded
+	Uploaded                  // uploaded by this run and now on record
+	Rejected                  // uploaded and rejected by the portal
+	Unconfirmed               // uploaded but not on record when time ran out
+	Vanished                  // was on record, and is no longer
+	Unauthorized              // a 統編 this login may not act for: not uploaded
 )
 
 func (s State) String() string {
-	return [...]string{"to upload", "already on record", "conflict", "uploaded", "rejected", "not confirmed", "no longer on record"}[s]
+	return [...]string{"to upload", "already on record", "conflict", "uploaded", "rejected", "not confirmed", "no longer on record", "not authorized"}[s]
 }
 
 // Done reports whether the range is on record.
@@ -42,15 +45,24 @@ func (s State) Done() bool { return s == OnRecord || s == Uploaded }
 type RangeStatus struct {
 	Range  ranges.BlankRange
 	State  State
-	Reason string // why, for Conflict and Rejected
+	Reason string // why, for Conflict, Rejected, Vanished and Unauthorized
+}
+
+// Parcel is one file sent with 匯入字軌: the whole bulk CSV, or one E0402
+// message, holding the pending ranges of a file.
+type Parcel struct {
+	Name   string // the name sent: it holds a hash of the content
+	Ranges []int  // indexes into the file's Ranges
+	ID     string // the import in 上傳列表, once sent or found
+	Sent   bool   // sent by this run (not found from an earlier one)
+	data   []byte
 }
 
 // FilePlan is one bulk file to upload.
 type FilePlan struct {
-	Name     string // the file as given
-	Ranges   []RangeStatus
-	UploadAs string // the name sent to the portal: holds a hash of the content
-	ImportID int    // the import in 上傳列表, once uploaded or found
+	Name    string // the file as given
+	Ranges  []RangeStatus
+	Parcels []*Parcel
 }
 
 // Pending returns the ranges to upload.
@@ -64,28 +76,32 @@ func (f *FilePlan) Pending() []ranges.BlankRange {
 	return out
 }
 
-// Conflicts counts ranges that overlap different ones on record.
-func (f *FilePlan) Conflicts() int {
+// Blocked counts ranges that keep the file from being uploaded: conflicts
+// with what is on record, and 統編 the login may not act for.
+func (f *FilePlan) Blocked() int {
 	n := 0
 	for _, r := range f.Ranges {
-		if r.State == Conflict {
+		if r.State == Conflict || r.State == Unauthorized {
 			n++
 		}
 	}
 	return n
 }
 
-// Plan is what an upload will do for one period.
+// Plan is what an upload will do for one period and one login.
 type Plan struct {
 	Period ranges.Period
+	Login  ranges.Ban // the 統編 logged in with
 	Files  []*FilePlan
 }
 
 // PlanUpload compares the files' ranges with what is on record: ranges
 // already there are not uploaded again; a range overlapping a different one
 // on record is a conflict (someone, perhaps another system, reported other
-// numbers) and its file is not uploaded. order is the order of the files
-// in the plan, each named once; nil means sorted by name.
+// numbers) and its file is not uploaded; a 統編 that
+// btb002i/company/authorized does not list for this login is not uploaded
+// either. order is the order of the files in the plan, each named once; nil
+// means sorted by name.
 func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[string][]ranges.BlankRange, order []string) (*Plan, error) {
 	if order == nil {
 		order = slices.Sorted(maps.Keys(files))
@@ -100,22 +116,55 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	if len(seen) != len(files) {
 		return nil, fmt.Errorf("upload order names %d of the %d files", len(seen), len(files))
 	}
-	recs, err := cl.Records(ctx, p)
+	offered, err := cl.Periods(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("字軌期別: %w", err)
 	}
-	plan := &Plan{Period: p}
+	if !slices.Contains(offered, p) {
+		var names []string
+		for _, o := range offered {
+			names = append(names, o.String())
+		}
+		return nil, fmt.Errorf("the portal does not take blank numbers for %s now; its 字軌期別 are: %s", p, strings.Join(names, ", "))
+	}
+	companies, err := cl.Companies(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the companies this login may act for: %w", err)
+	}
+	allowed := map[ranges.Ban]bool{}
+	var listed []string
+	for _, c := range companies {
+		allowed[c.Ban] = true
+		listed = append(listed, string(c.Ban))
+	}
+	// What is on record, for every 統編 of the files this login may act for.
+	recs := map[ranges.Ban][]Record{}
+	for _, name := range order {
+		for _, r := range files[name] {
+			if _, done := recs[r.Ban]; done || !allowed[r.Ban] {
+				continue
+			}
+			if recs[r.Ban], err = cl.Records(ctx, p, r.Ban); err != nil {
+				return nil, fmt.Errorf("查詢 %s: %w", r.Ban, err)
+			}
+		}
+	}
+	plan := &Plan{Period: p, Login: cl.o.Ban}
 	for _, name := range order {
 		fp := &FilePlan{Name: name}
 		for _, r := range files[name] {
 			st := RangeStatus{Range: r, State: ToUpload}
-			for _, rec := range recs {
+			if !allowed[r.Ban] {
+				st.State = Unauthorized
+				st.Reason = fmt.Sprintf("the login %s may not act for %s (btb002i/company/authorized lists %s)", cl.o.Ban, r.Ban, strings.Join(listed, ", "))
+			}
+			for _, rec := range recs[r.Ban] {
 				o := rec.Range()
-				if o.Period != r.Period || o.Track != r.Track || o.End < r.Start || o.Start > r.End {
+				if st.State != ToUpload || o.Period != r.Period || o.Track != r.Track || o.End < r.Start || o.Start > r.End {
 					continue
 				}
 				if o == r {
-					st.State, st.Reason = OnRecord, ""
+					st.State = OnRecord
 					break
 				}
 				st.State = Conflict
@@ -123,31 +172,79 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 			}
 			fp.Ranges = append(fp.Ranges, st)
 		}
-		if pending := fp.Pending(); len(pending) > 0 {
-			data, err := importfile.AppendBulk(nil, pending)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			sum := sha256.Sum256(data)
-			fp.UploadAs = fmt.Sprintf("%s_%s_%s.csv", pending[0].Ban, p.Code(), hex.EncodeToString(sum[:4]))
+		if err := cl.pack(fp, p); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		plan.Files = append(plan.Files, fp)
 	}
 	return plan, nil
 }
 
+// pack puts a file's pending ranges into the files 匯入字軌 takes, in the
+// layout's import format. Each name holds a hash of its content, so that a
+// later run finds in 上傳列表 what an earlier one sent.
+func (cl *Client) pack(fp *FilePlan, p ranges.Period) error {
+	var idx []int
+	var pending []ranges.BlankRange
+	for i, r := range fp.Ranges {
+		if r.State == ToUpload {
+			idx = append(idx, i)
+			pending = append(pending, r.Range)
+		}
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	name := func(ban ranges.Ban, data []byte, ext string) string {
+		sum := sha256.Sum256(data)
+		return fmt.Sprintf("%s_%s_%s.%s", ban, p.Code(), hex.EncodeToString(sum[:4]), ext)
+	}
+	if cl.lay.Blank.ImportFormat != layout.FormatE0402 {
+		data, err := importfile.AppendBulk(nil, pending)
+		if err != nil {
+			return err
+		}
+		fp.Parcels = []*Parcel{{Name: name(pending[0].Ban, data, "csv"), Ranges: idx, data: data}}
+		return nil
+	}
+	for _, m := range importfile.E0402Messages(cl.o.Head, pending) {
+		data, err := importfile.MarshalE0402(m.Message)
+		if err != nil {
+			return err
+		}
+		in, err := m.Message.Ranges()
+		if err != nil {
+			return err
+		}
+		var mine []int
+		for _, r := range in {
+			for _, i := range idx {
+				if fp.Ranges[i].Range == r {
+					mine = append(mine, i)
+				}
+			}
+		}
+		fp.Parcels = append(fp.Parcels, &Parcel{Name: name(ranges.Ban(m.Message.Main.BranchBan), data, "xml"), Ranges: mine, data: data})
+	}
+	return nil
+}
+
 // Wait bounds the polling after an upload.
 type Wait struct {
 	First time.Duration // first pause; default 2s
 	Max   time.Duration // longest pause; default 30s
-	Limit time.Duration // overall; default 10m
+	Limit time.Duration // overall; default 10m, and never past the context's deadline
 }
 
 // Execute uploads the pending ranges of every file without conflicts, then
 // polls 上傳列表 and 查詢 until every uploaded range is on record or
-// rejected, or the time limit passes. A file whose content was already
-// imported (a run that crashed after uploading) is not uploaded again: its
-// import is followed instead. log, if set, is told what happens.
+// rejected, or the time limit passes.
+//
+// An import is never sent twice: one whose content an earlier run sent
+// (its name holds a hash of the content) is followed, not sent again; after
+// an ambiguous failure (no answer, a timeout, a 5xx) 上傳列表 is searched
+// for it before it is sent again. An import refused whole, and rejected
+// rows, are reported through log at once. log, if set, is told what happens.
 func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(string)) error {
 	if w.First == 0 {
 		w.First = 2 * time.Second
@@ -160,38 +257,39 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 	}
 	say := func(format string, args ...any) {
 		if log != nil {
-			log(fmt.Sprintf(format, args...))
+			log(cl.scrub(fmt.Sprintf(format, args...)))
 		}
 	}
 	uploads, err := cl.Uploads(ctx, plan.Period)
 	if err != nil {
-		return err
+		return fmt.Errorf("上傳列表: %w", err)
 	}
 	for _, f := range plan.Files {
-		pending := f.Pending()
-		if len(pending) == 0 || f.Conflicts() > 0 {
+		if f.Blocked() > 0 {
 			continue
 		}
-		for _, u := range uploads {
-			if u.FileName == f.UploadAs {
-				f.ImportID = u.ID
+		for _, pc := range f.Parcels {
+			if u, ok := findUpload(uploads, pc.Name); ok {
+				pc.ID = u.ID
+				say("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID)
+				continue
+			}
+			if err := cl.send1(ctx, plan.Period, f, pc, say); err != nil {
+				return err
 			}
 		}
-		if f.ImportID != 0 {
-			say("%s: already imported as %s (上傳編號 %d): following it, not uploading again", f.Name, f.UploadAs, f.ImportID)
-			continue
-		}
-		data, _ := importfile.AppendBulk(nil, pending)
-		if f.ImportID, err = cl.Import(ctx, plan.Period, f.UploadAs, data); err != nil {
-			return fmt.Errorf("%s: %w", f.Name, err)
-		}
-		say("%s: uploaded %d range(s) as %s (上傳編號 %d)", f.Name, len(pending), f.UploadAs, f.ImportID)
 	}
 
 	deadline := time.Now().Add(w.Limit)
+	if d, ok := ctx.Deadline(); ok {
+		// Leave time to report before the run's deadline.
+		if d = d.Add(-min(time.Until(d)/10, 2*time.Second)); d.Before(deadline) {
+			deadline = d
+		}
+	}
 	pause := w.First
 	for {
-		open, err := cl.poll(ctx, plan)
+		open, err := cl.poll(ctx, plan, say)
 		if err != nil {
 			return err
 		}
@@ -200,71 +298,171 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 		}
 		if time.Now().Add(pause).After(deadline) {
 			for _, f := range plan.Files {
-				for i := range f.Ranges {
-					if f.ImportID != 0 && f.Ranges[i].State == ToUpload {
-						f.Ranges[i].State = Unconfirmed
+				for _, pc := range f.Parcels {
+					for _, i := range pc.Ranges {
+						if pc.ID != "" && f.Ranges[i].State == ToUpload {
+							f.Ranges[i].State = Unconfirmed
+						}
 					}
 				}
 			}
 			return nil
 		}
 		say("waiting %s for the portal to process %d range(s)", pause.Round(time.Millisecond), open)
+		t := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(pause):
+			t.Stop()
+			return context.Cause(ctx)
+		case <-t.C:
 		}
 		pause = min(pause*3/2, w.Max)
 	}
 }
 
+func findUpload(list []UploadInfo, name string) (UploadInfo, bool) {
+	for _, u := range list {
+		if u.FileName == name {
+			return u, true
+		}
+	}
+	return UploadInfo{}, false
+}
+
+// send1 sends one parcel. When the sending fails without a clear answer
+// (the portal may have taken it), 上傳列表 is searched for its name before
+// it is sent again.
+func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, say func(string, ...any)) error {
+	var last error
+	for try := 0; try <= cl.o.Retries; try++ {
+		id, err := cl.Import(ctx, p, pc.Name, pc.data)
+		if err == nil {
+			pc.Sent = true
+			pc.ID = id
+			if id == "" {
+				list, err := cl.Uploads(ctx, p)
+				if err != nil {
+					return fmt.Errorf("%s: sent as %s; 上傳列表: %w", f.Name, pc.Name, err)
+				}
+				u, ok := findUpload(list, pc.Name)
+				if !ok {
+					return fmt.Errorf("%s: sent as %s, which 上傳列表 does not show", f.Name, pc.Name)
+				}
+				pc.ID = u.ID
+			}
+			say("%s: uploaded %d range(s) as %s (上傳編號 %s)", f.Name, len(pc.Ranges), pc.Name, pc.ID)
+			return nil
+		}
+		if ctx.Err() != nil || !ambiguous(err) {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		last = err
+		say("%s: sending %s failed without a clear answer (%v): looking for it in 上傳列表 before sending again", f.Name, pc.Name, err)
+		list, lerr := cl.Uploads(ctx, p)
+		if lerr != nil {
+			return fmt.Errorf("%s: %w; and 上傳列表: %w", f.Name, err, lerr)
+		}
+		if u, ok := findUpload(list, pc.Name); ok {
+			pc.Sent, pc.ID = true, u.ID
+			say("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID)
+			return nil
+		}
+		wait := cl.o.Backoff << try
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return context.Cause(ctx)
+		case <-t.C:
+		}
+	}
+	return &RetryError{Method: "POST", URL: cl.apiURL(cl.lay.Blank.Import, nil), Attempts: cl.o.Retries + 1, Last: last}
+}
+
+// ambiguous reports whether a failed import may still have reached the
+// portal: no answer, or a 5xx.
+func ambiguous(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Status >= 500
+	}
+	var fe *FormatError
+	var le *LoginError
+	return !errors.As(err, &fe) && !errors.As(err, &le) && retryable(err)
+}
+
 // poll reads 上傳列表 and 查詢 once and updates the plan; it returns how
 // many uploaded ranges are still open.
-func (cl *Client) poll(ctx context.Context, plan *Plan) (int, error) {
+func (cl *Client) poll(ctx context.Context, plan *Plan, say func(string, ...any)) (int, error) {
 	uploads, err := cl.Uploads(ctx, plan.Period)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("上傳列表: %w", err)
 	}
-	processed := map[int]bool{}
+	byID := map[string]UploadInfo{}
 	for _, u := range uploads {
-		processed[u.ID] = u.Processed
-	}
-	recs, err := cl.Records(ctx, plan.Period)
-	if err != nil {
-		return 0, err
+		byID[u.ID] = u
 	}
 	onRecord := map[ranges.BlankRange]bool{}
-	for _, r := range recs {
-		onRecord[r.Range()] = true
+	banned := map[ranges.Ban]bool{}
+	for _, f := range plan.Files {
+		for _, r := range f.Ranges {
+			if r.State == OnRecord || r.State == ToUpload {
+				banned[r.Range.Ban] = true
+			}
+		}
+	}
+	for _, b := range slices.Sorted(maps.Keys(banned)) {
+		recs, err := cl.Records(ctx, plan.Period, b)
+		if err != nil {
+			return 0, fmt.Errorf("查詢 %s: %w", b, err)
+		}
+		for _, r := range recs {
+			onRecord[r.Range()] = true
+		}
 	}
 	open := 0
 	for _, f := range plan.Files {
-		var rows []RowResult
-		if f.ImportID != 0 && processed[f.ImportID] {
-			if rows, err = cl.UploadRows(ctx, f.ImportID); err != nil {
-				return 0, err
+		for i := range f.Ranges {
+			if st := &f.Ranges[i]; st.State == OnRecord && !onRecord[st.Range] {
+				st.State, st.Reason = Vanished, "was on record before the upload and is no longer: the import may have replaced it"
 			}
 		}
-		for i := range f.Ranges {
-			st := &f.Ranges[i]
-			switch st.State {
-			case OnRecord:
-				if !onRecord[st.Range] {
-					st.State, st.Reason = Vanished, "was on record before the upload and is no longer: the import may have replaced it"
+		for _, pc := range f.Parcels {
+			if pc.ID == "" {
+				continue
+			}
+			u, listed := byID[pc.ID]
+			var rows []RowResult
+			if listed && u.Status == Processed {
+				if rows, err = cl.UploadRows(ctx, pc.ID); err != nil {
+					return 0, fmt.Errorf("上傳列表 %s: %w", pc.ID, err)
 				}
-			case ToUpload:
-				if f.ImportID == 0 {
+			}
+			var reasons []string
+			refused := false
+			for _, i := range pc.Ranges {
+				st := &f.Ranges[i]
+				if st.State != ToUpload {
 					continue
 				}
-				if onRecord[st.Range] {
+				switch row, ok := rowFor(rows, st.Range); {
+				case onRecord[st.Range]:
 					st.State = Uploaded
-					continue
-				}
-				if row, ok := rowFor(rows, st.Range); ok && !row.OK {
+				case listed && u.Status == Refused:
+					st.State, st.Reason = Rejected, "the portal refused the file: "+u.Message
+					refused = true
+				case ok && !row.OK:
 					st.State, st.Reason = Rejected, row.Reason
-					continue
+					reasons = append(reasons, fmt.Sprintf("%s%s-%s: %s", st.Range.Track, st.Range.Start, st.Range.End, row.Reason))
+				default:
+					open++
 				}
-				open++
+			}
+			if refused {
+				reasons = append(reasons, u.Message)
+			}
+			if len(reasons) > 0 {
+				say("%s: %v", f.Name, &ImportError{File: pc.Name, Reasons: reasons})
 			}
 		}
 	}
@@ -307,7 +505,7 @@ func (p *Plan) AllOnRecord() bool {
 func (p *Plan) Describe() string {
 	s := p.Summary()
 	var parts []string
-	for st := ToUpload; st <= Vanished; st++ {
+	for st := ToUpload; st <= Unauthorized; st++ {
 		if s[st] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", s[st], st))
 		}

@@ -25,7 +25,23 @@ func NormalizeCode(s string) string {
 		s = strings.TrimSpace(s)
 	}
 	s = UnwrapExcelText(s)
+	if isDashes(s) {
+		return "" // "--": exports such as iCHEF's write an empty cell so
+	}
 	return strings.ToUpper(s)
+}
+
+// isDashes reports whether s is one or more dashes and nothing else.
+func isDashes(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r != '-' && r != '—' && r != '–' {
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizeText trims a free-text field (a header or a status word) and folds
@@ -50,7 +66,7 @@ func isPlainASCIIUpper(s string) bool {
 	if s == "" {
 		return true
 	}
-	if s[0] == ' ' || s[len(s)-1] == ' ' || s[0] == '=' {
+	if s[0] == ' ' || s[len(s)-1] == ' ' || s[0] == '=' || s[0] == '-' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -163,10 +163,11 @@ func writeSheet(w io.Writer, sh Sheet, sst *sharedStrings) error {
 	return bw.Flush()
 }
 
-// excelSerial is the 1900-system serial of t's calendar date and time.
+// excelSerial is the 1900-system serial of t's calendar date and time,
+// fractions of a second included, as Excel keeps them.
 func excelSerial(t time.Time) float64 {
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	d := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+	d := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 	return d.Sub(base).Hours() / 24
 }
 

@@ -23,13 +23,15 @@ import (
 //	period = "115/09~115/10"     # optional: a period or "last"
 //	out = "out/branches"         # optional: output folder, relative to this file
 //	xml = true                   # optional: also write E0402
-//	portal = "https://…"         # for upload: the portal's address
+//	layout = "portal.toml"       # for upload: a portal layout file (default: the built-in one)
+//	carrier = "auto"             # for upload: direct, browser or auto
 //
 //	[[branch]]
 //	ban = "53212539"
 //	name = "總公司"
 //	alloc = ["alloc/invnoapply_53212539_11510.csv"]
-//	invoices = ["invoices/head/*.xlsx"]   # globs allowed
+//	invoices = ["invoices/head/*.xlsx"]   # globs allowed; each must match a file
+//	no_invoices = true                   # instead of invoices: it issued none
 //	user = "acct01"                      # for upload: the branch's account
 //	password_env = "HEAD_PORTAL_PASSWORD" # for upload: where its password is
 //	[branch.columns]                     # optional overrides
@@ -39,11 +41,14 @@ type Config struct {
 	Period   string         `toml:"period"`
 	Out      string         `toml:"out"`
 	XML      bool           `toml:"xml"`
-	Portal   string         `toml:"portal"` // for upload: the portal's address
+	Layout   string         `toml:"layout"`  // for upload: a portal layout file, relative to this file
+	Carrier  string         `toml:"carrier"` // for upload: direct, browser or auto
 	Branches []BranchConfig `toml:"branch"`
 
 	// Path is the file, as given; paths in it are relative to its folder.
 	Path string `toml:"-"`
+
+	lines keyLines // the file's lines, to locate keys in later messages
 }
 
 // BranchConfig is one [[branch]] of a config.
@@ -53,6 +58,10 @@ type BranchConfig struct {
 	Alloc    []string      `toml:"alloc"`
 	Invoices []string      `toml:"invoices"`
 	Columns  columnsConfig `toml:"columns"`
+	// NoInvoices says the branch issued no invoice in the period: every
+	// allocated number is blank. Without it, a branch with allocations and
+	// no invoice counted fails.
+	NoInvoices bool `toml:"no_invoices"`
 
 	// For upload: the branch's account, and the environment variable that
 	// holds its password (never the password itself).
@@ -78,10 +87,11 @@ type columnsConfig struct {
 	Status string `toml:"status"`
 	Void   string `toml:"void"`
 	Date   string `toml:"date"`
+	Seller string `toml:"seller"`
 }
 
 func (c columnsConfig) columns() sheet.Columns {
-	return sheet.Columns{Sheet: c.Sheet, Number: c.Number, Track: c.Track, Status: c.Status, Void: c.Void, Date: c.Date}
+	return sheet.Columns{Sheet: c.Sheet, Number: c.Number, Track: c.Track, Status: c.Status, Void: c.Void, Date: c.Date, Seller: c.Seller}
 }
 
 // banValue is a 統一編號 checked while the file is decoded, so that the
@@ -124,6 +134,7 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		return nil, &errs
 	}
 	lines := newKeyLines(string(data))
+	c.lines = lines
 	var found []*ranges.Error
 	bad := func(branch int, key, format string, args ...any) {
 		name := key
@@ -137,16 +148,25 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		if len(k) > 1 && k[0] == "branch" {
 			branch, key = lines.branchOfKey(k), strings.Join(k[1:], ".")
 		}
+		if key == "portal" {
+			bad(branch, key, "the portal's addresses are in its layout now: name a layout file with layout = \"…\" (blanktrack portal-sim --write-layout writes one for the simulator), or leave it out for the real portal")
+			continue
+		}
 		if strings.HasSuffix(key, "password") {
 			bad(branch, key, "never put a password in the config: name the environment variable that holds it with password_env")
 			continue
 		}
-		bad(branch, key, "unknown key: want head, period, out, xml, portal, and per [[branch]] ban, name, alloc, invoices, user, password_env, [branch.columns]")
+		bad(branch, key, "unknown key: want head, period, out, xml, layout, carrier, and per [[branch]] ban, name, alloc, invoices, no_invoices, user, password_env, [branch.columns]")
 	}
 	if c.Period != "" && c.Period != "last" {
 		if _, err := ranges.ParsePeriod(c.Period); err != nil {
 			bad(-1, "period", "%v", err)
 		}
+	}
+	switch c.Carrier {
+	case "", "direct", "browser", "auto":
+	default:
+		bad(-1, "carrier", "%q: want direct, browser or auto", c.Carrier)
 	}
 	if len(c.Branches) == 0 {
 		bad(-1, "branch", "no [[branch]]: want one per 統一編號 (the head office is a branch too)")
@@ -154,6 +174,11 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	if c.Out != "" {
 		if _, err := resolve(c.Dir(), c.Out); err != nil {
 			bad(-1, "out", "%v", err)
+		}
+	}
+	if c.Layout != "" {
+		if _, err := resolve(c.Dir(), c.Layout); err != nil {
+			bad(-1, "layout", "%v", err)
 		}
 	}
 	seen := map[ranges.Ban]int{}
@@ -167,6 +192,9 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		}
 		if len(b.Alloc) == 0 {
 			bad(i, "alloc", "missing: want the branch's allocation download(s)")
+		}
+		if b.NoInvoices && len(b.Invoices) > 0 {
+			bad(i, "no_invoices", "the branch names invoice exports too: no_invoices = true says it issued none; keep one of the two")
 		}
 		for _, key := range []string{"alloc", "invoices"} {
 			list := b.Alloc
@@ -192,6 +220,19 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 
 // Dir is the folder the config's paths are relative to.
 func (c *Config) Dir() string { return filepath.Dir(c.Path) }
+
+// LayoutFile is the config's portal layout file, relative to the config
+// file; "" if it names none.
+func (c *Config) LayoutFile() string {
+	if c.Layout == "" {
+		return ""
+	}
+	p, err := resolve(c.Dir(), c.Layout)
+	if err != nil {
+		return c.Layout // ParseConfig checked it
+	}
+	return p
+}
 
 // OutDir is the config's output folder, relative to the config file; "" if
 // it names none.
@@ -224,10 +265,13 @@ func (c *Config) PeriodOn(today time.Time) ranges.Period {
 // on the calendar date today, its head office and XML choice.
 func (c *Config) Spec(today time.Time) Spec {
 	s := Spec{Period: c.PeriodOn(today), Head: c.Head.Ban, XML: c.XML, Config: true}
-	for _, b := range c.Branches {
+	for i, b := range c.Branches {
 		br := Branch{Ban: b.Ban.Ban, Name: b.Name, Columns: b.Columns.columns()}
-		if br.Allocs, br.err = c.files(b.Alloc); br.err == nil {
-			br.Invoices, br.err = c.files(b.Invoices)
+		if br.Allocs, br.err = c.files(i, "alloc", b.Alloc); br.err == nil {
+			br.Invoices, br.err = c.files(i, "invoices", b.Invoices)
+		}
+		if b.NoInvoices {
+			br.NoInvoices = []ranges.Ban{b.Ban.Ban}
 		}
 		s.Branches = append(s.Branches, br)
 	}
@@ -235,10 +279,12 @@ func (c *Config) Spec(today time.Time) Spec {
 }
 
 // files expands a branch's paths: relative to the config's folder, globs
-// matched. A literal path that does not exist is an error; a glob that
-// matches nothing gives nothing.
-func (c *Config) files(patterns []string) ([]string, error) {
+// matched. A literal path that does not exist, and a glob that matches no
+// file, are errors naming the key: a pattern that silently matched
+// nothing would leave a branch without its invoices.
+func (c *Config) files(branch int, key string, patterns []string) ([]string, error) {
 	var out []string
+	at := ranges.Pos{File: c.Path, Line: c.lines.find(branch, key), Key: fmt.Sprintf("branch[%d].%s", branch+1, key)}
 	for _, p := range patterns {
 		full, err := resolve(c.Dir(), p)
 		if err != nil {
@@ -247,19 +293,30 @@ func (c *Config) files(patterns []string) ([]string, error) {
 		if !strings.ContainsAny(p, "*?[") {
 			fi, err := os.Stat(full)
 			switch {
+			case errors.Is(err, os.ErrNotExist):
+				return nil, ranges.Errorf(at, "no such file: %s", full)
 			case err != nil:
-				return nil, err
+				return nil, ranges.Errorf(at, "%w", err)
 			case fi.IsDir():
-				return nil, fmt.Errorf("%s is a folder: want a file", full)
+				return nil, ranges.Errorf(at, "%s is a folder: want a file", full)
 			}
 			out = append(out, full)
 			continue
 		}
 		m, err := filepath.Glob(full)
 		if err != nil {
-			return nil, err
+			return nil, ranges.Errorf(at, "%w", err)
 		}
-		out = append(out, m...) // Glob sorts: a stable order
+		var files []string
+		for _, f := range m {
+			if fi, err := os.Stat(f); err == nil && !fi.IsDir() {
+				files = append(files, f)
+			}
+		}
+		if len(files) == 0 {
+			return nil, ranges.Errorf(at, "%s matches no file (in %s)", ranges.Quote(p), c.Dir())
+		}
+		out = append(out, files...) // Glob sorts: a stable order
 	}
 	return out, nil
 }

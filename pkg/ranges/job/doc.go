@@ -9,11 +9,19 @@
 // 統編, overlaps, naming both rows), reads the exports, computes the blank
 // ranges and renders the 匯入字軌 bulk files and E0402 messages, all in
 // memory. Write writes the files of the branches that did not fail, all of
-// them or none.
+// them or none, removes the files of an earlier run of the same 統編 and
+// period that the run no longer writes, and records inputs and outputs with
+// their SHA-256 in the folder's manifest; an output path that is an input
+// is refused (*OverwriteError). CheckOut tells before any input is read
+// whether a folder can take the files.
 //
 // Doubts about the data are typed Warnings (invoices in no allocation or
-// outside the period, nullified numbers never reissued, no invoice file);
-// under Spec.Strict a branch with warnings fails and writes nothing.
+// outside the period, nullified numbers never reissued); under Spec.Strict
+// a branch with warnings fails and writes nothing. What would silently
+// report every number of a 統編 blank is an error: an export that counts no
+// invoice (*EmptyExportError), a 統編 with allocations and no invoice
+// counted unless Branch.NoInvoices declares it (*NoInvoicesError), a
+// config pattern that matches no file.
 // WriteReport and WriteWarnings print what the run found.
 //
 // generate, check (what it compares files with) and upload all run through

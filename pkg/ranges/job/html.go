@@ -131,9 +131,9 @@ func pct(n, of int) float64 {
 	return float64(int(float64(n)*1000/float64(of)+0.5)) / 10
 }
 
-// Text is the report as WriteReport prints it and WriteWarnings' warnings
+// PlainReport is the report as WriteReport prints it and WriteWarnings' warnings
 // and notes, for report.txt.
-func (r *Result) Text(out string) []byte {
+func (r *Result) PlainReport(out string) []byte {
 	var b bytes.Buffer
 	_ = r.WriteReport(&b, out)
 	var w bytes.Buffer

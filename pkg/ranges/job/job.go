@@ -1,6 +1,7 @@
 package job
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,11 @@ type Branch struct {
 	Allocs   []string // allocation downloads
 	Invoices []string // invoice exports
 	Columns  sheet.Columns
+	// NoInvoices lists the 統編 declared to have issued no invoice in the
+	// period, whose every allocated number is blank. Any other 統編 with
+	// allocations and no invoice counted fails the branch
+	// (*NoInvoicesError): its export is probably missing.
+	NoInvoices []ranges.Ban
 
 	err error // resolving the branch's paths failed
 }
@@ -51,6 +57,9 @@ type Spec struct {
 	// Config says the branches come from a config file: they are reported
 	// one by one, and one failing leaves the others' files.
 	Config bool
+	// Tool is the tool and its version, as the manifest records it; empty:
+	// Version().
+	Tool string
 	// Progress, if set, returns a progress reporter for an invoice file (or
 	// nil for none).
 	Progress func(name string) func(done, total int64)
@@ -61,6 +70,15 @@ type Result struct {
 	Period   ranges.Period
 	Config   bool
 	Branches []*BranchResult
+	// Inputs are the files the run read, with their size and SHA-256,
+	// sorted by path.
+	Inputs []*Input
+	// Removed lists the files of an earlier run that Write removed from
+	// the output folder: files of the run's 統編 and period it no longer
+	// writes.
+	Removed []string
+
+	tool string // Spec.Tool
 }
 
 // BranchResult is what one branch found and rendered. When Err is set the
@@ -87,16 +105,18 @@ type BranchResult struct {
 // a whole: a period that cannot be settled (ranges.ErrSeveralPeriods), or
 // ctx's error.
 func Run(ctx context.Context, spec Spec) (*Result, error) {
-	res := &Result{Config: spec.Config}
+	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version())}
 	for _, b := range spec.Branches {
-		br := &BranchResult{Branch: b, Err: b.err}
-		if br.Err == nil {
-			br.Allocs, br.Err = sheet.ReadAllocationFiles(ctx, b.Allocs)
-		}
+		res.Branches = append(res.Branches, &BranchResult{Branch: b, Err: b.err})
+	}
+	if err := res.hashInputs(ctx); err != nil {
+		return nil, err
+	}
+	for _, br := range res.ok() {
+		br.Allocs, br.Err = sheet.ReadAllocationFiles(ctx, br.Branch.Allocs)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		res.Branches = append(res.Branches, br)
 	}
 	var all []ranges.Allocation
 	for _, br := range res.ok() {
@@ -122,6 +142,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 			return nil, err
 		}
 	}
+	res.checkInputsUnchanged()
 	return res, nil
 }
 
@@ -205,6 +226,7 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 		if spec.Progress != nil {
 			opts.Progress = spec.Progress(name)
 		}
+		before := len(errs.Errs)
 		st, err := sheet.ReadInvoiceFile(ctx, name, opts, u, &errs)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -212,6 +234,11 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 		if err != nil {
 			br.Err = err
 			return nil
+		}
+		// A file that counts nothing (and whose cells were not the
+		// trouble) would report every number blank without a word.
+		if st.Invoices == 0 && len(errs.Errs) == before {
+			errs.Add(emptyExport(st, p))
 		}
 		br.Stats = append(br.Stats, st)
 		if errs.Full() {
@@ -223,6 +250,10 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 		return nil
 	}
 	if br.Blank, err = u.Compute(); err != nil {
+		br.Err = err
+		return nil
+	}
+	if err := br.checkInvoiceCounts(p); err != nil {
 		br.Err = err
 		return nil
 	}
@@ -249,12 +280,6 @@ func (r *Result) Files() []importfile.File {
 	}
 	slices.SortFunc(files, func(a, b importfile.File) int { return strings.Compare(a.Name, b.Name) })
 	return files
-}
-
-// Write writes the files of every branch that did not fail into dir,
-// atomically: all of them, or none and no temporary file left.
-func (r *Result) Write(ctx context.Context, dir string) error {
-	return importfile.WriteFiles(ctx, dir, r.Files())
 }
 
 // Expected is what the job computed, for check to compare files with: the

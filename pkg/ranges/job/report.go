@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/internal/texttable"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
@@ -23,6 +24,13 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 		r.branchTable(&b, out)
 	} else if len(r.Branches) == 1 && r.Branches[0].Err == nil {
 		r.Branches[0].report(&b, out)
+	}
+	for _, name := range r.Removed {
+		ban, _, _ := importfile.OwnedName(name)
+		fmt.Fprintf(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)
+	}
+	if r.Period != (ranges.Period{}) {
+		fmt.Fprintf(&b, "report to keep: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -98,6 +106,9 @@ func (r *Result) branchTable(w *strings.Builder, out string) {
 			s.Add(x)
 		}
 		status := "ok"
+		if len(br.NoInvoices) > 0 {
+			status = "ok, no invoices"
+		}
 		if len(br.Warnings) > 0 {
 			status = Plural(len(br.Warnings), "warning")
 		}
@@ -134,6 +145,7 @@ func (r *Result) WriteWarnings(w io.Writer) error {
 			for _, warn := range br.Warnings {
 				fmt.Fprintf(&b, "warning: %s: %s\n", label, warn)
 			}
+			br.declaredNone(&b, label+": ")
 		}
 	} else {
 		for _, br := range r.Branches {
@@ -155,17 +167,17 @@ func (br *BranchResult) details(w *strings.Builder) {
 		warnings = strict.Warnings
 	}
 	for _, warn := range warnings {
-		fmt.Fprintf(w, "warning: %s", warn.Heading())
-		if warn.Kind == NoInvoiceFile {
-			w.WriteString("\n")
+		if warn.Invoices.Count == 0 {
+			fmt.Fprintf(w, "warning: %s\n", warn.Heading())
 			continue
 		}
-		w.WriteString(":\n")
+		fmt.Fprintf(w, "warning: %s:\n", warn.Heading())
 		listing(w, warn.Invoices)
 	}
 	if br.Blank == nil {
 		return
 	}
+	br.declaredNone(w, "")
 	for _, st := range br.Stats {
 		if st.Repaired.Count > 0 {
 			fmt.Fprintf(w, "note: %s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:\n", st.File, st.Repaired.Count)
@@ -176,19 +188,26 @@ func (br *BranchResult) details(w *strings.Builder) {
 				fmt.Fprintf(w, "  ... and %d more\n", more)
 			}
 		}
-		var missing []string
 		if !st.HasSeller {
-			missing = append(missing, "seller (賣方統一編號): purchases cannot be told apart")
-		}
-		if !st.HasDate {
-			missing = append(missing, "date: invoices of other periods cannot be told apart")
-		}
-		if len(missing) > 0 {
-			fmt.Fprintf(w, "note: %s has no column for %s\n", st.File, strings.Join(missing, "; nor for "))
+			fmt.Fprintf(w, "note: %s has no column for seller (賣方統一編號): purchases cannot be told apart\n", st.File)
 		}
 	}
 	if len(br.Skipped) > 0 {
 		fmt.Fprintf(w, "note: %d allocation(s) of other periods than %s were left out\n", len(br.Skipped), br.Blank.Period)
+	}
+}
+
+// declaredNone notes the 統編 declared to have issued no invoice, whose
+// every allocated number is reported blank on that word alone.
+func (br *BranchResult) declaredNone(w *strings.Builder, prefix string) {
+	for _, b := range br.NoInvoices {
+		n := 0
+		for _, s := range br.Blank.Summaries {
+			if s.Ban == b {
+				n += s.Allocated
+			}
+		}
+		fmt.Fprintf(w, "note: %s%s issued no invoice in %s, as declared: all its %s are reported blank\n", prefix, b, br.Blank.Period, Plural(n, "allocated number"))
 	}
 }
 

@@ -14,12 +14,9 @@ type WarningKind uint8
 
 // Kinds of warnings.
 const (
-	// NoInvoiceFile: the branch has allocations and no invoice file, so every
-	// allocated number would be reported blank.
-	NoInvoiceFile WarningKind = iota
 	// Unallocated: invoices whose number lies in no loaded allocation; they
 	// are not counted.
-	Unallocated
+	Unallocated WarningKind = iota
 	// OutsidePeriod: invoices dated outside the period; they are not
 	// counted.
 	OutsidePeriod
@@ -27,26 +24,31 @@ const (
 	// the exports used: nullified numbers are meant to be reissued. They
 	// stay used.
 	NotReissued
+	// NoDateColumn: an export without a date column. Invoices of another
+	// period whose numbers fall in this period's allocations (字軌 letters
+	// are reused) cannot be told apart: they would count as used.
+	NoDateColumn
 )
 
 // Warning is one doubt about a branch's data, with the invoices it concerns.
 type Warning struct {
 	Kind     WarningKind
 	Period   ranges.Period
+	File     string         // for NoDateColumn: the export
 	Invoices ranges.Listing // the invoices concerned: the first ones and their count
 }
 
 // String is the warning in one line.
 func (w Warning) String() string {
 	switch w.Kind {
-	case NoInvoiceFile:
-		return "no invoice file: every allocated number would be reported blank"
 	case Unallocated:
 		return fmt.Sprintf("%d invoice(s) in no allocation, first %s", w.Invoices.Count, first(w.Invoices))
 	case OutsidePeriod:
 		return fmt.Sprintf("%d invoice(s) dated outside %s, first %s", w.Invoices.Count, w.Period, first(w.Invoices))
 	case NotReissued:
 		return fmt.Sprintf("%d nullified invoice(s) never reissued, first %s", w.Invoices.Count, first(w.Invoices))
+	case NoDateColumn:
+		return fmt.Sprintf("%s has no date column: invoices of other periods cannot be told apart", w.File)
 	}
 	return "unknown warning"
 }
@@ -54,14 +56,14 @@ func (w Warning) String() string {
 // Heading introduces the warning's list of invoices in a report.
 func (w Warning) Heading() string {
 	switch w.Kind {
-	case NoInvoiceFile:
-		return "no invoice file given: every allocated number is reported blank"
 	case Unallocated:
 		return fmt.Sprintf("%d invoice(s) lie in no allocation of %s; they are not counted", w.Invoices.Count, w.Period)
 	case OutsidePeriod:
 		return fmt.Sprintf("%d invoice(s) are dated outside %s; they are not counted", w.Invoices.Count, w.Period)
 	case NotReissued:
 		return fmt.Sprintf("%d invoice(s) are nullified (註銷) and never reissued in the exports; they stay used, but check them", w.Invoices.Count)
+	case NoDateColumn:
+		return fmt.Sprintf("%s has no date column: an invoice of another period with a number in this period's allocations (字軌 letters are reused) would count as used; export it with the invoice date, or check that it holds %s only", w.File, w.Period)
 	}
 	return w.String()
 }
@@ -98,8 +100,10 @@ func (br *BranchResult) warnings() []Warning {
 	if n := br.Usage.NotReissued(); n.Count > 0 {
 		w = append(w, Warning{Kind: NotReissued, Period: p, Invoices: n})
 	}
-	if len(br.Invoices) == 0 {
-		w = append(w, Warning{Kind: NoInvoiceFile, Period: p})
+	for _, st := range br.Stats {
+		if !st.HasDate {
+			w = append(w, Warning{Kind: NoDateColumn, Period: p, File: st.File})
+		}
 	}
 	return w
 }

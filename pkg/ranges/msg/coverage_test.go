@@ -48,37 +48,18 @@ func formats(t *testing.T) (found map[string]string, dynamic []string) {
 			if !ok {
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			arg := -1
-			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "msg" {
-				switch sel.Sel.Name {
-				case "Errorf", "New", "T":
-					arg = 0
-				}
-			}
-			switch sel.Sel.Name {
-			case "Text":
-				if len(call.Args) > 0 {
-					arg = 0
-				}
-			case "Say":
-				arg = 1
-			}
-			if arg < 0 || arg >= len(call.Args) {
+			arg := formatArg(call)
+			if arg < 0 {
 				return true
 			}
 			where := fset.Position(call.Pos()).String()
-			lit, ok := call.Args[arg].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
+			if id, ok := call.Args[arg].(*ast.Ident); ok && id.Name == "format" {
+				return true // a wrapper such as usagef: its callers' formats are checked
+			}
+			s, ok := literal(call.Args[arg])
+			if !ok {
 				dynamic = append(dynamic, where)
 				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				t.Fatalf("%s: %v", where, err)
 			}
 			found[s] = where
 			return true
@@ -89,6 +70,60 @@ func formats(t *testing.T) (found map[string]string, dynamic []string) {
 		t.Fatal(err)
 	}
 	return found, dynamic
+}
+
+// formatArg is the index of the message format among a call's arguments,
+// or -1 for a call that takes none: msg.Errorf, msg.New and msg.T, a
+// printer's Text and Say, and the command's usagef.
+func formatArg(call *ast.CallExpr) int {
+	arg := -1
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		if fn.Name == "usagef" {
+			arg = 0
+		}
+	case *ast.SelectorExpr:
+		if id, ok := fn.X.(*ast.Ident); ok && id.Name == "msg" {
+			switch fn.Sel.Name {
+			case "Errorf", "New", "T":
+				arg = 0
+			}
+		}
+		switch fn.Sel.Name {
+		case "Text":
+			if len(call.Args) > 0 {
+				arg = 0
+			}
+		case "Say":
+			arg = 1
+		}
+	}
+	if arg >= len(call.Args) {
+		return -1
+	}
+	return arg
+}
+
+// literal is the value of a string literal, or of literals joined with +.
+func literal(e ast.Expr) (string, bool) {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if x.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(x.Value)
+		return s, err == nil
+	case *ast.ParenExpr:
+		return literal(x.X)
+	case *ast.BinaryExpr:
+		if x.Op != token.ADD {
+			return "", false
+		}
+		a, ok1 := literal(x.X)
+		b, ok2 := literal(x.Y)
+		return a + b, ok1 && ok2
+	}
+	return "", false
 }
 
 // TestEveryMessageTranslated fails when a message of the code has no

@@ -204,8 +204,8 @@ func New(text string) error {
 	return &Error{format: strings.ReplaceAll(text, "%", "%%")}
 }
 
-func (e *Error) Error() string             { return english.Text(e.format, e.args...) }
-func (e *Error) Unwrap() []error           { return e.wrapped }
+func (e *Error) Error() string              { return english.Text(e.format, e.args...) }
+func (e *Error) Unwrap() []error            { return e.wrapped }
 func (e *Error) Localize(p *Printer) string { return p.Text(e.format, e.args...) }
 
 // Format is the English format of the error, its catalog key.
@@ -252,4 +252,3 @@ func wrapVerbs(format string) []int {
 	}
 	return out
 }
-

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -24,27 +25,58 @@ const (
 	numRoles
 )
 
+// Ranks of header names: when several columns of one header row name the
+// same role, the most specific name wins (發票號碼 over 號碼 or number), so a
+// generic column such as a row index never beats the column the export
+// means. Two columns of the same best rank are an AmbiguousColumnError.
+const (
+	generic  = 1 // 號碼, number, 日期, 狀態: words many columns could be headed with
+	specific = 2 // 發票號碼, 發票狀態, 開立日期: the invoice's own field
+	official = 3 // 發票日期: the portal's own name, where exports also have a near synonym
+)
+
+// headerName is a recognised header text: the role of its column and how
+// specific the name is.
+type headerName struct {
+	role role
+	rank uint8
+}
+
 // headerRoles maps normalised header texts to column roles. The names are
-// those of the portal's downloads and of common POS and ERP exports.
-var headerRoles = map[string]role{
-	"發票號碼": roleNumber, "號碼": roleNumber, "發票編號": roleNumber, "發票號": roleNumber,
-	"invoicenumber": roleNumber, "invoiceno": roleNumber, "invoice": roleNumber, "number": roleNumber, "no": roleNumber,
+// those of the portal's downloads and of common POS and ERP exports
+// (UXB2B, iCHEF, SHOPLINE among them). A bare "No." is not among them:
+// exports use it for the row index. Nor are columns that hold other numbers
+// beside the invoice's own: 作廢發票號碼, 折讓單號碼, 載具號碼, 訂單編號,
+// 原始單號, 外部單號, Order No., Running Receipt Number, BillingNo, 發票金額;
+// and 發票統一編號 or 買受人統編, the buyer's tax ID, is never the seller.
+var headerRoles = map[string]headerName{
+	"發票號碼": {roleNumber, specific}, "發票編號": {roleNumber, specific}, "發票號": {roleNumber, specific},
+	"invoicenumber": {roleNumber, specific}, "invoiceno": {roleNumber, specific},
+	"receiptnumber": {roleNumber, specific}, // iCHEF's English UI
+	"號碼":            {roleNumber, generic}, "invoice": {roleNumber, generic}, "number": {roleNumber, generic},
 
-	"字軌": roleTrack, "發票字軌": roleTrack, "字軌名稱": roleTrack, "發票字軌名稱": roleTrack,
-	"track": roleTrack, "invoicetrack": roleTrack, "prefix": roleTrack,
+	"發票字軌": {roleTrack, specific}, "發票字軌名稱": {roleTrack, specific}, "invoicetrack": {roleTrack, specific},
+	"字軌": {roleTrack, generic}, "字軌名稱": {roleTrack, generic}, "track": {roleTrack, generic}, "prefix": {roleTrack, generic},
 
-	"發票狀態": roleStatus, "狀態": roleStatus, "status": roleStatus, "invoicestatus": roleStatus,
+	"發票狀態": {roleStatus, specific}, "invoicestatus": {roleStatus, specific},
+	"目前概況": {roleStatus, specific}, "currentstatus": {roleStatus, specific}, // iCHEF: 已開立, 已作廢 <time>
+	"狀態": {roleStatus, generic}, "status": {roleStatus, generic},
 
-	"作廢註記": roleVoid, "作廢": roleVoid, "作廢否": roleVoid, "void": roleVoid, "voided": roleVoid,
+	"作廢註記": {roleVoid, specific},
+	"作廢":   {roleVoid, generic}, "作廢否": {roleVoid, generic}, "void": {roleVoid, generic}, "voided": {roleVoid, generic},
 
-	"發票日期": roleDate, "開立日期": roleDate, "日期": roleDate,
-	"date": roleDate, "invoicedate": roleDate, "issuedate": roleDate,
+	"發票日期": {roleDate, official}, "invoicedate": {roleDate, official},
+	"開立日期": {roleDate, specific}, "issuedate": {roleDate, specific},
+	"發票開立日期": {roleDate, specific},                                      // SHOPLINE (beside 發票作廢日期, which is not the invoice's date)
+	"結帳時間":   {roleDate, specific}, "paymenttime": {roleDate, specific}, // iCHEF's 結帳紀錄
+	"日期": {roleDate, generic}, "date": {roleDate, generic},
 
-	"賣方統一編號": roleSeller, "賣方統編": roleSeller, "sellerban": roleSeller, "sellerid": roleSeller,
+	"賣方統一編號": {roleSeller, specific}, "賣方統編": {roleSeller, specific}, "sellerban": {roleSeller, specific}, "sellerid": {roleSeller, specific},
+	"開立人統編": {roleSeller, specific}, // UXB2B; its 買受人統編 is the buyer
 
-	"品名": roleItem, "發票品名": roleItem, "數量": roleItem, "單價": roleItem, "序號": roleItem,
+	"品名": {roleItem, generic}, "發票品名": {roleItem, generic}, "數量": {roleItem, generic}, "單價": {roleItem, generic}, "序號": {roleItem, generic},
 
-	"買方名稱": roleBuyerName, "買受人名稱": roleBuyerName, "buyername": roleBuyerName,
+	"買方名稱": {roleBuyerName, generic}, "買受人名稱": {roleBuyerName, generic}, "buyername": {roleBuyerName, generic},
 }
 
 func normalizeHeader(s string) string {
@@ -67,6 +99,7 @@ type Columns struct {
 	Status string
 	Void   string
 	Date   string
+	Seller string
 }
 
 func (c Columns) override(r role) string {
@@ -81,8 +114,57 @@ func (c Columns) override(r role) string {
 		return c.Void
 	case roleDate:
 		return c.Date
+	case roleSeller:
+		return c.Seller
 	}
 	return ""
+}
+
+// roleColumns names, for the roles a reader must not guess between, the
+// Columns field (in lower case, as the config's [branch.columns] keys
+// are) that picks the column, and what the column holds.
+var roleColumns = map[role]struct{ field, what string }{
+	roleNumber: {"number", "invoice-number column (發票號碼)"},
+	roleTrack:  {"track", "字軌 column"},
+	roleStatus: {"status", "status column (發票狀態)"},
+	roleVoid:   {"void", "void-mark column (作廢註記)"},
+	roleDate:   {"date", "invoice-date column (發票日期)"},
+	roleSeller: {"seller", "seller column (賣方統一編號)"},
+}
+
+// AmbiguousColumnError is a header row with two or more columns that name
+// the same role equally well (two 發票號碼 columns, or 開立日期 beside
+// 開立日期): blanktrack does not guess which one the export means.
+type AmbiguousColumnError struct {
+	// Column is the Columns field that picks one, in lower case: number,
+	// track, status, void, date or seller.
+	Column  string
+	What    string   // what the column holds, for the message
+	Cols    []int    // the candidates, 1-based
+	Headers []string // their header texts
+}
+
+func (e *AmbiguousColumnError) Error() string {
+	names := make([]string, len(e.Cols))
+	for i, c := range e.Cols {
+		names[i] = fmt.Sprintf("%s (%s)", ranges.ColumnName(c), ranges.Clip(e.Headers[i]))
+	}
+	msg := fmt.Sprintf("columns %s could each be the %s: name the one to read", strings.Join(names, " and "), e.What)
+	if e.SameText() {
+		msg += "; their headers are the same text, so rename one of them in the file first"
+	}
+	return msg
+}
+
+// SameText reports whether the candidates' headers read the same, so that
+// naming a header text cannot pick one.
+func (e *AmbiguousColumnError) SameText() bool {
+	for _, h := range e.Headers[1:] {
+		if normalizeHeader(h) != normalizeHeader(e.Headers[0]) {
+			return false
+		}
+	}
+	return true
 }
 
 // layout is where the roles are in one header row: column indexes, -1 when
@@ -103,18 +185,29 @@ func (l *layout) header(r role) string {
 }
 
 // matchHeader reads row as a header row. It returns nil when the row has no
-// invoice-number column or lacks a column that c names.
-func matchHeader(row []string, rowNum int, c Columns) *layout {
+// invoice-number column or lacks a column that c names. A header row whose
+// columns name a role equally well is returned with an
+// *AmbiguousColumnError: the row is the header, but cannot be read.
+func matchHeader(row []string, rowNum int, c Columns) (*layout, error) {
 	l := &layout{row: rowNum, headers: make([]string, len(row))}
 	for i := range l.col {
 		l.col[i] = -1
 	}
+	var best [numRoles]uint8
+	var tied [numRoles][]int // columns sharing the best rank of a role
 	norm := make([]string, len(row))
 	for i, h := range row {
 		l.headers[i] = ranges.NormalizeText(h)
 		norm[i] = normalizeHeader(h)
-		if r := headerRoles[norm[i]]; r != roleNone && l.col[r] < 0 {
-			l.col[r] = i
+		n, ok := headerRoles[norm[i]]
+		if !ok {
+			continue
+		}
+		switch r := n.role; {
+		case n.rank > best[r]:
+			best[r], l.col[r], tied[r] = n.rank, i, []int{i}
+		case n.rank == best[r]:
+			tied[r] = append(tied[r], i)
 		}
 	}
 	for r := roleNumber; r < numRoles; r++ {
@@ -122,14 +215,19 @@ func matchHeader(row []string, rowNum int, c Columns) *layout {
 		if name == "" {
 			continue
 		}
-		i := indexOf(norm, normalizeHeader(name))
-		if i < 0 {
-			return nil
+		var at []int
+		for i, n := range norm {
+			if n == normalizeHeader(name) {
+				at = append(at, i)
+			}
 		}
-		l.col[r] = i
+		if len(at) == 0 {
+			return nil, nil
+		}
+		l.col[r], tied[r] = at[0], at
 	}
 	if l.col[roleNumber] < 0 {
-		return nil
+		return nil, nil
 	}
 	// The portal's asynchronous CSV has two header rows, M,發票號碼,... for
 	// invoices and D,發票號碼,品名,... for their items; the M row is the
@@ -138,16 +236,19 @@ func matchHeader(row []string, rowNum int, c Columns) *layout {
 	case "m":
 		l.col[roleRowKind] = 0
 	case "d":
-		return nil
+		return nil, nil
 	}
-	return l
-}
-
-func indexOf(ss []string, s string) int {
-	for i, v := range ss {
-		if v == s {
-			return i
+	for r := roleNumber; r < numRoles; r++ {
+		rc, guarded := roleColumns[r]
+		if !guarded || len(tied[r]) < 2 {
+			continue
 		}
+		e := &AmbiguousColumnError{Column: rc.field, What: rc.what}
+		for _, i := range tied[r] {
+			e.Cols = append(e.Cols, i+1)
+			e.Headers = append(e.Headers, l.headers[i])
+		}
+		return l, e
 	}
-	return -1
+	return l, nil
 }

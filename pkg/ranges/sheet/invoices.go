@@ -130,10 +130,10 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 		if err != nil {
 			return err
 		}
-		l, _ := findHeader(t, opts.Columns, name)
-		if err := t.Err(); err != nil {
+		l, err := findHeader(t, opts.Columns, name)
+		if terr := t.Err(); terr != nil { // a damaged sheet
 			t.Close()
-			return err
+			return terr
 		}
 		if l == nil || (l.has(roleItem) && !l.has(roleStatus)) {
 			if l != nil && fallback == "" {
@@ -141,6 +141,10 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			}
 			t.Close()
 			continue
+		}
+		if err != nil { // the sheet's header is ambiguous
+			t.Close()
+			return err
 		}
 		err = readSheet(ctx, t, l, opts, sink, errs, st)
 		t.Close()
@@ -179,7 +183,7 @@ const knownNumberHeaders = "發票號碼, 號碼, invoice number"
 // givenColumns names the columns the options asked for, for a message.
 func givenColumns(c Columns) string {
 	var named []string
-	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date} {
+	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date, c.Seller} {
 		if n != "" {
 			named = append(named, ranges.Quote(n))
 		}
@@ -190,14 +194,19 @@ func givenColumns(c Columns) string {
 	return " that also has the columns given: " + strings.Join(named, ", ")
 }
 
-// findHeader reads up to headerScanRows rows for the header row.
+// findHeader reads up to headerScanRows rows for the header row. A header
+// row that names a role in two columns equally well is returned with a
+// located *AmbiguousColumnError.
 func findHeader(t table, c Columns, name string) (*layout, error) {
 	for t.Next() && t.RowNum() <= headerScanRows {
-		if l := matchHeader(t.Row(), t.RowNum(), c); l != nil {
+		if l, err := matchHeader(t.Row(), t.RowNum(), c); l != nil {
 			if l.has(roleTrack) && l.col[roleTrack] == l.col[roleNumber] {
 				l.col[roleTrack] = -1
 			}
-			return l, nil
+			if err != nil {
+				err = &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}, Err: err}
+			}
+			return l, err
 		}
 	}
 	pos := ranges.Pos{File: name, Sheet: t.Sheet()}

@@ -1,0 +1,233 @@
+package portal
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"mime"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxField bounds one value of an answer: a name, a code, a reason.
+const maxField = 2000
+
+// jsonOf decodes an answer that must be JSON.
+func (cl *Client) jsonOf(c call, a *answer) (any, error) {
+	ct, _, _ := mime.ParseMediaType(a.header.Get("Content-Type"))
+	if !strings.HasSuffix(ct, "json") {
+		why := fmt.Sprintf("want JSON, got %q", a.header.Get("Content-Type"))
+		if t := cl.titleOf(a); t != "" {
+			why += fmt.Sprintf(", a page titled %q", t)
+		}
+		return nil, &FormatError{Method: c.method, URL: redact(a.url), Why: why}
+	}
+	v, err := decodeJSON(a.body)
+	if err != nil {
+		return nil, &FormatError{Method: c.method, URL: redact(a.url), Why: "not valid JSON: " + err.Error()}
+	}
+	return v, nil
+}
+
+var reTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// titleOf is the portal's own words in an error answer: the problem
+// title of JSON, or the title of a page; cleaned for a terminal.
+func (cl *Client) titleOf(a *answer) string {
+	if a == nil {
+		return ""
+	}
+	body := a.body[:min(len(a.body), 64<<10)]
+	var p map[string]any
+	if json.Unmarshal(a.body, &p) == nil {
+		if s, ok := p[cl.lay.Session.ErrorField].(string); ok {
+			return cl.printable(s)
+		}
+		return ""
+	}
+	if m := reTitle.FindSubmatch(body); m != nil {
+		return cl.printable(html.UnescapeString(string(m[1])))
+	}
+	return ""
+}
+
+// printable makes a value the portal sent safe to print: no control
+// characters (a terminal escape sequence could rewrite the screen), no
+// secret, at most 200 characters.
+func (cl *Client) printable(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 200 {
+		s = string([]rune(s)[:200]) + "…"
+	}
+	return cl.scrub(s)
+}
+
+// page is one page of a list, in any of the shapes the API uses: a bare
+// array, {content: [...]}, or a Spring page with totals.
+type page struct {
+	rows          []any
+	totalElements int // -1 when not given
+	totalPages    int // -1 when not given
+}
+
+func (cl *Client) pageOf(c call, a *answer, v any) (page, error) {
+	bad := func(format string, args ...any) (page, error) {
+		return page{}, &FormatError{Method: c.method, URL: redact(a.url), Why: fmt.Sprintf(format, args...)}
+	}
+	p := page{totalElements: -1, totalPages: -1}
+	switch x := v.(type) {
+	case []any:
+		p.rows = x
+		return p, nil
+	case map[string]any:
+		rows, ok := x[cl.lay.Paging.Content].([]any)
+		if !ok {
+			return bad("want a list, or an object with %q holding one", cl.lay.Paging.Content)
+		}
+		p.rows = rows
+		for _, f := range []struct {
+			name string
+			dst  *int
+		}{{cl.lay.Paging.TotalElements, &p.totalElements}, {cl.lay.Paging.TotalPages, &p.totalPages}} {
+			raw, ok := x[f.name]
+			if !ok {
+				continue
+			}
+			n, ok := intOf(raw)
+			if !ok || n < 0 {
+				return bad("%s %v is not a count", f.name, raw)
+			}
+			*f.dst = n
+		}
+		return p, nil
+	}
+	return bad("want a list, got %s", kindOf(v))
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "true or false"
+	case []any:
+		return "a list"
+	}
+	return "an object"
+}
+
+func intOf(v any) (int, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		n, err := strconv.ParseInt(string(x), 10, 64)
+		return int(n), err == nil && n < 1<<31
+	case string:
+		n, err := strconv.ParseInt(x, 10, 64)
+		return int(n), err == nil && n < 1<<31
+	}
+	return 0, false
+}
+
+// object is a row of a list.
+type object map[string]any
+
+// str reads a field as text: a string, or a number as written.
+func (o object) str(name string) (string, bool) {
+	switch x := o[name].(type) {
+	case string:
+		return x, len(x) <= maxField
+	case json.Number:
+		return string(x), len(x) <= 40
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+// rowObject takes a row: an object, or, when the layout says rows come as
+// tokens, the fields inside the token.
+func rowObject(v any, tokenField string) (object, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("a row is %s, want an object", kindOf(v))
+	}
+	if tokenField == "" {
+		return m, nil
+	}
+	tok, ok := m[tokenField].(string)
+	if !ok {
+		return m, nil // plain rows: the layout's token field is not there
+	}
+	return tokenData(tok)
+}
+
+// tokenData decodes a row token: a JWT whose payload's `data` is base64
+// JSON holding the row's fields (the signature is the portal's business).
+func tokenData(tok string) (object, error) {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("a row token is not a JWT (%d parts)", len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil, fmt.Errorf("a row token's payload is not base64: %w", err)
+	}
+	v, err := decodeJSON(payload)
+	claims, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("a row token's payload is not a JSON object")
+	}
+	switch data := claims["data"].(type) {
+	case map[string]any:
+		return data, nil
+	case string:
+		raw, err := decodeBase64(data)
+		if err != nil {
+			return nil, fmt.Errorf("a row token's data is not base64: %w", err)
+		}
+		v, err := decodeJSON(raw)
+		fields, ok := v.(map[string]any)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("a row token's data is not a JSON object")
+		}
+		return fields, nil
+	}
+	return nil, fmt.Errorf("a row token has no data")
+}
+
+func decodeBase64(s string) ([]byte, error) {
+	s = strings.TrimRight(strings.TrimSpace(s), "=")
+	if b, err := base64.RawStdEncoding.DecodeString(s); err == nil {
+		return b, nil
+	}
+	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// decodeJSON decodes one JSON value, numbers as written, and nothing after it.
+func decodeJSON(data []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	if d.More() {
+		return nil, fmt.Errorf("more after the JSON value")
+	}
+	return v, nil
+}

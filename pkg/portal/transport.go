@@ -1,0 +1,169 @@
+package portal
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
+)
+
+// guard is the transport every request passes, whichever carries it. It
+// sends nothing to an address that is not one of the portal's origins, so
+// that no redirect or page can lead the password, a cookie or the token
+// elsewhere, and it bounds every answer after decompression.
+type guard struct {
+	origins []*url.URL
+	max     int64
+	next    atomic.Pointer[http.RoundTripper]
+}
+
+func newGuard(origins []*url.URL, max int64, next http.RoundTripper) *guard {
+	g := &guard{origins: origins, max: max}
+	g.use(next)
+	return g
+}
+
+// use switches the carrier of later requests.
+func (g *guard) use(next http.RoundTripper) { g.next.Store(&next) }
+
+func (g *guard) allowed(u *url.URL) bool {
+	if u.Scheme != "https" && !(u.Scheme == "http" && layout.IsLoopback(u.Hostname())) {
+		return false
+	}
+	for _, o := range g.origins {
+		if sameOrigin(u, o) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !g.allowed(r.URL) {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &OriginError{URL: redact(r.URL.String())}
+	}
+	res, err := (*g.next.Load()).RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	where := redact(r.URL.String())
+	if res.ContentLength > g.max {
+		res.Body.Close()
+		return nil, &BodyTooLargeError{URL: where, Limit: g.max, Declared: res.ContentLength}
+	}
+	body := res.Body
+	enc := strings.ToLower(strings.TrimSpace(res.Header.Get("Content-Encoding")))
+	switch {
+	case res.Uncompressed || enc == "" || enc == "identity":
+	case enc == "gzip" || enc == "x-gzip":
+		body = &gunzip{raw: res.Body}
+	default:
+		res.Body.Close()
+		return nil, fmt.Errorf("%s: Content-Encoding %q, which blanktrack does not accept", where, enc)
+	}
+	res.Header.Del("Content-Encoding")
+	res.Header.Del("Content-Length")
+	res.ContentLength = -1
+	res.Body = &capped{r: body, left: g.max, url: where, limit: g.max}
+	// The body is plain bytes now: colly must not decompress it again
+	// (it would, for Content-Encoding x-gzip and for an application/gzip
+	// body, without a limit).
+	res.Uncompressed = true
+	return res, nil
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return a.Scheme == b.Scheme && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+// gunzip decompresses lazily, so that a bad header is a read error.
+type gunzip struct {
+	raw io.ReadCloser
+	zr  *gzip.Reader
+	err error
+}
+
+func (g *gunzip) Read(p []byte) (int, error) {
+	if g.zr == nil && g.err == nil {
+		g.zr, g.err = gzip.NewReader(g.raw)
+		if g.err != nil {
+			g.err = fmt.Errorf("the answer says it is gzip and is not: %w", g.err)
+		}
+	}
+	if g.err != nil {
+		return 0, g.err
+	}
+	return g.zr.Read(p)
+}
+
+func (g *gunzip) Close() error { return g.raw.Close() }
+
+// capped fails a read past the limit, naming the size: a truncated answer
+// is never taken for a whole one.
+type capped struct {
+	r     io.ReadCloser
+	left  int64
+	limit int64
+	url   string
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, &BodyTooLargeError{URL: c.url, Limit: c.limit, Declared: -1}
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, &BodyTooLargeError{URL: c.url, Limit: c.limit, Declared: -1}
+	}
+	return n, err
+}
+
+func (c *capped) Close() error { return c.r.Close() }
+
+// redact drops the query and fragment of an address: the parts that can
+// carry a login challenge, a code or a verifier.
+func redact(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// noAnswer reports whether err means that no request reached the portal
+// for sure, or that the answer was cut off: worth another attempt.
+func retryable(err error) bool {
+	var (
+		tooLarge *BodyTooLargeError
+		origin   *OriginError
+		redirect *RedirectError
+	)
+	switch {
+	case errors.As(err, &tooLarge), errors.As(err, &origin), errors.As(err, &redirect),
+		errors.Is(err, ErrChallenged), errors.Is(err, errNoBrowserPage):
+		return false
+	}
+	return true
+}

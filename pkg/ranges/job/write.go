@@ -1,0 +1,209 @@
+package job
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/blanktrack/blanktrack/pkg/importfile"
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// OverwriteError is an output path that is one of the run's inputs: the
+// same file, by its path or through a hard or symbolic link. Nothing is
+// written.
+type OverwriteError struct {
+	Output string // the path the run would write or remove
+	Input  string // the input it is
+	Remove bool   // the run would remove it (a file of an earlier run)
+}
+
+func (e *OverwriteError) Error() string {
+	verb := "write"
+	if e.Remove {
+		verb = "remove"
+	}
+	if filepath.Clean(e.Output) == filepath.Clean(e.Input) {
+		return fmt.Sprintf("%s is an input, and the run would %s it: write into a folder that holds no input", e.Output, verb)
+	}
+	return fmt.Sprintf("the run would %s %s, which is the input %s (the same file, through a link): write into a folder that holds no input", verb, e.Output, e.Input)
+}
+
+// CheckOut makes sure a run can write into dir before it reads any input:
+// the folder can be created and written, and a manifest already there is
+// blanktrack's. It leaves dir as it was.
+func CheckOut(dir string) error {
+	if err := importfile.ProbeDir(dir); err != nil {
+		return err
+	}
+	_, err := importfile.ReadManifest(dir)
+	return err
+}
+
+// Write writes the files of every branch that did not fail into dir and
+// makes the run the owner of its 統編's files of the period there: files
+// of an earlier run of the same 統編 and period that this run does not
+// write are removed (and listed in r.Removed), and the folder's manifest
+// (importfile.ManifestName) records the inputs, the outputs and their
+// SHA-256. All of it or nothing: the files are written under temporary
+// names first, and the manifest is renamed into place last. An output
+// path that is an input fails with an *OverwriteError before anything is
+// written.
+func (r *Result) Write(ctx context.Context, dir string) error {
+	files := r.Files()
+	m, err := importfile.ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		m = &importfile.Manifest{}
+	}
+	owned := r.ownedBans()
+	stale, err := r.staleFiles(dir, files, owned)
+	if err != nil {
+		return err
+	}
+	run := importfile.ManifestRun{Period: r.Period.String(), Version: cmp.Or(r.tool, Version()), Bans: owned,
+		Inputs: []importfile.ManifestInput{}, Outputs: []importfile.ManifestOutput{}}
+	for _, in := range r.Inputs {
+		run.Inputs = append(run.Inputs, importfile.ManifestInput{Path: relativePath(dir, in.Path), Size: in.Size, SHA256: in.SHA256})
+	}
+	for _, f := range files {
+		ban, _, _ := importfile.OwnedName(f.Name)
+		sum := sha256.Sum256(f.Data)
+		run.Outputs = append(run.Outputs, importfile.ManifestOutput{File: f.Name, Ban: ban, SHA256: hex.EncodeToString(sum[:])})
+	}
+	m.Record(run)
+	data, err := m.Marshal()
+	if err != nil {
+		return err
+	}
+	seal := importfile.File{Name: importfile.ManifestName, Data: data}
+	reports, err := r.reports(dir, run)
+	if err != nil {
+		return err
+	}
+	written := slices.Concat(files, reports)
+	if err := r.refuseInputs(dir, written, stale, seal); err != nil {
+		return err
+	}
+	if err := importfile.Commit(ctx, dir, importfile.Change{Write: written, Remove: stale, Seal: &seal}); err != nil {
+		return err
+	}
+	r.Removed = stale
+	return nil
+}
+
+// Names of the reports a run writes beside its files.
+const (
+	ReportText = "report.txt"
+	ReportHTML = "report.html"
+)
+
+// reports renders report.txt (the tables and warnings the command prints)
+// and report.html (the page to keep with the filing) of a run into dir.
+func (r *Result) reports(dir string, run importfile.ManifestRun) ([]importfile.File, error) {
+	info := ReportInfo{Tool: "blanktrack " + run.Version, Out: dir}
+	for _, in := range run.Inputs {
+		info.Inputs = append(info.Inputs, FileHash{Name: in.Path, Size: in.Size, SHA256: in.SHA256})
+	}
+	for _, f := range r.Files() {
+		sum := sha256.Sum256(f.Data)
+		info.Outputs = append(info.Outputs, FileHash{Name: f.Name, Size: int64(len(f.Data)), SHA256: hex.EncodeToString(sum[:])})
+	}
+	page, err := r.HTML(info)
+	if err != nil {
+		return nil, err
+	}
+	return []importfile.File{{Name: ReportText, Data: r.PlainReport(dir)}, {Name: ReportHTML, Data: page}}, nil
+}
+
+// ownedBans are the 統編 whose files of the period the run owns: those of
+// the allocations of every branch that did not fail, and of a config's
+// branches that did (their earlier files would no longer match their
+// inputs).
+func (r *Result) ownedBans() []ranges.Ban {
+	var bans []ranges.Ban
+	for _, br := range r.Branches {
+		switch {
+		case br.Err == nil && br.Blank != nil:
+			bans = append(bans, br.Blank.Bans()...)
+		case br.Ban != "":
+			bans = append(bans, br.Ban)
+		}
+	}
+	slices.Sort(bans)
+	return slices.Compact(bans)
+}
+
+// staleFiles lists the files of dir named as generate names its files, of
+// an owned 統編 and the run's period, that the run does not write.
+func (r *Result) staleFiles(dir string, files []importfile.File, owned []ranges.Ban) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var stale []string
+	for _, e := range entries {
+		ban, code, ok := importfile.OwnedName(e.Name())
+		if !ok || code != r.Period.Code() || !slices.Contains(owned, ban) || e.IsDir() {
+			continue
+		}
+		if !slices.ContainsFunc(files, func(f importfile.File) bool { return f.Name == e.Name() }) {
+			stale = append(stale, e.Name())
+		}
+	}
+	return stale, nil
+}
+
+// refuseInputs fails when a path the run would write or remove in dir is
+// one of its inputs.
+func (r *Result) refuseInputs(dir string, files []importfile.File, stale []string, seal importfile.File) error {
+	check := func(name string, remove bool) error {
+		p := filepath.Join(dir, name)
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil // nothing there: nothing to overwrite
+		}
+		for _, in := range r.Inputs {
+			if os.SameFile(fi, in.info) {
+				return &OverwriteError{Output: p, Input: in.Path, Remove: remove}
+			}
+		}
+		return nil
+	}
+	for _, f := range append(slices.Clip(files), seal) {
+		if err := check(f.Name, false); err != nil {
+			return err
+		}
+	}
+	for _, name := range stale {
+		if err := check(name, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// relativePath is path relative to dir, with forward slashes, so that the
+// manifest reads the same on every machine; an absolute path when there is
+// no relative one.
+func relativePath(dir, path string) string {
+	ad, err1 := filepath.Abs(dir)
+	ap, err2 := filepath.Abs(path)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(ad, ap); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(path)
+}

@@ -1,0 +1,76 @@
+package sheet
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// Issue 10, case 6: a workbook date-time is cut to the day it shows, never
+// rounded. 2025-10-31 23:59:59.750, the last moment of 114/09~114/10, was
+// read as 2025-11-01 and its number reported blank; 2025-08-31
+// 23:59:59.750, the day before the period, counted inside it. Each edge
+// of the period, through the reader, as Excel stores date-times (a serial
+// with a date format).
+func TestReadInvoicesDateTimesAtPeriodEdges(t *testing.T) {
+	at := func(y int, m time.Month, d, h, mi, s, ms int) time.Time {
+		return time.Date(y, m, d, h, mi, s, ms*int(time.Millisecond), time.UTC)
+	}
+	tests := []struct {
+		name    string
+		when    time.Time
+		counted bool
+	}{
+		{"last moment of the period", at(2025, 10, 31, 23, 59, 59, 750), true},
+		{"last millisecond of the period", at(2025, 10, 31, 23, 59, 59, 999), true},
+		{"first moment of the period", at(2025, 9, 1, 0, 0, 0, 0), true},
+		{"last moment before the period", at(2025, 8, 31, 23, 59, 59, 750), false},
+		{"last millisecond before the period", at(2025, 8, 31, 23, 59, 59, 999), false},
+		{"first moment after the period", at(2025, 11, 1, 0, 0, 0, 0), false},
+	}
+	S, D := xlsxfixture.S, xlsxfixture.D
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := writeWorkbook(t, "erp.xlsx", xlsxfixture.Sheet{Name: "銷項", Rows: rows(
+				xlsxfixture.Row(S("發票號碼"), S("發票日期")),
+				xlsxfixture.Row(S("ZK00000100"), D(tt.when)),
+			)})
+			u := zkUsage(t)
+			var errs ranges.ErrorList
+			st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+			if err != nil || errs.Err() != nil {
+				t.Fatalf("err %v, errs %v", err, errs.Err())
+			}
+			if counted := st.Invoices == 1; counted != tt.counted || st.OutsidePeriod+st.Invoices != 1 {
+				t.Errorf("%s: stats %+v, want counted %v", tt.when.Format("2006-01-02 15:04:05.000"), st, tt.counted)
+			}
+			if !tt.counted {
+				got := u.OutsidePeriod.First[0].Date
+				if want := time.Date(tt.when.Year(), tt.when.Month(), tt.when.Day(), 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+					t.Errorf("read as %v, want the day it shows, %v", got, want)
+				}
+			}
+		})
+	}
+}
+
+// The same edges written as text, as CSV exports and text cells hold them.
+func TestReadInvoicesTextDateTimesAtPeriodEdges(t *testing.T) {
+	data := "發票號碼,發票日期\n" +
+		"ZK00000100,2025/10/31 23:59:59.750\n" +
+		"ZK00000101,2025-10-31T23:59:59.999\n" +
+		"ZK00000102,2025/08/31 23:59:59.750\n" +
+		"ZK00000103,114/11/01 00:00:00\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "pos.csv", []byte(data)), Options{}, u, &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000101"}; !slicesEqual(got, want) || st.OutsidePeriod != 2 {
+		t.Errorf("counted %v (outside %d), want %v and 2 outside", got, st.OutsidePeriod, want)
+	}
+}

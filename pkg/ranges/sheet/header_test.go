@@ -1,0 +1,157 @@
+package sheet
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// readCSV reads data as an invoice export against ZK00000000-00000049 and
+// returns the numbers counted, or the error.
+func readCSV(t *testing.T, data string, c Columns) ([]string, error) {
+	t.Helper()
+	u := newRecorder(t, alloc("53212539", ranges.TypeGeneral, "ZK", 0, 49))
+	var errs ranges.ErrorList
+	_, err := ReadInvoiceFile(context.Background(), writeFile(t, "x.csv", []byte(data)), Options{Columns: c}, u, &errs)
+	if err == nil {
+		err = errs.Err()
+	}
+	return usedNumbers(t, u), err
+}
+
+// Issue 10, case 1: a row-index column headed No. was taken for the
+// invoice numbers (1 and 2), and the real numbers reported blank.
+func TestHeaderRowIndexNeverBeatsInvoiceNumber(t *testing.T) {
+	tests := []struct {
+		name, data string
+	}{
+		{"track and number apart", "No.,字軌,發票號碼\n1,ZK,00000020\n2,ZK,00000021\n"},
+		{"combined", "No.,發票號碼\n1,ZK00000020\n2,ZK00000021\n"},
+		{"generic number column first", "號碼,發票號碼\n1,ZK00000020\n2,ZK00000021\n"},
+		{"number and invoice number", "Number,Invoice No.\n1,ZK00000020\n2,ZK00000021\n"},
+		{"full-width No.", "Ｎｏ．,字軌,發票號碼\n1,ZK,00000020\n2,ZK,00000021\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readCSV(t, tt.data, Columns{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{"ZK00000020", "ZK00000021"}; !slicesEqual(got, want) {
+				t.Errorf("counted %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// The most specific date, status and 字軌 columns win over generic ones.
+func TestHeaderSpecificBeatsGeneric(t *testing.T) {
+	// 日期 is a due date outside the period; 發票日期 is the invoice's.
+	got, err := readCSV(t, "日期,發票號碼,發票日期\n2025/12/31,ZK00000001,2025/10/01\n", Columns{})
+	if err != nil || !slicesEqual(got, []string{"ZK00000001"}) {
+		t.Errorf("counted %v, err %v: want ZK00000001 dated by 發票日期", got, err)
+	}
+	// 開立日期 beats 日期 as well.
+	got, err = readCSV(t, "日期,發票號碼,開立日期\n2025/12/31,ZK00000001,2025/10/01\n", Columns{})
+	if err != nil || !slicesEqual(got, []string{"ZK00000001"}) {
+		t.Errorf("counted %v, err %v: want ZK00000001 dated by 開立日期", got, err)
+	}
+	// 發票字軌 beats a generic prefix column.
+	got, err = readCSV(t, "prefix,發票字軌,號碼\nXX,ZK,3\n", Columns{})
+	if err != nil || !slicesEqual(got, []string{"ZK00000003"}) {
+		t.Errorf("counted %v, err %v: want ZK00000003", got, err)
+	}
+}
+
+// Two columns that name a role equally well are an error naming both and
+// the Columns field that picks one; naming it reads the file.
+func TestHeaderAmbiguousColumns(t *testing.T) {
+	tests := []struct {
+		name, data, column string
+		cols               []int
+		msg                string
+		pick               Columns
+		want               []string
+	}{
+		{
+			name: "two number columns", data: "發票號碼,金額,發票編號\nZK00000001,100,ZK00000002\n",
+			column: "number", cols: []int{1, 3},
+			msg:  `x.csv: row 1: columns A (發票號碼) and C (發票編號) could each be the invoice-number column (發票號碼): name the one to read`,
+			pick: Columns{Number: "發票編號"}, want: []string{"ZK00000002"},
+		},
+		{
+			name: "two generic number columns beside a track", data: "字軌,號碼,Number\nZK,1,2\n",
+			column: "number", cols: []int{2, 3},
+			msg:  `columns B (號碼) and C (Number) could each be the invoice-number column`,
+			pick: Columns{Number: "號碼"}, want: []string{"ZK00000001"},
+		},
+		{
+			name: "two issue dates", data: "發票號碼,開立日期,issue date\nZK00000001,2025/10/01,2025/08/01\n",
+			column: "date", cols: []int{2, 3},
+			msg:  `columns B (開立日期) and C (issue date) could each be the invoice-date column (發票日期)`,
+			pick: Columns{Date: "issue date"}, want: nil,
+		},
+		{
+			name: "two seller columns", data: "發票號碼,賣方統編,賣方統一編號\nZK00000001,83012410,53212539\n",
+			column: "seller", cols: []int{2, 3},
+			msg:  `could each be the seller column`,
+			pick: Columns{Seller: "賣方統一編號"}, want: []string{"ZK00000001"},
+		},
+		{
+			name: "the same header twice", data: "發票號碼,發票號碼\nZK00000001,ZK00000002\n",
+			column: "number", cols: []int{1, 2},
+			msg: `their headers are the same text, so rename one of them in the file first`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readCSV(t, tt.data, Columns{})
+			var amb *AmbiguousColumnError
+			var located *ranges.Error
+			if !errors.As(err, &amb) || !errors.As(err, &located) {
+				t.Fatalf("err = %v (counted %v), want a located *AmbiguousColumnError", err, got)
+			}
+			if amb.Column != tt.column || !slices.Equal(amb.Cols, tt.cols) || located.Row != 1 {
+				t.Errorf("column %q cols %v row %d, want %q %v row 1", amb.Column, amb.Cols, located.Row, tt.column, tt.cols)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("error %q does not contain %q", err, tt.msg)
+			}
+			if len(got) != 0 {
+				t.Errorf("counted %v from an ambiguous header", got)
+			}
+			if tt.pick == (Columns{}) {
+				return
+			}
+			got, err = readCSV(t, tt.data, tt.pick)
+			if err != nil || !slicesEqual(got, tt.want) {
+				t.Errorf("with %+v: counted %v, err %v; want %v", tt.pick, got, err, tt.want)
+			}
+		})
+	}
+	// Naming a header that two columns share cannot pick one.
+	if _, err := readCSV(t, "發票號碼,發票號碼\nZK00000001,ZK00000002\n", Columns{Number: "發票號碼"}); !errors.As(err, new(*AmbiguousColumnError)) {
+		t.Errorf("override matching two columns: err = %v", err)
+	}
+}
+
+// A workbook's invoice sheet with an ambiguous header is an error naming
+// the sheet, not a reason to read another sheet.
+func TestHeaderAmbiguousInWorkbook(t *testing.T) {
+	S := xlsxfixture.S
+	name := writeWorkbook(t, "erp.xlsx", xlsxfixture.Sheet{Name: "銷項", Rows: rows(
+		xlsxfixture.Row(S("報表")),
+		xlsxfixture.Row(S("發票號碼"), S("發票狀態"), S("狀態"), S("發票狀態")),
+		xlsxfixture.Row(S("ZK00000001"), S("開立"), S("x"), S("作廢")),
+	)})
+	var errs ranges.ErrorList
+	_, err := ReadInvoiceFile(context.Background(), name, Options{}, newRecorder(t, alloc("53212539", ranges.TypeGeneral, "ZK", 0, 49)), &errs)
+	if !errors.As(err, new(*AmbiguousColumnError)) || !strings.Contains(err.Error(), "sheet 銷項, row 2: columns B (發票狀態) and D (發票狀態)") {
+		t.Errorf("err = %v", err)
+	}
+}
