@@ -2,8 +2,9 @@ package ranges
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Outcome is what Usage.Add did with an invoice.
@@ -56,10 +57,10 @@ func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
 	}
 	for _, a := range allocs {
 		if a.Period != p {
-			return nil, fmt.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
+			return nil, msg.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
 		}
 		if err := a.Validate(); err != nil {
-			return nil, fmt.Errorf("allocation %s (%s): %w", a, a.Pos, err)
+			return nil, msg.Errorf("allocation %s (%s): %w", a, a.Pos, err)
 		}
 		n := a.Size()
 		u.byTrack[a.Track] = append(u.byTrack[a.Track], &tally{

@@ -126,7 +126,8 @@ func (c *capture) Render(s string)     { c.s += s }
 // themselves (errors made with Errorf, texts made with T) are printed in it
 // too.
 func (p *Printer) Text(format string, args ...any) string {
-	return fmt.Sprintf(p.format(format), p.localize(args)...)
+	// %w is Errorf's; as text it prints the wrapped error like %v.
+	return fmt.Sprintf(strings.ReplaceAll(p.format(format), "%w", "%v"), p.localize(args)...)
 }
 
 // Say writes Text to w.
@@ -195,7 +196,6 @@ func Errorf(format string, args ...any) error {
 			}
 		}
 	}
-	e.format = strings.ReplaceAll(format, "%w", "%v")
 	return e
 }
 
@@ -220,7 +220,10 @@ type Message struct {
 // T makes a text that prints itself in a printer's language.
 func T(format string, args ...any) Message { return Message{format: format, args: args} }
 
-func (m Message) String() string             { return english.Text(m.format, m.args...) }
+func (m Message) String() string { return english.Text(m.format, m.args...) }
+
+// IsZero reports whether m is the zero Message: no text at all.
+func (m Message) IsZero() bool               { return m.format == "" && m.args == nil }
 func (m Message) Localize(p *Printer) string { return p.Text(m.format, m.args...) }
 
 // wrapVerbs returns the indexes of the arguments a format takes with %w.
