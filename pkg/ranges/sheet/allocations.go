@@ -2,11 +2,11 @@ package sheet
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // allocation columns, in the order of the portal's download:
@@ -107,7 +107,7 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 		return nil, err
 	}
 	if len(out) == 0 && len(errs.Errs) == 0 {
-		return nil, fmt.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
+		return nil, msg.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
 	}
 	return out, nil
 }
@@ -161,7 +161,7 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 		missing = append(missing, "發票類別代號 or 發票類別")
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("header row lacks %s: want the columns %s", strings.Join(missing, ", "), strings.Join(allocColumnNames[:], ","))
+		return msg.Errorf("header row lacks %s: want the columns %s", strings.Join(missing, ", "), strings.Join(allocColumnNames[:], ","))
 	}
 	return nil
 }

@@ -1,11 +1,11 @@
 package sheet
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // csvRecords are the records of a chunk: their fields one after the other,
@@ -194,7 +194,7 @@ func (p *csvParser) quotedRecord(c *csvChunk, i, row int) (int, error) {
 // reports it when the record does not end.
 func (p *csvParser) tooLong(row int) error {
 	return &ranges.Error{Pos: ranges.Pos{File: p.file, Row: row},
-		Err: fmt.Errorf("a line (or a quoted cell spanning lines) longer than %s: not a CSV export", byteSize(int64(maxRecordBytes)))}
+		Err: msg.Errorf("a line (or a quoted cell spanning lines) longer than %s: not a CSV export", byteSize(int64(maxRecordBytes)))}
 }
 
 // appendText adds quoted text to the field being built; a CRLF inside a
@@ -218,7 +218,7 @@ func (p *csvParser) add(f string, row int) error {
 	col := len(p.fields) + 1
 	if col > maxColumns {
 		return &ranges.Error{Pos: ranges.Pos{File: p.file, Row: row},
-			Err: fmt.Errorf("more than %d cells in a row (Excel's limit): not a CSV export", maxColumns)}
+			Err: msg.Errorf("more than %d cells in a row (Excel's limit): not a CSV export", maxColumns)}
 	}
 	if p.mode == modeCP950 {
 		f = p.cp950.decode(f)
@@ -235,7 +235,7 @@ func (p *csvParser) add(f string, row int) error {
 // cellTooLong is the error of a cell of n characters.
 func cellTooLong(pos ranges.Pos, v string, n int) *ranges.Error {
 	return &ranges.Error{Pos: pos, Value: clipValue(v),
-		Err: fmt.Errorf("a cell of %d characters, %s: a spreadsheet cell holds at most %d (Excel's limit)", n, ranges.Quote(v), maxCellChars)}
+		Err: msg.Errorf("a cell of %d characters, %s: a spreadsheet cell holds at most %d (Excel's limit)", n, ranges.Quote(v), maxCellChars)}
 }
 
 // clipValue is a copy of the start of v, for an error's Value: an error

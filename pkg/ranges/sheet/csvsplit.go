@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // csvChunkSize is how much text one chunk of a CSV file holds, about: the
@@ -99,7 +100,7 @@ func (s *splitter) next(ctx context.Context) *csvChunk {
 			if ctx.Err() != nil {
 				c.err = ctx.Err()
 			} else {
-				c.err = fmt.Errorf("%s: after row %d: %w", s.file, s.row, err)
+				c.err = msg.Errorf("%s: after row %d: %w", s.file, s.row, err)
 			}
 			return c
 		}

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -25,7 +25,7 @@ const (
 // reads (an old .xls, a password-protected workbook, a PDF, an HTML page,
 // a binary file). The message says what the content is and how to save it
 // in a form that is read.
-var ErrNotSpreadsheet = errors.New("not a CSV file or an .xlsx workbook")
+var ErrNotSpreadsheet = msg.New("not a CSV file or an .xlsx workbook")
 
 // source is an input: a stream and, when it can be read at any offset (a
 // file, a bytes.Reader), the same bytes by offset, which a workbook needs.
@@ -94,16 +94,16 @@ func sniff(src source, name string) (Format, textKind, *bufio.Reader, error) {
 	br := bufio.NewReaderSize(src.r, 64*1024)
 	head, err := br.Peek(sniffLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return 0, 0, nil, fmt.Errorf("%s: %w", name, err)
+		return 0, 0, nil, msg.Errorf("%s: %w", name, err)
 	}
-	notSheet := func(what string) error {
-		return fmt.Errorf("%s: %s: %w", name, what, ErrNotSpreadsheet)
+	notSheet := func(what msg.Message) error {
+		return msg.Errorf("%s: %v: %w", name, what, ErrNotSpreadsheet)
 	}
 	switch {
 	case bytes.HasPrefix(head, magicZip):
 		return FormatWorkbook, 0, br, nil
 	case bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		return 0, 0, nil, notSheet("an empty zip archive")
+		return 0, 0, nil, notSheet(msg.T("an empty zip archive"))
 	case bytes.HasPrefix(head, magicOLE2):
 		return 0, 0, nil, notSheet(describeOLE2(src, br))
 	case bytes.HasPrefix(head, bomUTF8):
@@ -113,9 +113,9 @@ func sniff(src source, name string) (Format, textKind, *bufio.Reader, error) {
 	case bytes.HasPrefix(head, bomUTF16BE):
 		return FormatText, textUTF16BE, br, nil
 	case bytes.HasPrefix(head, []byte("%PDF-")):
-		return 0, 0, nil, notSheet("a PDF document: export the data as CSV or .xlsx instead")
+		return 0, 0, nil, notSheet(msg.T("a PDF document: export the data as CSV or .xlsx instead"))
 	}
-	if what := markupKind(head); what != "" {
+	if what, ok := markupKind(head); ok {
 		return 0, 0, nil, notSheet(what)
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
@@ -127,7 +127,7 @@ func sniff(src source, name string) (Format, textKind, *bufio.Reader, error) {
 		case textUTF16BE:
 			return FormatText, textUTF16BE, br, nil
 		}
-		return 0, 0, nil, notSheet("a binary file (it holds NUL bytes), not CSV text")
+		return 0, 0, nil, notSheet(msg.T("a binary file (it holds NUL bytes), not CSV text"))
 	}
 	return FormatText, textPlain, br, nil
 }
@@ -159,28 +159,28 @@ func utf16WithoutBOM(b []byte) textKind {
 
 // markupKind names HTML and XML content: web systems save an HTML table as
 // .xls, and Excel 2003 wrote an XML spreadsheet. Neither is read.
-func markupKind(head []byte) string {
+func markupKind(head []byte) (msg.Message, bool) {
 	h := bytes.ToLower(bytes.TrimLeft(bytes.TrimPrefix(head, bomUTF8), " \t\r\n"))
 	switch {
 	case bytes.HasPrefix(h, []byte("<!doctype html")), bytes.HasPrefix(h, []byte("<html")),
 		bytes.HasPrefix(h, []byte("<table")), bytes.HasPrefix(h, []byte("<meta")):
-		return "an HTML page (web systems often save one as .xls): open it in Excel and save it as .xlsx (Excel Workbook) or CSV"
+		return msg.T("an HTML page (web systems often save one as .xls): open it in Excel and save it as .xlsx (Excel Workbook) or CSV"), true
 	case bytes.HasPrefix(h, []byte("<?xml")) && bytes.Contains(h, []byte("urn:schemas-microsoft-com:office:spreadsheet")):
-		return "an Excel 2003 XML spreadsheet: open it in Excel and save it as .xlsx (Excel Workbook) or CSV"
+		return msg.T("an Excel 2003 XML spreadsheet: open it in Excel and save it as .xlsx (Excel Workbook) or CSV"), true
 	case bytes.HasPrefix(h, []byte("<?xml")):
-		return "an XML document, not a spreadsheet export"
+		return msg.T("an XML document, not a spreadsheet export"), true
 	}
-	return ""
+	return msg.Message{}, false
 }
 
 // describeOLE2 tells what an OLE2 compound file (the container of old
 // Office files) holds: Excel keeps a password-protected .xlsx in one as an
 // EncryptedPackage stream, and an old .xls as a Workbook (or Book) stream.
-func describeOLE2(src source, br *bufio.Reader) string {
-	const (
-		encrypted = "a password-protected workbook: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password) and save it as .xlsx, or save it as CSV"
-		xls       = "an old Excel 97-2003 .xls workbook: open it in Excel and save it as .xlsx (Excel Workbook) or CSV"
-		either    = "an old Excel .xls workbook or a password-protected one: open it in Excel and save it as .xlsx (Excel Workbook) without a password, or as CSV"
+func describeOLE2(src source, br *bufio.Reader) msg.Message {
+	var (
+		encrypted = msg.T("a password-protected workbook: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password) and save it as .xlsx, or save it as CSV")
+		xls       = msg.T("an old Excel 97-2003 .xls workbook: open it in Excel and save it as .xlsx (Excel Workbook) or CSV")
+		either    = msg.T("an old Excel .xls workbook or a password-protected one: open it in Excel and save it as .xlsx (Excel Workbook) without a password, or as CSV")
 	)
 	ra := src.ra
 	if ra == nil {
@@ -195,7 +195,7 @@ func describeOLE2(src source, br *bufio.Reader) string {
 	if err != nil {
 		return either
 	}
-	kind := ""
+	var kind msg.Message
 	for _, f := range doc.File {
 		switch f.Name {
 		case "EncryptedPackage", "EncryptionInfo":
@@ -203,16 +203,16 @@ func describeOLE2(src source, br *bufio.Reader) string {
 		case "Workbook", "Book":
 			kind = xls
 		case "WordDocument":
-			if kind == "" {
-				kind = "a Word document, not a spreadsheet"
+			if kind.IsZero() {
+				kind = msg.T("a Word document, not a spreadsheet")
 			}
 		case "PowerPoint Document":
-			if kind == "" {
-				kind = "a PowerPoint document, not a spreadsheet"
+			if kind.IsZero() {
+				kind = msg.T("a PowerPoint document, not a spreadsheet")
 			}
 		}
 	}
-	if kind == "" {
+	if kind.IsZero() {
 		return either
 	}
 	return kind

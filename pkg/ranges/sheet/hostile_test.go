@@ -275,7 +275,7 @@ func TestWorkbookStreamCap(t *testing.T) {
 	maxStreamedWorkbookSize = 1000
 	data := genWorkbook(3)
 	_, err := ReadInvoices(context.Background(), struct{ io.Reader }{bytes.NewReader(data)}, "s.xlsx", Options{}, zkUsage(t), &ranges.ErrorList{})
-	if err == nil || !strings.Contains(err.Error(), "s.xlsx: a workbook over 1000 bytes read from a stream: give it as a file") {
+	if err == nil || !strings.Contains(err.Error(), "s.xlsx: a workbook over 1000 B read from a stream: give it as a file") {
 		t.Errorf("err = %v", err)
 	}
 }

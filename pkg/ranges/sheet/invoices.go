@@ -2,13 +2,12 @@ package sheet
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // headerScanRows is how many rows are searched for the header row.
@@ -60,7 +59,7 @@ type Sink interface {
 
 // ErrNoHeader is an export in which no header row with an invoice-number
 // column was found.
-var ErrNoHeader = errors.New("no header row with an invoice-number column")
+var ErrNoHeader = msg.New("no header row with an invoice-number column")
 
 // ReadInvoices reads one export of issued invoices, a CSV file or an .xlsx
 // workbook told from its bytes, and gives every invoice to sink,
@@ -117,7 +116,7 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			if len(list) > 10 {
 				list = append(slices.Clip(list[:10]), "…")
 			}
-			return fmt.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
+			return msg.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
 		}
 		sheets = []string{s}
 	}
@@ -162,7 +161,7 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 		}
 		return readSheet(ctx, t, l, opts, sink, errs, st)
 	}
-	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: fmt.Errorf("%w (%s) in the first %d rows of any sheet%s",
+	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v",
 		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns))}
 }
 
@@ -181,7 +180,7 @@ func readSheet(ctx context.Context, t *sheetTable, l *layout, opts Options, sink
 const knownNumberHeaders = "發票號碼, 號碼, invoice number"
 
 // givenColumns names the columns the options asked for, for a message.
-func givenColumns(c Columns) string {
+func givenColumns(c Columns) msg.Message {
 	var named []string
 	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date, c.Seller} {
 		if n != "" {
@@ -189,9 +188,9 @@ func givenColumns(c Columns) string {
 		}
 	}
 	if len(named) == 0 {
-		return ""
+		return msg.T("")
 	}
-	return " that also has the columns given: " + strings.Join(named, ", ")
+	return msg.T(" that also has the columns given: %s", strings.Join(named, ", "))
 }
 
 // findHeader reads up to headerScanRows rows for the header row. A header
@@ -213,7 +212,7 @@ func findHeader(t table, c Columns, name string) (*layout, error) {
 	if err := t.Err(); err != nil {
 		return nil, err
 	}
-	return nil, &ranges.Error{Pos: pos, Err: fmt.Errorf("%w (%s) in the first %d rows%s",
+	return nil, &ranges.Error{Pos: pos, Err: msg.Errorf("%w (%s) in the first %d rows%v",
 		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c))}
 }
 
@@ -283,12 +282,12 @@ func parseInvoiceNumber(row []string, l *layout) (inv ranges.Invoice, ok bool, e
 			inv.Number = combined
 			return inv, true, nil
 		}
-		return inv, false, fmt.Errorf("字軌 %s (column %s) for number %s: want two letters A-Z",
+		return inv, false, msg.Errorf("字軌 %s (column %s) for number %s: want two letters A-Z",
 			ranges.Quote(trackRaw), ranges.ColumnName(l.col[roleTrack]+1), ranges.Quote(raw))
 	}
 	if combinedErr == nil {
 		if combined.Track != tr {
-			return inv, false, fmt.Errorf("%s does not match 字軌 %s in column %s", ranges.Quote(raw), tr, ranges.ColumnName(l.col[roleTrack]+1))
+			return inv, false, msg.Errorf("%s does not match 字軌 %s in column %s", ranges.Quote(raw), tr, ranges.ColumnName(l.col[roleTrack]+1))
 		}
 		inv.Number = combined
 		return inv, true, nil

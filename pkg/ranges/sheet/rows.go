@@ -1,13 +1,12 @@
 package sheet
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Reading an invoice row has two halves: parsing its cells, which needs
@@ -18,7 +17,7 @@ import (
 // ErrNoCachedValue is a formula cell of a column blanktrack reads that has
 // no saved value: programs that write workbooks without calculating them
 // leave one, and its invoice would silently count as missing.
-var ErrNoCachedValue = errors.New("a formula without a saved value")
+var ErrNoCachedValue = msg.New("a formula without a saved value")
 
 // rowKind is what a row of an invoice export is.
 type rowKind uint8
@@ -111,7 +110,7 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 	for _, c := range uncached {
 		for _, r := range p.checked {
 			if l.col[r] == c {
-				pr.err = bad(r, fmt.Errorf("%w: the program that wrote the workbook did not calculate it; open the file in Excel and save it again, or export values", ErrNoCachedValue))
+				pr.err = bad(r, msg.Errorf("%w: the program that wrote the workbook did not calculate it; open the file in Excel and save it again, or export values", ErrNoCachedValue))
 				return
 			}
 		}
@@ -130,7 +129,7 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 	if p.text {
 		for _, r := range p.valued {
 			if v := cell(row, l.col[r]); isFormulaText(v) {
-				pr.err = bad(r, fmt.Errorf("%s is a formula: a CSV file keeps the formula, not its result; in Excel, paste the column as values and save the CSV again", ranges.Quote(v)))
+				pr.err = bad(r, msg.Errorf("%s is a formula: a CSV file keeps the formula, not its result; in Excel, paste the column as values and save the CSV again", ranges.Quote(v)))
 				return
 			}
 		}

@@ -3,12 +3,12 @@ package sheet
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // sheetTable streams the rows of one worksheet with raw cell values, as
@@ -102,9 +102,9 @@ func (t *sheetTable) partFailed() bool {
 	t.done = true
 	switch {
 	case t.x.err != nil:
-		t.err = fmt.Errorf("%s: sheet %s: after row %d: %w", t.file, t.sheet, t.lastRow, partError(t.part, t.x.err))
+		t.err = msg.Errorf("%s: sheet %s: after row %d: %w", t.file, t.sheet, t.lastRow, partError(t.part, t.x.err))
 	case t.inData:
-		t.err = fmt.Errorf("%s: sheet %s: after row %d: %w", t.file, t.sheet, t.lastRow, partError(t.part, errors.New("it ends inside its rows")))
+		t.err = msg.Errorf("%s: sheet %s: after row %d: %w", t.file, t.sheet, t.lastRow, partError(t.part, msg.New("it ends inside its rows")))
 	}
 	return false
 }
@@ -167,17 +167,17 @@ func (t *sheetTable) readRow() (bool, error) {
 	if v, ok := attr(tag.attrs, "r"); ok {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 {
-			t.fail(t.lastRow+1, 0, fmt.Errorf("row number %s is not a number", ranges.Quote(string(v))))
+			t.fail(t.lastRow+1, 0, msg.Errorf("row number %s is not a number", ranges.Quote(string(v))))
 			return false, t.err
 		}
 		num = n
 	}
 	if num > maxSheetRows {
-		t.fail(num, 0, fmt.Errorf("a worksheet has at most %d rows (Excel's limit)", maxSheetRows))
+		t.fail(num, 0, msg.Errorf("a worksheet has at most %d rows (Excel's limit)", maxSheetRows))
 		return false, t.err
 	}
 	if num <= t.lastRow {
-		t.fail(num, 0, fmt.Errorf("this row comes after row %d: the rows are out of order; the file was not written by a spreadsheet", t.lastRow))
+		t.fail(num, 0, msg.Errorf("this row comes after row %d: the rows are out of order; the file was not written by a spreadsheet", t.lastRow))
 		return false, t.err
 	}
 	t.lastRow = num
@@ -211,17 +211,17 @@ func (t *sheetTable) readCell(row, prev int) (int, error) {
 	if ref, ok := attr(tag.attrs, "r"); ok {
 		c, ok := refColumn(ref)
 		if !ok {
-			t.fail(row, 0, fmt.Errorf("cell reference %s is not a cell", ranges.Quote(string(ref))))
+			t.fail(row, 0, msg.Errorf("cell reference %s is not a cell", ranges.Quote(string(ref))))
 			return 0, t.err
 		}
 		col = c
 	}
 	if col > maxColumns {
-		t.fail(row, 0, fmt.Errorf("a cell past column XFD, the last column of a worksheet"))
+		t.fail(row, 0, msg.Errorf("a cell past column XFD, the last column of a worksheet"))
 		return 0, t.err
 	}
 	if col <= prev {
-		t.fail(row, col, fmt.Errorf("cells out of order: the file was not written by a spreadsheet"))
+		t.fail(row, col, msg.Errorf("cells out of order: the file was not written by a spreadsheet"))
 		return 0, t.err
 	}
 	typ, _ := attr(tag.attrs, "t")
@@ -269,7 +269,7 @@ func (t *sheetTable) readCell(row, prev int) (int, error) {
 			}
 		}
 		if len(t.rowBuf) > maxRowBytes {
-			t.fail(row, col, fmt.Errorf("a row of more than %d MiB of text: not a spreadsheet export", maxRowBytes>>20))
+			t.fail(row, col, msg.Errorf("a row of more than %d MiB of text: not a spreadsheet export", maxRowBytes>>20))
 			return 0, t.err
 		}
 	}
@@ -305,17 +305,17 @@ func (t *sheetTable) addCell(row, col, kind int, hasV, hasF, hasIS bool, vStart,
 		v := string(t.rowBuf[vStart:vEnd])
 		i, err := strconv.Atoi(trimXMLSpace(v))
 		if err != nil {
-			t.fail(row, col, fmt.Errorf("shared-string index %s is not a number", ranges.Quote(v)))
+			t.fail(row, col, msg.Errorf("shared-string index %s is not a number", ranges.Quote(v)))
 			return t.err
 		}
 		if t.sst == nil {
-			t.fail(row, col, fmt.Errorf("the cell refers to shared string %d, but the workbook has no shared-strings part (xl/sharedStrings.xml): the program that wrote it left it out; open the file in Excel and save it again", i))
+			t.fail(row, col, msg.Errorf("the cell refers to shared string %d, but the workbook has no shared-strings part (xl/sharedStrings.xml): the program that wrote it left it out; open the file in Excel and save it again", i))
 			return t.err
 		}
 		s, err := t.sst.get(i)
 		if err != nil {
 			if errors.Is(err, errSSTIndex) {
-				t.fail(row, col, fmt.Errorf("the cell refers to shared string %d, but the table has %d strings: a damaged workbook", i, t.sst.Len()))
+				t.fail(row, col, msg.Errorf("the cell refers to shared string %d, but the table has %d strings: a damaged workbook", i, t.sst.Len()))
 			} else {
 				t.fail(row, col, err)
 			}

@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // sharedStrings is a workbook's shared-string table (xl/sharedStrings.xml),
@@ -87,7 +88,7 @@ func loadSharedStrings(ctx context.Context, r io.Reader, part string, sizeHint i
 	}
 	if err := s.finish(); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("%s: %w", part, err)
+		return nil, msg.Errorf("%s: %w", part, err)
 	}
 	return s, nil
 }
@@ -96,7 +97,7 @@ func loadSharedStrings(ctx context.Context, r io.Reader, part string, sizeHint i
 func (s *sharedStrings) add(ctx context.Context, b []byte, part string, i int) error {
 	if len(b) > maxCellChars {
 		if n := utf8.RuneCount(b); n > maxCellChars {
-			return fmt.Errorf("%s: shared string %d has %d characters: a spreadsheet cell holds at most %d (Excel's limit)", part, i, n, maxCellChars)
+			return msg.Errorf("%s: shared string %d has %d characters: a spreadsheet cell holds at most %d (Excel's limit)", part, i, n, maxCellChars)
 		}
 	}
 	if i%4096 == 0 && ctx.Err() != nil {
@@ -119,7 +120,7 @@ func (s *sharedStrings) add(ctx context.Context, b []byte, part string, i int) e
 func (s *sharedStrings) spill() error {
 	f, err := os.CreateTemp("", "blanktrack-sst-*")
 	if err != nil {
-		return fmt.Errorf("the shared strings need a temporary file: %w", err)
+		return msg.Errorf("the shared strings need a temporary file: %w", err)
 	}
 	s.file = f
 	if err := os.Remove(f.Name()); err != nil {
@@ -142,10 +143,10 @@ func (s *sharedStrings) write(b []byte) error {
 	var l [binary.MaxVarintLen64]byte
 	k := binary.PutUvarint(l[:], uint64(len(b)))
 	if _, err := s.w.Write(l[:k]); err != nil {
-		return fmt.Errorf("writing the shared strings' temporary file: %w", err)
+		return msg.Errorf("writing the shared strings' temporary file: %w", err)
 	}
 	if _, err := s.w.Write(b); err != nil {
-		return fmt.Errorf("writing the shared strings' temporary file: %w", err)
+		return msg.Errorf("writing the shared strings' temporary file: %w", err)
 	}
 	s.size += int64(k + len(b))
 	s.n++
@@ -159,7 +160,7 @@ func (s *sharedStrings) finish() error {
 		return nil
 	}
 	if err := s.w.Flush(); err != nil {
-		return fmt.Errorf("writing the shared strings' temporary file: %w", err)
+		return msg.Errorf("writing the shared strings' temporary file: %w", err)
 	}
 	s.w = nil
 	s.cache.init(s.file, s.size)
@@ -174,7 +175,7 @@ func (s *sharedStrings) Len() int {
 	return len(s.offs) - 1
 }
 
-var errSSTIndex = errors.New("no such shared string")
+var errSSTIndex = msg.New("no such shared string")
 
 // get returns string i.
 func (s *sharedStrings) get(i int) (string, error) {
@@ -255,7 +256,7 @@ func (c *blockCache) block(n int64) ([]byte, error) {
 		return nil, io.ErrUnexpectedEOF
 	}
 	if _, err := c.f.ReadAt(b.data[:m], start); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("reading the shared strings' temporary file: %w", err)
+		return nil, msg.Errorf("reading the shared strings' temporary file: %w", err)
 	}
 	b.n = n + 1
 	return b.data[:m], nil
@@ -285,7 +286,7 @@ func (c *blockCache) uvarint(off int64) (uint64, int, error) {
 	}
 	v, k := binary.Uvarint(b[:n])
 	if k <= 0 {
-		return 0, 0, errors.New("damaged shared strings' temporary file")
+		return 0, 0, msg.New("damaged shared strings' temporary file")
 	}
 	return v, k, nil
 }
@@ -333,5 +334,5 @@ func isHex4(b []byte) bool {
 }
 
 func partError(part string, err error) error {
-	return fmt.Errorf("%s is damaged: %w", part, err)
+	return msg.Errorf("%s is damaged: %w", part, err)
 }

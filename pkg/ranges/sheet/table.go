@@ -2,10 +2,11 @@ package sheet
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // table is a stream of rows from one sheet of a workbook or from a CSV file.
@@ -41,7 +42,7 @@ func openFile(name string, progress func(done, total int64)) (source, func() err
 	}
 	if fi.IsDir() {
 		f.Close()
-		return source{}, nil, fmt.Errorf("%s is a folder: want a file", name)
+		return source{}, nil, msg.Errorf("%s is a folder: want a file", name)
 	}
 	src := newSource(f)
 	if progress != nil {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // workbook is an open .xlsx file, read straight from its zip archive: its
@@ -49,23 +50,23 @@ func openWorkbook(src source, br io.Reader, name string) (*workbook, error) {
 	if ra == nil {
 		data, err := io.ReadAll(io.LimitReader(br, maxStreamedWorkbookSize+1))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, msg.Errorf("%s: %w", name, err)
 		}
 		if int64(len(data)) > maxStreamedWorkbookSize {
-			return nil, fmt.Errorf("%s: a workbook over %s read from a stream: give it as a file", name, byteSize(maxStreamedWorkbookSize))
+			return nil, msg.Errorf("%s: a workbook over %s read from a stream: give it as a file", name, byteSize(maxStreamedWorkbookSize))
 		}
 		ra, size = bytes.NewReader(data), int64(len(data))
 	}
 	entries, err := zipEntryCount(ra, size)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, msg.Errorf("%s: %w", name, err)
 	}
 	if entries > uint64(maxZipEntries) {
-		return nil, fmt.Errorf("%s: a zip archive of %d files: not an .xlsx workbook: %w", name, entries, ErrNotSpreadsheet)
+		return nil, msg.Errorf("%s: a zip archive of %d files: not an .xlsx workbook: %w", name, entries, ErrNotSpreadsheet)
 	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable .xlsx workbook (a damaged zip archive): %w", name, err)
+		return nil, msg.Errorf("%s: not a readable .xlsx workbook (a damaged zip archive): %w", name, err)
 	}
 	w := &workbook{name: name, zr: zr, parts: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
@@ -89,7 +90,7 @@ func zipEntryCount(ra io.ReaderAt, size int64) (uint64, error) {
 	}
 	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
 	if i < 0 || len(buf)-i < eocdLen {
-		return 0, errors.New("the file is cut short: the end of its zip archive is missing (an interrupted download or copy?); get the file again")
+		return 0, msg.New("the file is cut short: the end of its zip archive is missing (an interrupted download or copy?); get the file again")
 	}
 	count := uint64(binary.LittleEndian.Uint16(buf[i+10:]))
 	if count != 0xFFFF || i < zip64LocLen || !bytes.Equal(buf[i-zip64LocLen:i-zip64LocLen+4], []byte("PK\x06\x07")) {
@@ -98,13 +99,13 @@ func zipEntryCount(ra io.ReaderAt, size int64) (uint64, error) {
 	off := int64(binary.LittleEndian.Uint64(buf[i-zip64LocLen+8:]))
 	var rec [56]byte
 	if off < 0 || off > size-56 {
-		return 0, errors.New("a damaged zip archive")
+		return 0, msg.New("a damaged zip archive")
 	}
 	if _, err := ra.ReadAt(rec[:], off); err != nil {
 		return 0, err
 	}
 	if !bytes.Equal(rec[:4], []byte("PK\x06\x06")) {
-		return 0, errors.New("a damaged zip archive")
+		return 0, msg.New("a damaged zip archive")
 	}
 	return binary.LittleEndian.Uint64(rec[32:]), nil
 }
@@ -118,16 +119,16 @@ func (w *workbook) part(name string) *zip.File {
 func (w *workbook) open(f *zip.File, limit int64) (io.ReadCloser, error) {
 	size, packed := int64(f.UncompressedSize64), int64(f.CompressedSize64)
 	if f.UncompressedSize64 > 1<<62 || size > limit {
-		return nil, fmt.Errorf("%s: %s inflates to %s, over the limit of %s for one part: a zip bomb, or not a spreadsheet export",
+		return nil, msg.Errorf("%s: %s inflates to %s, over the limit of %s for one part: a zip bomb, or not a spreadsheet export",
 			w.name, f.Name, byteSize(int64(min(f.UncompressedSize64, 1<<62))), byteSize(limit))
 	}
 	if size > inflateRatioFloor && size > maxInflateRatio*max(packed, 1) {
-		return nil, fmt.Errorf("%s: %s inflates to %s from %s (%d times): spreadsheets compress far less; a zip bomb",
+		return nil, msg.Errorf("%s: %s inflates to %s from %s (%d times): spreadsheets compress far less; a zip bomb",
 			w.name, f.Name, byteSize(size), byteSize(packed), size/max(packed, 1))
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", w.name, f.Name, err)
+		return nil, msg.Errorf("%s: %s: %w", w.name, f.Name, err)
 	}
 	return rc, nil
 }
@@ -142,7 +143,7 @@ func byteSize(n int64) string {
 	case n >= 1<<10:
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return fmt.Sprintf("%d B", n)
 }
 
 // readSmall reads a structure part whole.
@@ -154,7 +155,7 @@ func (w *workbook) readSmall(f *zip.File) ([]byte, error) {
 	defer rc.Close()
 	data, err := io.ReadAll(rc)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", w.name, partError(f.Name, err))
+		return nil, msg.Errorf("%s: %w", w.name, partError(f.Name, err))
 	}
 	return data, nil
 }
@@ -233,7 +234,7 @@ func (w *workbook) readStructure() error {
 	}
 	for _, s := range wb.Sheets {
 		if n := utf8.RuneCountInString(s.Name); n > maxSheetName {
-			return fmt.Errorf("%s: a sheet name of %d characters, %s: Excel allows %d; not a spreadsheet export", w.name, n, ranges.Quote(s.Name), maxSheetName)
+			return msg.Errorf("%s: a sheet name of %d characters, %s: Excel allows %d; not a spreadsheet export", w.name, n, ranges.Quote(s.Name), maxSheetName)
 		}
 		id := s.ID
 		if id == "" {
@@ -244,21 +245,21 @@ func (w *workbook) readStructure() error {
 		w.sheets = append(w.sheets, sheetRef{name: s.Name, part: targets[id]})
 	}
 	if len(w.sheets) == 0 {
-		return fmt.Errorf("%s: a workbook without sheets", w.name)
+		return msg.Errorf("%s: a workbook without sheets", w.name)
 	}
 	return nil
 }
 
 // notWorkbook says what a zip archive that is not an .xlsx workbook holds.
 func (w *workbook) notWorkbook() error {
-	what := "a zip archive, not an .xlsx workbook"
+	var what msg.Message
 	switch {
 	case w.part("xl/workbook.bin") != nil:
-		what = "an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx (Excel Workbook) or CSV"
+		what = msg.T("an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx (Excel Workbook) or CSV")
 	case w.part("content.xml") != nil && w.part("mimetype") != nil:
-		what = "an OpenDocument spreadsheet (.ods): save it as .xlsx (Excel Workbook) or CSV"
+		what = msg.T("an OpenDocument spreadsheet (.ods): save it as .xlsx (Excel Workbook) or CSV")
 	case w.part("word/document.xml") != nil:
-		what = "a Word document, not a spreadsheet"
+		what = msg.T("a Word document, not a spreadsheet")
 	default:
 		var names []string
 		for _, f := range w.zr.File {
@@ -268,11 +269,12 @@ func (w *workbook) notWorkbook() error {
 			}
 			names = append(names, f.Name)
 		}
+		what = msg.T("a zip archive, not an .xlsx workbook")
 		if len(names) > 0 {
-			what += " (it holds " + strings.Join(names, ", ") + "): unzip it, or give the export itself"
+			what = msg.T("a zip archive, not an .xlsx workbook (it holds %s): unzip it, or give the export itself", strings.Join(names, ", "))
 		}
 	}
-	return fmt.Errorf("%s: %s: %w", w.name, what, ErrNotSpreadsheet)
+	return msg.Errorf("%s: %v: %w", w.name, what, ErrNotSpreadsheet)
 }
 
 func (w *workbook) readXML(f *zip.File, v any) error {
@@ -281,7 +283,7 @@ func (w *workbook) readXML(f *zip.File, v any) error {
 		return err
 	}
 	if err := xml.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s: %w", w.name, partError(f.Name, err))
+		return msg.Errorf("%s: %w", w.name, partError(f.Name, err))
 	}
 	return nil
 }
@@ -318,7 +320,7 @@ func (w *workbook) sharedStrings(ctx context.Context) (*sharedStrings, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%s: %w", w.name, err)
+		return nil, msg.Errorf("%s: %w", w.name, err)
 	}
 	w.sst = sst
 	return sst, nil

@@ -3,10 +3,11 @@ package sheet
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // xmlCursor reads the XML of a workbook part as tags and text, for the two
@@ -33,7 +34,7 @@ const (
 	maxTextLen = 1 << 20
 )
 
-var errXMLEnd = errors.New("unexpected end of XML")
+var errXMLEnd = msg.New("unexpected end of XML")
 
 func newXMLCursor(r io.Reader, part string) *xmlCursor {
 	return &xmlCursor{r: r, part: part, buf: make([]byte, xmlBufSize)}
@@ -73,9 +74,9 @@ func (c *xmlCursor) fill(want int) bool {
 	return c.n > start
 }
 
-func (c *xmlCursor) fail(format string, args ...any) {
+func (c *xmlCursor) fail(err error) {
 	if c.err == nil {
-		c.err = fmt.Errorf("%s: "+format, append([]any{c.part}, args...)...)
+		c.err = msg.Errorf("%s: %w", c.part, err)
 	}
 }
 
@@ -105,7 +106,7 @@ func (c *xmlCursor) nextTag(t *xmlTag) bool {
 		}
 		c.i += j
 		if !c.ensure(2) {
-			c.fail("%w", errXMLEnd)
+			c.fail(msg.Errorf("%w", errXMLEnd))
 			return false
 		}
 		if c.buf[c.i+1] == '!' {
@@ -135,7 +136,7 @@ func (c *xmlCursor) nextTag(t *xmlTag) bool {
 		}
 		t.name, t.attrs = localName(b[:k]), b[k:]
 		if len(t.name) == 0 {
-			c.fail("a tag without a name")
+			c.fail(msg.Errorf("a tag without a name"))
 			return false
 		}
 		return true
@@ -170,17 +171,17 @@ func (c *xmlCursor) tagEnd() (int, bool) {
 			case b == '>':
 				return k, true
 			case b == '<':
-				c.fail("a '<' inside a tag")
+				c.fail(msg.Errorf("a '<' inside a tag"))
 				return 0, false
 			}
 		}
 		off = c.n - c.i
 		if off > maxTagLen {
-			c.fail("a tag longer than %d KiB", maxTagLen>>10)
+			c.fail(msg.Errorf("a tag longer than %d KiB", maxTagLen>>10))
 			return 0, false
 		}
 		if !c.fill(off + 4096) {
-			c.fail("%w inside a tag", errXMLEnd)
+			c.fail(msg.Errorf("%w inside a tag", errXMLEnd))
 			return 0, false
 		}
 	}
@@ -198,7 +199,7 @@ func (c *xmlCursor) skipBang() bool {
 		c.i += 9
 		return c.skipPast([]byte("]]>"))
 	}
-	c.fail("a DOCTYPE or other declaration, which spreadsheets do not write")
+	c.fail(msg.Errorf("a DOCTYPE or other declaration, which spreadsheets do not write"))
 	return false
 }
 
@@ -211,7 +212,7 @@ func (c *xmlCursor) skipPast(seq []byte) bool {
 		}
 		c.i = max(c.i, c.n-len(seq)+1)
 		if !c.fill(0) {
-			c.fail("%w in a comment or CDATA section", errXMLEnd)
+			c.fail(msg.Errorf("%w in a comment or CDATA section", errXMLEnd))
 			return false
 		}
 	}
@@ -222,7 +223,7 @@ func (c *xmlCursor) text(dst []byte) ([]byte, bool) {
 	for {
 		j := bytes.IndexByte(c.buf[c.i:c.n], '<')
 		if j < 0 {
-			if !c.more("a text") {
+			if !c.more(msg.T("a text")) {
 				return dst, false
 			}
 			continue
@@ -249,7 +250,7 @@ func (c *xmlCursor) text(dst []byte) ([]byte, bool) {
 				c.i += k + 3
 				break
 			}
-			if !c.more("a CDATA section") {
+			if !c.more(msg.T("a CDATA section")) {
 				return dst, false
 			}
 		}
@@ -258,13 +259,13 @@ func (c *xmlCursor) text(dst []byte) ([]byte, bool) {
 
 // more reads on when a text does not end within the buffer, up to
 // maxTextLen.
-func (c *xmlCursor) more(what string) bool {
+func (c *xmlCursor) more(what msg.Message) bool {
 	if c.n-c.i > maxTextLen {
-		c.fail("%s longer than %d MiB", what, maxTextLen>>20)
+		c.fail(msg.Errorf("%v longer than %d MiB", what, maxTextLen>>20))
 		return false
 	}
 	if !c.fill(c.n - c.i + 4096) {
-		c.fail("%w in %s", errXMLEnd, what)
+		c.fail(msg.Errorf("%w in %v", errXMLEnd, what))
 		return false
 	}
 	return true
@@ -282,12 +283,12 @@ func (c *xmlCursor) decode(dst, raw []byte) ([]byte, bool) {
 		raw = raw[k:]
 		semi := bytes.IndexByte(raw, ';')
 		if semi < 0 || semi > 12 {
-			c.fail("a '&' that starts no entity")
+			c.fail(msg.Errorf("a '&' that starts no entity"))
 			return dst, false
 		}
 		r, ok := entity(raw[1:semi])
 		if !ok {
-			c.fail("unknown entity %q", raw[:semi+1])
+			c.fail(msg.Errorf("unknown entity %q", raw[:semi+1]))
 			return dst, false
 		}
 		dst = utf8.AppendRune(dst, r)
