@@ -1,9 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -12,6 +9,7 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -29,26 +27,24 @@ type checkOptions struct {
 	NoInvoices []ranges.Ban
 }
 
-var checkFormats = []string{"text", "json", "github"}
-
 func checkCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "check",
-		Usage:     "check 匯入字軌 bulk files and E0402 XML before they are uploaded",
+		Usage:     e.p.Text("check 匯入字軌 bulk files and E0402 XML before they are uploaded"),
 		ArgsUsage: "FILE...",
-		Description: "Checks every field, the sequence, overlaps within and across the files, and E0402 structure.\n" +
+		Description: e.p.Text("Checks every field, the sequence, overlaps within and across the files, and E0402 structure.\n" +
 			"With --alloc, every range must lie in an allocation; with --alloc and --invoices, the files\n" +
-			"must hold exactly what generate would write from those inputs. Never modifies a file.",
+			"must hold exactly what generate would write from those inputs. Never modifies a file."),
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml: the files must be exactly what generate --config writes"},
-			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download(s): every range must lie in an allocation"},
-			&cli.StringSliceFlag{Name: "invoices", Usage: "invoice export(s), with --alloc: the files must be exactly what generate writes"},
-			noInvoicesFlag(),
-			&cli.BoolFlag{Name: "all", Usage: "the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "findings as text, json (one object a line) or github (workflow annotations)"},
-			&cli.StringFlag{Name: "period", Usage: "period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)"},
-		}, columnFlags()...),
+			&cli.StringFlag{Name: "config", Usage: e.p.Text("a blanktrack.toml: the files must be exactly what generate --config writes")},
+			&cli.StringSliceFlag{Name: "alloc", Usage: e.p.Text("allocation download(s): every range must lie in an allocation")},
+			&cli.StringSliceFlag{Name: "invoices", Usage: e.p.Text("invoice export(s), with --alloc: the files must be exactly what generate writes")},
+			noInvoicesFlag(e),
+			&cli.BoolFlag{Name: "all", Usage: e.p.Text("the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding")},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: e.p.Text("findings as text, json (one object a line) or github (workflow annotations)")},
+			&cli.StringFlag{Name: "period", Usage: e.p.Text("period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)")},
+		}, columnFlags(e)...),
 		Action: func(c *cli.Context) error {
 			o, err := parseCheckOptions(e, c)
 			if err != nil {
@@ -78,8 +74,8 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 	if len(o.Files) == 0 {
 		return o, usagef("check: no file to check: give the bulk CSV or E0402 XML files")
 	}
-	if !contains(checkFormats, o.Format) {
-		return o, usagef("--format %q: want one of %s", o.Format, strings.Join(checkFormats, ", "))
+	if !slices.Contains(importfile.FindingFormats, o.Format) {
+		return o, usagef("--format %q: want one of %s", o.Format, strings.Join(importfile.FindingFormats, ", "))
 	}
 	var err error
 	if o.NoInvoices, err = noInvoicesFrom(c); err != nil {
@@ -120,7 +116,7 @@ func runCheck(e *env, o checkOptions) error {
 				continue
 			}
 			if spec.Config {
-				fmt.Fprintf(e.stderr, "error: branch %s (%s):\n", br.Label(), br.Ban)
+				e.p.Say(e.stderr, "error: branch %s (%s):\n", br.Label(), br.Ban)
 			}
 			if err := inputError(e, br.Err, spec.Config); err != nil {
 				return err
@@ -145,73 +141,22 @@ func runCheck(e *env, o checkOptions) error {
 		}
 	}
 	rep := ck.Check(o.Files)
-	if err := writeFindings(e.stdout, o.Format, rep.Findings); err != nil {
+	if err := importfile.WriteFindings(e.stdout, e.p, o.Format, rep.Findings); err != nil {
 		return err
 	}
 	if len(rep.Findings) > 0 {
-		fmt.Fprintf(e.stderr, "blanktrack: check: %d finding(s) in %s\n", len(rep.Findings), filesFound(o.Files, rep.Findings))
+		e.p.Say(e.stderr, "blanktrack: check: %d finding(s) in %v\n", len(rep.Findings), filesFound(o.Files, rep.Findings))
 		return reportedError{exitData}
 	}
 	if o.Format == "text" {
-		fmt.Fprintf(e.stdout, "ok: %s, %s: no finding\n", job.Plural(rep.Files, "file"), job.Plural(rep.Ranges, "range"))
+		e.p.Say(e.stdout, "ok: %v, %v: no finding\n", plural(rep.Files, msg.T("1 file"), msg.T("%d files", rep.Files)), plural(rep.Ranges, msg.T("1 range"), msg.T("%d ranges", rep.Ranges)))
 	}
 	return nil
-}
-
-// writeFindings prints findings in one of the formats. The json format's
-// field names are stable: file, line, element, field, problem.
-func writeFindings(w io.Writer, format string, fs []importfile.Finding) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for _, f := range fs {
-			if err := enc.Encode(f); err != nil {
-				return err
-			}
-		}
-	case "github":
-		for _, f := range fs {
-			props := "file=" + ghProperty(f.File)
-			if f.Line > 0 {
-				props += fmt.Sprintf(",line=%d", f.Line)
-			}
-			msg := f.Problem
-			if f.Element != "" {
-				msg = f.Element + ": " + msg
-			}
-			fmt.Fprintf(w, "::error %s::%s\n", props, ghData(msg))
-		}
-	default:
-		for _, f := range fs {
-			fmt.Fprintln(w, f.Error())
-		}
-	}
-	return nil
-}
-
-// ghData and ghProperty escape workflow-command text as GitHub's runner
-// reads it back.
-func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // filesFound counts the files the findings are about; with --all some are
 // files that should be there and are not.
-func filesFound(checked []string, fs []importfile.Finding) string {
+func filesFound(checked []string, fs []importfile.Finding) msg.Message {
 	about := map[string]bool{}
 	missing := 0
 	for _, f := range fs {
@@ -222,9 +167,17 @@ func filesFound(checked []string, fs []importfile.Finding) string {
 			}
 		}
 	}
-	s := job.Plural(len(about), "file")
+	n := plural(len(about), msg.T("1 file"), msg.T("%d files", len(about)))
 	if missing > 0 {
-		s += fmt.Sprintf(" (%d missing)", missing)
+		return msg.T("%v (%d missing)", n, missing)
 	}
-	return s
+	return n
+}
+
+// plural picks the text of a count: English has a singular, Chinese not.
+func plural(n int, one, many msg.Message) msg.Message {
+	if n == 1 {
+		return one
+	}
+	return many
 }

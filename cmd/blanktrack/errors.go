@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -30,49 +30,49 @@ func inputError(e *env, err error, config bool) error {
 		return err
 	}
 	for _, err := range list.Errs {
-		fmt.Fprintf(e.stderr, "error: %v\n", err)
+		e.p.Say(e.stderr, "error: %v\n", err)
 	}
 	if list.Truncated {
-		fmt.Fprintf(e.stderr, "error: stopped after %d errors\n", ranges.MaxErrors)
+		e.p.Say(e.stderr, "error: stopped after %d errors\n", ranges.MaxErrors)
 	}
 	for _, h := range hints(err, config) {
-		fmt.Fprintf(e.stderr, "hint: %s\n", h)
+		e.p.Say(e.stderr, "hint: %v\n", h)
 	}
-	fmt.Fprintf(e.stderr, "blanktrack: %d input error(s); no file written\n", len(list.Errs))
+	e.p.Say(e.stderr, "blanktrack: %d input error(s); no file written\n", len(list.Errs))
 	return reportedError{exitData}
 }
 
 // hints names the flags (or config keys) that fix kinds of input errors
 // the library reports without knowing how it was called.
-func hints(err error, config bool) []string {
-	var h []string
-	flag := func(f, key string) string {
+func hints(err error, config bool) []msg.Message {
+	var h []msg.Message
+	flag := func(f, key string) msg.Message {
 		if config {
-			return key + " in [branch.columns]"
+			return msg.T("%s in [branch.columns]", key)
 		}
-		return f
+		return msg.T("%s", f)
 	}
 	if errors.Is(err, sheet.ErrNoHeader) {
-		h = append(h, "name the invoice-number column with "+flag("--col-number", "number")+", or the sheet with "+flag("--sheet", "sheet"))
+		h = append(h, msg.T("name the invoice-number column with %v, or the sheet with %v", flag("--col-number", "number"), flag("--sheet", "sheet")))
 	}
 	if errors.Is(err, ranges.ErrNoTrack) {
-		h = append(h, "name the 字軌 column with "+flag("--col-track", "track"))
+		h = append(h, msg.T("name the 字軌 column with %v", flag("--col-track", "track")))
 	}
 	var none *job.NoInvoicesError
 	if errors.As(err, &none) {
-		say := "--no-invoices " + string(none.Ban)
+		say := msg.T("--no-invoices %s", none.Ban)
 		if config {
-			say = "no_invoices = true in its [[branch]]"
+			say = msg.T("no_invoices = true in its [[branch]]")
 		}
-		h = append(h, fmt.Sprintf("give %s's invoice export; if it issued no invoice in %s, say so with %s", none.Ban, none.Period, say))
+		h = append(h, msg.T("give %s's invoice export; if it issued no invoice in %s, say so with %v", none.Ban, none.Period, say))
 	}
 	var amb *sheet.AmbiguousColumnError
 	if errors.As(err, &amb) && !amb.SameText() {
-		example := fmt.Sprintf("--col-%s %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+		example := msg.T("--col-%s %q", amb.Column, amb.Headers[len(amb.Headers)-1])
 		if config {
-			example = fmt.Sprintf("%s = %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+			example = msg.T("%s = %q", amb.Column, amb.Headers[len(amb.Headers)-1])
 		}
-		h = append(h, fmt.Sprintf("pick the %s with %s, as %s", amb.What, flag("--col-"+amb.Column, amb.Column), example))
+		h = append(h, msg.T("pick the %v with %v, as %v", amb.What, flag("--col-"+amb.Column, amb.Column), example))
 	}
 	return h
 }
@@ -86,9 +86,9 @@ func branchHints(e *env, res *job.Result) {
 			continue
 		}
 		for _, h := range hints(br.Err, true) {
-			if !seen[h] {
-				seen[h] = true
-				fmt.Fprintf(e.stderr, "hint: %s\n", h)
+			if s := h.Localize(e.p); !seen[s] {
+				seen[s] = true
+				e.p.Say(e.stderr, "hint: %s\n", s)
 			}
 		}
 	}
@@ -104,7 +104,7 @@ func writeError(out string, err error) error {
 	if errors.As(err, &over) {
 		return usagef("%v; nothing written", err)
 	}
-	return fmt.Errorf("writing %s: %w", out, err)
+	return msg.Errorf("writing %s: %w", out, err)
 }
 
 // openConfig loads the config --config names, printing its errors (exit
@@ -119,7 +119,7 @@ func openConfig(e *env, name string) (*job.Config, error) {
 		return nil, usagef("%v", err)
 	}
 	for _, err := range list.Errs {
-		fmt.Fprintf(e.stderr, "error: %v\n", err)
+		e.p.Say(e.stderr, "error: %v\n", err)
 	}
 	return nil, reportedError{exitUsage}
 }

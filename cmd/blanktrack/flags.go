@@ -9,15 +9,15 @@ import (
 
 // columnFlags are the flags that name the sheet and columns of invoice
 // exports, shared by the commands that read them.
-func columnFlags() []cli.Flag {
+func columnFlags(e *env) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "sheet", Usage: "workbook sheet to read (default: the first with an invoice-number header)"},
-		&cli.StringFlag{Name: "col-number", Usage: "header of the invoice-number column"},
-		&cli.StringFlag{Name: "col-track", Usage: "header of the 字軌 column"},
-		&cli.StringFlag{Name: "col-status", Usage: "header of the status column"},
-		&cli.StringFlag{Name: "col-void", Usage: "header of the void-mark column"},
-		&cli.StringFlag{Name: "col-date", Usage: "header of the invoice-date column"},
-		&cli.StringFlag{Name: "col-seller", Usage: "header of the seller 統一編號 column"},
+		&cli.StringFlag{Name: "sheet", Usage: e.p.Text("workbook sheet to read (default: the first with an invoice-number header)")},
+		&cli.StringFlag{Name: "col-number", Usage: e.p.Text("header of the invoice-number column")},
+		&cli.StringFlag{Name: "col-track", Usage: e.p.Text("header of the 字軌 column")},
+		&cli.StringFlag{Name: "col-status", Usage: e.p.Text("header of the status column")},
+		&cli.StringFlag{Name: "col-void", Usage: e.p.Text("header of the void-mark column")},
+		&cli.StringFlag{Name: "col-date", Usage: e.p.Text("header of the invoice-date column")},
+		&cli.StringFlag{Name: "col-seller", Usage: e.p.Text("header of the seller 統一編號 column")},
 	}
 }
 
@@ -46,8 +46,8 @@ func flagsBeforeFiles(args []string) error {
 
 // noInvoicesFlag declares, for one run, that a 統編 issued no invoice in the
 // period; a config says it with no_invoices = true.
-func noInvoicesFlag() cli.Flag {
-	return &cli.StringSliceFlag{Name: "no-invoices", Usage: "統一編號 that issued no invoice in the period: all its allocated numbers are blank (repeat for several); without it a 統編 with allocations and no invoice is an error"}
+func noInvoicesFlag(e *env) cli.Flag {
+	return &cli.StringSliceFlag{Name: "no-invoices", Usage: e.p.Text("統一編號 that issued no invoice in the period: all its allocated numbers are blank (repeat for several); without it a 統編 with allocations and no invoice is an error")}
 }
 
 func noInvoicesFrom(c *cli.Context) ([]ranges.Ban, error) {

@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -31,22 +31,22 @@ type generateOptions struct {
 func generateCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "generate",
-		Usage:     "compute blank ranges and write the portal's 匯入字軌 files (and E0402 XML)",
+		Usage:     e.p.Text("compute blank ranges and write the portal's 匯入字軌 files (and E0402 XML)"),
 		ArgsUsage: "INVOICE_FILE... | --config blanktrack.toml",
-		Description: "Reads the allocation download(s) and the exports of issued invoices (.xlsx or .csv),\n" +
+		Description: e.p.Text("Reads the allocation download(s) and the exports of issued invoices (.xlsx or .csv),\n" +
 			"computes every allocated number no invoice used (voided and nullified count as used),\n" +
-			"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out.",
+			"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out."),
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml naming the head office and every branch's files, instead of --alloc and files"},
-			&cli.StringSliceFlag{Name: "alloc", Usage: "allocation download from the portal (.csv or .xlsx); repeat for several (required)"},
-			&cli.StringFlag{Name: "out", Usage: "folder to write the files into (required)"},
-			&cli.BoolFlag{Name: "xml", Usage: "also write E0402 XML for Turnkey"},
-			&cli.StringFlag{Name: "head", Usage: "head office 統一編號 for E0402 HeadBan (default: each 統編 itself)"},
-			&cli.StringFlag{Name: "period", Usage: "period to report, as 114/09~114/10, 11410 or last (default: the allocations' period)"},
-			&cli.BoolFlag{Name: "strict", Usage: "exit 1, writing nothing, when any invoice is outside the allocations or the period"},
-			noInvoicesFlag(),
-		}, columnFlags()...),
+			&cli.StringFlag{Name: "config", Usage: e.p.Text("a blanktrack.toml naming the head office and every branch's files, instead of --alloc and files")},
+			&cli.StringSliceFlag{Name: "alloc", Usage: e.p.Text("allocation download from the portal (.csv or .xlsx); repeat for several (required)")},
+			&cli.StringFlag{Name: "out", Usage: e.p.Text("folder to write the files into (required)")},
+			&cli.BoolFlag{Name: "xml", Usage: e.p.Text("also write E0402 XML for Turnkey")},
+			&cli.StringFlag{Name: "head", Usage: e.p.Text("head office 統一編號 for E0402 HeadBan (default: each 統編 itself)")},
+			&cli.StringFlag{Name: "period", Usage: e.p.Text("period to report, as 114/09~114/10, 11410 or last (default: the allocations' period)")},
+			&cli.BoolFlag{Name: "strict", Usage: e.p.Text("exit 1, writing nothing, when any invoice is outside the allocations or the period")},
+			noInvoicesFlag(e),
+		}, columnFlags(e)...),
 		Action: func(c *cli.Context) error {
 			opts, err := parseGenerateOptions(e, c)
 			if err != nil {
@@ -114,7 +114,7 @@ func (o generateOptions) spec(e *env) (job.Spec, string, error) {
 	if o.Config == "" {
 		return job.Spec{
 			Branches: []job.Branch{{Allocs: o.Allocs, Invoices: o.Invoices, Columns: o.Columns, NoInvoices: o.NoInvoices}},
-			Period:   o.Period, Head: o.Head, XML: o.XML, Strict: o.Strict,
+			Period:   o.Period, Head: o.Head, XML: o.XML, Strict: o.Strict, Printer: e.p,
 		}, o.Out, nil
 	}
 	c, err := openConfig(e, o.Config)
@@ -134,6 +134,7 @@ func (o generateOptions) spec(e *env) (job.Spec, string, error) {
 	}
 	spec.XML = spec.XML || o.XML
 	spec.Strict = o.Strict
+	spec.Printer = e.p
 	for _, b := range o.NoInvoices {
 		i := slices.IndexFunc(spec.Branches, func(br job.Branch) bool { return br.Ban == b })
 		if i < 0 {
@@ -175,7 +176,7 @@ func runGenerate(e *env, o generateOptions) error {
 	if res.Period.IsZero() {
 		// Every branch failed before the period was known.
 		_ = res.WriteWarnings(e.stderr)
-		return fmt.Errorf("no branch has a readable allocation")
+		return msg.New("no branch has a readable allocation")
 	}
 	note, err := noteFor(e, res.Period)
 	if err != nil {
@@ -188,7 +189,7 @@ func runGenerate(e *env, o generateOptions) error {
 		branchHints(e, res)
 	}
 	if !spec.Config && res.Failed() > 0 {
-		fmt.Fprintf(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
+		e.p.Say(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
 		return reportedError{exitData}
 	}
 	// A run in which every branch failed writes nothing, not even the
@@ -200,7 +201,7 @@ func runGenerate(e *env, o generateOptions) error {
 	}
 	_ = res.WriteReport(e.stdout, out)
 	if n := res.Failed(); n > 0 {
-		fmt.Fprintf(e.stderr, "blanktrack: %d of %d branches failed\n", n, len(res.Branches))
+		e.p.Say(e.stderr, "blanktrack: %d of %d branches failed\n", n, len(res.Branches))
 		return reportedError{exitData}
 	}
 	return nil

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // taiwan is the portal's time zone; Taiwan keeps no daylight saving time.
@@ -48,7 +48,7 @@ func periodFlag(e *env, s string) (ranges.Period, error) {
 // running is a warning, printed before the report; a deadline passed is a
 // note, printed once at the end (late is the caller's call to settle).
 type calendarNote struct {
-	text    string
+	text    msg.Message
 	warning bool
 }
 
@@ -64,14 +64,14 @@ func noteFor(e *env, p ranges.Period) (calendarNote, error) {
 // before prints a warning for a period still running.
 func (n calendarNote) before(e *env) {
 	if n.warning {
-		fmt.Fprintf(e.stderr, "warning: %s\n", n.text)
+		e.p.Say(e.stderr, "warning: %v\n", n.text)
 	}
 }
 
 // after prints the note of a deadline passed.
 func (n calendarNote) after(e *env) {
-	if n.text != "" && !n.warning {
-		fmt.Fprintf(e.stderr, "note: %s\n", n.text)
+	if !n.text.IsZero() && !n.warning {
+		e.p.Say(e.stderr, "note: %v\n", n.text)
 	}
 }
 

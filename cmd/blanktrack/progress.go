@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // progressMinBytes is the file size from which reading shows progress.
@@ -59,6 +61,7 @@ func (t *terminal) endLocked() {
 // progressBar reports the reading of one file on the terminal, at most ten
 // times a second.
 type progressBar struct {
+	p     *msg.Printer
 	t     *terminal
 	label string
 	last  time.Time
@@ -76,12 +79,12 @@ func (p *progressBar) update(done, total int64) {
 	}
 	p.last = time.Now()
 	if total <= 0 {
-		p.t.draw(fmt.Sprintf("reading %s: %d rows", p.label, done))
+		p.t.draw(p.p.Text("reading %s: %d rows", p.label, done))
 		return
 	}
 	const width = 30
 	filled := int(done * width / total)
-	p.t.draw(fmt.Sprintf("reading %s [%s%s] %3d%%", p.label, strings.Repeat("#", filled), strings.Repeat(".", width-filled), done*100/total))
+	p.t.draw(p.p.Text("reading %s [%s%s] %3d%%", p.label, strings.Repeat("#", filled), strings.Repeat(".", width-filled), done*100/total))
 }
 
 // progressFor returns a progress reporter for a large file when stderr is a
@@ -94,5 +97,5 @@ func progressFor(e *env, name string) func(done, total int64) {
 	if err != nil || fi.Size() < progressMinBytes {
 		return nil
 	}
-	return (&progressBar{t: e.term, label: filepath.Base(name)}).update
+	return (&progressBar{p: e.p, t: e.term, label: filepath.Base(name)}).update
 }

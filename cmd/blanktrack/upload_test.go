@@ -293,7 +293,7 @@ func TestUploadInChinese(t *testing.T) {
 
 	code, out, errOut := runCLI(t, env, append(base, "--dry-run", f)...)
 	outputs = append(outputs, out, errOut)
-	for _, want := range []string{"上傳前，115/09~115/10：\n", "檔案", "統一編號", "ZK37210357-37210358  待上傳\n", "試跑：將上傳 2 筆號碼區間\n", "（待上傳 2 筆）\n"} {
+	for _, want := range []string{"上傳前，115/09~115/10：\n", "檔案", "統一編號", "ZK37210357-37210358  待上傳\n", "試跑：將上傳 2 段\n", "（待上傳 2 段）\n"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("dry run: exit %d, no %q:\n%s%s", code, want, out, errOut)
 		}
@@ -307,7 +307,7 @@ func TestUploadInChinese(t *testing.T) {
 	}
 	code, out, errOut = runCLI(t, env, append(base, "--yes", f)...)
 	outputs = append(outputs, out, errOut)
-	if code != 0 || !strings.Contains(out, "結果，115/09~115/10：\n") || strings.Count(out, "  已上傳\n") != 2 || !strings.Contains(out, "（已上傳 2 筆）\n") || english.MatchString(out) {
+	if code != 0 || !strings.Contains(out, "結果，115/09~115/10：\n") || strings.Count(out, "  已上傳\n") != 2 || !strings.Contains(out, "（已上傳 2 段）\n") || english.MatchString(out) {
 		t.Errorf("upload: exit %d\n%s%s", code, out, errOut)
 	}
 	// A conflict, with LANG rather than --lang: the table says why, stderr
@@ -317,7 +317,7 @@ func TestUploadInChinese(t *testing.T) {
 	code, out, errOut = runCLI(t, env, append(base[2:], "--yes", g)...)
 	outputs = append(outputs, out, errOut)
 	if code != exitData || !strings.Contains(out, "衝突：與平台上的 53212539 07 ZL00000100-00000120 重疊\n") ||
-		!strings.Contains(errOut, "錯誤：1 筆號碼區間與 115/09~115/10 已在平台上的不同區間重疊") || english.MatchString(out+errOut) {
+		!strings.Contains(errOut, "錯誤：1 段與 115/09~115/10 已在平台上的不同區段重疊") || english.MatchString(out+errOut) {
 		t.Errorf("conflict: exit %d\n%s%s", code, out, errOut)
 	}
 	// A refused login: the error in Chinese, the portal's own words as it

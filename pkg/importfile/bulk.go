@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // BulkFields is the number of fields of a bulk-file line.
@@ -60,7 +61,7 @@ const MaxBulkLines = 99999
 // ErrTrackTooLarge is a 字軌 with more blank ranges than one bulk file
 // holds. Its ranges cannot be split across files: uploading again for a
 // track and period appears to replace what is on record.
-var ErrTrackTooLarge = errors.New("more blank ranges than one bulk file holds")
+var ErrTrackTooLarge = msg.New("more blank ranges than one bulk file holds")
 
 // BulkFiles renders the bulk files of one 統編 and period: its ranges,
 // ordered by 類別, 字軌 and 起號, in as few files as hold them, at most
@@ -80,7 +81,7 @@ func BulkFiles(rs []ranges.BlankRange) ([]File, error) {
 			j++
 		}
 		if j-i > MaxBulkLines {
-			return nil, fmt.Errorf("%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports",
+			return nil, msg.Errorf("%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports",
 				rs[i].Ban, rs[i].Period.Code(), rs[i].Type, rs[i].Track, j-i, ErrTrackTooLarge, MaxBulkLines)
 		}
 		if j-start > MaxBulkLines {
@@ -112,11 +113,11 @@ func bulkFile(rs []ranges.BlankRange, k int) (File, error) {
 // 統一編號 and period, ordered by 類別, 字軌 and 起號: 00001,83012410,11410,ZK,37210312,37210499,07
 func AppendBulk(dst []byte, rs []ranges.BlankRange) ([]byte, error) {
 	if len(rs) > MaxBulkLines {
-		return nil, fmt.Errorf("%d ranges do not fit the 5-digit sequence of one bulk file", len(rs))
+		return nil, msg.Errorf("%d ranges do not fit the 5-digit sequence of one bulk file", len(rs))
 	}
 	for i, r := range rs {
 		if r.Ban != rs[0].Ban || r.Period != rs[0].Period {
-			return nil, fmt.Errorf("bulk file mixes %s %s with %s %s", rs[0].Ban, rs[0].Period.Code(), r.Ban, r.Period.Code())
+			return nil, msg.Errorf("bulk file mixes %s %s with %s %s", rs[0].Ban, rs[0].Period.Code(), r.Ban, r.Period.Code())
 		}
 		dst = fmt.Appendf(dst, "%05d,%s,%s,%s,%s,%s,%s\r\n", i+1, r.Ban, r.Period.Code(), r.Track, r.Start, r.End, r.Type)
 	}
@@ -141,8 +142,8 @@ type findings struct {
 }
 
 // add records a finding and reports whether reading should go on.
-func (f *findings) add(line int, field, problem string) bool {
-	return f.addAt(Finding{File: f.name, Line: line, Field: field, Problem: problem})
+func (f *findings) add(line int, field string, problem msg.Message) bool {
+	return f.addAt(Finding{File: f.name, Line: line, Field: field}.with(problem))
 }
 
 func (f *findings) addAt(x Finding) bool {
@@ -151,7 +152,7 @@ func (f *findings) addAt(x Finding) bool {
 	}
 	f.fs = append(f.fs, x)
 	if len(f.fs) == MaxFindings {
-		f.fs = append(f.fs, Finding{File: f.name, Line: x.Line, Problem: fmt.Sprintf("stopped after %d findings", MaxFindings)})
+		f.fs = append(f.fs, Finding{File: f.name, Line: x.Line}.with(msg.T("stopped after %d findings", MaxFindings)))
 		return false
 	}
 	return true
@@ -171,17 +172,17 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 		raw, err := br.ReadSlice('\n')
 		if len(raw) == 0 && err != nil {
 			if err != io.EOF {
-				add(line, "", err.Error())
+				add(line, "", msg.T("%v", err))
 			}
 			break
 		}
 		line++
 		if errors.Is(err, bufio.ErrBufferFull) {
-			add(line, "", fmt.Sprintf("line longer than %d bytes: not a bulk-file line (a range line is 44 bytes); is this the right file?", BulkLineMax))
+			add(line, "", msg.T("line longer than %d bytes: not a bulk-file line (a range line is 44 bytes); is this the right file?", BulkLineMax))
 			break
 		}
 		if line > MaxBulkLines {
-			add(line, "", fmt.Sprintf("more than %d lines: a bulk file holds at most %d ranges (the sequence has 5 digits)", MaxBulkLines, MaxBulkLines))
+			add(line, "", msg.T("more than %d lines: a bulk file holds at most %d ranges (the sequence has 5 digits)", MaxBulkLines, MaxBulkLines))
 			break
 		}
 		if !readBulkLine(raw, line, &ordinal, &rows, add) {
@@ -192,7 +193,7 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 		}
 	}
 	if line == 0 {
-		add(0, "", "empty file: want one line per blank range")
+		add(0, "", msg.T("empty file: want one line per blank range"))
 	}
 	return rows, fs.fs
 }
@@ -200,22 +201,22 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 // readBulkLine checks one line, without regard to its line end, and
 // appends it to rows when well formed. It reports whether reading should
 // go on.
-func readBulkLine(raw []byte, line int, ordinal *int, rows *[]BulkRow, add func(int, string, string) bool) bool {
+func readBulkLine(raw []byte, line int, ordinal *int, rows *[]BulkRow, add func(int, string, msg.Message) bool) bool {
 	text := bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte("\n")), []byte("\r"))
 	if bytes.IndexByte(text, '\r') >= 0 {
-		return add(line, "", "stray CR inside the line: want CRLF or LF line ends")
+		return add(line, "", msg.T("stray CR inside the line: want CRLF or LF line ends"))
 	}
 	if len(bytes.TrimSpace(text)) == 0 {
-		return add(line, "", "empty line: want one range a line, no blank lines")
+		return add(line, "", msg.T("empty line: want one range a line, no blank lines"))
 	}
 	if bytes.HasPrefix(text, []byte{0xEF, 0xBB, 0xBF}) {
-		if !add(line, "", "byte-order mark: the portal wants plain ASCII") {
+		if !add(line, "", msg.T("byte-order mark: the portal wants plain ASCII")) {
 			return false
 		}
 		text = text[3:]
 	}
 	if i := bytes.IndexFunc(text, func(r rune) bool { return r > 0x7e || r < 0x20 }); i >= 0 {
-		return add(line, "", fmt.Sprintf("non-ASCII or control character at byte %d: the portal wants plain ASCII", i+1))
+		return add(line, "", msg.T("non-ASCII or control character at byte %d: the portal wants plain ASCII", i+1))
 	}
 	*ordinal++
 	row, problems := parseBulkLine(string(text))
@@ -228,7 +229,7 @@ func readBulkLine(raw []byte, line int, ordinal *int, rows *[]BulkRow, add func(
 	// The sequence is the line's place among the range lines, whether
 	// or not the lines before it were well formed.
 	if row.Seq >= 0 && row.Seq != *ordinal {
-		if !add(line, "sequence", fmt.Sprintf("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, *ordinal)) {
+		if !add(line, "sequence", msg.T("sequence %05d: want %05d (numbered from 00001 without gaps)", row.Seq, *ordinal)) {
 			return false
 		}
 	}
@@ -238,7 +239,10 @@ func readBulkLine(raw []byte, line int, ordinal *int, rows *[]BulkRow, add func(
 	return true
 }
 
-type fieldProblem struct{ field, problem string }
+type fieldProblem struct {
+	field   string
+	problem msg.Message
+}
 
 var bulkFieldNames = [BulkFields]string{"sequence", "統一編號", "period", "字軌", "起號", "迄號", "發票類別"}
 
@@ -247,41 +251,41 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	var ps []fieldProblem
 	f := strings.Split(s, ",")
 	if len(f) != BulkFields {
-		return row, []fieldProblem{{"", fmt.Sprintf("%d fields: want %d (sequence,統編,yyyMM,字軌,起號,迄號,類別)", len(f), BulkFields)}}
+		return row, []fieldProblem{{"", msg.T("%d fields: want %d (sequence,統編,yyyMM,字軌,起號,迄號,類別)", len(f), BulkFields)}}
 	}
-	bad := func(i int, want string) {
-		ps = append(ps, fieldProblem{bulkFieldNames[i], fmt.Sprintf("field %d (%s) %s: want %s", i+1, bulkFieldNames[i], ranges.Quote(f[i]), want)})
+	bad := func(i int, want msg.Message) {
+		ps = append(ps, fieldProblem{bulkFieldNames[i], msg.T("field %d (%s) %s: want %v", i+1, bulkFieldNames[i], ranges.Quote(f[i]), want)})
 	}
 	if len(f[0]) != 5 || !ranges.AllDigits(f[0]) {
-		bad(0, "5 digits, from 00001")
+		bad(0, msg.T("5 digits, from 00001"))
 	} else {
 		row.Seq, _ = strconv.Atoi(f[0])
 	}
 	if len(f[1]) != 8 || !ranges.AllDigits(f[1]) {
-		bad(1, "8 digits")
+		bad(1, msg.T("8 digits"))
 	} else if b, err := ranges.ParseBan(f[1]); err != nil {
-		bad(1, "a valid 統一編號 (the checksum is wrong)")
+		bad(1, msg.T("a valid 統一編號 (the checksum is wrong)"))
 	} else {
 		row.Ban = b
 	}
 	if p, err := ranges.ParsePeriod(f[2]); err != nil || len(f[2]) != 5 {
-		bad(2, "ROC year and the even month of the period, as 11410")
+		bad(2, msg.T("ROC year and the even month of the period, as 11410"))
 	} else {
 		row.Period = p
 	}
 	if t, err := ranges.ParseTrack(f[3]); err != nil || string(t) != f[3] {
-		bad(3, "two capital letters")
+		bad(3, msg.T("two capital letters"))
 	} else {
 		row.Track = t
 	}
 	if len(f[4]) != 8 || !ranges.AllDigits(f[4]) {
-		bad(4, "8 digits, zero-padded")
+		bad(4, msg.T("8 digits, zero-padded"))
 	} else {
 		n, _ := ranges.ParseNumber(f[4])
 		row.Start = n
 	}
 	if len(f[5]) != 8 || !ranges.AllDigits(f[5]) {
-		bad(5, "8 digits, zero-padded")
+		bad(5, msg.T("8 digits, zero-padded"))
 	} else {
 		n, _ := ranges.ParseNumber(f[5])
 		row.End = n
@@ -292,10 +296,10 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	case "08":
 		row.Type = ranges.TypeSpecial
 	default:
-		bad(6, "07 (一般稅額計算) or 08 (特種稅額計算)")
+		bad(6, msg.T("07 (一般稅額計算) or 08 (特種稅額計算)"))
 	}
 	if len(ps) == 0 && row.Start > row.End {
-		ps = append(ps, fieldProblem{"迄號", fmt.Sprintf("起號 %s is after 迄號 %s", row.Start, row.End)})
+		ps = append(ps, fieldProblem{"迄號", msg.T("起號 %s is after 迄號 %s", row.Start, row.End)})
 	}
 	return row, ps
 }
@@ -305,7 +309,7 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 func ParseBulkLine(s string) (BulkRow, error) {
 	row, ps := parseBulkLine(s)
 	if len(ps) > 0 {
-		return row, fmt.Errorf("%s", ps[0].problem)
+		return row, msg.Errorf("%v", ps[0].problem)
 	}
 	return row, nil
 }

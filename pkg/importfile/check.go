@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Kind is the format of a file to check.
@@ -40,8 +41,8 @@ type located struct {
 	element string
 }
 
-func (l located) finding(format string, args ...any) Finding {
-	return Finding{File: l.file, Line: l.line, Element: l.element, Problem: fmt.Sprintf(format, args...)}
+func (l located) finding(problem msg.Message) Finding {
+	return Finding{File: l.file, Line: l.line, Element: l.element}.with(problem)
 }
 
 // Checker checks bulk and E0402 files before anyone uploads them.
@@ -83,7 +84,7 @@ func (c *Checker) Check(names []string) CheckReport {
 		rep.Findings = append(rep.Findings, rf.findings...)
 		if rf.sum != nil {
 			if err := c.manifests.Verify(name, rf.sum); err != nil {
-				rep.Findings = append(rep.Findings, Finding{File: name, Problem: err.Error()})
+				rep.Findings = append(rep.Findings, Finding{File: name}.with(msg.T("%v", err)))
 			}
 		}
 		if c.Expected != nil && len(rf.findings) == 0 {
@@ -127,7 +128,7 @@ type readFile struct {
 func readLocated(name string, hash bool) (rf readFile) {
 	f, err := os.Open(name)
 	if err != nil {
-		rf.findings = []Finding{{File: name, Problem: err.Error()}}
+		rf.findings = []Finding{Finding{File: name}.with(msg.T("%v", err))}
 		return rf
 	}
 	defer f.Close()
@@ -150,7 +151,7 @@ func readLocated(name string, hash bool) (rf readFile) {
 		}
 		rs, err := m.Ranges()
 		if err != nil {
-			rf.findings = []Finding{{File: name, Problem: err.Error()}}
+			rf.findings = []Finding{Finding{File: name}.with(msg.T("%v", err))}
 			return rf
 		}
 		rf.e0402 = &m
@@ -169,14 +170,14 @@ func readLocated(name string, hash bool) (rf readFile) {
 	// the period chosen there.
 	for _, r := range rows[min(1, len(rows)):] {
 		if r.Period != rows[0].Period {
-			fs = append(fs, Finding{File: name, Line: r.Line, Field: "period", Problem: fmt.Sprintf("period %s: the file's first line is of %s; want one period a file", r.Period.Code(), rows[0].Period.Code())})
+			fs = append(fs, Finding{File: name, Line: r.Line, Field: "period"}.with(msg.T("period %s: the file's first line is of %s; want one period a file", r.Period.Code(), rows[0].Period.Code())))
 		}
 	}
 	// A file named as generate names it must hold what its name says.
 	if m := reBulkName.FindStringSubmatch(filepath.Base(name)); m != nil {
 		for _, r := range rows {
 			if string(r.Ban) != m[1] || r.Period.Code() != m[2] {
-				fs = append(fs, Finding{File: name, Line: r.Line, Problem: fmt.Sprintf("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2])})
+				fs = append(fs, Finding{File: name, Line: r.Line}.with(msg.T("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2])))
 			}
 		}
 	}
@@ -205,8 +206,8 @@ func splitTracks(rs []located) []Finding {
 			first[k] = r
 		case f.file != r.file && !reported[k]:
 			reported[k] = true
-			fs = append(fs, r.finding("字軌 %s (%s %s %s) has ranges in %s too: an upload for a track may replace what an earlier one put on record; keep a track's ranges in one file",
-				r.Track, r.Ban, r.Period.Code(), r.Type, f.file))
+			fs = append(fs, r.finding(msg.T("字軌 %s (%s %s %s) has ranges in %s too: an upload for a track may replace what an earlier one put on record; keep a track's ranges in one file",
+				r.Track, r.Ban, r.Period.Code(), r.Type, f.file)))
 		}
 	}
 	return fs
@@ -225,12 +226,13 @@ func overlaps(rs []located) []Finding {
 	for i, r := range rs {
 		same := i > 0 && reach.Period == r.Period && reach.Track == r.Track
 		if same && r.Start <= reach.End {
-			what := "overlaps"
+			problem := msg.T("range %s%s-%s overlaps %s%s-%s at %s: a number may be reported once",
+				r.Track, r.Start, r.End, reach.Track, reach.Start, reach.End, where(reach))
 			if r.BlankRange == reach.BlankRange {
-				what = "repeats"
+				problem = msg.T("range %s%s-%s repeats %s%s-%s at %s: a number may be reported once",
+					r.Track, r.Start, r.End, reach.Track, reach.Start, reach.End, where(reach))
 			}
-			fs = append(fs, r.finding("range %s%s-%s %s %s%s-%s at %s: a number may be reported once",
-				r.Track, r.Start, r.End, what, reach.Track, reach.Start, reach.End, where(reach)))
+			fs = append(fs, r.finding(problem))
 		}
 		if !same || r.End > reach.End {
 			reach = r
@@ -272,8 +274,8 @@ func outsideAllocations(rs []located, allocs []ranges.Allocation) []Finding {
 			}
 		}
 		if next <= r.End {
-			fs = append(fs, r.finding("range %s%s-%s: number %s%s is in no allocation of %s %s %s %s",
-				r.Track, r.Start, r.End, r.Track, next, r.Ban, r.Type, r.Period, r.Track))
+			fs = append(fs, r.finding(msg.T("range %s%s-%s: number %s%s is in no allocation of %s %s %s %s",
+				r.Track, r.Start, r.End, r.Track, next, r.Ban, r.Type, r.Period, r.Track)))
 		}
 	}
 	return fs
@@ -307,8 +309,8 @@ func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 	}
 	for _, r := range rs {
 		if !wanted[r.BlankRange] {
-			fs = append(fs, r.finding("extra range %s %s%s-%s: generate would not write it from the inputs (numbers used, not allocated, or the range is split or merged differently)",
-				r.Type, r.Track, r.Start, r.End))
+			fs = append(fs, r.finding(msg.T("extra range %s %s%s-%s: generate would not write it from the inputs (numbers used, not allocated, or the range is split or merged differently)",
+				r.Type, r.Track, r.Start, r.End)))
 		}
 	}
 	files := 0
@@ -322,10 +324,10 @@ func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 		file, ok := present[group(r)]
 		switch {
 		case ok && !have[r]:
-			fs = append(fs, Finding{File: file, Problem: fmt.Sprintf("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)})
+			fs = append(fs, Finding{File: file}.with(msg.T("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)))
 		case !ok && c.All && k == KindBulk && files > 0 && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
 			missingFile[string(r.Ban)] = true
-			fs = append(fs, Finding{File: BulkFileName(r.Ban, r.Period), Problem: fmt.Sprintf("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))})
+			fs = append(fs, Finding{File: BulkFileName(r.Ban, r.Period)}.with(msg.T("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))))
 		}
 	}
 	return fs

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // E0402Namespace is the namespace of E0402 BranchTrackBlank, version 4.1.
@@ -127,8 +128,8 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 	var m E0402
 	fs := &findings{name: name}
 	full := false
-	add := func(line int, elem, problem string) {
-		full = full || !fs.addAt(Finding{File: name, Line: line, Element: elem, Problem: problem})
+	add := func(line int, elem string, problem msg.Message) {
+		full = full || !fs.addAt(Finding{File: name, Line: line, Element: elem}.with(problem))
 	}
 	guard := &xmlGuard{r: r, line: 1}
 	dec := xml.NewDecoder(guard)
@@ -144,11 +145,11 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 		line, _ := dec.InputPos()
 		var tooLarge *xmlTooLargeError
 		if errors.As(err, &tooLarge) {
-			add(tooLarge.line, strings.Join(path, "/"), tooLarge.Error())
+			add(tooLarge.line, strings.Join(path, "/"), tooLarge.what)
 			return m, fs.fs
 		}
 		if err != nil {
-			add(line, strings.Join(path, "/"), "not well-formed XML: "+err.Error())
+			add(line, strings.Join(path, "/"), msg.T("not well-formed XML: %v", err))
 			return m, fs.fs
 		}
 		switch t := tok.(type) {
@@ -157,15 +158,15 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			text.Reset()
 			p := strings.Join(path, "/")
 			if len(path) > e0402Depth {
-				add(line, p, fmt.Sprintf("nested %d deep: E0402 elements nest %d deep at most", len(path), e0402Depth))
+				add(line, p, msg.T("nested %d deep: E0402 elements nest %d deep at most", len(path), e0402Depth))
 				return m, fs.fs
 			}
 			if len(path) == 1 {
 				if t.Name.Local != "BranchTrackBlank" {
-					add(line, p, "root element: want BranchTrackBlank")
+					add(line, p, msg.T("root element: want BranchTrackBlank"))
 				}
 				if t.Name.Space != E0402Namespace {
-					add(line, p, fmt.Sprintf("namespace %q: want %q", t.Name.Space, E0402Namespace))
+					add(line, p, msg.T("namespace %q: want %q", t.Name.Space, E0402Namespace))
 				}
 				m.XMLName = t.Name
 			}
@@ -173,56 +174,56 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 				m.Items = append(m.Items, E0402Item{Line: line})
 				item = &m.Items[len(m.Items)-1]
 				if len(m.Items) == E0402MaxItems+1 {
-					add(line, p, fmt.Sprintf("more than %d items: split the message", E0402MaxItems))
+					add(line, p, msg.T("more than %d items: split the message", E0402MaxItems))
 					return m, fs.fs
 				}
 			}
 		case xml.CharData:
 			if text.Len()+len(t) > E0402TokenMax {
-				add(line, strings.Join(path, "/"), fmt.Sprintf("text longer than %d bytes: not an E0402 value", E0402TokenMax))
+				add(line, strings.Join(path, "/"), msg.T("text longer than %d bytes: not an E0402 value", E0402TokenMax))
 				return m, fs.fs
 			}
 			text.Write(t)
 		case xml.EndElement:
 			p := strings.Join(path, "/")
 			v := strings.TrimSpace(text.String())
-			check := func(re *regexp.Regexp, want string) string {
+			check := func(re *regexp.Regexp, want msg.Message) string {
 				if seen[p] && !strings.HasPrefix(p, "BranchTrackBlank/Details/") {
-					add(line, p, "appears twice")
+					add(line, p, msg.T("appears twice"))
 				}
 				seen[p] = true
 				if !re.MatchString(v) {
-					add(line, p, fmt.Sprintf("%q: want %s", v, want))
+					add(line, p, msg.T("%q: want %v", v, want))
 				}
 				return v
 			}
 			switch p {
 			case "BranchTrackBlank/Main/HeadBan":
-				m.Main.HeadBan = check(reBan, "8 digits")
+				m.Main.HeadBan = check(reBan, msg.T("8 digits"))
 				checkBan(v, line, p, add)
 			case "BranchTrackBlank/Main/BranchBan":
-				m.Main.BranchBan = check(reBan, "8 digits")
+				m.Main.BranchBan = check(reBan, msg.T("8 digits"))
 				checkBan(v, line, p, add)
 			case "BranchTrackBlank/Main/InvoiceType":
-				m.Main.InvoiceType = check(reType, "07 or 08")
+				m.Main.InvoiceType = check(reType, msg.T("07 or 08"))
 			case "BranchTrackBlank/Main/YearMonth":
-				m.Main.YearMonth = check(reYearMonth, "ROC year and an even month, as 11410")
+				m.Main.YearMonth = check(reYearMonth, msg.T("ROC year and an even month, as 11410"))
 			case "BranchTrackBlank/Main/InvoiceTrack":
-				m.Main.InvoiceTrack = check(reTrack, "two capital letters")
+				m.Main.InvoiceTrack = check(reTrack, msg.T("two capital letters"))
 			case "BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceBeginNo":
-				item.InvoiceBeginNo = check(reNumber, "8 digits")
+				item.InvoiceBeginNo = check(reNumber, msg.T("8 digits"))
 			case "BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceEndNo":
-				item.InvoiceEndNo = check(reNumber, "8 digits")
+				item.InvoiceEndNo = check(reNumber, msg.T("8 digits"))
 			case "BranchTrackBlank/Details/BranchTrackBlankItem":
 				switch {
 				case item.InvoiceBeginNo == "" || item.InvoiceEndNo == "":
-					add(item.Line, p, "want InvoiceBeginNo and InvoiceEndNo")
+					add(item.Line, p, msg.T("want InvoiceBeginNo and InvoiceEndNo"))
 				case reNumber.MatchString(item.InvoiceBeginNo) && reNumber.MatchString(item.InvoiceEndNo) && item.InvoiceBeginNo > item.InvoiceEndNo:
-					add(item.Line, p, fmt.Sprintf("InvoiceBeginNo %s is after InvoiceEndNo %s", item.InvoiceBeginNo, item.InvoiceEndNo))
+					add(item.Line, p, msg.T("InvoiceBeginNo %s is after InvoiceEndNo %s", item.InvoiceBeginNo, item.InvoiceEndNo))
 				}
 			case "BranchTrackBlank", "BranchTrackBlank/Main", "BranchTrackBlank/Details":
 			default:
-				add(line, p, "unknown element")
+				add(line, p, msg.T("unknown element"))
 			}
 			path = path[:len(path)-1]
 			text.Reset()
@@ -230,11 +231,11 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 	}
 	for _, e := range []string{"HeadBan", "BranchBan", "InvoiceType", "YearMonth", "InvoiceTrack"} {
 		if !seen["BranchTrackBlank/Main/"+e] {
-			add(0, "BranchTrackBlank/Main/"+e, "missing")
+			add(0, "BranchTrackBlank/Main/"+e, msg.T("missing"))
 		}
 	}
 	if len(m.Items) == 0 {
-		add(0, "BranchTrackBlank/Details", "no BranchTrackBlankItem: want 1 to 10,000")
+		add(0, "BranchTrackBlank/Details", msg.T("no BranchTrackBlankItem: want 1 to 10,000"))
 	}
 	return m, fs.fs
 }
@@ -265,10 +266,10 @@ type xmlGuard struct {
 
 type xmlTooLargeError struct {
 	line int
-	what string
+	what msg.Message
 }
 
-func (e *xmlTooLargeError) Error() string { return e.what }
+func (e *xmlTooLargeError) Error() string { return e.what.String() }
 
 func (g *xmlGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
@@ -284,20 +285,20 @@ func (g *xmlGuard) Read(p []byte) (int, error) {
 		if g.run > E0402TokenMax {
 			// The bytes up to here are the decoder's; the rest never
 			// reach it.
-			return i, &xmlTooLargeError{line: g.line, what: fmt.Sprintf("more than %d bytes of one text or tag: not an E0402 message (its values and tags are a few dozen bytes)", E0402TokenMax)}
+			return i, &xmlTooLargeError{line: g.line, what: msg.T("more than %d bytes of one text or tag: not an E0402 message (its values and tags are a few dozen bytes)", E0402TokenMax)}
 		}
 	}
 	g.total += int64(n)
 	if g.total > E0402MaxBytes {
-		return n, &xmlTooLargeError{line: g.line, what: fmt.Sprintf("larger than %d MiB: an E0402 message of %d items is about 1.5 MB", E0402MaxBytes>>20, E0402MaxItems)}
+		return n, &xmlTooLargeError{line: g.line, what: msg.T("larger than %d MiB: an E0402 message of %d items is about 1.5 MB", E0402MaxBytes>>20, E0402MaxItems)}
 	}
 	return n, err
 }
 
-func checkBan(v string, line int, p string, add func(int, string, string)) {
+func checkBan(v string, line int, p string, add func(int, string, msg.Message)) {
 	if reBan.MatchString(v) {
 		if _, err := ranges.ParseBan(v); err != nil {
-			add(line, p, fmt.Sprintf("%s is not a valid 統一編號 (the checksum is wrong)", v))
+			add(line, p, msg.T("%s is not a valid 統一編號 (the checksum is wrong)", v))
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // exact compares a file that read without findings with what generate
@@ -25,14 +26,14 @@ func (c *Checker) exact(name string, rf readFile) []Finding {
 		return nil
 	}
 	if want == nil {
-		return []Finding{{File: name, Problem: "generate writes no such file from these inputs: " + what}}
+		return []Finding{Finding{File: name}.with(msg.T("generate writes no such file from these inputs: %v", what))}
 	}
 	if sum := sha256.Sum256(want); rf.sum != nil && bytes.Equal(sum[:], rf.sum) {
 		return nil
 	}
 	f, err := firstDifference(name, want)
 	if err != nil {
-		return []Finding{{File: name, Problem: err.Error()}}
+		return []Finding{Finding{File: name}.with(msg.T("%v", err))}
 	}
 	return f
 }
@@ -41,36 +42,36 @@ func (c *Checker) exact(name string, rf readFile) []Finding {
 // for E0402 its 類別 and 字軌), from the file's name or, failing that, its
 // content; nil with a reason when generate writes no such file; ok false
 // when the inputs do not cover the file's 統編 and period.
-func (c *Checker) wanted(name string, rf readFile) (want []byte, why string, ok bool) {
+func (c *Checker) wanted(name string, rf readFile) (want []byte, why msg.Message, ok bool) {
 	exp := c.Expected
 	bans := exp.Bans()
 	if rf.e0402 != nil {
 		m := rf.e0402
 		k, err := m.key()
 		if err != nil || k.Period != exp.Period || !slices.Contains(bans, k.Ban) {
-			return nil, "", false
+			return nil, msg.Message{}, false
 		}
 		head := c.Head
 		if head == "" {
 			head = ranges.Ban(m.Main.HeadBan)
 		}
 		var same []E0402File
-		for _, msg := range E0402Messages(head, exp.RangesOf(k.Ban)) {
-			if mk, _ := msg.Message.key(); mk == k {
-				same = append(same, msg)
+		for _, m := range E0402Messages(head, exp.RangesOf(k.Ban)) {
+			if mk, _ := m.Message.key(); mk == k {
+				same = append(same, m)
 			}
 		}
 		if len(same) == 0 {
-			return nil, fmt.Sprintf("no number of %s %s %s %s is blank", k.Ban, k.Type, k.Period, k.Track), true
+			return nil, msg.T("no number of %s %s %s %s is blank", k.Ban, k.Type, k.Period, k.Track), true
 		}
 		pick := same[0]
-		for _, msg := range same {
-			if msg.Name == filepath.Base(name) {
-				pick = msg
+		for _, m := range same {
+			if m.Name == filepath.Base(name) {
+				pick = m
 			}
 		}
 		data, err := MarshalE0402(pick.Message)
-		return data, "", err == nil
+		return data, msg.Message{}, err == nil
 	}
 	var ban ranges.Ban
 	var period ranges.Period
@@ -81,17 +82,17 @@ func (c *Checker) wanted(name string, rf readFile) (want []byte, why string, ok 
 		ban, period = rf.bulk[0].Ban, rf.bulk[0].Period
 	}
 	if period != exp.Period || !slices.Contains(bans, ban) {
-		return nil, "", false
+		return nil, msg.Message{}, false
 	}
 	rs := exp.RangesOf(ban)
 	if len(rs) == 0 {
-		return nil, fmt.Sprintf("every allocated number of %s in %s is used", ban, period), true
+		return nil, msg.T("every allocated number of %s in %s is used", ban, period), true
 	}
 	// A 統編 with more ranges than one file holds has parts: the file's
 	// name says which, else it is taken for the first.
 	files, err := BulkFiles(rs)
 	if err != nil {
-		return nil, "", false
+		return nil, msg.Message{}, false
 	}
 	pick := files[0]
 	for _, f := range files {
@@ -99,7 +100,7 @@ func (c *Checker) wanted(name string, rf readFile) (want []byte, why string, ok 
 			pick = f
 		}
 	}
-	return pick.Data, "", true
+	return pick.Data, msg.Message{}, true
 }
 
 // diffLineMax is how much of a line firstDifference reads: more than any
@@ -119,8 +120,8 @@ func firstDifference(name string, want []byte) ([]Finding, error) {
 	if len(lines[len(lines)-1]) == 0 {
 		lines = lines[:len(lines)-1]
 	}
-	differs := func(line int, format string, args ...any) []Finding {
-		return []Finding{{File: name, Line: line, Problem: "not what generate writes from these inputs: " + fmt.Sprintf(format, args...)}}
+	differs := func(line int, what msg.Message) []Finding {
+		return []Finding{Finding{File: name, Line: line}.with(msg.T("not what generate writes from these inputs: %v", what))}
 	}
 	for i := 0; ; i++ {
 		got, err := br.ReadSlice('\n')
@@ -131,15 +132,15 @@ func firstDifference(name string, want []byte) ([]Finding, error) {
 		case len(got) == 0 && i >= len(lines):
 			return nil, nil // the same; only a hash mismatch brought us here
 		case len(got) == 0:
-			return differs(i+1, "the file ends here; generate writes %s", quoteLine(lines[i])), nil
+			return differs(i+1, msg.T("the file ends here; generate writes %s", quoteLine(lines[i]))), nil
 		case i >= len(lines):
-			return differs(i+1, "generate writes no more lines; the file has %s", quoteLine(got)), nil
+			return differs(i+1, msg.T("generate writes no more lines; the file has %s", quoteLine(got))), nil
 		case bytes.Equal(got, lines[i]):
 			continue
 		case bytes.Equal(trimEnd(got), trimEnd(lines[i])):
-			return differs(i+1, "the line ends in %s; generate writes %s", lineEnd(got), lineEnd(lines[i])), nil
+			return differs(i+1, msg.T("the line ends in %s; generate writes %s", lineEnd(got), lineEnd(lines[i]))), nil
 		default:
-			return differs(i+1, "generate writes %s; the file has %s", quoteLine(lines[i]), quoteLine(got)), nil
+			return differs(i+1, msg.T("generate writes %s; the file has %s", quoteLine(lines[i]), quoteLine(got))), nil
 		}
 	}
 }
@@ -154,7 +155,7 @@ func quoteLine(b []byte) string {
 	if len(b) <= max {
 		return fmt.Sprintf("%q", b)
 	}
-	return fmt.Sprintf("%q… (%d bytes)", b[:max], len(b))
+	return fmt.Sprintf("%q… (%d B)", b[:max], len(b))
 }
 
 func lineEnd(b []byte) string {

@@ -98,7 +98,7 @@ func TestReadersStopHostileFilesEarly(t *testing.T) {
 func TestBulkFindingQuotesLittle(t *testing.T) {
 	line := "00001," + strings.Repeat("9", 900) + ",11410,ZK,37210312,37210499,07\r\n"
 	_, fs := ReadBulk(strings.NewReader(line), "x.csv")
-	if all := findingsText(fs); !strings.Contains(all, "(900 bytes)") || len(all) > 300 {
+	if all := findingsText(fs); !strings.Contains(all, "(900 B)") || len(all) > 300 {
 		t.Errorf("findings %q", clipText(all))
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"slices"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // ManifestName is the file a generate run writes beside its output files:
@@ -60,7 +60,7 @@ type ManifestOutput struct {
 
 // ErrManifest is a manifest that cannot be read: not JSON, or not
 // blanktrack's.
-var ErrManifest = errors.New("not a blanktrack-report.json blanktrack can read")
+var ErrManifest = msg.New("not a blanktrack-report.json blanktrack can read")
 
 // ReadManifest reads the manifest of dir. It returns nil and no error when
 // dir has none.
@@ -71,7 +71,7 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, nil
 	}
 	if errors.Is(err, ErrTooLarge) {
-		return nil, fmt.Errorf("%w: %w", err, ErrManifest)
+		return nil, msg.Errorf("%w: %w", err, ErrManifest)
 	}
 	if err != nil {
 		return nil, err
@@ -80,10 +80,10 @@ func ReadManifest(dir string) (*Manifest, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%s: %w: %v; move it away if it is not blanktrack's", path, ErrManifest, err)
+		return nil, msg.Errorf("%s: %w: %v; move it away if it is not blanktrack's", path, ErrManifest, err)
 	}
 	if m.Tool != "blanktrack" {
-		return nil, fmt.Errorf("%s: %w: its tool is %s; move it away if it is not blanktrack's", path, ErrManifest, ranges.Quote(m.Tool))
+		return nil, msg.Errorf("%s: %w: its tool is %s; move it away if it is not blanktrack's", path, ErrManifest, ranges.Quote(m.Tool))
 	}
 	return &m, nil
 }
@@ -148,11 +148,16 @@ type ManifestError struct {
 	Got      string // the file's SHA-256
 }
 
-func (e *ManifestError) Error() string {
+func (e *ManifestError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *ManifestError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *ManifestError) message() msg.Message {
 	if e.Want == "" {
-		return fmt.Sprintf("%s is not among the files %s records: the last generate run into that folder did not write it (a file of an earlier run, or one put there by hand); run generate again", e.File, e.Manifest)
+		return msg.T("%s is not among the files %s records: the last generate run into that folder did not write it (a file of an earlier run, or one put there by hand); run generate again", e.File, e.Manifest)
 	}
-	return fmt.Sprintf("%s has SHA-256 %s, but %s records %s for it: the file changed after generate wrote it; run generate again", e.File, e.Got, e.Manifest, e.Want)
+	return msg.T("%s has SHA-256 %s, but %s records %s for it: the file changed after generate wrote it; run generate again", e.File, e.Got, e.Manifest, e.Want)
 }
 
 // Manifests reads and keeps the manifests of the folders files are
@@ -220,7 +225,7 @@ func OwnedName(name string) (ranges.Ban, string, bool) {
 }
 
 // ErrTooLarge is a file larger than its kind can be.
-var ErrTooLarge = errors.New("larger than such a file can be")
+var ErrTooLarge = msg.New("larger than such a file can be")
 
 // ReadFileAtMost reads a file of at most max bytes, in memory that never
 // exceeds that: a larger file is an error wrapping ErrTooLarge.
@@ -232,10 +237,10 @@ func ReadFileAtMost(path string, max int64) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, msg.Errorf("%s: %w", path, err)
 	}
 	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: over %d MiB: %w", path, max>>20, ErrTooLarge)
+		return nil, msg.Errorf("%s: over %d MiB: %w", path, max>>20, ErrTooLarge)
 	}
 	return data, nil
 }

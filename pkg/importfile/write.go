@@ -3,10 +3,11 @@ package importfile
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // File is an output file: its name inside the output folder and its bytes.
@@ -56,7 +57,7 @@ func Commit(ctx context.Context, dir string, c Change) (err error) {
 	}()
 	for _, f := range files {
 		if f.Name != filepath.Base(f.Name) || f.Name == "." || f.Name == ".." {
-			return fmt.Errorf("output name %q is not a plain file name", f.Name)
+			return msg.Errorf("output name %q is not a plain file name", f.Name)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -81,7 +82,7 @@ func Commit(ctx context.Context, dir string, c Change) (err error) {
 	}
 	for _, name := range c.Remove {
 		if name != filepath.Base(name) {
-			return fmt.Errorf("name to remove %q is not a plain file name", name)
+			return msg.Errorf("name to remove %q is not a plain file name", name)
 		}
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -114,24 +115,24 @@ func ProbeDir(dir string) error {
 		}
 	}()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create the folder %s: %w", dir, err)
+		return msg.Errorf("cannot create the folder %s: %w", dir, err)
 	}
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return err
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a folder", dir)
+		return msg.Errorf("%s is not a folder", dir)
 	}
 	f, err := os.CreateTemp(dir, ".blanktrack-probe-*.tmp")
 	if err != nil {
-		return fmt.Errorf("cannot write into %s: %w", dir, err)
+		return msg.Errorf("cannot write into %s: %w", dir, err)
 	}
 	_, werr := f.Write([]byte("probe"))
 	cerr := f.Close()
 	rerr := os.Remove(f.Name())
 	if err := errors.Join(werr, cerr, rerr); err != nil {
-		return fmt.Errorf("cannot write into %s: %w", dir, err)
+		return msg.Errorf("cannot write into %s: %w", dir, err)
 	}
 	return nil
 }
@@ -146,7 +147,7 @@ func writeTemp(dir string, f File) (string, error) {
 	cerr := t.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(t.Name())
-		return "", fmt.Errorf("writing %s: %w", filepath.Join(dir, f.Name), err)
+		return "", msg.Errorf("writing %s: %w", filepath.Join(dir, f.Name), err)
 	}
 	if err := os.Chmod(t.Name(), 0o644); err != nil {
 		os.Remove(t.Name())

@@ -44,12 +44,12 @@ func TestPlanAndLogInChinese(t *testing.T) {
 	}
 	table := b.String()
 	for _, want := range []string{
-		"檔案   統一編號  發票類別  號碼區間             狀態\n",
+		"檔案   統一編號  類別  區段                 狀態\n",
 		"ZK00000100-00000199  衝突：與平台上的 83012410 07 ZK00000150-00000160 重疊\n",
 		"ZN00000000-00000009  已在平台上\n",
 		"ZP00000000-00000009  未授權：登入的 83012410 無權代理 22099131（btb002i/company/authorized 列出的是 83012410）\n",
 		"ZQ00000000-00000049  待上傳\n",
-		"（待上傳 1 筆、已在平台上 1 筆、衝突 1 筆、未授權 1 筆）\n",
+		"（待上傳 1 段、已在平台上 1 段、衝突 1 段、未授權 1 段）\n",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the Chinese table lacks %q:\n%s", want, table)

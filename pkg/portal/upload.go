@@ -576,7 +576,7 @@ func (p *Plan) WriteTable(w io.Writer, pr *msg.Printer) error {
 	for _, f := range p.Files {
 		for _, r := range f.Ranges {
 			state := r.State.Localize(pr)
-			if r.Reason.String() != "" {
+			if !r.Reason.IsZero() {
 				state = r.State.because(r.Reason).Localize(pr)
 			}
 			t.Add(filepath.Base(f.Name), string(r.Range.Ban), r.Range.Type.String(), fmt.Sprintf("%s%s-%s", r.Range.Track, r.Range.Start, r.Range.End), state)

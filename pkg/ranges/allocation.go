@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Allocation is one range of invoice numbers allocated (配號) to a business for
@@ -35,11 +37,11 @@ func (a Allocation) String() string {
 func (a Allocation) Validate() error {
 	switch {
 	case a.Start%50 != 0:
-		return fmt.Errorf("起號 %s must end in 00 or 50 (booklets of 50 numbers)", a.Start)
+		return msg.Errorf("起號 %s must end in 00 or 50 (booklets of 50 numbers)", a.Start)
 	case a.End%50 != 49:
-		return fmt.Errorf("迄號 %s must end in 49 or 99 (booklets of 50 numbers)", a.End)
+		return msg.Errorf("迄號 %s must end in 49 or 99 (booklets of 50 numbers)", a.End)
 	case a.Start > a.End:
-		return fmt.Errorf("起號 %s is after 迄號 %s", a.Start, a.End)
+		return msg.Errorf("起號 %s is after 迄號 %s", a.Start, a.End)
 	}
 	return nil
 }
@@ -48,8 +50,13 @@ func (a Allocation) Validate() error {
 // numbers.
 type OverlapError struct{ A, B Allocation }
 
-func (e *OverlapError) Error() string {
-	return fmt.Sprintf("allocation %s (%s) overlaps allocation %s (%s)", e.A, e.A.Pos, e.B, e.B.Pos)
+func (e *OverlapError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *OverlapError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *OverlapError) message() msg.Message {
+	return msg.T("allocation %s (%v) overlaps allocation %s (%v)", e.A, e.A.Pos, e.B, e.B.Pos)
 }
 
 // CheckOverlaps returns an *OverlapError for each pair of allocations of the same 字軌

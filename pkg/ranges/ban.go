@@ -1,8 +1,6 @@
 package ranges
 
-import (
-	"fmt"
-)
+import "github.com/blanktrack/blanktrack/pkg/ranges/msg"
 
 // Ban is a 統一編號 (unified business number): 8 digits with a checksum.
 type Ban string
@@ -16,14 +14,14 @@ var banWeights = [8]int{1, 2, 1, 2, 1, 2, 4, 1}
 func ParseBan(s string) (Ban, error) {
 	v := NormalizeCode(s)
 	if v == "" {
-		return "", fmt.Errorf("empty 統一編號: want 8 digits")
+		return "", msg.Errorf("empty 統一編號: want 8 digits")
 	}
 	if len(v) > 8 || !AllDigits(v) {
-		return "", fmt.Errorf("%s is not a 統一編號: want 8 digits", Quote(s))
+		return "", msg.Errorf("%s is not a 統一編號: want 8 digits", Quote(s))
 	}
 	v = padZeros(v, 8)
 	if !banChecksumOK(v) {
-		return "", fmt.Errorf("%s is not a valid 統一編號: its checksum is wrong", Quote(v))
+		return "", msg.Errorf("%s is not a valid 統一編號: its checksum is wrong", Quote(v))
 	}
 	return Ban(v), nil
 }

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Key identifies the numbers a blank range may span: ranges never merge across
@@ -94,7 +96,7 @@ func (r *Result) RangesOf(b Ban) []BlankRange {
 const MaxRanges = 1_000_000
 
 // ErrTooManyRanges is a computation that gives more than MaxRanges ranges.
-var ErrTooManyRanges = fmt.Errorf("more than %d blank ranges", MaxRanges)
+var ErrTooManyRanges = msg.Errorf("more than %d blank ranges", MaxRanges)
 
 // Compute returns the blank ranges: every allocated number minus every used
 // number, merged into maximal runs per Key. It checks its own result and
@@ -116,7 +118,7 @@ func (u *Usage) Compute() (*Result, error) {
 		t.used.clearRuns(0, uint32(t.Size()-1), func(uint32, uint32) { runs++ })
 	}
 	if runs > MaxRanges {
-		return nil, fmt.Errorf("%w (%d): the exports leave more gaps than any real report has; check that the right number column was read", ErrTooManyRanges, runs)
+		return nil, msg.Errorf("%w (%d): the exports leave more gaps than any real report has; check that the right number column was read", ErrTooManyRanges, runs)
 	}
 	res := &Result{Period: u.period, Ranges: make([]BlankRange, 0, runs)}
 	for _, t := range ts {
@@ -162,9 +164,7 @@ func appendMerged(rs []BlankRange, r BlankRange) []BlankRange {
 // its size, that no blank number is used, and that every blank number is
 // allocated.
 func (u *Usage) verify(ts []*tally, res *Result) error {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrCoverage}, args...)...)
-	}
+	fail := func(what msg.Message) error { return msg.Errorf("%w: %v", ErrCoverage, what) }
 	blankInAllocs := 0
 	for _, t := range ts {
 		k := keyOf(t.Allocation)
@@ -179,30 +179,30 @@ func (u *Usage) verify(ts []*tally, res *Result) error {
 			lo, hi := max(r.Start, t.Start), min(r.End, t.End)
 			blank += int(hi) - int(lo) + 1
 			if t.used.count(uint32(lo-t.Start), uint32(hi-t.Start)) != 0 {
-				return fail("blank range %s holds a used number", r)
+				return fail(msg.T("blank range %s holds a used number", r))
 			}
 		}
 		used := t.used.count(0, uint32(t.Size()-1))
 		if blank+used != t.Size() {
-			return fail("allocation %s: %d blank + %d used != %d allocated", t.Allocation, blank, used, t.Size())
+			return fail(msg.T("allocation %s: %d blank + %d used != %d allocated", t.Allocation, blank, used, t.Size()))
 		}
 		blankInAllocs += blank
 	}
 	total := 0
 	for i, r := range res.Ranges {
 		if r.Start > r.End {
-			return fail("blank range %s is reversed", r)
+			return fail(msg.T("blank range %s is reversed", r))
 		}
 		if i > 0 {
 			p := res.Ranges[i-1]
 			if c := compareKeys(p.Key, r.Key); c > 0 || (c == 0 && p.End >= r.Start) {
-				return fail("blank ranges %s and %s overlap or are out of order", p, r)
+				return fail(msg.T("blank ranges %s and %s overlap or are out of order", p, r))
 			}
 		}
 		total += r.Len()
 	}
 	if total != blankInAllocs {
-		return fail("%d blank numbers lie outside every allocation", total-blankInAllocs)
+		return fail(msg.T("%d blank numbers lie outside every allocation", total-blankInAllocs))
 	}
 	return nil
 }

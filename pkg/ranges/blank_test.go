@@ -300,3 +300,28 @@ func TestComputeRefusesTooManyRanges(t *testing.T) {
 		t.Fatalf("Compute = %v, want ErrTooManyRanges", err)
 	}
 }
+
+// An invoice's date counts by the calendar date it shows, in its own zone:
+// 00:30 on November 1st in Taiwan is November, although it is still
+// October in UTC.
+func TestAddDatesByTheirCalendarDay(t *testing.T) {
+	u, _ := NewUsage(testPeriod, []Allocation{alloc("53212539", TypeGeneral, "ZK", 100, 199)})
+	taipei := time.FixedZone("CST", 8*3600)
+	for _, c := range []struct {
+		date time.Time
+		want Outcome
+	}{
+		{time.Date(2025, 10, 31, 23, 59, 59, 0, time.UTC), Counted},
+		{time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), OutsidePeriod},
+		{time.Date(2025, 8, 31, 0, 0, 0, 0, time.UTC), OutsidePeriod},
+		{time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), Counted},
+		{time.Date(2025, 11, 1, 0, 30, 0, 0, taipei), OutsidePeriod},
+		{time.Date(2025, 9, 1, 0, 30, 0, 0, taipei), Counted},
+	} {
+		i := inv("ZK", 100)
+		i.Date = c.date
+		if got := u.Add(i); got != c.want {
+			t.Errorf("%v: %v, want %v", c.date, got, c.want)
+		}
+	}
+}

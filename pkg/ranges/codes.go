@@ -1,10 +1,11 @@
 package ranges
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Track is a 字軌: the two capital letters in front of an invoice number.
@@ -14,7 +15,7 @@ type Track string
 func ParseTrack(s string) (Track, error) {
 	v := NormalizeCode(s)
 	if len(v) != 2 || !isUpper(v[0]) || !isUpper(v[1]) {
-		return "", fmt.Errorf("%s is not a 字軌: want two letters A-Z", Quote(s))
+		return "", msg.Errorf("%s is not a 字軌: want two letters A-Z", Quote(s))
 	}
 	return Track(v), nil
 }
@@ -39,13 +40,13 @@ func ParseNumber(s string) (Number, error) {
 
 func parseNumberNormalized(v, orig string) (Number, error) {
 	if v == "" {
-		return 0, fmt.Errorf("empty invoice number: want 8 digits")
+		return 0, msg.Errorf("empty invoice number: want 8 digits")
 	}
 	if isScientific(v) {
 		return 0, errScientific(orig)
 	}
 	if len(v) > 8 || !AllDigits(v) {
-		return 0, fmt.Errorf("%s is not an invoice number: want 8 digits", Quote(orig))
+		return 0, msg.Errorf("%s is not an invoice number: want 8 digits", Quote(orig))
 	}
 	var n uint32
 	for i := 0; i < len(v); i++ {
@@ -72,7 +73,7 @@ type InvoiceNumber struct {
 }
 
 // ErrNoTrack is an invoice number of digits only where a 字軌 was wanted.
-var ErrNoTrack = errors.New("has no 字軌")
+var ErrNoTrack = msg.New("has no 字軌")
 
 // ParseInvoiceNumber parses a combined invoice number such as ZK37210312
 // (also zk-37210312 or full-width ＺＫ３７２１０３１２).
@@ -86,9 +87,9 @@ func ParseInvoiceNumber(s string) (InvoiceNumber, error) {
 		case isScientific(v):
 			return InvoiceNumber{}, errScientific(s)
 		case AllDigits(v):
-			return InvoiceNumber{}, fmt.Errorf("%s %w: want 2 letters and 8 digits, as ZK37210312, or a 字軌 column beside the number", Quote(s), ErrNoTrack)
+			return InvoiceNumber{}, msg.Errorf("%s %w: want 2 letters and 8 digits, as ZK37210312, or a 字軌 column beside the number", Quote(s), ErrNoTrack)
 		}
-		return InvoiceNumber{}, fmt.Errorf("%s is not an invoice number: want 2 letters and 8 digits, as ZK37210312", Quote(s))
+		return InvoiceNumber{}, msg.Errorf("%s is not an invoice number: want 2 letters and 8 digits, as ZK37210312", Quote(s))
 	}
 	n, _ := parseNumberNormalized(v[2:], s)
 	return InvoiceNumber{Track: Track(v[:2]), Number: n}, nil
@@ -125,7 +126,7 @@ func ParseInvoiceType(s string) (InvoiceType, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("%s is not a 發票類別: want 07 (一般稅額計算) or 08 (特種稅額計算)", Quote(s))
+	return 0, msg.Errorf("%s is not a 發票類別: want 07 (一般稅額計算) or 08 (特種稅額計算)", Quote(s))
 }
 
 // String returns the two-digit code, 07 or 08.
@@ -155,5 +156,5 @@ func isScientific(v string) bool {
 }
 
 func errScientific(orig string) error {
-	return fmt.Errorf("%s is in scientific notation: Excel rounded the number when it saved the file and its digits are lost; export the column again as text", Quote(orig))
+	return msg.Errorf("%s is in scientific notation: Excel rounded the number when it saved the file and its digits are lost; export the column again as text", Quote(orig))
 }

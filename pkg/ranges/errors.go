@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Pos is where something was read: a file and, as far as known, the sheet
@@ -21,33 +23,41 @@ type Pos struct {
 	Key    string // a config file's key, as branch[2].alloc
 }
 
-func (p Pos) String() string {
+func (p Pos) String() string { return p.Localize(nil) }
+
+// Localize prints the place in pr's language (English for a nil printer):
+// file:line: sheet S, row R, column C (header), key.
+func (p Pos) Localize(pr *msg.Printer) string {
 	var b strings.Builder
 	b.WriteString(p.File)
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ":%d", p.Line)
 	}
-	sep := ": "
-	part := func(format string, args ...any) {
-		b.WriteString(sep)
-		fmt.Fprintf(&b, format, args...)
-		sep = ", "
+	first := true
+	part := func(m msg.Message) {
+		if first {
+			b.WriteString(pr.Text(": "))
+			first = false
+		} else {
+			b.WriteString(pr.Text(", "))
+		}
+		b.WriteString(m.Localize(pr))
 	}
 	if p.Sheet != "" {
-		part("sheet %s", p.Sheet)
+		part(msg.T("sheet %s", p.Sheet))
 	}
 	if p.Row > 0 {
-		part("row %d", p.Row)
+		part(msg.T("row %d", p.Row))
 	}
 	if p.Col > 0 {
 		if p.Header != "" {
-			part("column %s (%s)", ColumnName(p.Col), Clip(p.Header))
+			part(msg.T("column %s (%s)", ColumnName(p.Col), Clip(p.Header)))
 		} else {
-			part("column %s", ColumnName(p.Col))
+			part(msg.T("column %s", ColumnName(p.Col)))
 		}
 	}
 	if p.Key != "" {
-		part("%s", p.Key)
+		part(msg.T("%s", p.Key))
 	}
 	return b.String()
 }
@@ -62,13 +72,18 @@ type Error struct {
 	Err   error
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
+func (e *Error) Error() string { return e.Localize(nil) }
+
+// Localize prints the error in p's language (English for a nil printer).
+func (e *Error) Localize(p *msg.Printer) string {
+	return e.Pos.Localize(p) + p.Text(": ") + p.Localize(e.Err)
+}
 
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf makes an *Error at pos.
 func Errorf(pos Pos, format string, args ...any) *Error {
-	return &Error{Pos: pos, Err: fmt.Errorf(format, args...)}
+	return &Error{Pos: pos, Err: msg.Errorf(format, args...)}
 }
 
 // ColumnName is the spreadsheet's name of a 1-based column: 1 is A, 27 is AA.
@@ -92,7 +107,7 @@ func Quote(s string) string {
 	if !cut {
 		return fmt.Sprintf("%q", s)
 	}
-	return fmt.Sprintf("%q… (%d bytes)", head, len(s))
+	return fmt.Sprintf("%q… (%d B)", head, len(s))
 }
 
 // Clip is Quote without the quotes, for text such as a header.
@@ -101,7 +116,7 @@ func Clip(s string) string {
 	if !cut {
 		return s
 	}
-	return fmt.Sprintf("%s… (%d bytes)", head, len(s))
+	return fmt.Sprintf("%s… (%d B)", head, len(s))
 }
 
 func clip(s string) (string, bool) {
@@ -152,16 +167,19 @@ func (l *ErrorList) Err() error {
 	return l
 }
 
-func (l *ErrorList) Error() string {
+func (l *ErrorList) Error() string { return l.Localize(nil) }
+
+// Localize prints the list in p's language, an error a line.
+func (l *ErrorList) Localize(p *msg.Printer) string {
 	var b strings.Builder
 	for i, e := range l.Errs {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(e.Error())
+		b.WriteString(p.Localize(e))
 	}
 	if l.Truncated {
-		fmt.Fprintf(&b, "\nstopped after %d errors", MaxErrors)
+		b.WriteString(p.Text("\nstopped after %d errors", MaxErrors))
 	}
 	return b.String()
 }
@@ -186,4 +204,4 @@ func AsList(err error) *ErrorList {
 // ErrCoverage means the blank computation failed its own check: blank and used
 // numbers did not cover every allocated number exactly once. It is a bug in
 // blanktrack, never a problem of the input.
-var ErrCoverage = errors.New("internal check failed: blank and used numbers do not cover the allocations exactly once")
+var ErrCoverage = msg.New("internal check failed: blank and used numbers do not cover the allocations exactly once")

@@ -1,13 +1,13 @@
 package ranges
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"golang.org/x/text/width"
 )
 
@@ -88,8 +88,8 @@ var (
 // 114/09 ~ 114/10, 114/09~114/10, 11410 and 114年09-10月.
 func ParsePeriod(s string) (Period, error) {
 	v := strings.TrimSpace(width.Narrow.String(strings.TrimSpace(s)))
-	bad := func(why string) (Period, error) {
-		return Period{}, fmt.Errorf("%s is not a period: %s; want a form such as 114/09~114/10, 11410 or 114年09-10月", Quote(s), why)
+	bad := func(why msg.Message) (Period, error) {
+		return Period{}, msg.Errorf("%s is not a period: %v; want a form such as 114/09~114/10, 11410 or 114年09-10月", Quote(s), why)
 	}
 	var y1, m1, y2, m2 int
 	if m := rePeriodRange.FindStringSubmatch(v); m != nil {
@@ -100,19 +100,19 @@ func ParsePeriod(s string) (Period, error) {
 	} else if m := rePeriodCode.FindStringSubmatch(v); m != nil {
 		y2, m2 = atoi(m[1]), atoi(m[2])
 		if m2 < 1 || m2 > 12 || m2%2 != 0 {
-			return bad("the month must be the even (last) month of a period, 02 to 12")
+			return bad(msg.T("the month must be the even (last) month of a period, 02 to 12"))
 		}
 		y1, m1 = y2, m2-1
 	} else {
-		return bad("unrecognised form")
+		return bad(msg.T("unrecognised form"))
 	}
 	switch {
 	case y1 < 1 || y2 != y1:
-		return bad("both months must be in the same ROC year")
+		return bad(msg.T("both months must be in the same ROC year"))
 	case m1 < 1 || m1 > 12 || m2 < 1 || m2 > 12:
-		return bad("months run from 01 to 12")
+		return bad(msg.T("months run from 01 to 12"))
 	case m1%2 != 1 || m2 != m1+1:
-		return bad("a period is an odd month and the even month after it")
+		return bad(msg.T("a period is an odd month and the even month after it"))
 	}
 	return Period{Year: y2, EndMonth: m2}, nil
 }
@@ -158,7 +158,7 @@ func LastPeriod(today time.Time) Period { return PeriodOf(today).Previous() }
 
 // ErrSeveralPeriods means allocations span several periods and no period
 // was chosen.
-var ErrSeveralPeriods = errors.New("the allocations span several periods")
+var ErrSeveralPeriods = msg.New("the allocations span several periods")
 
 // SettlePeriod is the period to report: p when it is given, else the one
 // period every allocation is of. Allocations of several periods without a
@@ -170,11 +170,11 @@ func SettlePeriod(p Period, allocs []Allocation) (Period, error) {
 	ps := Periods(allocs)
 	switch len(ps) {
 	case 0:
-		return p, errors.New("no allocation: want the allocation download(s) of the period")
+		return p, msg.New("no allocation: want the allocation download(s) of the period")
 	case 1:
 		return ps[0], nil
 	}
-	return p, fmt.Errorf("%w (%s): choose one", ErrSeveralPeriods, PeriodList(ps))
+	return p, msg.Errorf("%w (%s): choose one", ErrSeveralPeriods, PeriodList(ps))
 }
 
 // PeriodList prints periods as a comma-separated list.

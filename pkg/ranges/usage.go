@@ -2,8 +2,10 @@ package ranges
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
+	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Outcome is what Usage.Add did with an invoice.
@@ -29,9 +31,11 @@ type tally struct {
 // allocations (a bit a number, in chunks allocated where invoices fall),
 // never by the number of invoices added.
 type Usage struct {
-	period  Period
-	byTrack map[Track][]*tally // each sorted by Start
-	bans    map[Ban]struct{}
+	period     Period
+	start, end time.Time          // the period's first day and the day after it, UTC
+	byTrack    map[Track][]*tally // each sorted by Start
+	bans       map[Ban]struct{}
+	last       *tally // the tally the last invoice fell in: exports run in number order
 
 	// Invoices that do not change the blank ranges.
 	Unallocated   Listing // number in no loaded allocation
@@ -51,15 +55,17 @@ const nullifiedKeep = 4096
 func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
 	u := &Usage{
 		period:  p,
+		start:   p.Start(time.UTC),
+		end:     p.End(time.UTC),
 		byTrack: make(map[Track][]*tally),
 		bans:    make(map[Ban]struct{}),
 	}
 	for _, a := range allocs {
 		if a.Period != p {
-			return nil, fmt.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
+			return nil, msg.Errorf("allocation %s (%s) is not of period %s", a, a.Pos, p)
 		}
 		if err := a.Validate(); err != nil {
-			return nil, fmt.Errorf("allocation %s (%s): %w", a, a.Pos, err)
+			return nil, msg.Errorf("allocation %s (%s): %w", a, a.Pos, err)
 		}
 		n := a.Size()
 		u.byTrack[a.Track] = append(u.byTrack[a.Track], &tally{
@@ -86,6 +92,9 @@ func (u *Usage) Period() Period { return u.period }
 
 // tallyOf returns the tally of the allocation holding n, or nil.
 func (u *Usage) tallyOf(n InvoiceNumber) *tally {
+	if t := u.last; t != nil && t.Track == n.Track && t.Start <= n.Number && n.Number <= t.End {
+		return t
+	}
 	ts := u.byTrack[n.Track]
 	i, _ := slices.BinarySearchFunc(ts, n.Number, func(t *tally, n Number) int {
 		if t.End < n {
@@ -97,6 +106,7 @@ func (u *Usage) tallyOf(n InvoiceNumber) *tally {
 		return 0
 	})
 	if i < len(ts) && ts[i].Start <= n.Number && n.Number <= ts[i].End {
+		u.last = ts[i]
 		return ts[i]
 	}
 	return nil
@@ -114,7 +124,7 @@ func (u *Usage) Allocation(n InvoiceNumber) (Allocation, bool) {
 // number lies in no allocation, is listed and does not change the blank
 // ranges.
 func (u *Usage) Add(inv Invoice) Outcome {
-	if !inv.Date.IsZero() && !u.period.Contains(inv.Date) {
+	if !inv.Date.IsZero() && !u.contains(inv.Date) {
 		u.OutsidePeriod.Add(inv)
 		return OutsidePeriod
 	}
@@ -169,4 +179,14 @@ func (u *Usage) NotReissued() Listing {
 		}
 	}
 	return l
+}
+
+// contains is Period.Contains, fast for the dates the readers make (UTC:
+// the instant then says the calendar date); any other zone asks the
+// calendar.
+func (u *Usage) contains(d time.Time) bool {
+	if d.Location() == time.UTC {
+		return !d.Before(u.start) && d.Before(u.end)
+	}
+	return u.period.Contains(d)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -136,12 +137,12 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	lines := newKeyLines(string(data))
 	c.lines = lines
 	var found []*ranges.Error
-	bad := func(branch int, key, format string, args ...any) {
+	bad := func(branch int, key string, what msg.Message) {
 		name := key
 		if branch >= 0 {
 			name = fmt.Sprintf("branch[%d].%s", branch+1, key)
 		}
-		found = append(found, ranges.Errorf(ranges.Pos{File: path, Line: lines.find(branch, key), Key: name}, format, args...))
+		found = append(found, &ranges.Error{Pos: ranges.Pos{File: path, Line: lines.find(branch, key), Key: name}, Err: msg.Errorf("%v", what)})
 	}
 	for _, k := range md.Undecoded() {
 		branch, key := -1, k.String()
@@ -149,52 +150,52 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			branch, key = lines.branchOfKey(k), strings.Join(k[1:], ".")
 		}
 		if key == "portal" {
-			bad(branch, key, "the portal's addresses are in its layout now: name a layout file with layout = \"…\" (blanktrack portal-sim --write-layout writes one for the simulator), or leave it out for the real portal")
+			bad(branch, key, msg.T("the portal's addresses are in its layout now: name a layout file with layout = \"…\" (blanktrack portal-sim --write-layout writes one for the simulator), or leave it out for the real portal"))
 			continue
 		}
 		if strings.HasSuffix(key, "password") {
-			bad(branch, key, "never put a password in the config: name the environment variable that holds it with password_env")
+			bad(branch, key, msg.T("never put a password in the config: name the environment variable that holds it with password_env"))
 			continue
 		}
-		bad(branch, key, "unknown key: want head, period, out, xml, layout, carrier, and per [[branch]] ban, name, alloc, invoices, no_invoices, user, password_env, [branch.columns]")
+		bad(branch, key, msg.T("unknown key: want head, period, out, xml, layout, carrier, and per [[branch]] ban, name, alloc, invoices, no_invoices, user, password_env, [branch.columns]"))
 	}
 	if c.Period != "" && c.Period != "last" {
 		if _, err := ranges.ParsePeriod(c.Period); err != nil {
-			bad(-1, "period", "%v", err)
+			bad(-1, "period", msg.T("%v", err))
 		}
 	}
 	switch c.Carrier {
 	case "", "direct", "browser", "auto":
 	default:
-		bad(-1, "carrier", "%q: want direct, browser or auto", c.Carrier)
+		bad(-1, "carrier", msg.T("%q: want direct, browser or auto", c.Carrier))
 	}
 	if len(c.Branches) == 0 {
-		bad(-1, "branch", "no [[branch]]: want one per 統一編號 (the head office is a branch too)")
+		bad(-1, "branch", msg.T("no [[branch]]: want one per 統一編號 (the head office is a branch too)"))
 	}
 	if c.Out != "" {
 		if _, err := resolve(c.Dir(), c.Out); err != nil {
-			bad(-1, "out", "%v", err)
+			bad(-1, "out", msg.T("%v", err))
 		}
 	}
 	if c.Layout != "" {
 		if _, err := resolve(c.Dir(), c.Layout); err != nil {
-			bad(-1, "layout", "%v", err)
+			bad(-1, "layout", msg.T("%v", err))
 		}
 	}
 	seen := map[ranges.Ban]int{}
 	for i, b := range c.Branches {
 		if b.Ban.Ban == "" {
-			bad(i, "ban", "missing: want the branch's 統一編號")
+			bad(i, "ban", msg.T("missing: want the branch's 統一編號"))
 		} else if j, dup := seen[b.Ban.Ban]; dup {
-			bad(i, "ban", "%s is also branch[%d] (line %d): one [[branch]] per 統一編號", b.Ban, j+1, lines.find(j, "ban"))
+			bad(i, "ban", msg.T("%s is also branch[%d] (line %d): one [[branch]] per 統一編號", b.Ban, j+1, lines.find(j, "ban")))
 		} else {
 			seen[b.Ban.Ban] = i
 		}
 		if len(b.Alloc) == 0 {
-			bad(i, "alloc", "missing: want the branch's allocation download(s)")
+			bad(i, "alloc", msg.T("missing: want the branch's allocation download(s)"))
 		}
 		if b.NoInvoices && len(b.Invoices) > 0 {
-			bad(i, "no_invoices", "the branch names invoice exports too: no_invoices = true says it issued none; keep one of the two")
+			bad(i, "no_invoices", msg.T("the branch names invoice exports too: no_invoices = true says it issued none; keep one of the two"))
 		}
 		for _, key := range []string{"alloc", "invoices"} {
 			list := b.Alloc
@@ -203,7 +204,7 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			}
 			for _, p := range list {
 				if _, err := filepath.Match(p, ""); err != nil {
-					bad(i, key, "%s is not a valid pattern: %v", ranges.Quote(p), err)
+					bad(i, key, msg.T("%s is not a valid pattern: %v", ranges.Quote(p), err))
 				}
 			}
 		}

@@ -1,11 +1,11 @@
 package job
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -19,50 +19,73 @@ type EmptyExportError struct {
 	Period ranges.Period
 }
 
-func (e *EmptyExportError) Error() string {
+func (e *EmptyExportError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *EmptyExportError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *EmptyExportError) message() msg.Message {
 	st, p := e.Stats, e.Period
 	if st.Rows == 0 {
-		what := "no row below the header"
-		if st.Items > 0 {
-			what = fmt.Sprintf("only %s below the header", Plural(st.Items, "item (D) row"))
+		switch {
+		case st.Items == 1:
+			return msg.T("counts no invoice: only 1 item (D) row below the header (row %d): it contributes nothing to %s; remove it, or give the export that holds the period's invoices", st.HeaderRow, p)
+		case st.Items > 1:
+			return msg.T("counts no invoice: only %d item (D) rows below the header (row %d): it contributes nothing to %s; remove it, or give the export that holds the period's invoices", st.Items, st.HeaderRow, p)
 		}
-		return fmt.Sprintf("counts no invoice: %s (row %d): it contributes nothing to %s; remove it, or give the export that holds the period's invoices", what, st.HeaderRow, p)
+		return msg.T("counts no invoice: no row below the header (row %d): it contributes nothing to %s; remove it, or give the export that holds the period's invoices", st.HeaderRow, p)
 	}
 	type count struct {
 		n            int
-		one, several string // the verb phrase for one row and for several
+		one, several msg.Message // the verb phrase for one row and for several
 	}
 	var parts []count
 	for _, c := range []count{
-		{st.Purchases, "is a purchase (another seller's 統編)", "are purchases (another seller's 統編)"},
-		{st.OutsidePeriod, "is dated outside " + p.String(), "are dated outside " + p.String()},
-		{st.Unallocated, "lies in no allocation of " + p.String(), "lie in no allocation of " + p.String()},
-		{st.NoNumber, "has no invoice number", "have no invoice number"},
+		{st.Purchases, msg.T("is a purchase (another seller's 統編)"), msg.T("are purchases (another seller's 統編)")},
+		{st.OutsidePeriod, msg.T("is dated outside %s", p), msg.T("are dated outside %s", p)},
+		{st.Unallocated, msg.T("lies in no allocation of %s", p), msg.T("lie in no allocation of %s", p)},
+		{st.NoNumber, msg.T("has no invoice number"), msg.T("have no invoice number")},
 	} {
 		if c.n > 0 {
 			parts = append(parts, c)
 		}
 	}
-	phrase := func(c count) string {
-		if c.n == 1 {
-			return c.one
-		}
-		return c.several
-	}
-	var reason string
+	var reason msg.Message
 	switch {
 	case len(parts) == 1 && st.Rows == 1:
-		reason = "its only row " + parts[0].one
+		reason = msg.T("its only row %v", parts[0].one)
 	case len(parts) == 1 && parts[0].n == st.Rows:
-		reason = fmt.Sprintf("all %d rows %s", st.Rows, parts[0].several)
+		reason = msg.T("all %d rows %v", st.Rows, parts[0].several)
 	default:
-		list := make([]string, len(parts))
+		items := make(list, len(parts))
 		for i, c := range parts {
-			list[i] = fmt.Sprintf("%d %s", c.n, phrase(c))
+			phrase := c.several
+			if c.n == 1 {
+				phrase = c.one
+			}
+			items[i] = msg.T("%d %v", c.n, phrase)
 		}
-		reason = fmt.Sprintf("of its %s, %s", Plural(st.Rows, "row"), strings.Join(list, ", "))
+		if st.Rows == 1 {
+			reason = msg.T("of its 1 row, %v", items)
+		} else {
+			reason = msg.T("of its %d rows, %v", st.Rows, items)
+		}
 	}
-	return fmt.Sprintf("counts no invoice of %s: %s; it contributes nothing, so it is likely the wrong export (another period, another branch, purchases only): remove it or give the right one", p, reason)
+	return msg.T("counts no invoice of %s: %v; it contributes nothing, so it is likely the wrong export (another period, another branch, purchases only): remove it or give the right one", p, reason)
+}
+
+// list joins texts with commas, each in the printer's language.
+type list []msg.Message
+
+func (l list) String() string { return l.Localize(nil) }
+
+// Localize prints the list in p's language.
+func (l list) Localize(p *msg.Printer) string {
+	s := make([]string, len(l))
+	for i, m := range l {
+		s[i] = m.Localize(p)
+	}
+	return strings.Join(s, p.Text(", "))
 }
 
 // NoInvoicesError is a 統一編號 with allocations in the period and not one
@@ -75,12 +98,20 @@ type NoInvoicesError struct {
 	Files  int // invoice exports read
 }
 
-func (e *NoInvoicesError) Error() string {
+func (e *NoInvoicesError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *NoInvoicesError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *NoInvoicesError) message() msg.Message {
 	if e.Files == 0 {
-		return fmt.Sprintf("%s has allocations in %s and no invoice export was given: every allocated number would be reported blank", e.Ban, e.Period)
+		return msg.T("%s has allocations in %s and no invoice export was given: every allocated number would be reported blank", e.Ban, e.Period)
 	}
-	return fmt.Sprintf("%s has allocations in %s and none of the %s read holds one of its invoices: every allocated number would be reported blank; is its export missing?",
-		e.Ban, e.Period, Plural(e.Files, "invoice export"))
+	if e.Files == 1 {
+		return msg.T("%s has allocations in %s and none of the 1 invoice export read holds one of its invoices: every allocated number would be reported blank; is its export missing?", e.Ban, e.Period)
+	}
+	return msg.T("%s has allocations in %s and none of the %d invoice exports read holds one of its invoices: every allocated number would be reported blank; is its export missing?",
+		e.Ban, e.Period, e.Files)
 }
 
 // checkInvoiceCounts fails a 統編 of the branch that counts no invoice and
@@ -96,9 +127,9 @@ func (br *BranchResult) checkInvoiceCounts(p ranges.Period) error {
 		n, ok := used[b]
 		switch {
 		case !ok:
-			errs.Add(fmt.Errorf("%s is declared to have issued no invoice, but has no allocation in %s", b, p))
+			errs.Add(msg.Errorf("%s is declared to have issued no invoice, but has no allocation in %s", b, p))
 		case n > 0:
-			errs.Add(fmt.Errorf("%s is declared to have issued no invoice in %s, yet the exports use %d of its numbers", b, p, n))
+			errs.Add(msg.Errorf("%s is declared to have issued no invoice in %s, yet the exports use %d of its numbers", b, p, n))
 		}
 	}
 	for _, b := range br.Blank.Bans() {

@@ -5,18 +5,32 @@ import (
 	"embed"
 	"html/template"
 	"path/filepath"
-	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
 //go:embed report.html.tmpl
 var reportFS embed.FS
 
-var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"base": filepath.Base,
-}).ParseFS(reportFS, "report.html.tmpl"))
+// reportTemplate is parsed once; the functions that need the run's
+// language are bound per rendering (see HTML).
+var reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(pageFuncs(nil)).ParseFS(reportFS, "report.html.tmpl"))
+
+// pageFuncs are the page's functions in p's language: t translates a
+// heading (TestEveryMessageTranslated reads the template for them).
+func pageFuncs(p *msg.Printer) template.FuncMap {
+	return template.FuncMap{
+		"base":    filepath.Base,
+		"t":       func(format string) string { return p.Text(format) },
+		"loc":     func(m msg.Message) string { return m.Localize(p) },
+		"filters": func(st sheet.FileStats) string { return filters(p, st) },
+		"more": func(n int) string {
+			return p.Text("… and %d more ranges: the bulk files hold them all.", n)
+		},
+	}
+}
 
 // htmlRangesMax is how many blank ranges of one 統編 the page lists; the
 // bulk files hold them all.
@@ -110,18 +124,18 @@ func (r *Result) HTML(info ReportInfo) ([]byte, error) {
 		}
 		hb.Stats = br.Stats
 		hb.Warnings = br.Warnings
-		var notes strings.Builder
-		br.details(&notes)
-		for _, line := range strings.Split(notes.String(), "\n") {
-			if strings.HasPrefix(line, "note: ") {
-				hb.Notes = append(hb.Notes, strings.TrimPrefix(line, "note: "))
-			}
+		for _, n := range append(br.declaredNoneNotes(), br.notes()...) {
+			hb.Notes = append(hb.Notes, n.Localize(r.p))
 		}
 		page.Total.Add(hb.Total)
 		page.Branches = append(page.Branches, hb)
 	}
+	tmpl, err := reportTemplate.Clone()
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
-	if err := reportTemplate.Execute(&b, page); err != nil {
+	if err := tmpl.Funcs(pageFuncs(r.p)).Execute(&b, page); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -4,12 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Input is a file a run read, as the manifest records it.
@@ -46,12 +47,12 @@ func (r *Result) hashInputs(ctx context.Context) error {
 				r.Inputs = append(r.Inputs, in)
 			}
 			for _, o := range own {
-				if os.SameFile(o.info, in.info) || o.SHA256 == in.SHA256 {
-					what := "the same bytes"
-					if os.SameFile(o.info, in.info) {
-						what = "the same file"
-					}
-					br.Err = fmt.Errorf("%s and %s are %s, given twice: one of them is probably meant to be another file", o.Path, in.Path, what)
+				if os.SameFile(o.info, in.info) {
+					br.Err = msg.Errorf("%s and %s are the same file, given twice: one of them is probably meant to be another file", o.Path, in.Path)
+					break
+				}
+				if o.SHA256 == in.SHA256 {
+					br.Err = msg.Errorf("%s and %s are the same bytes, given twice: one of them is probably meant to be another file", o.Path, in.Path)
 					break
 				}
 			}
@@ -76,7 +77,7 @@ func (r *Result) checkInputsUnchanged() {
 		}
 		for _, br := range r.ok() {
 			if slices.Contains(br.Branch.Allocs, in.Path) || slices.Contains(br.Invoices, in.Path) {
-				br.Err = fmt.Errorf("%s changed while blanktrack read it: run again once it is complete", in.Path)
+				br.Err = msg.Errorf("%s changed while blanktrack read it: run again once it is complete", in.Path)
 			}
 		}
 	}
@@ -93,12 +94,12 @@ func hashFile(ctx context.Context, name string) (*Input, error) {
 		return nil, err
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("%s is a folder: want a file", name)
+		return nil, msg.Errorf("%s is a folder: want a file", name)
 	}
 	h := sha256.New()
 	n, err := io.Copy(h, &ctxReader{ctx: ctx, r: f})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, msg.Errorf("%s: %w", name, err)
 	}
 	return &Input{Path: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), info: fi}, nil
 }

@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -60,6 +60,8 @@ type Spec struct {
 	// Tool is the tool and its version, as the manifest records it; empty:
 	// Version().
 	Tool string
+	// Printer is the language of the reports; nil: English.
+	Printer *msg.Printer
 	// Progress, if set, returns a progress reporter for an invoice file (or
 	// nil for none).
 	Progress func(name string) func(done, total int64)
@@ -78,7 +80,8 @@ type Result struct {
 	// writes.
 	Removed []string
 
-	tool string // Spec.Tool
+	tool string       // Spec.Tool
+	p    *msg.Printer // Spec.Printer
 }
 
 // BranchResult is what one branch found and rendered. When Err is set the
@@ -105,7 +108,7 @@ type BranchResult struct {
 // a whole: a period that cannot be settled (ranges.ErrSeveralPeriods), or
 // ctx's error.
 func Run(ctx context.Context, spec Spec) (*Result, error) {
-	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version())}
+	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version()), p: spec.Printer}
 	for _, b := range spec.Branches {
 		res.Branches = append(res.Branches, &BranchResult{Branch: b, Err: b.err})
 	}
@@ -133,7 +136,7 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 	for _, br := range res.ok() {
 		br.Allocs, br.Skipped = splitPeriod(br.Allocs, p)
 		if len(br.Allocs) == 0 {
-			br.Err = fmt.Errorf("no allocation of period %s in %s (they are of %s)", p, strings.Join(br.Branch.Allocs, ", "), ranges.PeriodList(ranges.Periods(br.Skipped)))
+			br.Err = msg.Errorf("no allocation of period %s in %s (they are of %s)", p, strings.Join(br.Branch.Allocs, ", "), ranges.PeriodList(ranges.Periods(br.Skipped)))
 		}
 	}
 	res.checkAllocations()
@@ -301,14 +304,14 @@ func (r *Result) Expected() ([]ranges.Allocation, *ranges.Result) {
 // deadline has passed (a note: the report may have been filed already);
 // "" when the report is due. Strict ignores both: they are about the
 // calendar, not the data.
-func CalendarNote(p ranges.Period, today time.Time) (note string, warning bool) {
+func CalendarNote(p ranges.Period, today time.Time) (note msg.Message, warning bool) {
 	switch p.TimingOn(today) {
 	case ranges.Running:
-		return fmt.Sprintf("%s is still running until %s: numbers reported blank can still be used; report after it ends",
+		return msg.T("%s is still running until %s: numbers reported blank can still be used; report after it ends",
 			p, p.End(time.UTC).AddDate(0, 0, -1).Format("2006-01-02")), true
 	case ranges.Late:
-		return fmt.Sprintf("%s was due by %s (today is %s): if it is not filed yet, file it now",
+		return msg.T("%s was due by %s (today is %s): if it is not filed yet, file it now",
 			p, p.Deadline().Format("2006-01-02"), today.Format("2006-01-02")), false
 	}
-	return "", false
+	return msg.Message{}, false
 }

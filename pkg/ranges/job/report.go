@@ -11,6 +11,7 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/internal/texttable"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
@@ -20,27 +21,28 @@ import (
 // files; for a config run, a row per branch and a total.
 func (r *Result) WriteReport(w io.Writer, out string) error {
 	var b strings.Builder
+	p := r.p
 	if r.Config {
 		r.branchTable(&b, out)
 	} else if len(r.Branches) == 1 && r.Branches[0].Err == nil {
-		r.Branches[0].report(&b, out)
+		r.Branches[0].report(&b, p, out)
 	}
 	for _, name := range r.Removed {
 		ban, _, _ := importfile.OwnedName(name)
-		fmt.Fprintf(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)
+		p.Say(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)
 	}
 	if r.Period != (ranges.Period{}) {
-		fmt.Fprintf(&b, "report to keep: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
+		p.Say(&b, "report to keep: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func (br *BranchResult) report(w *strings.Builder, out string) {
+func (br *BranchResult) report(w *strings.Builder, p *msg.Printer, out string) {
 	res := br.Blank
-	fmt.Fprintf(w, "Period %s (%s)\n\n", res.Period, res.Period.Code())
+	p.Say(w, "Period %s (%s)\n\n", res.Period, res.Period.Code())
 	t := &texttable.Table{
-		Header: []string{"BAN", "TYPE", "TRACK", "ALLOCATED", "USED", "VOIDED", "BLANK", "RANGES"},
+		Header: []string{p.Text("BAN"), p.Text("TYPE"), p.Text("TRACK"), p.Text("ALLOCATED"), p.Text("USED"), p.Text("VOIDED"), p.Text("BLANK"), p.Text("RANGES")},
 		Right:  []bool{false, false, false, true, true, true, true, true},
 	}
 	// Voided numbers are known only from a status or void column; without
@@ -54,14 +56,15 @@ func (br *BranchResult) report(w *strings.Builder, out string) {
 		t.Add(string(s.Ban), s.Type.String(), string(s.Track), itoa(s.Allocated), itoa(s.Used), voided(s.Voided), itoa(s.Blank), itoa(s.Ranges))
 		tot.Add(s)
 	}
-	t.Add("TOTAL", "", "", itoa(tot.Allocated), itoa(tot.Used), voided(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges))
+	t.Add(p.Text("TOTAL"), "", "", itoa(tot.Allocated), itoa(tot.Used), voided(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges))
 	t.Write(w)
 
 	if len(br.Stats) > 0 {
 		fmt.Fprintln(w)
 		t = &texttable.Table{
-			Header: []string{"INPUT", "SHEET/ENCODING", "ROWS", "COUNTED", "VOIDED", "NULLIFIED", "PURCHASES", "OUTSIDE PERIOD", "NO ALLOCATION", "NO NUMBER", "FILTERED BY"},
-			Right:  []bool{false, false, true, true, true, true, true, true, true, true, false},
+			Header: []string{p.Text("INPUT"), p.Text("SHEET/ENCODING"), p.Text("ROWS"), p.Text("COUNTED"), p.Text("VOIDED"), p.Text("NULLIFIED"), p.Text("PURCHASES"),
+				p.Text("OUTSIDE PERIOD"), p.Text("NO ALLOCATION"), p.Text("NO NUMBER"), p.Text("FILTERED BY")},
+			Right: []bool{false, false, true, true, true, true, true, true, true, true, false},
 		}
 		for _, st := range br.Stats {
 			where := st.Sheet
@@ -69,60 +72,60 @@ func (br *BranchResult) report(w *strings.Builder, out string) {
 				where = st.Encoding
 			}
 			t.Add(st.File, where, itoa(st.Rows), itoa(st.Invoices), itoa(st.Voided), itoa(st.Nullified), itoa(st.Purchases),
-				itoa(st.OutsidePeriod), itoa(st.Unallocated), itoa(st.NoNumber), filters(st))
+				itoa(st.OutsidePeriod), itoa(st.Unallocated), itoa(st.NoNumber), filters(p, st))
 		}
 		t.Write(w)
 	}
 
 	fmt.Fprintln(w)
 	if len(br.Files) == 0 {
-		fmt.Fprintf(w, "No file written to %s.\n", out)
+		p.Say(w, "No file written to %s.\n", out)
 	}
 	for _, f := range br.Files {
-		fmt.Fprintf(w, "wrote %s (%s)\n", filepath.Join(out, f.Name), describeFile(f.Name, f.Data))
+		p.Say(w, "wrote %s (%s)\n", filepath.Join(out, f.Name), describeFile(p, f.Name, f.Data))
 	}
 	for _, b := range br.NoBlank {
-		fmt.Fprintf(w, "%s has no blank number in %s: no file written for it\n", b, res.Period)
+		p.Say(w, "%s has no blank number in %s: no file written for it\n", b, res.Period)
 	}
 }
 
 // branchTable prints one row per branch and a total, and the files.
 func (r *Result) branchTable(w *strings.Builder, out string) {
-	p := r.Period
-	fmt.Fprintf(w, "Period %s (%s)\n\n", p, p.Code())
+	p := r.p
+	p.Say(w, "Period %s (%s)\n\n", r.Period, r.Period.Code())
 	t := &texttable.Table{
-		Header: []string{"BRANCH", "BAN", "ALLOCATED", "USED", "VOIDED", "BLANK", "RANGES", "FILES", "STATUS"},
+		Header: []string{p.Text("BRANCH"), p.Text("BAN"), p.Text("ALLOCATED"), p.Text("USED"), p.Text("VOIDED"), p.Text("BLANK"), p.Text("RANGES"), p.Text("FILES"), p.Text("STATUS")},
 		Right:  []bool{false, false, true, true, true, true, true, true, false},
 	}
 	var tot ranges.Summary
 	files := 0
 	for _, br := range r.Branches {
 		if br.Err != nil {
-			t.Add(br.Label(), string(br.Ban), "", "", "", "", "", "", "FAILED")
+			t.Add(br.Label(), string(br.Ban), "", "", "", "", "", "", p.Text("FAILED"))
 			continue
 		}
 		var s ranges.Summary
 		for _, x := range br.Blank.Summaries {
 			s.Add(x)
 		}
-		status := "ok"
+		status := p.Text("ok")
 		if len(br.NoInvoices) > 0 {
-			status = "ok, no invoices"
+			status = p.Text("ok, no invoices")
 		}
-		if len(br.Warnings) > 0 {
-			status = Plural(len(br.Warnings), "warning")
+		if n := len(br.Warnings); n > 0 {
+			status = count(p, n, msg.T("%d warning", n), msg.T("%d warnings", n))
 		}
 		t.Add(br.Label(), string(br.Ban), itoa(s.Allocated), itoa(s.Used), itoa(s.Voided), itoa(s.Blank), itoa(s.Ranges), itoa(len(br.Files)), status)
 		tot.Add(s)
 		files += len(br.Files)
 	}
-	t.Add("TOTAL", "", itoa(tot.Allocated), itoa(tot.Used), itoa(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges), itoa(files),
-		fmt.Sprintf("%d of %d ok", len(r.Branches)-r.Failed(), len(r.Branches)))
+	t.Add(p.Text("TOTAL"), "", itoa(tot.Allocated), itoa(tot.Used), itoa(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges), itoa(files),
+		p.Text("%d of %d ok", len(r.Branches)-r.Failed(), len(r.Branches)))
 	t.Write(w)
 	fmt.Fprintln(w)
 	for _, br := range r.ok() {
 		for _, f := range br.Files {
-			fmt.Fprintf(w, "wrote %s\n", filepath.Join(out, f.Name))
+			p.Say(w, "wrote %s\n", filepath.Join(out, f.Name))
 		}
 	}
 }
@@ -132,24 +135,25 @@ func (r *Result) branchTable(w *strings.Builder, out string) {
 // or warnings.
 func (r *Result) WriteWarnings(w io.Writer) error {
 	var b strings.Builder
+	p := r.p
 	if r.Config {
 		for _, br := range r.Branches {
-			label := fmt.Sprintf("branch %s (%s)", br.Label(), br.Ban)
+			label := p.Text("branch %s (%s)", br.Label(), br.Ban)
 			if br.Err != nil {
-				fmt.Fprintf(&b, "error: %s failed, nothing written for it:\n", label)
-				for _, line := range strings.Split(br.Err.Error(), "\n") {
+				p.Say(&b, "error: %s failed, nothing written for it:\n", label)
+				for _, line := range strings.Split(p.Localize(br.Err), "\n") {
 					fmt.Fprintf(&b, "  %s\n", line)
 				}
 				continue
 			}
 			for _, warn := range br.Warnings {
-				fmt.Fprintf(&b, "warning: %s: %s\n", label, warn)
+				p.Say(&b, "warning: %s: %v\n", label, warn.Line())
 			}
-			br.declaredNone(&b, label+": ")
+			br.declaredNone(&b, p, label+p.Text(": "))
 		}
 	} else {
 		for _, br := range r.Branches {
-			br.details(&b)
+			br.details(&b, p)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -157,7 +161,7 @@ func (r *Result) WriteWarnings(w io.Writer) error {
 }
 
 // details writes a branch's warnings with their invoices, then its notes.
-func (br *BranchResult) details(w *strings.Builder) {
+func (br *BranchResult) details(w *strings.Builder, p *msg.Printer) {
 	warnings := br.Warnings
 	var strict *StrictError
 	if br.Err != nil {
@@ -168,38 +172,31 @@ func (br *BranchResult) details(w *strings.Builder) {
 	}
 	for _, warn := range warnings {
 		if warn.Invoices.Count == 0 {
-			fmt.Fprintf(w, "warning: %s\n", warn.Heading())
+			p.Say(w, "warning: %v\n", warn.Heading())
 			continue
 		}
-		fmt.Fprintf(w, "warning: %s:\n", warn.Heading())
-		listing(w, warn.Invoices)
+		p.Say(w, "warning: %v:\n", warn.Heading())
+		listing(w, p, warn.Invoices)
 	}
 	if br.Blank == nil {
 		return
 	}
-	br.declaredNone(w, "")
-	for _, st := range br.Stats {
-		if st.Repaired.Count > 0 {
-			fmt.Fprintf(w, "note: %s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:\n", st.File, st.Repaired.Count)
-			for _, inv := range st.Repaired.First {
-				fmt.Fprintf(w, "  %s\n", inv.Pos)
-			}
-			if more := st.Repaired.Count - len(st.Repaired.First); more > 0 {
-				fmt.Fprintf(w, "  ... and %d more\n", more)
-			}
-		}
-		if !st.HasSeller {
-			fmt.Fprintf(w, "note: %s has no column for seller (賣方統一編號): purchases cannot be told apart\n", st.File)
-		}
-	}
-	if len(br.Skipped) > 0 {
-		fmt.Fprintf(w, "note: %d allocation(s) of other periods than %s were left out\n", len(br.Skipped), br.Blank.Period)
+	br.declaredNone(w, p, "")
+	for _, n := range br.notes() {
+		p.Say(w, "note: %v\n", n)
 	}
 }
 
 // declaredNone notes the 統編 declared to have issued no invoice, whose
 // every allocated number is reported blank on that word alone.
-func (br *BranchResult) declaredNone(w *strings.Builder, prefix string) {
+func (br *BranchResult) declaredNone(w *strings.Builder, p *msg.Printer, prefix string) {
+	for _, n := range br.declaredNoneNotes() {
+		p.Say(w, "note: %s%v\n", prefix, n)
+	}
+}
+
+func (br *BranchResult) declaredNoneNotes() []msg.Message {
+	var notes []msg.Message
 	for _, b := range br.NoInvoices {
 		n := 0
 		for _, s := range br.Blank.Summaries {
@@ -207,32 +204,88 @@ func (br *BranchResult) declaredNone(w *strings.Builder, prefix string) {
 				n += s.Allocated
 			}
 		}
-		fmt.Fprintf(w, "note: %s%s issued no invoice in %s, as declared: all its %s are reported blank\n", prefix, b, br.Blank.Period, Plural(n, "allocated number"))
+		if n == 1 {
+			notes = append(notes, msg.T("%s issued no invoice in %s, as declared: its 1 allocated number is reported blank", b, br.Blank.Period))
+			continue
+		}
+		notes = append(notes, msg.T("%s issued no invoice in %s, as declared: all its %d allocated numbers are reported blank", b, br.Blank.Period, n))
 	}
+	return notes
 }
 
-func listing(w *strings.Builder, l ranges.Listing) {
+func listing(w *strings.Builder, p *msg.Printer, l ranges.Listing) {
 	for _, inv := range l.First {
 		date := ""
 		if !inv.Date.IsZero() {
-			date = " dated " + inv.Date.Format("2006-01-02")
+			date = p.Text(" dated %s", inv.Date.Format("2006-01-02"))
 		}
 		if inv.Pos.Row == 0 {
 			fmt.Fprintf(w, "  %s%s\n", inv.Number, date)
 			continue
 		}
-		fmt.Fprintf(w, "  %s: %s%s\n", inv.Pos, inv.Number, date)
+		fmt.Fprintf(w, "  %s%s%s%s\n", inv.Pos.Localize(p), p.Text(": "), inv.Number, date)
 	}
 	if more := l.Count - len(l.First); more > 0 {
-		fmt.Fprintf(w, "  ... and %d more\n", more)
+		p.Say(w, "  ... and %d more\n", more)
 	}
 }
 
-func describeFile(name string, data []byte) string {
+func describeFile(p *msg.Printer, name string, data []byte) string {
 	if strings.HasSuffix(name, ".csv") {
-		return Plural(strings.Count(string(data), "\n"), "range")
+		n := strings.Count(string(data), "\n")
+		return count(p, n, msg.T("%d range", n), msg.T("%d ranges", n))
 	}
-	return Plural(strings.Count(string(data), "<BranchTrackBlankItem>"), "item")
+	n := strings.Count(string(data), "<BranchTrackBlankItem>")
+	return count(p, n, msg.T("%d item", n), msg.T("%d items", n))
+}
+
+// count picks the singular or the plural text of a count, in p's
+// language (Chinese has one form; English two).
+func count(p *msg.Printer, n int, one, many msg.Message) string {
+	if n == 1 {
+		return one.Localize(p)
+	}
+	return many.Localize(p)
+}
+
+// notes are a branch's notes: what blanktrack did that a person should
+// know, none of them a doubt about the data.
+func (br *BranchResult) notes() []msg.Message {
+	var notes []msg.Message
+	for _, st := range br.Stats {
+		if st.Repaired.Count > 0 {
+			rows := make(list, 0, len(st.Repaired.First)+1)
+			for _, inv := range st.Repaired.First {
+				rows = append(rows, msg.T("%v", inv.Pos))
+			}
+			if more := st.Repaired.Count - len(st.Repaired.First); more > 0 {
+				rows = append(rows, msg.T("... and %d more", more))
+			}
+			notes = append(notes, msg.T("%s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:%v", st.File, st.Repaired.Count, indented(rows)))
+		}
+		if !st.HasSeller {
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號): purchases cannot be told apart", st.File))
+		}
+	}
+	if len(br.Skipped) > 0 {
+		notes = append(notes, msg.T("%d allocation(s) of other periods than %s were left out", len(br.Skipped), br.Blank.Period))
+	}
+	return notes
+}
+
+// indented prints texts a line each, indented, after a line break.
+type indented []msg.Message
+
+func (in indented) String() string { return in.Localize(nil) }
+
+// Localize prints the lines in p's language.
+func (in indented) Localize(p *msg.Printer) string {
+	var b strings.Builder
+	for _, m := range in {
+		b.WriteString("\n  ")
+		b.WriteString(m.Localize(p))
+	}
+	return b.String()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -246,13 +299,13 @@ func Plural(n int, noun string) string {
 }
 
 // filters says which of the period and seller checks a file allowed.
-func filters(st sheet.FileStats) string {
+func filters(p *msg.Printer, st sheet.FileStats) string {
 	var f []string
 	if st.HasSeller {
-		f = append(f, "seller")
+		f = append(f, p.Text("seller"))
 	}
 	if st.HasDate {
-		f = append(f, "date")
+		f = append(f, p.Text("date"))
 	}
 	if len(f) == 0 {
 		return "-"

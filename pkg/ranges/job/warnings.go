@@ -2,10 +2,10 @@ package job
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // WarningKind is a kind of doubt about a branch's data. Every warning makes
@@ -39,52 +39,58 @@ type Warning struct {
 }
 
 // String is the warning in one line.
-func (w Warning) String() string {
+func (w Warning) String() string { return w.Line().String() }
+
+// Line is the warning in one line, in any language.
+func (w Warning) Line() msg.Message {
 	switch w.Kind {
 	case Unallocated:
-		return fmt.Sprintf("%d invoice(s) in no allocation, first %s", w.Invoices.Count, first(w.Invoices))
+		return msg.T("%d invoice(s) in no allocation, first %s", w.Invoices.Count, first(w.Invoices))
 	case OutsidePeriod:
-		return fmt.Sprintf("%d invoice(s) dated outside %s, first %s", w.Invoices.Count, w.Period, first(w.Invoices))
+		return msg.T("%d invoice(s) dated outside %s, first %s", w.Invoices.Count, w.Period, first(w.Invoices))
 	case NotReissued:
-		return fmt.Sprintf("%d nullified invoice(s) never reissued, first %s", w.Invoices.Count, first(w.Invoices))
+		return msg.T("%d nullified invoice(s) never reissued, first %s", w.Invoices.Count, first(w.Invoices))
 	case NoDateColumn:
-		return fmt.Sprintf("%s has no date column: invoices of other periods cannot be told apart", w.File)
+		return msg.T("%s has no date column: invoices of other periods cannot be told apart", w.File)
 	}
-	return "unknown warning"
+	return msg.T("unknown warning")
 }
 
 // Heading introduces the warning's list of invoices in a report.
-func (w Warning) Heading() string {
+func (w Warning) Heading() msg.Message {
 	switch w.Kind {
 	case Unallocated:
-		return fmt.Sprintf("%d invoice(s) lie in no allocation of %s; they are not counted", w.Invoices.Count, w.Period)
+		return msg.T("%d invoice(s) lie in no allocation of %s; they are not counted", w.Invoices.Count, w.Period)
 	case OutsidePeriod:
-		return fmt.Sprintf("%d invoice(s) are dated outside %s; they are not counted", w.Invoices.Count, w.Period)
+		return msg.T("%d invoice(s) are dated outside %s; they are not counted", w.Invoices.Count, w.Period)
 	case NotReissued:
-		return fmt.Sprintf("%d invoice(s) are nullified (註銷) and never reissued in the exports; they stay used, but check them", w.Invoices.Count)
+		return msg.T("%d invoice(s) are nullified (註銷) and never reissued in the exports; they stay used, but check them", w.Invoices.Count)
 	case NoDateColumn:
-		return fmt.Sprintf("%s has no date column: an invoice of another period with a number in this period's allocations (字軌 letters are reused) would count as used; export it with the invoice date, or check that it holds %s only", w.File, w.Period)
+		return msg.T("%s has no date column: an invoice of another period with a number in this period's allocations (字軌 letters are reused) would count as used; export it with the invoice date, or check that it holds %s only", w.File, w.Period)
 	}
-	return w.String()
+	return w.Line()
 }
 
-func first(l ranges.Listing) string {
+func first(l ranges.Listing) msg.Message {
 	if len(l.First) == 0 {
-		return "-"
+		return msg.T("-")
 	}
 	inv := l.First[0]
-	return fmt.Sprintf("%s at %s", inv.Number, inv.Pos)
+	return msg.T("%s at %v", inv.Number, inv.Pos)
 }
 
 // StrictError fails a branch that has warnings in a Strict run.
 type StrictError struct{ Warnings []Warning }
 
-func (e *StrictError) Error() string {
+func (e *StrictError) Error() string { return e.Localize(nil) }
+
+// Localize prints the error in p's language.
+func (e *StrictError) Localize(p *msg.Printer) string {
 	lines := make([]string, len(e.Warnings))
 	for i, w := range e.Warnings {
-		lines[i] = w.String()
+		lines[i] = w.Line().Localize(p)
 	}
-	return fmt.Sprintf("strict: %d warning(s): %s", len(e.Warnings), strings.Join(lines, "; "))
+	return p.Text("strict: %d warning(s): %s", len(e.Warnings), strings.Join(lines, p.Text("; ")))
 }
 
 // warnings are the branch's warnings, in a stable order.

@@ -6,13 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // OverwriteError is an output path that is one of the run's inputs: the
@@ -24,15 +24,22 @@ type OverwriteError struct {
 	Remove bool   // the run would remove it (a file of an earlier run)
 }
 
-func (e *OverwriteError) Error() string {
-	verb := "write"
-	if e.Remove {
-		verb = "remove"
+func (e *OverwriteError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *OverwriteError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *OverwriteError) message() msg.Message {
+	same := filepath.Clean(e.Output) == filepath.Clean(e.Input)
+	switch {
+	case same && e.Remove:
+		return msg.T("%s is an input, and the run would remove it: write into a folder that holds no input", e.Output)
+	case same:
+		return msg.T("%s is an input, and the run would write it: write into a folder that holds no input", e.Output)
+	case e.Remove:
+		return msg.T("the run would remove %s, which is the input %s (the same file, through a link): write into a folder that holds no input", e.Output, e.Input)
 	}
-	if filepath.Clean(e.Output) == filepath.Clean(e.Input) {
-		return fmt.Sprintf("%s is an input, and the run would %s it: write into a folder that holds no input", e.Output, verb)
-	}
-	return fmt.Sprintf("the run would %s %s, which is the input %s (the same file, through a link): write into a folder that holds no input", verb, e.Output, e.Input)
+	return msg.T("the run would write %s, which is the input %s (the same file, through a link): write into a folder that holds no input", e.Output, e.Input)
 }
 
 // CheckOut makes sure a run can write into dir before it reads any input:

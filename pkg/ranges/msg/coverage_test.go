@@ -5,7 +5,9 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +16,9 @@ import (
 
 // moduleRoot is the repository, from this package's folder.
 const moduleRoot = "../../.."
+
+// reTemplateText finds the texts a template translates: {{t "…"}}.
+var reTemplateText = regexp.MustCompile(`\{\{t "((?:[^"\\]|\\.)*)"`)
 
 // formats finds every message format the product code passes to this
 // package: msg.Errorf, msg.New and msg.T, and the printers' Text and Say.
@@ -32,6 +37,20 @@ func formats(t *testing.T) (found map[string]string, dynamic []string) {
 		}
 		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != moduleRoot {
 			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".tmpl") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, m := range reTemplateText.FindAllSubmatch(data, -1) {
+				s, err := strconv.Unquote(`"` + string(m[1]) + `"`)
+				if err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
+				found[s] = path
+			}
+			return nil
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
@@ -79,8 +98,13 @@ func formatArg(call *ast.CallExpr) int {
 	arg := -1
 	switch fn := call.Fun.(type) {
 	case *ast.Ident:
-		if fn.Name == "usagef" {
+		switch fn.Name {
+		case "usagef":
 			arg = 0
+		case "Errorf": // ranges.Errorf(pos, format, ...), inside package ranges
+			if len(call.Args) >= 2 {
+				arg = 1
+			}
 		}
 	case *ast.SelectorExpr:
 		if id, ok := fn.X.(*ast.Ident); ok && id.Name == "msg" {
@@ -88,6 +112,9 @@ func formatArg(call *ast.CallExpr) int {
 			case "Errorf", "New", "T":
 				arg = 0
 			}
+		}
+		if id, ok := fn.X.(*ast.Ident); ok && id.Name == "ranges" && fn.Sel.Name == "Errorf" {
+			arg = 1
 		}
 		switch fn.Sel.Name {
 		case "Text":
@@ -186,7 +213,11 @@ func verbs(format string) []string {
 		for len(out) <= idx {
 			out = append(out, "")
 		}
-		out[idx] = string(format[i])
+		v := string(format[i])
+		if v == "w" { // Errorf's %w prints as %v
+			v = "v"
+		}
+		out[idx] = v
 		arg = idx + 1
 	}
 	return out

@@ -36,18 +36,12 @@ var (
 var cat = func() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(English))
 	for en, zh := range zhTW {
-		if err := set(b, en, zh); err != nil {
+		if err := b.SetString(Chinese, en, zh); err != nil {
 			panic(fmt.Sprintf("msg: catalog entry %q: %v", en, err))
 		}
 	}
 	return b
 }()
-
-// set adds a translation. Errorf keeps its format with %w written %v, and
-// looks it up so: the catalog keeps it so too.
-func set(b *catalog.Builder, en, zh string) error {
-	return b.SetString(Chinese, strings.ReplaceAll(en, "%w", "%v"), strings.ReplaceAll(zh, "%w", "%v"))
-}
 
 // Translated reports whether format has a Chinese translation.
 func Translated(format string) bool {
@@ -132,7 +126,8 @@ func (c *capture) Render(s string)     { c.s += s }
 // themselves (errors made with Errorf, texts made with T) are printed in it
 // too.
 func (p *Printer) Text(format string, args ...any) string {
-	return fmt.Sprintf(p.format(format), p.localize(args)...)
+	// %w is Errorf's; as text it prints the wrapped error like %v.
+	return fmt.Sprintf(strings.ReplaceAll(p.format(format), "%w", "%v"), p.localize(args)...)
 }
 
 // Say writes Text to w.
@@ -201,7 +196,6 @@ func Errorf(format string, args ...any) error {
 			}
 		}
 	}
-	e.format = strings.ReplaceAll(format, "%w", "%v")
 	return e
 }
 
@@ -226,7 +220,10 @@ type Message struct {
 // T makes a text that prints itself in a printer's language.
 func T(format string, args ...any) Message { return Message{format: format, args: args} }
 
-func (m Message) String() string             { return english.Text(m.format, m.args...) }
+func (m Message) String() string { return english.Text(m.format, m.args...) }
+
+// IsZero reports whether m is the zero Message: no text at all.
+func (m Message) IsZero() bool               { return m.format == "" && m.args == nil }
 func (m Message) Localize(p *Printer) string { return p.Text(m.format, m.args...) }
 
 // wrapVerbs returns the indexes of the arguments a format takes with %w.

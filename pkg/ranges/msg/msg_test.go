@@ -64,15 +64,3 @@ func TestParseAndEnv(t *testing.T) {
 		t.Error("the system language is not used when the environment names none")
 	}
 }
-
-// A format with %w is translated like any other, and still wraps.
-func TestErrorfWithWrapIsTranslated(t *testing.T) {
-	if err := set(cat, "test: wrapping %w", "測試：包裝 %w"); err != nil {
-		t.Fatal(err)
-	}
-	base := New("base")
-	err := Errorf("test: wrapping %w", base)
-	if got := NewPrinter(Chinese).Localize(err); got != "測試：包裝 base" || !errors.Is(err, base) {
-		t.Errorf("%q", got)
-	}
-}

@@ -34,4 +34,68 @@ var cmdMessages = map[string]string{
 	"no such file: %s":                                                                    "找不到檔案：%s",
 	"print the shell completion script for bash, zsh, fish or powershell":                 "印出 bash、zsh、fish 或 powershell 的指令補全腳本",
 	"report blank, unused e-invoice numbers (空白未使用發票號碼) to the MOF e-invoice portal":      "向財政部電子發票整合服務平台申報空白未使用發票號碼",
+	// generate and check
+	"compute blank ranges and write the portal's 匯入字軌 files (and E0402 XML)": "計算空白區段，寫出平台「匯入字軌」用的檔案（及 E0402 XML）",
+	"Reads the allocation download(s) and the exports of issued invoices (.xlsx or .csv),\n" +
+		"computes every allocated number no invoice used (voided and nullified count as used),\n" +
+		"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out.": "讀取字軌號碼取號檔與已開立發票的匯出檔（.xlsx 或 .csv），\n" +
+		"算出沒有任何發票使用的配號（作廢與註銷都算已使用），\n" +
+		"並在 --out 寫出平台「匯入字軌」按鈕用的 <統編>_<yyyMM>.csv。",
+	"a blanktrack.toml naming the head office and every branch's files, instead of --alloc and files": "列出總機構與各分支機構檔案的 blanktrack.toml，取代 --alloc 與發票檔",
+	"allocation download from the portal (.csv or .xlsx); repeat for several (required)":              "從平台下載的字軌號碼取號檔（.csv 或 .xlsx）；多個檔案請重複此選項（必填）",
+	"folder to write the files into (required)":                                                       "寫出檔案的資料夾（必填）",
+	"also write E0402 XML for Turnkey":                                                                "另外寫出 Turnkey 用的 E0402 XML",
+	"head office 統一編號 for E0402 HeadBan (default: each 統編 itself)":                                    "E0402 HeadBan 用的總機構統一編號（預設：各統編自己）",
+	"period to report, as 114/09~114/10, 11410 or last (default: the allocations' period)":            "要申報的期別，如 114/09~114/10、11410 或 last（預設：配號的期別）",
+	"exit 1, writing nothing, when any invoice is outside the allocations or the period":              "有任何發票不在配號或期別內時，不寫出檔案並以 1 結束",
+	"check 匯入字軌 bulk files and E0402 XML before they are uploaded":                                    "上傳前檢查匯入字軌檔與 E0402 XML",
+	"Checks every field, the sequence, overlaps within and across the files, and E0402 structure.\n" +
+		"With --alloc, every range must lie in an allocation; with --alloc and --invoices, the files\n" +
+		"must hold exactly what generate would write from those inputs. Never modifies a file.": "檢查每個欄位、序號、檔案內與檔案間的重疊，以及 E0402 結構。\n" +
+		"加 --alloc 時，每個區段都須在配號內；加 --alloc 與 --invoices 時，檔案內容\n" +
+		"須與 generate 依這些輸入寫出的完全相同。絕不修改檔案。",
+	"a blanktrack.toml: the files must be exactly what generate --config writes":                       "blanktrack.toml：檔案須與 generate --config 寫出的完全相同",
+	"allocation download(s): every range must lie in an allocation":                                    "字軌號碼取號檔：每個區段都須在配號內",
+	"invoice export(s), with --alloc: the files must be exactly what generate writes":                  "發票匯出檔（搭配 --alloc）：檔案須與 generate 寫出的完全相同",
+	"the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding": "這些檔案就是全部輸出：有空白號碼卻沒有匯入字軌檔的統編會列為問題",
+	"findings as text, json (one object a line) or github (workflow annotations)":                      "問題的輸出格式：text、json（每行一個物件）或 github（workflow 註記）",
+	"period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)":         "輸入的期別，如 114/09~114/10、11410 或 last（預設：配號的期別）",
+	"workbook sheet to read (default: the first with an invoice-number header)":                        "要讀取的工作表（預設：第一個有發票號碼標題的工作表）",
+	"header of the invoice-number column":                                                              "發票號碼欄的標題",
+	"header of the 字軌 column":                                                                          "字軌欄的標題",
+	"header of the status column":                                                                      "發票狀態欄的標題",
+	"header of the void-mark column":                                                                   "作廢註記欄的標題",
+	"header of the invoice-date column":                                                                "發票日期欄的標題",
+	"header of the seller 統一編號 column":                                                                 "賣方統一編號欄的標題",
+	"統一編號 that issued no invoice in the period: all its allocated numbers are blank (repeat for several); without it a 統編 with allocations and no invoice is an error": "該期別未開立發票的統一編號：其配號全部為空白（多個請重複此選項）；否則有配號卻沒有發票的統編會視為錯誤",
+
+	"blanktrack: %d input error(s); no file written\n":       "blanktrack：%d 個輸入錯誤；未寫出任何檔案\n",
+	"blanktrack: %d of %d branches failed\n":                 "blanktrack：%[2]d 個分支機構中有 %[1]d 個失敗\n",
+	"blanktrack: --strict: %d warning(s); no file written\n": "blanktrack：--strict：%d 則警告；未寫出任何檔案\n",
+	"blanktrack: check: %d finding(s) in %v\n":               "blanktrack：check：%[2]v中有 %[1]d 個問題\n",
+	"ok: %v, %v: no finding\n":                               "通過：%v，%v：沒有問題\n",
+	"1 file":                                                 "1 個檔案",
+	"%d files":                                               "%d 個檔案",
+	"1 range":                                                "1 段",
+	"%v (%d missing)":                                        "%v（%d 個不存在）",
+	"error: %v\n":                                            "錯誤：%v\n",
+	"error: branch %s (%s):\n":                               "錯誤：分支機構 %s（%s）：\n",
+	"error: stopped after %d errors\n":                       "錯誤：錯誤已達 %d 筆，停止讀取\n",
+	"hint: %s\n":                                             "提示：%s\n",
+	"hint: %v\n":                                             "提示：%v\n",
+	"no branch has a readable allocation":                    "沒有任何分支機構的配號可讀取",
+	"writing %s: %w":                                         "寫出 %s 時：%v",
+	"reading %s [%s%s] %3d%%":                                "讀取 %s [%s%s] %3d%%",
+	"reading %s: %d rows":                                    "讀取 %s：%d 列",
+
+	// hints
+	"%s in [branch.columns]": "[branch.columns] 的 %s",
+	"name the invoice-number column with %v, or the sheet with %v":            "請用 %v 指定發票號碼欄，或用 %v 指定工作表",
+	"name the 字軌 column with %v":                                              "請用 %v 指定字軌欄",
+	"--no-invoices %s":                                                        "--no-invoices %s",
+	"no_invoices = true in its [[branch]]":                                    "其 [[branch]] 的 no_invoices = true",
+	"give %s's invoice export; if it issued no invoice in %s, say so with %v": "請給 %s 的發票匯出檔；若它在 %s 未開立發票，請用 %v 說明",
+	"--col-%s %q":                "--col-%s %q",
+	"%s = %q":                    "%s = %q",
+	"pick the %v with %v, as %v": "請用 %[2]v 指定%[1]v，例如 %[3]v",
 }

@@ -1,4 +1,85 @@
 package msg
 
-// importfileMessages are the messages of pkg/importfile.
-var importfileMessages = map[string]string{}
+// importfileMessages are the messages of pkg/importfile: the bulk file,
+// E0402, check's findings, the manifest and the writing of files.
+var importfileMessages = map[string]string{
+	// Rendering.
+	"more blank ranges than one bulk file holds":                                                          "空白區段多於一個匯入字軌檔可容納的數量",
+	"%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports": "%s %s %s 字軌 %s：%d 段：%v（%d）；請改用 Turnkey（E0402）申報此字軌，或檢查匯出檔",
+	"%d ranges do not fit the 5-digit sequence of one bulk file":                                          "%d 段超出一個匯入字軌檔 5 位數序號的上限",
+	"bulk file mixes %s %s with %s %s":                                                                    "匯入字軌檔混合了 %s %s 與 %s %s",
+
+	// The bulk file.
+	"stopped after %d findings": "問題已達 %d 個，停止讀取",
+	"line longer than %d bytes: not a bulk-file line (a range line is 44 bytes); is this the right file?": "此行超過 %d 位元組：不是匯入字軌檔的一行（一行區段為 44 位元組）；檔案是否正確？",
+	"more than %d lines: a bulk file holds at most %d ranges (the sequence has 5 digits)":                 "超過 %d 行：一個匯入字軌檔最多 %d 段（序號為 5 位數）",
+	"empty file: want one line per blank range":                                                           "空檔案：每個空白區段一行",
+	"stray CR inside the line: want CRLF or LF line ends":                                                 "行中有多餘的 CR：行尾請用 CRLF 或 LF",
+	"empty line: want one range a line, no blank lines":                                                   "空行：每行一個區段，不可有空行",
+	"byte-order mark: the portal wants plain ASCII":                                                       "有位元組順序標記（BOM）：平台只收純 ASCII",
+	"non-ASCII or control character at byte %d: the portal wants plain ASCII":                             "第 %d 位元組是非 ASCII 或控制字元：平台只收純 ASCII",
+	"sequence %05d: want %05d (numbered from 00001 without gaps)":                                         "序號 %05d：應為 %05d（從 00001 起連續編號）",
+	"%d fields: want %d (sequence,統編,yyyMM,字軌,起號,迄號,類別)":                                                  "%d 個欄位：應為 %d 個（序號,統編,yyyMM,字軌,起號,迄號,類別）",
+	"field %d (%s) %s: want %v":                                                                           "第 %d 欄（%s）%s：應為%v",
+	"5 digits, from 00001":                                                                                "5 位數字，從 00001 起",
+	"8 digits":                                                                                            "8 位數字",
+	"a valid 統一編號 (the checksum is wrong)":                                                                "有效的統一編號（檢查碼不符）",
+	"ROC year and the even month of the period, as 11410":                                                 "民國年加期別的雙月，如 11410",
+	"two capital letters":                                                                                 "兩個大寫英文字母",
+	"8 digits, zero-padded":                                                                               "8 位數字，不足補零",
+	"07 (一般稅額計算) or 08 (特種稅額計算)":                                                                          "07（一般稅額計算）或 08（特種稅額計算）",
+
+	// E0402.
+	"not well-formed XML: %v":                             "XML 格式錯誤：%v",
+	"nested %d deep: E0402 elements nest %d deep at most": "巢狀深度 %d：E0402 元素最多 %d 層",
+	"root element: want BranchTrackBlank":                 "根元素：應為 BranchTrackBlank",
+	"namespace %q: want %q":                               "命名空間 %q：應為 %q",
+	"more than %d items: split the message":               "超過 %d 筆：請拆成多個訊息",
+	"text longer than %d bytes: not an E0402 value":       "文字超過 %d 位元組：不是 E0402 的值",
+	"appears twice":                                       "出現兩次",
+	"%q: want %v":                                         "%q：應為%v",
+	"07 or 08":                                            "07 或 08",
+	"ROC year and an even month, as 11410":                "民國年加雙月，如 11410",
+	"want InvoiceBeginNo and InvoiceEndNo":                "應有 InvoiceBeginNo 與 InvoiceEndNo",
+	"InvoiceBeginNo %s is after InvoiceEndNo %s":          "InvoiceBeginNo %s 大於 InvoiceEndNo %s",
+	"unknown element":                                     "未知的元素",
+	"missing":                                             "缺少",
+	"no BranchTrackBlankItem: want 1 to 10,000":           "沒有 BranchTrackBlankItem：應有 1 到 10,000 筆",
+	"more than %d bytes of one text or tag: not an E0402 message (its values and tags are a few dozen bytes)": "單一文字或標籤超過 %d 位元組：不是 E0402 訊息（其值與標籤只有數十位元組）",
+	"larger than %d MiB: an E0402 message of %d items is about 1.5 MB":                                        "大於 %d MiB：%d 筆的 E0402 訊息約 1.5 MB",
+	"%s is not a valid 統一編號 (the checksum is wrong)":                                                          "%s 不是有效的統一編號（檢查碼不符）",
+
+	// check's findings.
+	"period %s: the file's first line is of %s; want one period a file": "期別 %s：檔案第一行是 %s；每個檔案只能有一個期別",
+	"range of %s %s in a file named for %s %s":                          "%s %s 的區段出現在檔名為 %s %s 的檔案中",
+	"字軌 %s (%s %s %s) has ranges in %s too: an upload for a track may replace what an earlier one put on record; keep a track's ranges in one file":  "字軌 %s（%s %s %s）在 %s 也有區段：同一字軌再次上傳可能取代先前的紀錄；同一字軌的區段請放在同一個檔案",
+	"range %s%s-%s overlaps %s%s-%s at %s: a number may be reported once":                                                                            "區段 %s%s-%s 與 %s%s-%s（%s）重疊：每個號碼只能申報一次",
+	"range %s%s-%s repeats %s%s-%s at %s: a number may be reported once":                                                                             "區段 %s%s-%s 與 %s%s-%s（%s）重複：每個號碼只能申報一次",
+	"range %s%s-%s: number %s%s is in no allocation of %s %s %s %s":                                                                                  "區段 %s%s-%s：號碼 %s%s 不在 %s %s %s %s 的任何配號內",
+	"extra range %s %s%s-%s: generate would not write it from the inputs (numbers used, not allocated, or the range is split or merged differently)": "多出的區段 %s %s%s-%s：generate 依這些輸入不會寫出它（號碼已使用、不在配號內，或區段切分方式不同）",
+	"missing range %s %s %s%s-%s: generate would write it from the inputs":                                                                           "缺少區段 %s %s %s%s-%s：generate 依這些輸入會寫出它",
+	"no bulk file for %s among the files checked: generate would write %s":                                                                           "檢查的檔案中沒有 %s 的匯入字軌檔：generate 會寫出 %s",
+	"generate writes no such file from these inputs: %v":                                                                                             "generate 依這些輸入不會寫出這個檔案：%v",
+	"no number of %s %s %s %s is blank":                                                                                                              "%s %s %s %s 沒有空白號碼",
+	"every allocated number of %s in %s is used":                                                                                                     "%s 在 %s 的所有配號都已使用",
+	"not what generate writes from these inputs: %v":                                                                                                 "與 generate 依這些輸入寫出的內容不同：%v",
+	"the file ends here; generate writes %s":                                                                                                         "檔案在此結束；generate 寫出的是 %s",
+	"generate writes no more lines; the file has %s":                                                                                                 "generate 沒有更多行；檔案卻有 %s",
+	"the line ends in %s; generate writes %s":                                                                                                        "此行以 %s 結尾；generate 寫出的是 %s",
+	"generate writes %s; the file has %s":                                                                                                            "generate 寫出的是 %s；檔案中是 %s",
+
+	// The manifest and the writing of files.
+	"not a blanktrack-report.json blanktrack can read": "不是 blanktrack 能讀取的 blanktrack-report.json",
+	"%w: %w": "%v：%v",
+	"%s: %w: %v; move it away if it is not blanktrack's":             "%s：%v：%v；若不是 blanktrack 的檔案，請移走",
+	"%s: %w: its tool is %s; move it away if it is not blanktrack's": "%s：%v：其工具為 %s；若不是 blanktrack 的檔案，請移走",
+	"%s is not among the files %s records: the last generate run into that folder did not write it (a file of an earlier run, or one put there by hand); run generate again": "%s 不在 %s 記錄的檔案中：最近一次寫入該資料夾的 generate 沒有寫出它（可能是更早執行留下的，或手動放入的）；請重新執行 generate",
+	"%s has SHA-256 %s, but %s records %s for it: the file changed after generate wrote it; run generate again":                                                              "%s 的 SHA-256 是 %s，但 %s 記錄的是 %s：檔案在 generate 寫出後被改動；請重新執行 generate",
+	"larger than such a file can be":             "超過這類檔案可能的大小",
+	"%s: over %d MiB: %w":                        "%s：超過 %d MiB：%v",
+	"output name %q is not a plain file name":    "輸出名稱 %q 不是單純的檔名",
+	"name to remove %q is not a plain file name": "要刪除的名稱 %q 不是單純的檔名",
+	"cannot create the folder %s: %w":            "無法建立資料夾 %s：%v",
+	"%s is not a folder":                         "%s 不是資料夾",
+	"cannot write into %s: %w":                   "無法寫入 %s：%v",
+}

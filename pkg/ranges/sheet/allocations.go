@@ -2,11 +2,11 @@ package sheet
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // allocation columns, in the order of the portal's download:
@@ -40,33 +40,39 @@ var allocColumnNames = [acCount]string{"營業人統編", "發票類別代號", 
 // the file's name in messages. Each allocation is validated (booklet
 // alignment, order); bad cells are added to errs.
 func ReadAllocations(ctx context.Context, r io.Reader, name string, errs *ranges.ErrorList) ([]ranges.Allocation, error) {
-	format, br, err := sniff(r, name)
+	return readAllocations(ctx, newSource(r), name, errs)
+}
+
+func readAllocations(ctx context.Context, src source, name string, errs *ranges.ErrorList) ([]ranges.Allocation, error) {
+	format, kind, br, err := sniff(src, name)
 	if err != nil {
 		return nil, err
 	}
 	var t table
 	if format == FormatWorkbook {
-		f, err := openWorkbook(br, name)
+		wb, err := openWorkbook(src, br, name)
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		xt, err := openSheet(f, f.GetSheetList()[0])
+		defer wb.Close()
+		st, err := wb.openSheet(ctx, wb.SheetNames()[0])
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
-		defer xt.Close()
-		t = xt
+		defer st.Close()
+		t = st
 	} else {
-		t = newCSV(br)
+		ct := newCSV(ctx, newTextInput(br, kind), name)
+		defer ct.Close()
+		t = ct
 	}
 
 	cols := [acCount]int{acBan, acTypeCode, acTypeName, acPeriod, acTrack, acStart, acEnd}
 	var headers [acCount]string
 	var out []ranges.Allocation
 	inData := false // past the header (or the first data row of a file without one)
-	for t.Next() {
-		if err := ctxErr(ctx, t.RowNum()); err != nil {
+	for n := 1; t.Next(); n++ {
+		if err := ctxErr(ctx, n); err != nil {
 			return nil, err
 		}
 		row := t.Row()
@@ -98,22 +104,22 @@ func ReadAllocations(ctx context.Context, r io.Reader, name string, errs *ranges
 		out = append(out, a)
 	}
 	if err := t.Err(); err != nil {
-		return nil, fmt.Errorf("%s: after row %d: %w", ranges.Pos{File: name, Sheet: t.Sheet()}, t.RowNum(), err)
+		return nil, err
 	}
 	if len(out) == 0 && len(errs.Errs) == 0 {
-		return nil, fmt.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
+		return nil, msg.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
 	}
 	return out, nil
 }
 
 // ReadAllocationFile reads a named allocation download.
 func ReadAllocationFile(ctx context.Context, name string, errs *ranges.ErrorList) ([]ranges.Allocation, error) {
-	r, closeFile, err := openFile(name, nil)
+	src, closeFile, err := openFile(name, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFile()
-	return ReadAllocations(ctx, r, name, errs)
+	return readAllocations(ctx, src, name, errs)
 }
 
 // ReadAllocationFiles reads allocation downloads. Bad rows are returned as
@@ -155,7 +161,7 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 		missing = append(missing, "發票類別代號 or 發票類別")
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("header row lacks %s: want the columns %s", strings.Join(missing, ", "), strings.Join(allocColumnNames[:], ","))
+		return msg.Errorf("header row lacks %s: want the columns %s", strings.Join(missing, ", "), strings.Join(allocColumnNames[:], ","))
 	}
 	return nil
 }

@@ -1,53 +1,90 @@
 package sheet_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
+	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
+	"github.com/blanktrack/blanktrack/pkg/internal/benchmem"
 	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/sheet"
 )
 
-const benchInvoices = 300_000
-
+// The benchmarks' inputs are written once per test binary into one
+// temporary folder, removed by TestMain: never committed.
 var (
-	benchOnce sync.Once
-	benchDir  string
-	benchFile string
-	benchErr  error
+	benchDirOnce sync.Once
+	benchDir     string
+	benchDirErr  error
 )
 
-// benchWorkbook writes, once per test binary, an ERP-style export of
-// benchInvoices invoices as Excel saves it: a title row, every text cell in
-// the shared-string table (each invoice number is a unique string), dates as
-// serials, amounts as numbers. Every 97th number is skipped (跳號) and every
-// 50th is voided.
-func benchWorkbook(b *testing.B) string {
-	benchOnce.Do(func() {
-		benchDir, benchErr = os.MkdirTemp("", "blanktrack-bench-")
-		if benchErr != nil {
-			return
-		}
-		benchFile = filepath.Join(benchDir, "sales.xlsx")
-		f, err := os.Create(benchFile)
+// benchInput is a generated input file.
+type benchInput struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// get writes the file with write on first use and returns its path.
+func (in *benchInput) get(b *testing.B, name string, write func(w *bufio.Writer) error) string {
+	benchDirOnce.Do(func() { benchDir, benchDirErr = os.MkdirTemp("", "blanktrack-bench-") })
+	if benchDirErr != nil {
+		b.Fatal(benchDirErr)
+	}
+	in.once.Do(func() {
+		in.path = filepath.Join(benchDir, name)
+		f, err := os.Create(in.path)
 		if err != nil {
-			benchErr = err
+			in.err = err
 			return
 		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		in.err = write(w)
+		if err := w.Flush(); in.err == nil {
+			in.err = err
+		}
+		if err := f.Close(); in.err == nil {
+			in.err = err
+		}
+	})
+	if in.err != nil {
+		b.Fatal(in.err)
+	}
+	return in.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+var benchPeriod = ranges.Period{Year: 114, EndMonth: 10}
+
+const benchInvoices = 300_000
+
+var workbookInput benchInput
+
+// benchWorkbook is an ERP-style export of benchInvoices invoices as Excel
+// saves it: a title row, every text cell in the shared-string table (each
+// invoice number is a unique string), dates as serials, amounts as
+// numbers. Every 97th number is skipped (跳號) and every 50th is voided.
+func benchWorkbook(b *testing.B) string {
+	return workbookInput.get(b, "sales.xlsx", func(w *bufio.Writer) error {
 		S, N, D := xlsxfixture.S, xlsxfixture.N, xlsxfixture.D
 		sheet := xlsxfixture.Sheet{Name: "銷項發票", Rows: func(emit func([]xlsxfixture.Cell)) {
 			emit(xlsxfixture.Row(S("範例股份有限公司 114年9-10月 銷項發票明細")))
@@ -67,65 +104,12 @@ func benchWorkbook(b *testing.B) string {
 				i++
 			}
 		}}
-		benchErr = xlsxfixture.Write(f, []xlsxfixture.Sheet{sheet})
-		if err := f.Close(); benchErr == nil {
-			benchErr = err
-		}
+		return xlsxfixture.Write(w, []xlsxfixture.Sheet{sheet})
 	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
-	}
-	return benchFile
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	for _, d := range []string{benchDir} {
-		if d != "" {
-			os.RemoveAll(d)
-		}
-	}
-	os.Exit(code)
-}
-
-// peakMemory samples the memory the Go runtime holds from the OS (what RSS
-// sees of the heap) while f runs, and returns the peak.
-func peakMemory(f func()) uint64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	var peak atomic.Uint64
-	read := func() {
-		metrics.Read(samples)
-		if v := samples[0].Value.Uint64() - samples[1].Value.Uint64(); v > peak.Load() {
-			peak.Store(v)
-		}
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				read()
-			}
-		}
-	}()
-	f()
-	read()
-	close(done)
-	wg.Wait()
-	return peak.Load()
-}
-
-func reportPeak(b *testing.B, peak uint64) {
-	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+func workbookAllocs() []ranges.Allocation {
+	return []ranges.Allocation{{Ban: "83012410", Type: ranges.TypeGeneral, Period: benchPeriod, Track: "ZK", Start: 37000000, End: 37399999}}
 }
 
 // BenchmarkGenerate is generate's work on the workbook: read and match every
@@ -133,24 +117,11 @@ func reportPeak(b *testing.B, peak uint64) {
 // E0402 XML.
 func BenchmarkGenerate(b *testing.B) {
 	name := benchWorkbook(b)
-	p := ranges.Period{Year: 114, EndMonth: 10}
-	allocs := []ranges.Allocation{{Ban: "83012410", Type: ranges.TypeGeneral, Period: p, Track: "ZK", Start: 37000000, End: 37399999}}
 	var peak uint64
 	b.ResetTimer()
 	for b.Loop() {
-		peak = max(peak, peakMemory(func() {
-			u, err := ranges.NewUsage(p, allocs)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var errs ranges.ErrorList
-			st, err := sheet.ReadInvoiceFile(context.Background(), name, sheet.Options{}, u, &errs)
-			if err != nil || errs.Err() != nil {
-				b.Fatal(err, errs.Err())
-			}
-			if st.Invoices != benchInvoices {
-				b.Fatalf("read %d invoices, want %d", st.Invoices, benchInvoices)
-			}
+		peak = max(peak, benchmem.Peak(func() {
+			u := readInto(b, name, workbookAllocs(), benchInvoices)
 			res, err := u.Compute()
 			if err != nil {
 				b.Fatal(err)
@@ -169,7 +140,18 @@ func BenchmarkGenerate(b *testing.B) {
 			io.Discard.Write(data)
 		}))
 	}
-	reportPeak(b, peak)
+	benchmem.Report(b, peak)
+}
+
+// BenchmarkReadWorkbook is the reading alone: every invoice of the
+// workbook into a ranges.Usage. x-excelize is its time over the bare
+// excelize row iteration (BenchmarkBareExcelizeRows), the best of three
+// measured in the same run.
+func BenchmarkReadWorkbook(b *testing.B) {
+	name := benchWorkbook(b)
+	base := fastest(3, func() { bareExcelize(b, name, excelize.Options{}) })
+	benchRead(b, name, workbookAllocs(), benchInvoices)
+	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(base), "x-excelize")
 }
 
 // BenchmarkBareExcelizeRows is the floor: excelize iterating the same rows
@@ -179,9 +161,9 @@ func BenchmarkBareExcelizeRows(b *testing.B) {
 	benchBare(b, excelize.Options{})
 }
 
-// BenchmarkBareExcelizeRowsSpilled is the same iteration with the option
-// blanktrack opens workbooks with: parts over 1 MiB, the shared strings
-// included, stay in temporary files.
+// BenchmarkBareExcelizeRowsSpilled is the same iteration with parts over
+// 1 MiB, the shared strings included, kept in temporary files, as
+// blanktrack opened workbooks before it had its own reader.
 func BenchmarkBareExcelizeRowsSpilled(b *testing.B) {
 	benchBare(b, excelize.Options{UnzipXMLSizeLimit: 1 << 20})
 }
@@ -191,28 +173,180 @@ func benchBare(b *testing.B, opts excelize.Options) {
 	var peak uint64
 	b.ResetTimer()
 	for b.Loop() {
-		peak = max(peak, peakMemory(func() {
-			f, err := excelize.OpenFile(name, opts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows, err := f.Rows("銷項發票")
-			if err != nil {
-				b.Fatal(err)
-			}
-			n := 0
-			for rows.Next() {
-				if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
-					b.Fatal(err)
-				}
-				n++
-			}
-			rows.Close()
-			f.Close()
-			if n != benchInvoices+2 {
-				b.Fatalf("%d rows", n)
-			}
-		}))
+		peak = max(peak, benchmem.Peak(func() { bareExcelize(b, name, opts) }))
 	}
-	reportPeak(b, peak)
+	b.StopTimer()
+	benchmem.Report(b, peak)
+	setBytes(b, name)
+}
+
+func bareExcelize(b *testing.B, name string, opts excelize.Options) {
+	f, err := excelize.OpenFile(name, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows, err := f.Rows("銷項發票")
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	rows.Close()
+	f.Close()
+	if n != benchInvoices+2 {
+		b.Fatalf("%d rows", n)
+	}
+}
+
+// The chain's CSV: 20,000,000 invoices of 4 registers, one track of
+// 10,000,000 numbers each, about 660 MB.
+const (
+	csvInvoices = 20_000_000
+	csvTracks   = 4
+)
+
+var csvInput benchInput
+
+// benchCSV is a POS export of the chain's period as UTF-8 CSV with CRLF:
+// the registers' rows interleaved, every 97th number skipped (跳號), every
+// 50th invoice voided.
+func benchCSV(b *testing.B) string {
+	return csvInput.get(b, "pos.csv", func(w *bufio.Writer) error {
+		w.WriteString("發票號碼,發票日期,發票狀態,金額\r\n")
+		var next [csvTracks]int
+		var line []byte
+		for i := 0; i < csvInvoices; i++ {
+			t := i % csvTracks
+			if next[t]%97 == 96 {
+				next[t]++
+			}
+			line = append(line[:0], 'A', byte('A'+t))
+			line = strconv.AppendInt(line, int64(10_000_000+next[t]), 10)
+			next[t]++
+			month, day := 9, 1+i*61/csvInvoices
+			if day > 30 {
+				month, day = 10, day-30
+			}
+			line = fmt.Appendf(line, ",2025/%02d/%02d,", month, day)
+			if i%50 == 0 {
+				line = append(line, "作廢"...)
+			} else {
+				line = append(line, "開立"...)
+			}
+			line = append(line, ',')
+			line = strconv.AppendInt(line, int64(10+i%90), 10)
+			line = append(line, '\r', '\n')
+			if _, err := w.Write(line); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func csvAllocs() []ranges.Allocation {
+	var allocs []ranges.Allocation
+	for t := range csvTracks {
+		allocs = append(allocs, ranges.Allocation{Ban: "83012410", Type: ranges.TypeGeneral, Period: benchPeriod,
+			Track: ranges.Track([]byte{'A', byte('A' + t)}), Start: 10_000_000, End: 19_999_999})
+	}
+	return allocs
+}
+
+// BenchmarkReadCSV reads the chain's 20,000,000-invoice CSV into a
+// ranges.Usage. x-lines is its time over BenchmarkCSVLineCount's loop on
+// the same file, the best of three measured in the same run.
+func BenchmarkReadCSV(b *testing.B) {
+	name := benchCSV(b)
+	base := fastest(3, func() { countLines(b, name) })
+	benchRead(b, name, csvAllocs(), csvInvoices)
+	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(base), "x-lines")
+}
+
+// BenchmarkCSVLineCount is the floor: a plain loop that reads the file and
+// counts its lines.
+func BenchmarkCSVLineCount(b *testing.B) {
+	name := benchCSV(b)
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		peak = max(peak, benchmem.Peak(func() { countLines(b, name) }))
+	}
+	b.StopTimer()
+	benchmem.Report(b, peak)
+	setBytes(b, name)
+}
+
+func countLines(b *testing.B, name string) {
+	f, err := os.Open(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	lines := 0
+	for {
+		n, err := f.Read(buf)
+		lines += bytes.Count(buf[:n], []byte{'\n'})
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if lines != csvInvoices+1 {
+		b.Fatalf("%d lines", lines)
+	}
+}
+
+// benchRead reads name into a Usage of allocs b.N times.
+func benchRead(b *testing.B, name string, allocs []ranges.Allocation, want int) {
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		peak = max(peak, benchmem.Peak(func() { readInto(b, name, allocs, want) }))
+	}
+	b.StopTimer()
+	benchmem.Report(b, peak)
+	setBytes(b, name)
+}
+
+// readInto reads name into a new Usage and checks the count.
+func readInto(b *testing.B, name string, allocs []ranges.Allocation, want int) *ranges.Usage {
+	u, err := ranges.NewUsage(benchPeriod, allocs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var errs ranges.ErrorList
+	st, err := sheet.ReadInvoiceFile(context.Background(), name, sheet.Options{}, u, &errs)
+	if err != nil || errs.Err() != nil {
+		b.Fatal(err, errs.Err())
+	}
+	if st.Invoices != want {
+		b.Fatalf("read %d invoices, want %d", st.Invoices, want)
+	}
+	return u
+}
+
+func setBytes(b *testing.B, name string) {
+	if fi, err := os.Stat(name); err == nil {
+		b.SetBytes(fi.Size())
+	}
+}
+
+// fastest is the shortest of n runs of f.
+func fastest(n int, f func()) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range n {
+		start := time.Now()
+		f()
+		best = min(best, time.Since(start))
+	}
+	return best
 }

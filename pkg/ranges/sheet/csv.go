@@ -1,58 +1,68 @@
 package sheet
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
-	"errors"
-	"io"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/traditionalchinese"
-	"golang.org/x/text/transform"
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
-// csvTable reads rows of CSV text.
+// csvTable reads the rows of CSV text, parsed in parallel: one goroutine
+// cuts the input into chunks of whole records (splitter), workers parse
+// them, and the rows come out in file order. Memory is bounded by the
+// chunks in flight, whatever the size of the file.
 type csvTable struct {
-	r        *csv.Reader
-	row      []string
-	n        int
-	err      error
-	encoding *sniffReader
-
-	extraLines int
+	pipe  *csvPipe
+	chunk *csvChunk
+	idx   int
+	row   []string
+	n     int
+	err   error
+	done  bool
 }
 
-// newCSV reads CSV text whose encoding (UTF-8, UTF-8 with BOM or CP950) is
-// detected from its bytes.
-func newCSV(src io.Reader) *csvTable {
-	sr := newSniffReader(src)
-	r := csv.NewReader(sr)
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true // ="00000050" and stray quotes from hand-made files
-	r.ReuseRecord = true
-	return &csvTable{r: r, encoding: sr}
+// csvWorkers is how many goroutines parse chunks.
+func csvWorkers() int { return min(max(runtime.GOMAXPROCS(0), 1), 8) }
+
+// newCSV starts reading CSV text; Close stops it. The encoding (UTF-8,
+// CP950, or UTF-16 decoded before) and the separator (comma, or tab for
+// Excel's text exports) are told from the bytes. When ctx is done, the
+// rows end with its error.
+func newCSV(ctx context.Context, in textInput, file string) *csvTable {
+	return &csvTable{pipe: startCSVPipe(ctx, in, file, csvWorkers())}
 }
 
 func (t *csvTable) Next() bool {
-	if t.err != nil {
-		return false
-	}
-	rec, err := t.r.Read()
-	if err != nil {
-		if !errors.Is(err, io.EOF) {
-			t.err = err
+	for t.err == nil && !t.done {
+		if c := t.chunk; c != nil && c.recs != nil && t.idx < len(c.recs.ends) {
+			t.row, t.n = c.recs.record(t.idx), c.recs.rows[t.idx]
+			t.idx++
+			return true
 		}
+		if !t.nextChunk() {
+			return false
+		}
+	}
+	return false
+}
+
+// nextChunk moves to the next chunk, after the errors of the current one.
+func (t *csvTable) nextChunk() bool {
+	if c := t.chunk; c != nil {
+		if err := c.failure(); err != nil {
+			t.err = err
+			return false
+		}
+		t.pipe.release(c)
+		t.chunk = nil
+	}
+	c := t.pipe.next()
+	if c.end {
+		t.done = true
+		t.pipe.release(c)
 		return false
 	}
-	// encoding/csv skips blank lines, which a spreadsheet counts as rows, so
-	// the row is the record's first line less the extra lines that quoted
-	// multi-line fields of earlier records took.
-	start, _ := t.r.FieldPos(0)
-	end, _ := t.r.FieldPos(len(rec) - 1)
-	t.n = start - t.extraLines
-	t.extraLines += end - start
-	t.row = rec
+	t.chunk, t.idx = c, 0
 	return true
 }
 
@@ -61,102 +71,221 @@ func (t *csvTable) RowNum() int               { return t.n }
 func (t *csvTable) Err() error                { return t.err }
 func (t *csvTable) Sheet() string             { return "" }
 func (t *csvTable) DateSerials() (bool, bool) { return false, false }
-func (t *csvTable) Encoding() string          { return t.encoding.Name() }
+func (t *csvTable) Uncached() []int           { return nil }
 
-// sniffReader decodes a text file that is UTF-8 (with or without a BOM) or
-// CP950 (Big5), the encodings Taiwanese portals and POS systems write. It
-// passes ASCII through and decides at the first non-ASCII byte: if the bytes
-// from there are valid UTF-8 the file is UTF-8, otherwise CP950.
-type sniffReader struct {
-	br   *bufio.Reader
-	mode encodingMode
-	dec  io.Reader
-	bom  bool
+// Close stops the reading goroutines and waits for them.
+func (t *csvTable) Close() error {
+	t.pipe.close()
+	return nil
 }
 
-type encodingMode uint8
-
-const (
-	modeUndecided encodingMode = iota
-	modeUTF8
-	modeCP950
-)
-
-const sniffWindow = 4096
-
-func newSniffReader(r io.Reader) *sniffReader {
-	s := &sniffReader{br: bufio.NewReaderSize(r, 64*1024)}
-	if b, _ := s.br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = s.br.Discard(3)
-		s.bom = true
-		s.mode = modeUTF8
+// Encoding names the encoding found; call it after Close.
+func (t *csvTable) Encoding() string {
+	name := t.pipe.in.name
+	if name == "" {
+		name = encodingName(t.pipe.split.mode)
 	}
-	return s
+	if t.pipe.split.sep == '\t' {
+		name += ", tab-separated"
+	}
+	return name
 }
 
-// Name is the encoding found so far.
-func (s *sniffReader) Name() string {
-	switch {
-	case s.bom:
-		return "UTF-8 with BOM"
-	case s.mode == modeUTF8:
-		return "UTF-8"
-	case s.mode == modeCP950:
-		return "CP950"
-	}
-	return "ASCII"
-}
-
-func (s *sniffReader) Read(p []byte) (int, error) {
-	switch s.mode {
-	case modeUTF8:
-		return s.br.Read(p)
-	case modeCP950:
-		return s.dec.Read(p)
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if _, err := s.br.Peek(1); err != nil {
-		return 0, err
-	}
-	buf, _ := s.br.Peek(s.br.Buffered())
-	i := bytes.IndexFunc(buf, func(r rune) bool { return r >= utf8.RuneSelf })
-	switch {
-	case i < 0:
-		n := copy(p, buf)
-		_, _ = s.br.Discard(n)
-		return n, nil
-	case i > 0:
-		n := copy(p, buf[:i])
-		_, _ = s.br.Discard(n)
-		return n, nil
-	}
-	look, err := s.br.Peek(sniffWindow)
-	atEOF := err != nil
-	if looksUTF8(look, atEOF) {
-		s.mode = modeUTF8
-	} else {
-		s.mode = modeCP950
-		s.dec = transform.NewReader(s.br, traditionalchinese.Big5.NewDecoder())
-	}
-	return s.Read(p)
-}
-
-// looksUTF8 reports whether b is valid UTF-8, allowing a rune cut off at the
-// end of the window when more bytes follow.
-func looksUTF8(b []byte, atEOF bool) bool {
-	if utf8.Valid(b) {
-		return true
-	}
-	if atEOF {
-		return false
-	}
-	for k := 1; k <= utf8.UTFMax && k <= len(b); k++ {
-		j := len(b) - k
-		if utf8.RuneStart(b[j]) {
-			return !utf8.FullRune(b[j:]) && utf8.Valid(b[:j])
+// readParsed gives the rows after the current one to take, parsed: from
+// here on the workers parse invoice rows too, each with a parser of its
+// own made by newParser, so that only take runs in file order. It stops
+// when take returns false.
+func (t *csvTable) readParsed(ctx context.Context, newParser func() *rowParser, take func(*parsedRows, int) bool) error {
+	t.pipe.mapper.Store(&rowMapping{newParser: newParser})
+	var own *rowParser // for records the workers parsed before they knew
+	var ownRows parsedRows
+	n := 0
+	for t.err == nil && !t.done {
+		c := t.chunk
+		switch {
+		case c == nil:
+		case c.parsed != nil:
+			for i := range c.parsed.rows {
+				if n++; n%ctxCheckRows == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if !take(c.parsed, i) {
+					return nil
+				}
+			}
+		case c.recs != nil:
+			if own == nil {
+				own = newParser()
+			}
+			for ; t.idx < len(c.recs.ends); t.idx++ {
+				if n++; n%ctxCheckRows == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
+				ownRows.reset()
+				own.parse(c.recs.record(t.idx), c.recs.rows[t.idx], nil, &ownRows)
+				if !take(&ownRows, 0) {
+					return nil
+				}
+			}
+		}
+		if !t.nextChunk() {
+			break
 		}
 	}
-	return false
+	return t.err
+}
+
+// rowMapping asks the workers to parse invoice rows.
+type rowMapping struct {
+	newParser func() *rowParser
+}
+
+// csvPipe runs the goroutines of a csvTable.
+type csvPipe struct {
+	in      textInput
+	split   *splitter
+	quit    chan struct{}
+	tokens  chan struct{} // one per chunk in flight: bounds memory
+	work    chan *csvChunk
+	results chan *csvChunk
+	pending map[int]*csvChunk
+	seq     int
+	mapper  atomic.Pointer[rowMapping]
+	wg      sync.WaitGroup
+	once    sync.Once
+	recs    sync.Pool // *csvRecords
+	rows    sync.Pool // *parsedRows
+}
+
+func startCSVPipe(ctx context.Context, in textInput, file string, workers int) *csvPipe {
+	inFlight := 2*workers + 2
+	p := &csvPipe{
+		in:      in,
+		split:   newSplitter(in, file),
+		quit:    make(chan struct{}),
+		tokens:  make(chan struct{}, inFlight),
+		work:    make(chan *csvChunk, inFlight),
+		results: make(chan *csvChunk, inFlight),
+		pending: make(map[int]*csvChunk),
+	}
+	p.recs.New = func() any { return new(csvRecords) }
+	p.rows.New = func() any { return new(parsedRows) }
+	p.wg.Add(1 + workers)
+	go p.splitLoop(ctx)
+	for range workers {
+		go p.workLoop(ctx, file)
+	}
+	return p
+}
+
+func (p *csvPipe) splitLoop(ctx context.Context) {
+	defer p.wg.Done()
+	defer close(p.work)
+	for {
+		select {
+		case p.tokens <- struct{}{}:
+		case <-p.quit:
+			return
+		}
+		var c *csvChunk
+		if err := ctx.Err(); err != nil {
+			c = &csvChunk{seq: p.split.seq, err: err}
+		} else if c = p.split.next(ctx); c == nil {
+			c = &csvChunk{seq: p.split.seq, end: true}
+		}
+		select {
+		case p.work <- c:
+		case <-p.quit:
+			return
+		}
+		if c.end || c.err != nil {
+			return
+		}
+	}
+}
+
+func (p *csvPipe) workLoop(ctx context.Context, file string) {
+	defer p.wg.Done()
+	parser := newCSVParser(file)
+	var mapping *rowMapping
+	var rp *rowParser
+	for c := range p.work {
+		select {
+		case <-p.quit:
+			return
+		default:
+		}
+		if c.data != "" && ctx.Err() == nil {
+			if m := p.mapper.Load(); m != nil {
+				// Invoice rows: parsed straight from the fields.
+				if m != mapping {
+					mapping, rp = m, m.newParser()
+				}
+				rows := p.rows.Get().(*parsedRows)
+				rows.err = parser.parse(c, func(fields []string, row int) bool {
+					rp.parse(fields, row, nil, rows)
+					return true
+				})
+				c.parsed = rows
+			} else {
+				recs := p.recs.Get().(*csvRecords)
+				recs.err = parser.parse(c, recs.add)
+				c.recs = recs
+			}
+		}
+		select {
+		case p.results <- c:
+		case <-p.quit:
+			return
+		}
+	}
+}
+
+// next returns the chunks in file order. It needs no context: when the
+// reading's context is done, the splitter ends the chunks with its error
+// and the workers pass the chunks before it on unparsed.
+func (p *csvPipe) next() *csvChunk {
+	for {
+		if c, ok := p.pending[p.seq]; ok {
+			delete(p.pending, p.seq)
+			p.seq++
+			return c
+		}
+		c := <-p.results
+		p.pending[c.seq] = c
+	}
+}
+
+// release ends the consumer's use of c, letting another chunk in.
+func (p *csvPipe) release(c *csvChunk) {
+	// Buffers a chunk of unusually many rows grew are left to the
+	// collector rather than kept.
+	if c.recs != nil && cap(c.recs.fields) <= 8*csvChunkRows {
+		c.recs.reset()
+		p.recs.Put(c.recs)
+	}
+	if c.parsed != nil && cap(c.parsed.rows) <= 2*csvChunkRows {
+		c.parsed.reset()
+		p.rows.Put(c.parsed)
+	}
+	c.recs, c.parsed = nil, nil
+	<-p.tokens
+}
+
+func (p *csvPipe) close() {
+	p.once.Do(func() {
+		close(p.quit)
+		p.wg.Wait()
+	})
+}
+
+// failure is the error that ends the input after c's records.
+func (c *csvChunk) failure() error {
+	switch {
+	case c.parsed != nil && c.parsed.err != nil:
+		return c.parsed.err
+	case c.recs != nil && c.recs.err != nil:
+		return c.recs.err
+	}
+	return c.err
 }

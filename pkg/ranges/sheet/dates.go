@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -54,14 +54,14 @@ func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 		k := len(v) - 4
 		y, m, d = atoi(v[:k]), atoi(v[k:k+2]), atoi(v[k+2:])
 	} else {
-		return time.Time{}, fmt.Errorf("%q is not a date: want a form such as 2026/01/05, 2026-01-05, 115/01/05 or 1150105", s)
+		return time.Time{}, msg.Errorf("%s is not a date: want a form such as 2026/01/05, 2026-01-05, 115/01/05 or 1150105", ranges.Quote(s))
 	}
 	if y < 1000 {
 		y += ranges.ROCYearOffset // ROC (民國) year
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Year() != y || int(t.Month()) != m || t.Day() != d || y < 1912 || y > 2200 {
-		return time.Time{}, fmt.Errorf("%q is not a date: no such day", s)
+		return time.Time{}, msg.Errorf("%s is not a date: no such day", ranges.Quote(s))
 	}
 	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
@@ -16,19 +17,8 @@ func FuzzReadInvoicesCSV(f *testing.F) {
 	f.Add(big5(f, "標題\n\n發票號碼,狀態\nZK00000100,作廢\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		u := zkUsage(t)
-		var errs ranges.ErrorList
-		st, err := ReadInvoices(context.Background(), bytes.NewReader(data), "in.csv", Options{}, u, &errs)
-		for _, e := range errs.Errs {
-			var ce *ranges.Error
-			if !errors.As(e, &ce) || ce.Row < 1 || ce.Col < 1 {
-				t.Fatalf("input error without a cell: %v", e)
-			}
-		}
-		if err != nil {
+		if _, err := fuzzReadInvoices(t, data, "in.csv", u); err != nil {
 			return
-		}
-		if st.Invoices+st.OutsidePeriod+st.Unallocated+st.NoNumber > st.Rows {
-			t.Fatalf("more invoices than rows: %+v", st)
 		}
 		res, err := u.Compute()
 		if err != nil {
@@ -54,5 +44,50 @@ func FuzzReadAllocationsCSV(f *testing.F) {
 				t.Fatalf("invalid allocation accepted: %+v", a)
 			}
 		}
+	})
+}
+
+// fuzzReadInvoices reads data as an invoice export and checks what any
+// input must give: located cell errors, a short message for a file that
+// cannot be read, and no more invoices than rows.
+func fuzzReadInvoices(t *testing.T, data []byte, name string, u *recorder) (FileStats, error) {
+	var errs ranges.ErrorList
+	st, err := ReadInvoices(context.Background(), bytes.NewReader(data), name, Options{}, u, &errs)
+	for _, e := range errs.Errs {
+		var ce *ranges.Error
+		if !errors.As(e, &ce) || ce.Row < 1 || ce.Col < 1 {
+			t.Fatalf("input error without a cell: %v", e)
+		}
+	}
+	if err != nil {
+		if len(err.Error()) > 2000 {
+			t.Fatalf("a message of %d bytes", len(err.Error()))
+		}
+		return st, err
+	}
+	if st.Invoices+st.OutsidePeriod+st.Unallocated+st.NoNumber > st.Rows {
+		t.Fatalf("more invoices than rows: %+v", st)
+	}
+	return st, nil
+}
+
+// FuzzReadInvoicesXLSX feeds workbook bytes through io.Reader: whatever
+// they are, the reader returns, bounded, and bad cells are located.
+func FuzzReadInvoicesXLSX(f *testing.F) {
+	for seed := uint64(0); seed < 4; seed++ {
+		f.Add(genWorkbook(seed))
+	}
+	var b bytes.Buffer
+	S, N := xlsxfixture.S, xlsxfixture.N
+	if err := xlsxfixture.Write(&b, []xlsxfixture.Sheet{{Name: "Sheet1", Rows: rows(
+		xlsxfixture.Row(S("字軌"), S("號碼"), S("作廢註記"), S("開立日期")),
+		xlsxfixture.Row(S("ZK"), N(110), S("N"), S("114/10/01")),
+		xlsxfixture.Row(S("ZL"), S("00000120"), S("Y"), N(45931)),
+	)}}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzReadInvoices(t, data, "in.xlsx", zkUsage(t))
 	})
 }

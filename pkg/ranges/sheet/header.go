@@ -1,10 +1,10 @@
 package sheet
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 	"golang.org/x/text/width"
 )
 
@@ -123,13 +123,16 @@ func (c Columns) override(r role) string {
 // roleColumns names, for the roles a reader must not guess between, the
 // Columns field (in lower case, as the config's [branch.columns] keys
 // are) that picks the column, and what the column holds.
-var roleColumns = map[role]struct{ field, what string }{
-	roleNumber: {"number", "invoice-number column (發票號碼)"},
-	roleTrack:  {"track", "字軌 column"},
-	roleStatus: {"status", "status column (發票狀態)"},
-	roleVoid:   {"void", "void-mark column (作廢註記)"},
-	roleDate:   {"date", "invoice-date column (發票日期)"},
-	roleSeller: {"seller", "seller column (賣方統一編號)"},
+var roleColumns = map[role]struct {
+	field string
+	what  msg.Message
+}{
+	roleNumber: {"number", msg.T("invoice-number column (發票號碼)")},
+	roleTrack:  {"track", msg.T("字軌 column")},
+	roleStatus: {"status", msg.T("status column (發票狀態)")},
+	roleVoid:   {"void", msg.T("void-mark column (作廢註記)")},
+	roleDate:   {"date", msg.T("invoice-date column (發票日期)")},
+	roleSeller: {"seller", msg.T("seller column (賣方統一編號)")},
 }
 
 // AmbiguousColumnError is a header row with two or more columns that name
@@ -139,21 +142,24 @@ type AmbiguousColumnError struct {
 	// Column is the Columns field that picks one, in lower case: number,
 	// track, status, void, date or seller.
 	Column  string
-	What    string   // what the column holds, for the message
-	Cols    []int    // the candidates, 1-based
-	Headers []string // their header texts
+	What    msg.Message // what the column holds, for the message
+	Cols    []int       // the candidates, 1-based
+	Headers []string    // their header texts
 }
 
-func (e *AmbiguousColumnError) Error() string {
+func (e *AmbiguousColumnError) Error() string { return e.Localize(nil) }
+
+// Localize prints the error in p's language.
+func (e *AmbiguousColumnError) Localize(p *msg.Printer) string {
 	names := make([]string, len(e.Cols))
 	for i, c := range e.Cols {
-		names[i] = fmt.Sprintf("%s (%s)", ranges.ColumnName(c), ranges.Clip(e.Headers[i]))
+		names[i] = p.Text("%s (%s)", ranges.ColumnName(c), ranges.Clip(e.Headers[i]))
 	}
-	msg := fmt.Sprintf("columns %s could each be the %s: name the one to read", strings.Join(names, " and "), e.What)
+	text := p.Text("columns %s could each be the %v: name the one to read", strings.Join(names, p.Text(" and ")), e.What)
 	if e.SameText() {
-		msg += "; their headers are the same text, so rename one of them in the file first"
+		text += p.Text("; their headers are the same text, so rename one of them in the file first")
 	}
-	return msg
+	return text
 }
 
 // SameText reports whether the candidates' headers read the same, so that

@@ -2,14 +2,12 @@ package sheet
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // headerScanRows is how many rows are searched for the header row.
@@ -61,28 +59,35 @@ type Sink interface {
 
 // ErrNoHeader is an export in which no header row with an invoice-number
 // column was found.
-var ErrNoHeader = errors.New("no header row with an invoice-number column")
+var ErrNoHeader = msg.New("no header row with an invoice-number column")
 
 // ReadInvoices reads one export of issued invoices, a CSV file or an .xlsx
 // workbook told from its bytes, and gives every invoice to sink,
 // streaming. name is the file's name in messages. Bad cells are added to
 // errs (reading stops when it is full); the returned error is for a file
-// that cannot be read at all, or ctx's error.
+// that cannot be read at all, or ctx's error. A workbook is read from r
+// directly when r can read at offsets (an *os.File, a *bytes.Reader);
+// from any other reader it is buffered, up to 64 MiB.
 func ReadInvoices(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
+	return readInvoices(ctx, newSource(r), name, opts, sink, errs)
+}
+
+func readInvoices(ctx context.Context, src source, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
 	st := FileStats{File: name}
-	format, br, err := sniff(r, name)
+	format, kind, br, err := sniff(src, name)
 	if err != nil {
 		return st, err
 	}
 	if format == FormatWorkbook {
-		return st, readInvoiceWorkbook(ctx, br, name, opts, sink, errs, &st)
+		return st, readInvoiceWorkbook(ctx, src, br, name, opts, sink, errs, &st)
 	}
-	t := newCSV(br)
+	t := newCSV(ctx, newTextInput(br, kind), name)
+	defer t.Close()
 	l, err := findHeader(t, opts.Columns, name)
-	if err != nil {
-		return st, err
+	if err == nil {
+		err = readInvoiceRows(ctx, t, l, sink, errs, &st)
 	}
-	err = readInvoiceRows(ctx, t, l, sink, errs, &st)
+	t.Close()
 	st.Encoding = t.Encoding()
 	return st, err
 }
@@ -90,24 +95,28 @@ func ReadInvoices(ctx context.Context, r io.Reader, name string, opts Options, s
 // ReadInvoiceFile reads a named export; progress, if asked for, counts its
 // bytes.
 func ReadInvoiceFile(ctx context.Context, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
-	r, closeFile, err := openFile(name, opts.Progress)
+	src, closeFile, err := openFile(name, opts.Progress)
 	if err != nil {
 		return FileStats{File: name}, err
 	}
 	defer closeFile()
-	return ReadInvoices(ctx, r, name, opts, sink, errs)
+	return readInvoices(ctx, src, name, opts, sink, errs)
 }
 
-func readInvoiceWorkbook(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
-	f, err := openWorkbook(r, name)
+func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
+	wb, err := openWorkbook(src, br, name)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
+	defer wb.Close()
+	sheets := wb.SheetNames()
 	if s := opts.Columns.Sheet; s != "" {
 		if !slices.Contains(sheets, s) {
-			return fmt.Errorf("%s: no sheet %q; its sheets are: %s", name, s, strings.Join(sheets, ", "))
+			list := sheets
+			if len(list) > 10 {
+				list = append(slices.Clip(list[:10]), "…")
+			}
+			return msg.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
 		}
 		sheets = []string{s}
 	}
@@ -116,11 +125,15 @@ func readInvoiceWorkbook(ctx context.Context, r io.Reader, name string, opts Opt
 	// an invoice-number column.
 	var fallback string
 	for _, sheet := range sheets {
-		t, err := openSheet(f, sheet)
+		t, err := wb.openSheet(ctx, sheet)
 		if err != nil {
-			return fmt.Errorf("%s: sheet %s: %w", name, sheet, err)
+			return err
 		}
 		l, err := findHeader(t, opts.Columns, name)
+		if terr := t.Err(); terr != nil { // a damaged sheet
+			t.Close()
+			return terr
+		}
 		if l == nil || (l.has(roleItem) && !l.has(roleStatus)) {
 			if l != nil && fallback == "" {
 				fallback = sheet
@@ -137,7 +150,7 @@ func readInvoiceWorkbook(ctx context.Context, r io.Reader, name string, opts Opt
 		return err
 	}
 	if fallback != "" {
-		t, err := openSheet(f, fallback)
+		t, err := wb.openSheet(ctx, fallback)
 		if err != nil {
 			return err
 		}
@@ -148,18 +161,18 @@ func readInvoiceWorkbook(ctx context.Context, r io.Reader, name string, opts Opt
 		}
 		return readSheet(ctx, t, l, opts, sink, errs, st)
 	}
-	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: fmt.Errorf("%w (%s) in the first %d rows of any sheet%s",
+	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v",
 		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns))}
 }
 
-func readSheet(ctx context.Context, t *xlsxTable, l *layout, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
+func readSheet(ctx context.Context, t *sheetTable, l *layout, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
 	st.Sheet = t.Sheet()
 	if opts.Progress != nil {
 		// A workbook's bytes are read at once: rows tell the progress.
 		total := int64(t.total)
 		p := opts.Progress
 		defer p(total, total)
-		return readInvoiceRows(ctx, &progressTable{xlsxTable: t, report: p, total: total}, l, sink, errs, st)
+		return readInvoiceRows(ctx, &progressTable{sheetTable: t, report: p, total: total}, l, sink, errs, st)
 	}
 	return readInvoiceRows(ctx, t, l, sink, errs, st)
 }
@@ -167,7 +180,7 @@ func readSheet(ctx context.Context, t *xlsxTable, l *layout, opts Options, sink 
 const knownNumberHeaders = "發票號碼, 號碼, invoice number"
 
 // givenColumns names the columns the options asked for, for a message.
-func givenColumns(c Columns) string {
+func givenColumns(c Columns) msg.Message {
 	var named []string
 	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date, c.Seller} {
 		if n != "" {
@@ -175,9 +188,9 @@ func givenColumns(c Columns) string {
 		}
 	}
 	if len(named) == 0 {
-		return ""
+		return msg.T("")
 	}
-	return " that also has the columns given: " + strings.Join(named, ", ")
+	return msg.T(" that also has the columns given: %s", strings.Join(named, ", "))
 }
 
 // findHeader reads up to headerScanRows rows for the header row. A header
@@ -197,112 +210,39 @@ func findHeader(t table, c Columns, name string) (*layout, error) {
 	}
 	pos := ranges.Pos{File: name, Sheet: t.Sheet()}
 	if err := t.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", pos, err)
+		return nil, err
 	}
-	return nil, &ranges.Error{Pos: pos, Err: fmt.Errorf("%w (%s) in the first %d rows%s",
+	return nil, &ranges.Error{Pos: pos, Err: msg.Errorf("%w (%s) in the first %d rows%v",
 		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c))}
 }
 
+// readInvoiceRows reads the rows after the header. A CSV file's rows are
+// parsed by its workers in parallel; a sheet's here.
 func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
 	st.HeaderRow = l.row
 	st.HasDate = l.has(roleDate)
 	st.HasSeller = l.has(roleSeller)
 	st.HasStatus = l.has(roleStatus) || l.has(roleVoid)
 	serials, date1904 := t.DateSerials()
-	var (
-		lastDateRaw string
-		lastDate    time.Time
-		statusCache = map[string]ranges.Status{}
-		repaired    []string
-	)
-	for t.Next() {
-		if err := ctxErr(ctx, t.RowNum()); err != nil {
+	ct, isCSV := t.(*csvTable)
+	newParser := func() *rowParser { return newRowParser(l, st.File, t.Sheet(), serials, date1904, isCSV) }
+	s := &rowSink{st: st, sink: sink, errs: errs, sheet: t.Sheet()}
+	if isCSV {
+		return ct.readParsed(ctx, newParser, s.take)
+	}
+	p := newParser()
+	var rows parsedRows
+	for n := 1; t.Next(); n++ {
+		if err := ctxErr(ctx, n); err != nil {
 			return err
 		}
-		row := t.Row()
-		if emptyRow(row) {
-			continue
-		}
-		if l.has(roleRowKind) && ranges.NormalizeCode(cell(row, 0)) == "D" {
-			st.Items++
-			continue
-		}
-		st.Rows++
-		pos := ranges.Pos{File: st.File, Sheet: t.Sheet(), Row: t.RowNum()}
-		if extra := len(row) - len(l.headers); extra > 0 && l.has(roleBuyerName) && !emptyRow(row[len(l.headers):]) {
-			row, repaired = rejoinName(row, l.col[roleBuyerName], extra, repaired)
-			st.Repaired.Add(ranges.Invoice{Pos: pos})
-		}
-		cellErr := func(r role, err error) bool {
-			i := l.col[r]
-			at := pos
-			at.Col, at.Header = i+1, l.header(r)
-			return errs.Add(&ranges.Error{Pos: at, Value: cell(row, i), Err: err})
-		}
-		inv, ok, err := parseInvoiceNumber(row, l)
-		if err != nil {
-			if !cellErr(roleNumber, err) {
-				return nil
-			}
-			continue
-		}
-		if !ok {
-			st.NoNumber++
-			continue
-		}
-		inv.Pos = pos
-		if l.has(roleSeller) {
-			if v := cell(row, l.col[roleSeller]); ranges.NormalizeCode(v) != "" {
-				b, err := ranges.ParseBan(v)
-				if err != nil {
-					if !cellErr(roleSeller, err) {
-						return nil
-					}
-					continue
-				}
-				if !sink.OwnBan(b) {
-					st.Purchases++
-					continue
-				}
-			}
-		}
-		if l.has(roleDate) {
-			if v := cell(row, l.col[roleDate]); strings.TrimSpace(v) != "" {
-				// Exports are sorted by date or number, so a date repeats
-				// over many rows: parse it once.
-				if v != lastDateRaw {
-					d, err := ParseDate(v, serials, date1904)
-					if err != nil {
-						if !cellErr(roleDate, err) {
-							return nil
-						}
-						continue
-					}
-					lastDateRaw, lastDate = v, d
-				}
-				inv.Date = lastDate
-			}
-		}
-		inv.Status = rowStatus(row, l, &statusCache)
-		switch sink.Add(inv) {
-		case ranges.Counted:
-			st.Invoices++
-			switch inv.Status {
-			case ranges.StatusVoided:
-				st.Voided++
-			case ranges.StatusNullified:
-				st.Nullified++
-			}
-		case ranges.OutsidePeriod:
-			st.OutsidePeriod++
-		case ranges.Unallocated:
-			st.Unallocated++
+		rows.reset()
+		p.parse(t.Row(), t.RowNum(), t.Uncached(), &rows)
+		if !s.take(&rows, 0) {
+			return nil
 		}
 	}
-	if err := t.Err(); err != nil {
-		return fmt.Errorf("%s: after row %d: %w", ranges.Pos{File: st.File, Sheet: t.Sheet()}, t.RowNum(), err)
-	}
-	return nil
+	return t.Err()
 }
 
 // rejoinName undoes the portal CSV's defect: a comma inside 買方名稱 is not
@@ -342,12 +282,12 @@ func parseInvoiceNumber(row []string, l *layout) (inv ranges.Invoice, ok bool, e
 			inv.Number = combined
 			return inv, true, nil
 		}
-		return inv, false, fmt.Errorf("字軌 %s (column %s) for number %s: want two letters A-Z",
+		return inv, false, msg.Errorf("字軌 %s (column %s) for number %s: want two letters A-Z",
 			ranges.Quote(trackRaw), ranges.ColumnName(l.col[roleTrack]+1), ranges.Quote(raw))
 	}
 	if combinedErr == nil {
 		if combined.Track != tr {
-			return inv, false, fmt.Errorf("%s does not match 字軌 %s in column %s", ranges.Quote(raw), tr, ranges.ColumnName(l.col[roleTrack]+1))
+			return inv, false, msg.Errorf("%s does not match 字軌 %s in column %s", ranges.Quote(raw), tr, ranges.ColumnName(l.col[roleTrack]+1))
 		}
 		inv.Number = combined
 		return inv, true, nil
@@ -360,29 +300,6 @@ func parseInvoiceNumber(row []string, l *layout) (inv ranges.Invoice, ok bool, e
 	return inv, true, nil
 }
 
-// rowStatus reads the status and void columns. Unknown words count as issued:
-// every status is a used number, so the status only feeds the report. The
-// few distinct words of a file are parsed once each.
-func rowStatus(row []string, l *layout, cache *map[string]ranges.Status) ranges.Status {
-	if l.has(roleStatus) {
-		v := cell(row, l.col[roleStatus])
-		s, ok := (*cache)[v]
-		if !ok {
-			s = ranges.ParseStatus(v)
-			if len(*cache) < 64 {
-				(*cache)[v] = s
-			}
-		}
-		if s != ranges.StatusIssued {
-			return s
-		}
-	}
-	if l.has(roleVoid) && isVoidMark(cell(row, l.col[roleVoid])) {
-		return ranges.StatusVoided
-	}
-	return ranges.StatusIssued
-}
-
 func isVoidMark(s string) bool {
 	switch ranges.NormalizeCode(s) {
 	case "Y", "YES", "V", "1", "TRUE", "是", "作廢", "已作廢":
@@ -393,13 +310,13 @@ func isVoidMark(s string) bool {
 
 // progressTable reports rows read from a sheet.
 type progressTable struct {
-	*xlsxTable
+	*sheetTable
 	report func(done, total int64)
 	total  int64
 }
 
 func (p *progressTable) Next() bool {
-	ok := p.xlsxTable.Next()
+	ok := p.sheetTable.Next()
 	if ok && p.RowNum()%4096 == 0 {
 		p.report(int64(p.RowNum()), p.total)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -28,6 +29,16 @@ func writeFile(t *testing.T, name string, data []byte) string {
 
 func big5(t testing.TB, s string) []byte {
 	b, err := traditionalchinese.Big5.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// utf16LE is s as Excel's "Unicode text" export writes it: UTF-16
+// little-endian with a byte-order mark.
+func utf16LE(t testing.TB, s string) []byte {
+	b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,6 +300,7 @@ func TestReadAllocations(t *testing.T) {
 		{"utf8.csv", []byte(header + row1 + row2)},
 		{"cp950.csv", big5(t, header+row1+row2)},
 		{"bom.csv", append([]byte{0xEF, 0xBB, 0xBF}, header+row1+row2...)},
+		{"unicode.txt", utf16LE(t, strings.ReplaceAll(header+row1+row2, ",", "\t"))},
 		{"noheader.csv", []byte(row1 + row2)},
 		{"title.csv", []byte("字軌號碼取號 下載\r\n\r\n" + header + row1 + row2)},
 		// Re-saved by Excel: header lost, leading zeros lost, ="..." kept.

@@ -1,0 +1,501 @@
+package sheet
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// refCSV is the obvious reading of CSV text, a byte at a time, to check
+// the chunked parser against: records, and the row each starts on as a
+// spreadsheet numbers rows (a blank line is a row; a record is one row
+// however many lines its quoted cells span).
+func refCSV(s string) (recs [][]string, rows []int) {
+	row, i := 1, 0
+	for i < len(s) {
+		switch {
+		case s[i] == '\n':
+			row, i = row+1, i+1
+			continue
+		case strings.HasPrefix(s[i:], "\r\n"):
+			row, i = row+1, i+2
+			continue
+		case s[i:] == "\r":
+			i++
+			continue
+		}
+		var fields []string
+		endRec := false
+		for !endRec {
+			var f []byte
+			if i < len(s) && s[i] == '"' {
+				i++
+				for {
+					if i == len(s) {
+						endRec = true
+						break
+					}
+					c := s[i]
+					if c == '"' {
+						var next byte
+						if i+1 < len(s) {
+							next = s[i+1]
+						}
+						switch {
+						case i+1 == len(s):
+							i++
+							endRec = true
+						case next == '"':
+							f = append(f, '"')
+							i += 2
+							continue
+						case next == ',':
+							i += 2
+						case next == '\n':
+							i += 2
+							endRec = true
+						case next == '\r' && i+2 < len(s) && s[i+2] == '\n':
+							i += 3
+							endRec = true
+						case next == '\r' && i+2 == len(s):
+							i += 2
+							endRec = true
+						default:
+							f = append(f, '"')
+							i++
+							continue
+						}
+						break
+					}
+					if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+						f = append(f, '\n')
+						i += 2
+						continue
+					}
+					if c == '\r' && i+1 == len(s) {
+						i++
+						continue
+					}
+					f = append(f, c)
+					i++
+				}
+			} else {
+				for i < len(s) && s[i] != ',' && s[i] != '\n' {
+					f = append(f, s[i])
+					i++
+				}
+				switch {
+				case i < len(s) && s[i] == ',':
+					i++
+				default:
+					if i < len(s) {
+						i++
+					}
+					if len(f) > 0 && f[len(f)-1] == '\r' {
+						f = f[:len(f)-1]
+					}
+					endRec = true
+				}
+			}
+			fields = append(fields, string(f))
+		}
+		recs = append(recs, fields)
+		rows = append(rows, row)
+		row++
+	}
+	return recs, rows
+}
+
+// parseChunked reads UTF-8 CSV text through the splitter and the parser
+// with chunks of about size bytes.
+func parseChunked(t testing.TB, s string, size int) (recs [][]string, rows []int, err error) {
+	old := csvChunkSize
+	csvChunkSize = size
+	defer func() { csvChunkSize = old }()
+	sp := newSplitter(textInput{r: strings.NewReader(s), mode: modeUTF8}, "t.csv")
+	p := newCSVParser("t.csv")
+	for {
+		c := sp.next(context.Background())
+		if c == nil {
+			return recs, rows, nil
+		}
+		if c.err != nil {
+			return recs, rows, c.err
+		}
+		if c.sep != ',' {
+			c.sep = ','
+		}
+		err := p.parse(c, func(fields []string, row int) bool {
+			recs = append(recs, slices.Clone(fields))
+			rows = append(rows, row)
+			return true
+		})
+		if err != nil {
+			return recs, rows, err
+		}
+	}
+}
+
+// encodingCSV reads s with encoding/csv as the old reader did.
+func encodingCSV(s string, lazy bool) ([][]string, error) {
+	r := csv.NewReader(strings.NewReader(s))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = lazy
+	return r.ReadAll()
+}
+
+var csvCases = []string{
+	"a,b,c\n1,2,3\n",
+	"a,b\r\n\r\n1,2\r\n",
+	"\n\na\n",
+	`="00000050",x` + "\n",
+	`a,"b,c","d""e"` + "\n",
+	"\"multi\nline\",x\nnext\n",
+	"x,\"multi\r\nline\"\nnext\n",
+	"\"last\nfield\"\nnext\n",
+	`a"b,c` + "\n",
+	`"a"b,c` + "\n",
+	`"unterminated,x` + "\nmore\n",
+	"no newline at end",
+	"trailing cr\r",
+	"\"q\"\r",
+	"a,\r\nb\r\r\n",
+	",,\n",
+	`""` + "\n",
+	"\"a\"\"\"\n",
+	"\"\"\"\"\n",
+	"a\rb,c\n",
+	"\"x\"\ry\"\n",
+}
+
+func TestCSVParserMatchesReference(t *testing.T) {
+	for _, s := range csvCases {
+		wantRecs, wantRows := refCSV(s)
+		for _, size := range []int{1, 2, 3, 7, 64, 1 << 20} {
+			recs, rows, err := parseChunked(t, s, size)
+			if err != nil {
+				t.Fatalf("%q: %v", s, err)
+			}
+			if !slices.EqualFunc(recs, wantRecs, slices.Equal) || !slices.Equal(rows, wantRows) {
+				t.Errorf("%q, chunks of %d:\n got %q rows %v\nwant %q rows %v", s, size, recs, rows, wantRecs, wantRows)
+			}
+		}
+		if want, err := encodingCSV(s, true); err == nil && !slices.EqualFunc(wantRecs, want, slices.Equal) {
+			t.Errorf("%q: reference %q, encoding/csv %q", s, wantRecs, want)
+		}
+	}
+}
+
+// The row numbers are the spreadsheet's: what a user sees opening the file.
+func TestCSVRowNumbers(t *testing.T) {
+	tests := []struct {
+		in   string
+		rows []int
+	}{
+		{"a\n\nb\n", []int{1, 3}},
+		{"a,\"x\ny\"\nb\n", []int{1, 2}},
+		// A quoted last cell spanning lines: the old reader said row 3.
+		{"\"x\ny\"\nb\n", []int{1, 2}},
+		{"a\r\n\r\nb", []int{1, 3}},
+		{"h\n\"1\n2\n3\",x\n\nz\n", []int{1, 2, 4}},
+	}
+	for _, tt := range tests {
+		_, rows, err := parseChunked(t, tt.in, 3)
+		if err != nil || !slices.Equal(rows, tt.rows) {
+			t.Errorf("%q: rows %v (%v), want %v", tt.in, rows, err, tt.rows)
+		}
+	}
+}
+
+// randomCSV is CSV-ish text made of the pieces that matter to the parser.
+func randomCSV(r *rand.Rand) string {
+	pieces := []string{"a", "b", "ZK00000100", ",", ",", "\n", "\r\n", "\"", "\"\"", "\r", "=\"0050\"", " ", "字軌", "\"x,y\"", "\"a\nb\""}
+	var b strings.Builder
+	for n := r.IntN(60); n > 0; n-- {
+		b.WriteString(pieces[r.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
+func TestCSVChunkBoundaries(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 3000; i++ {
+		s := randomCSV(r)
+		wantRecs, wantRows := refCSV(s)
+		size := 1 + r.IntN(16)
+		recs, rows, err := parseChunked(t, s, size)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if !slices.EqualFunc(recs, wantRecs, slices.Equal) || !slices.Equal(rows, wantRows) {
+			t.Fatalf("%q, chunks of %d:\n got %q rows %v\nwant %q rows %v", s, size, recs, rows, wantRecs, wantRows)
+		}
+	}
+}
+
+// FuzzCSVParser checks the chunked parser against the reference on any
+// text, and against encoding/csv on well-formed CSV (which it reads
+// strictly) and on anything else with lazy quotes, as the old reader did.
+func FuzzCSVParser(f *testing.F) {
+	for _, s := range csvCases {
+		f.Add(s, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, s string, size uint8) {
+		if !utf8.ValidString(s) || len(s) > 4096 {
+			return
+		}
+		wantRecs, wantRows := refCSV(s)
+		recs, rows, err := parseChunked(t, s, 1+int(size%32))
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		if !slices.EqualFunc(recs, wantRecs, slices.Equal) || !slices.Equal(rows, wantRows) {
+			t.Fatalf("got %q rows %v\nwant %q rows %v", recs, rows, wantRecs, wantRows)
+		}
+		for _, lazy := range []bool{false, true} {
+			want, err := encodingCSV(s, lazy)
+			if err != nil {
+				continue
+			}
+			if !slices.EqualFunc(recs, want, slices.Equal) {
+				t.Fatalf("lazy %v: got %q, encoding/csv %q", lazy, recs, want)
+			}
+		}
+	})
+}
+
+// readText reads text as ReadInvoices sees it and returns its rows.
+func readText(t *testing.T, data []byte) (rows [][]string, nums []int, enc string, err error) {
+	t.Helper()
+	format, kind, br, err := sniff(newSource(bytes.NewReader(data)), "x.csv")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if format != FormatText {
+		t.Fatalf("format %v", format)
+	}
+	ct := newCSV(context.Background(), newTextInput(br, kind), "x.csv")
+	for ct.Next() {
+		rows = append(rows, slices.Clone(ct.Row()))
+		nums = append(nums, ct.RowNum())
+	}
+	ct.Close()
+	return rows, nums, ct.Encoding(), ct.Err()
+}
+
+// Excel's "Unicode text" export: UTF-16 little-endian with a BOM, cells
+// separated by tabs.
+func TestReadInvoicesExcelUnicodeText(t *testing.T) {
+	text := "發票號碼\t發票狀態\t發票日期\r\nZK00000100\t開立\t2025/10/01\r\nZK00000101\t作廢\t2025/10/02\r\n\"ZK00000102\"\t\"開立\"\t2025/10/03\r\n"
+	for _, tt := range []struct {
+		name, enc string
+		order     unicode.Endianness
+		bom       unicode.BOMPolicy
+	}{
+		{"le.txt", "UTF-16LE, tab-separated", unicode.LittleEndian, unicode.UseBOM},
+		{"be.txt", "UTF-16BE, tab-separated", unicode.BigEndian, unicode.UseBOM},
+		{"nobom.txt", "UTF-16LE, tab-separated", unicode.LittleEndian, unicode.IgnoreBOM},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := unicode.UTF16(tt.order, tt.bom).NewEncoder().Bytes([]byte(text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := zkUsage(t)
+			var errs ranges.ErrorList
+			st, err := ReadInvoiceFile(context.Background(), writeFile(t, tt.name, data), Options{}, u, &errs)
+			if err != nil || errs.Err() != nil {
+				t.Fatalf("err %v, errs %v", err, errs.Err())
+			}
+			if st.Encoding != tt.enc || st.Invoices != 3 || st.Voided != 1 {
+				t.Errorf("stats %+v", st)
+			}
+		})
+	}
+}
+
+func TestCSVTabSeparatedCP950(t *testing.T) {
+	rows, _, enc, err := readText(t, big5(t, "發票號碼\t狀態\nZK00000100\t作廢\n"))
+	if err != nil || enc != "CP950, tab-separated" || len(rows) != 2 || rows[1][1] != "作廢" {
+		t.Fatalf("rows %q, encoding %q, err %v", rows, enc, err)
+	}
+}
+
+// CP950 text is split into cells before it is decoded: a Big5 character
+// whose second byte is a backslash or a letter stays whole, and bytes that
+// are not Big5 become U+FFFD in their own cell only.
+func TestCSVCP950DecodedPerCell(t *testing.T) {
+	data := append(big5(t, "號碼,許功蓋,備註\nZK00000100,"), 0x81, ',')
+	data = append(data, big5(t, "開立\n")...)
+	rows, _, enc, err := readText(t, data)
+	if err != nil || enc != "CP950" {
+		t.Fatalf("encoding %q, err %v", enc, err)
+	}
+	if rows[0][1] != "許功蓋" || rows[1][1] != "\ufffd" || rows[1][2] != "開立" {
+		t.Errorf("rows %q", rows)
+	}
+}
+
+func TestCSVLimits(t *testing.T) {
+	old := maxRecordBytes
+	maxRecordBytes = 1 << 16
+	var e *ranges.Error
+	oldChunk := csvChunkSize
+	for _, chunk := range []int{oldChunk, 4096} { // the parser finds it, or the splitter
+		csvChunkSize = chunk
+		huge := "發票號碼\nZK00000100\n" + strings.Repeat("x,", 3<<15) + "\nZK00000101\n"
+		_, err := ReadInvoices(context.Background(), strings.NewReader(huge), "long.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
+		if !errors.As(err, &e) || e.Row != 3 || !strings.Contains(err.Error(), "longer than 64.0 KiB") {
+			t.Errorf("a long line: err %v, want a located error at row 3", err)
+		}
+	}
+	maxRecordBytes, csvChunkSize = old, oldChunk
+
+	cellText := "發票號碼,備註\nZK00000100," + strings.Repeat("長", maxCellChars+1) + "\n"
+	_, err := ReadInvoices(context.Background(), strings.NewReader(cellText), "cell.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
+	if !errors.As(err, &e) || e.Row != 2 || e.Col != 2 || !strings.Contains(err.Error(), "32768 characters") {
+		t.Errorf("a long cell: err %v", err)
+	}
+	if err != nil && len(err.Error()) > 300 {
+		t.Errorf("the message quotes %d bytes", len(err.Error()))
+	}
+
+	wide := "發票號碼\n" + strings.Repeat(",", maxColumns+1) + "\n"
+	_, err = ReadInvoices(context.Background(), strings.NewReader(wide), "wide.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
+	if !errors.As(err, &e) || e.Row != 2 || !strings.Contains(err.Error(), "16384 cells") {
+		t.Errorf("too many cells: err %v", err)
+	}
+}
+
+// A formula in a CSV file is text: its result is not in the file.
+func TestCSVFormulaIsAnError(t *testing.T) {
+	data := "字軌,號碼\nZK,=B1+1\nZK,=\"00000101\"\n"
+	var errs ranges.ErrorList
+	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "f.csv", Options{}, zkUsage(t), &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Invoices != 1 || len(errs.Errs) != 1 || !strings.Contains(errs.Errs[0].Error(), `f.csv: row 2, column B (號碼): "=B1+1" is a formula`) {
+		t.Errorf("stats %+v, errors %v", st, errs.Error())
+	}
+}
+
+// dripReader hands out a little at a time, after a pause, like a pipe or
+// a share, and counts its reads.
+type dripReader struct {
+	r     io.Reader
+	pause time.Duration
+	reads int
+}
+
+func (d *dripReader) Read(p []byte) (int, error) {
+	d.reads++
+	time.Sleep(d.pause)
+	return d.r.Read(p[:min(len(p), 1024)])
+}
+
+// Cancelling stops the reader and its goroutines.
+func TestCSVCancel(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("發票號碼\n")
+	for i := 0; i < 200000; i++ {
+		fmt.Fprintf(&b, "ZK%08d\n", 100+i%100)
+	}
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sr := &dripReader{r: strings.NewReader(b.String())}
+	_, err := ReadInvoices(ctx, sr, "c.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
+	if sr.reads > 100 {
+		t.Errorf("%d reads after the context was cancelled", sr.reads)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left running", n-before)
+	}
+}
+
+// Many rows through the workers: every invoice counted once, in order,
+// with its row.
+func TestCSVParallelOrder(t *testing.T) {
+	defer func(s int) { csvChunkSize = s }(csvChunkSize)
+	csvChunkSize = 256
+	var b strings.Builder
+	b.WriteString("發票號碼,狀態\n")
+	want := 0
+	for i := 0; i < 5000; i++ {
+		if i%7 == 3 {
+			b.WriteString("\n") // blank rows count
+			continue
+		}
+		fmt.Fprintf(&b, "ZK%08d,\"開\n立\"\n", 100+i%100)
+		want++
+	}
+	b.WriteString("bad\n")
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	st, err := ReadInvoices(context.Background(), strings.NewReader(b.String()), "p.csv", Options{}, u, &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Invoices != want || len(errs.Errs) != 1 {
+		t.Fatalf("%d invoices, want %d; errors %v", st.Invoices, want, errs.Error())
+	}
+	var e *ranges.Error
+	if !errors.As(errs.Errs[0], &e) || e.Row != 5002 {
+		t.Errorf("error at %+v, want row 5002", e)
+	}
+	for i, n := range u.counted {
+		if want := fmt.Sprintf("ZK%08d", 100+i%100); i < 3 && n != want {
+			t.Errorf("invoice %d is %s, want %s", i, n, want)
+		}
+	}
+}
+
+// Cancelled while the reader waits for a slow source in the middle of a
+// chunk, the reading ends with the context's error: no chunk is lost, so
+// nothing waits for it.
+func TestCSVCancelWhileFilling(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("發票號碼\n")
+	for i := 0; i < 300000; i++ {
+		fmt.Fprintf(&b, "ZK%08d\n", 100+i%100)
+	}
+	for _, after := range []time.Duration{0, 20 * time.Millisecond, 150 * time.Millisecond} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(after, cancel)
+		done := make(chan error, 1)
+		go func() {
+			_, err := ReadInvoices(ctx, &dripReader{r: strings.NewReader(b.String()), pause: 200 * time.Microsecond}, "d.csv", Options{}, zkUsage(t), &ranges.ErrorList{})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled after %v: err = %v", after, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("cancelled after %v: the reading did not end", after)
+		}
+	}
+}
