@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/portal/portalsim"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 const (
@@ -22,27 +22,28 @@ const (
 )
 
 func portalSimCommand(e *env) *cli.Command {
+	p := e.p
 	return &cli.Command{
 		Name:  "portal-sim",
-		Usage: "run a simulator of today's e-invoice portal on loopback addresses, to rehearse a month end",
-		Description: "Serves the portal's web app (the business login with its captcha, answer " + portalsim.DefaultCaptchaAnswer + " unless\n" +
-			"--captcha-answer, and 上傳空白未使用發票號碼作業), its login with OAuth2 redirects, and its JSON API,\n" +
-			"on three ports from --addr's. --gate puts a Cloudflare-like check in front. Accounts come\n" +
-			"from --account; their password is $" + simPasswordEnv + ", or \"" + defaultSimPassword + "\". --write-layout\n" +
-			"writes the layout file that points blanktrack upload --layout at it.",
+		Usage: p.Text("run a simulator of today's e-invoice portal on loopback addresses, to rehearse a month end"),
+		Description: p.Text("Serves the portal's web app (the business login with its captcha, answer %s unless\n"+
+			"--captcha-answer, and 上傳空白未使用發票號碼作業), its login with OAuth2 redirects, and its JSON API,\n"+
+			"on three ports from --addr's. --gate puts a Cloudflare-like check in front. Accounts come\n"+
+			"from --account; their password is $%s, or %q. --write-layout\n"+
+			"writes the layout file that points blanktrack upload --layout at it.", portalsim.DefaultCaptchaAnswer, simPasswordEnv, defaultSimPassword),
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8089", Usage: "loopback address of the web app; the login and the API take the next two ports (port 0: any free ports)"},
-			&cli.StringSliceFlag{Name: "account", Usage: "BAN:USER[:BRANCH_BAN,...], repeat for several (default 53212539:head)"},
-			&cli.StringFlag{Name: "captcha-answer", Value: portalsim.DefaultCaptchaAnswer, Usage: "the captcha's answer"},
-			&cli.DurationFlag{Name: "delay", Value: 5 * time.Second, Usage: "how long an import or a 新增 entry waits before it shows"},
-			&cli.DurationFlag{Name: "session-ttl", Value: 20 * time.Minute, Usage: "how long a login's token lives (0: for ever)"},
-			&cli.BoolFlag{Name: "gate", Usage: "answer requests without clearance with a Cloudflare-like challenge, which only a browser passes; refuse HeadlessChrome"},
-			&cli.StringFlag{Name: "import-format", Value: "csv", Usage: "what 匯入字軌 takes: csv (the 7-field bulk file) or e0402"},
-			&cli.StringSliceFlag{Name: "period", Usage: "a 字軌期別 the screen offers, repeat for several (default: the 12 periods up to today)"},
-			&cli.StringFlag{Name: "state", Usage: "keep what is on record in this file across runs"},
-			&cli.StringFlag{Name: "layout", Usage: "serve the paths and names of this layout file (to rehearse a corrected layout)"},
-			&cli.StringFlag{Name: "write-layout", Usage: "write the simulator's layout (its addresses) to this file, for upload --layout"},
+			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8089", Usage: p.Text("loopback address of the web app; the login and the API take the next two ports (port 0: any free ports)")},
+			&cli.StringSliceFlag{Name: "account", Usage: p.Text("BAN:USER[:BRANCH_BAN,...], repeat for several (default 53212539:head)")},
+			&cli.StringFlag{Name: "captcha-answer", Value: portalsim.DefaultCaptchaAnswer, Usage: p.Text("the captcha's answer")},
+			&cli.DurationFlag{Name: "delay", Value: 5 * time.Second, Usage: p.Text("how long an import or a 新增 entry waits before it shows")},
+			&cli.DurationFlag{Name: "session-ttl", Value: 20 * time.Minute, Usage: p.Text("how long a login's token lives (0: for ever)")},
+			&cli.BoolFlag{Name: "gate", Usage: p.Text("answer requests without clearance with a Cloudflare-like challenge, which only a browser passes; refuse HeadlessChrome")},
+			&cli.StringFlag{Name: "import-format", Value: "csv", Usage: p.Text("what 匯入字軌 takes: csv (the 7-field bulk file) or e0402")},
+			&cli.StringSliceFlag{Name: "period", Usage: p.Text("a 字軌期別 the screen offers, repeat for several (default: the 12 periods up to today)")},
+			&cli.StringFlag{Name: "state", Usage: p.Text("keep what is on record in this file across runs")},
+			&cli.StringFlag{Name: "layout", Usage: p.Text("serve the paths and names of this layout file (to rehearse a corrected layout)")},
+			&cli.StringFlag{Name: "write-layout", Usage: p.Text("write the simulator's layout (its addresses) to this file, for upload --layout")},
 		},
 		Action: func(c *cli.Context) error {
 			o := portalsim.Options{CaptchaAnswer: c.String("captcha-answer"), Delay: c.Duration("delay"),
@@ -88,7 +89,7 @@ func portalSimCommand(e *env) *cli.Command {
 			lay := sim.Layout()
 			if name := c.String("write-layout"); name != "" {
 				var b bytes.Buffer
-				fmt.Fprintf(&b, "# The layout of blanktrack portal-sim at %s: give it to blanktrack upload --layout.\n", lay.Origins.WWW)
+				p.Say(&b, "# The layout of blanktrack portal-sim at %s: give it to blanktrack upload --layout.\n", lay.Origins.WWW)
 				if err := lay.Encode(&b); err != nil {
 					return err
 				}
@@ -96,11 +97,11 @@ func portalSimCommand(e *env) *cli.Command {
 					return err
 				}
 			}
-			gate := "off"
+			gate := msg.T("off")
 			if o.Gate {
-				gate = "on"
+				gate = msg.T("on")
 			}
-			fmt.Fprintf(e.stdout, "portal simulator on %s (web app), %s (login), %s (API); captcha answer %s; gate %s; stop with Ctrl-C\n",
+			p.Say(e.stdout, "portal simulator on %s (web app), %s (login), %s (API); captcha answer %s; gate %v; stop with Ctrl-C\n",
 				lay.Origins.WWW, lay.Origins.Login, lay.Origins.API, c.String("captcha-answer"), gate)
 			<-e.ctx.Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
@@ -116,7 +117,7 @@ func portalSimCommand(e *env) *cli.Command {
 func parseSimAccount(s string) (portalsim.Account, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) < 2 || len(parts) > 3 || parts[1] == "" {
-		return portalsim.Account{}, errors.New("want BAN:USER or BAN:USER:BRANCH,BRANCH")
+		return portalsim.Account{}, msg.New("want BAN:USER or BAN:USER:BRANCH,BRANCH")
 	}
 	b, err := ranges.ParseBan(parts[0])
 	if err != nil {

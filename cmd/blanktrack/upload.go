@@ -2,11 +2,10 @@ package main
 
 import (
 	"bufio"
-	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +17,7 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/portal"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
-	"github.com/blanktrack/blanktrack/pkg/ranges/job"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // uploadOptions are the parsed flags of blanktrack upload.
@@ -47,42 +46,43 @@ type uploadOptions struct {
 const defaultPasswordEnv = "BLANKTRACK_PASSWORD"
 
 func uploadCommand(e *env) *cli.Command {
+	p := e.p
 	return &cli.Command{
 		Name:      "upload",
-		Usage:     "upload 匯入字軌 bulk files to the e-invoice portal and verify they are on record",
-		ArgsUsage: "FILE... | --config blanktrack.toml",
-		Description: "Logs in, reads what is on record for the period, uploads only the ranges not there yet\n" +
+		Usage:     p.Text("upload 匯入字軌 bulk files to the e-invoice portal and verify they are on record"),
+		ArgsUsage: p.Text("FILE... | --config blanktrack.toml"),
+		Description: p.Text("Logs in, reads what is on record for the period, uploads only the ranges not there yet\n" +
 			"(匯入字軌), and polls 上傳列表 and 查詢 until every range is on record or rejected.\n" +
 			"Requests go directly, or through a browser where the portal's Cloudflare check asks for one\n" +
 			"(--carrier). The password comes from an environment variable (or a prompt on a terminal),\n" +
-			"never a flag.",
+			"never a flag."),
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "ban", Usage: "統一編號 to log in with"},
-			&cli.StringFlag{Name: "user", Usage: "帳號 to log in with"},
-			&cli.StringFlag{Name: "password-env", Value: defaultPasswordEnv, Usage: "the environment variable holding the password"},
-			&cli.StringFlag{Name: "layout", Usage: "a portal layout file (default: the built-in layout of the real portal)"},
-			&cli.StringFlag{Name: "carrier", Value: "auto", Usage: "how requests reach the portal: direct, browser, or auto (direct, then a browser on a Cloudflare challenge)"},
-			&cli.StringFlag{Name: "browser", Usage: "Chrome, Chromium or Edge to use (default: the one found)"},
-			&cli.BoolFlag{Name: "headless", Usage: "run the browser without a window (the default with --captcha-cmd)"},
-			&cli.StringFlag{Name: "captcha-cmd", Usage: "command that reads the captcha image on stdin and prints its answer (unattended runs)"},
-			&cli.DurationFlag{Name: "captcha-timeout", Value: time.Minute, Usage: "how long --captcha-cmd may take"},
-			&cli.StringFlag{Name: "period", Usage: "period, as 114/09~114/10, 11410 or last (default: the files')"},
-			&cli.BoolFlag{Name: "yes", Usage: "upload without asking"},
-			&cli.BoolFlag{Name: "dry-run", Usage: "show what would be uploaded and what is on record, and stop"},
-			&cli.StringFlag{Name: "config", Usage: "a blanktrack.toml: upload every branch's file, one login per account"},
-			&cli.StringFlag{Name: "out", Usage: "with --config: the folder generate wrote into (default: out in the config)"},
-			&cli.DurationFlag{Name: "deadline", Value: 30 * time.Minute, Usage: "the longest the whole run may take: logins, uploads and waiting"},
-			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: "how long to wait for the portal to process the files"},
-			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: "first pause between looks at 上傳列表 and 查詢"},
-			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: "first pause before retrying a failed request"},
+			&cli.StringFlag{Name: "ban", Usage: p.Text("統一編號 to log in with")},
+			&cli.StringFlag{Name: "user", Usage: p.Text("帳號 to log in with")},
+			&cli.StringFlag{Name: "password-env", Value: defaultPasswordEnv, Usage: p.Text("the environment variable holding the password")},
+			layoutFlag(p),
+			&cli.StringFlag{Name: "carrier", Value: "auto", Usage: p.Text("how requests reach the portal: direct, browser, or auto (direct, then a browser on a Cloudflare challenge)")},
+			browserFlag(p),
+			&cli.BoolFlag{Name: "headless", Usage: p.Text("run the browser without a window (the default with --captcha-cmd)")},
+			&cli.StringFlag{Name: "captcha-cmd", Usage: p.Text("command that reads the captcha image on stdin and prints its answer (unattended runs)")},
+			&cli.DurationFlag{Name: "captcha-timeout", Value: time.Minute, Usage: p.Text("how long --captcha-cmd may take")},
+			&cli.StringFlag{Name: "period", Usage: p.Text("period, as 114/09~114/10, 11410 or last (default: the files')")},
+			&cli.BoolFlag{Name: "yes", Usage: p.Text("upload without asking")},
+			&cli.BoolFlag{Name: "dry-run", Usage: p.Text("show what would be uploaded and what is on record, and stop")},
+			&cli.StringFlag{Name: "config", Usage: p.Text("a blanktrack.toml: upload every branch's file, one login per account")},
+			&cli.StringFlag{Name: "out", Usage: p.Text("with --config: the folder generate wrote into (default: out in the config)")},
+			&cli.DurationFlag{Name: "deadline", Value: 30 * time.Minute, Usage: p.Text("the longest the whole run may take: logins, uploads and waiting")},
+			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait for the portal to process the files")},
+			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: p.Text("first pause between looks at 上傳列表 and 查詢")},
+			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: p.Text("first pause before retrying a failed request")},
 		},
 		Action: func(c *cli.Context) error {
 			o, err := parseUploadOptions(e, c)
 			if err != nil {
 				return err
 			}
-			ctx, cancel := context.WithTimeoutCause(e.ctx, o.Deadline, fmt.Errorf("the run's --deadline of %s passed", o.Deadline))
+			ctx, cancel := context.WithTimeoutCause(e.ctx, o.Deadline, msg.Errorf("the run's --deadline of %s passed", o.Deadline))
 			defer cancel()
 			if o.Config != "" {
 				return runUploadConfig(ctx, e, o)
@@ -149,24 +149,12 @@ func parseUploadOptions(e *env, c *cli.Context) (uploadOptions, error) {
 	return o, checkInputs(o.Files)
 }
 
-// login is one login and the files it uploads: a head office's login
-// uploads its branches' files too.
-type login struct {
-	label       string
-	ban         ranges.Ban
-	user        string
-	passwordEnv string
-	head        ranges.Ban // E0402 HeadBan
-	bans        []ranges.Ban
-	files       []string
-}
-
 func runUpload(ctx context.Context, e *env, o uploadOptions) error {
 	lay, err := loadLayout(o.Layout)
 	if err != nil {
 		return err
 	}
-	l := login{label: string(o.Ban), ban: o.Ban, user: o.User, passwordEnv: o.PasswordEnv, head: o.Ban, files: o.Files}
+	l := portal.LoginPlan{Ban: o.Ban, User: o.User, PasswordEnv: o.PasswordEnv, Head: o.Ban, Files: o.Files}
 	ok, err := uploadLogin(ctx, e, o, lay, l)
 	if err != nil {
 		return err
@@ -222,30 +210,45 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 		return err
 	}
 	o.Period = period
-	logins, problems, err := planLogins(e, c, out, period)
-	if err != nil {
-		return err
+	var branches []portal.Branch
+	for _, b := range c.Branches {
+		files, err := importfile.FindBulkFiles(out, b.BanOf(), period)
+		if err != nil {
+			return err
+		}
+		branches = append(branches, portal.Branch{Ban: b.BanOf(), Name: b.Label(), User: b.User, PasswordEnv: cmp.Or(b.PasswordEnv, defaultPasswordEnv), Files: files})
+		if len(files) == 0 {
+			e.p.Say(e.stdout, "%v: no %s: no blank number to report (or generate has not run)\n", branches[len(branches)-1].Label(), filepath.Join(out, importfile.BulkFileName(b.BanOf(), period)))
+		}
+	}
+	logins, orphans := portal.PlanLogins(c.Head.Ban, branches)
+	for _, i := range orphans {
+		e.p.Say(e.stderr, "error: %v: no user in %s (branch[%d]), and no head office login to act for it (the branch of head = %q, with a user)\n", branches[i].Label(), c.Path, i+1, c.Head.Ban)
+	}
+	if len(logins) == 1 {
+		e.p.Say(e.stdout, "1 login, so 1 captcha:\n")
+	} else if len(logins) > 1 {
+		e.p.Say(e.stdout, "%d logins, so %d captchas:\n", len(logins), len(logins))
+	}
+	for _, l := range logins {
+		var bans []string
+		for _, b := range l.Bans {
+			bans = append(bans, string(b))
+		}
+		e.p.Say(e.stdout, "  %v, account %s: %s\n", l.Label(), l.User, strings.Join(bans, ", "))
 	}
 	if len(logins) > 0 {
-		fmt.Fprintf(e.stdout, "%s, so %s:\n", job.Plural(len(logins), "login"), job.Plural(len(logins), "captcha"))
-		for _, l := range logins {
-			var bans []string
-			for _, b := range l.bans {
-				bans = append(bans, string(b))
-			}
-			fmt.Fprintf(e.stdout, "  %s, account %s: %s\n", l.label, l.user, strings.Join(bans, ", "))
-		}
 		fmt.Fprintln(e.stdout)
 	}
-	allOK := problems == 0
+	allOK := len(orphans) == 0
 	for _, l := range logins {
-		fmt.Fprintf(e.stdout, "== %s\n", l.label)
+		e.p.Say(e.stdout, "== %v\n", l.Label())
 		ok, err := uploadLogin(ctx, e, o, lay, l)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "error: %s: %v\n", l.label, err)
+			e.p.Say(e.stderr, "error: %v: %v\n", l.Label(), err)
 			allOK = false
 			continue
 		}
@@ -258,61 +261,14 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 	return nil
 }
 
-// planLogins groups the branches by login: a branch with its own user logs
-// in on its own; the others are uploaded by the head office's login (the
-// branch of the config's head, with a user), which may act for them.
-// problems counts the branches nobody can upload.
-func planLogins(e *env, c *job.Config, out string, period ranges.Period) ([]login, int, error) {
-	var head *login
-	var own []login
-	problems := 0
-	passwordEnv := func(b job.BranchConfig) string {
-		if b.PasswordEnv != "" {
-			return b.PasswordEnv
-		}
-		return defaultPasswordEnv
-	}
-	for _, b := range c.Branches {
-		if b.BanOf() == c.Head.Ban && b.User != "" {
-			head = &login{label: fmt.Sprintf("%s (%s)", b.BanOf(), b.Label()), ban: b.BanOf(), user: b.User, passwordEnv: passwordEnv(b), head: c.Head.Ban}
-		}
-	}
-	for i, b := range c.Branches {
-		label := fmt.Sprintf("branch %s (%s)", b.Label(), b.BanOf())
-		files, err := importfile.FindBulkFiles(out, b.BanOf(), period)
-		if err != nil {
-			return nil, 0, err
-		}
-		if len(files) == 0 {
-			fmt.Fprintf(e.stdout, "%s: no %s: no blank number to report (or generate has not run)\n", label, filepath.Join(out, importfile.BulkFileName(b.BanOf(), period)))
-			continue
-		}
-		var l *login
-		switch {
-		case head != nil && (b.User == "" || b.BanOf() == head.ban):
-			l = head
-		case b.User != "":
-			own = append(own, login{label: fmt.Sprintf("%s (%s)", b.BanOf(), b.Label()), ban: b.BanOf(), user: b.User, passwordEnv: passwordEnv(b), head: c.Head.Ban})
-			l = &own[len(own)-1]
-		default:
-			fmt.Fprintf(e.stderr, "error: %s: no user in %s (branch[%d]), and no head office login to act for it (the branch of head = %q, with a user)\n", label, c.Path, i+1, c.Head.Ban)
-			problems++
-			continue
-		}
-		l.bans = append(l.bans, b.BanOf())
-		l.files = append(l.files, files...)
-	}
-	var logins []login
-	if head != nil && len(head.files) > 0 {
-		logins = append(logins, *head)
-	}
-	return append(logins, own...), problems, nil
-}
-
 // uploadLogin logs in once and uploads a login's files; ok is whether
 // every range ended on record.
-func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l login) (bool, error) {
-	files, order, period, err := readBulkFiles(l.files, o.Period)
+func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l portal.LoginPlan) (bool, error) {
+	files, err := portal.ReadBulkFiles(ctx, l.Files, o.Period)
+	var findings *portal.FindingsError
+	if errors.As(err, &findings) {
+		return false, msg.Errorf("%v; run blanktrack check", err)
+	}
 	if err != nil {
 		return false, err
 	}
@@ -326,50 +282,46 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	}
 	var log func(string)
 	if e.term != nil {
-		log = func(s string) { fmt.Fprintf(e.stderr, "%s\n", s) }
+		log = func(s string) { fmt.Fprintln(e.stderr, s) }
 	}
 	cl, err := portal.New(portal.Options{
-		Layout: lay, Mode: o.Carrier, Ban: l.ban, User: l.user, Password: password, Head: l.head,
+		Layout: lay, Mode: o.Carrier, Ban: l.Ban, User: l.User, Password: password, Head: l.Head,
 		Captcha: solver, Browser: portal.BrowserOptions{Path: o.Browser, Headless: o.Headless},
-		Backoff: o.RetryWait, Log: log,
+		Backoff: o.RetryWait, Log: log, Printer: e.p,
 	})
 	if err != nil {
 		return false, usageError{err}
 	}
 	defer cl.Close()
-	plan, err := cl.PlanUpload(ctx, period, files, order)
+	plan, err := cl.PlanUpload(ctx, files.Period, files.Ranges, files.Names)
 	if err != nil {
 		return false, explain(err)
 	}
-	printPlan(e.stdout, plan, "Before upload")
-	blocked, pending := 0, 0
-	for _, f := range plan.Files {
-		blocked += f.Blocked()
-		if f.Blocked() == 0 {
-			pending += len(f.Pending())
-		}
-	}
+	e.p.Say(e.stdout, "Before upload, %s:\n", plan.Period)
+	_ = plan.WriteTable(e.stdout, e.p)
+	blocked, pending := plan.Blocked(), plan.Pending()
 	if blocked > 0 {
-		fmt.Fprintf(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers) or are of a 統編 this login may not act for; their files are not uploaded: settle it on the portal first\n", blocked, period)
+		e.p.Say(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers) or are of a 統編 this login may not act for; their files are not uploaded: settle it on the portal first\n", blocked, plan.Period)
 	}
 	if o.DryRun {
-		fmt.Fprintf(e.stdout, "dry run: %d range(s) would be uploaded\n", pending)
+		e.p.Say(e.stdout, "dry run: %d range(s) would be uploaded\n", pending)
 		return blocked == 0, nil
 	}
 	if pending > 0 && !o.Yes {
-		yes, err := confirm(e, fmt.Sprintf("Upload %d range(s) to %s as %s? [y/N] ", pending, lay.Origins.API, l.ban))
+		yes, err := confirm(e, e.p.Text("Upload %d range(s) to %s as %s? [y/N] ", pending, lay.Origins.API, l.Ban))
 		if err != nil {
 			return false, err
 		}
 		if !yes {
-			fmt.Fprintln(e.stdout, "nothing uploaded")
+			e.p.Say(e.stdout, "nothing uploaded\n")
 			return false, nil
 		}
 	}
 	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
 		return false, explain(err)
 	}
-	printPlan(e.stdout, plan, "Result")
+	e.p.Say(e.stdout, "Result, %s:\n", plan.Period)
+	_ = plan.WriteTable(e.stdout, e.p)
 	return plan.AllOnRecord(), nil
 }
 
@@ -377,57 +329,26 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 func explain(err error) error {
 	switch {
 	case errors.Is(err, portal.ErrChallenged):
-		return fmt.Errorf("%w (use --carrier browser or auto)", err)
+		return msg.Errorf("%w (use --carrier browser or auto)", err)
 	case errors.Is(err, portal.ErrNoBrowser):
-		return fmt.Errorf("%w: install Chrome, Chromium or Edge, or name it with --browser", err)
+		return msg.Errorf("%w: install Chrome, Chromium or Edge, or name it with --browser", err)
 	case errors.Is(err, portal.ErrNoDisplay):
-		return fmt.Errorf("%w: answer the captcha with --captcha-cmd, which runs the browser headless", err)
+		return msg.Errorf("%w: answer the captcha with --captcha-cmd, which runs the browser headless", err)
 	}
 	return err
 }
 
-// readBulkFiles reads and checks the files to upload: a file with findings
-// is refused (run blanktrack check), and all must be of one period.
-func readBulkFiles(names []string, want ranges.Period) (map[string][]ranges.BlankRange, []string, ranges.Period, error) {
-	files := map[string][]ranges.BlankRange{}
-	period := want
-	for _, n := range names {
-		data, err := readGeneratedFile(n)
-		if err != nil {
-			return nil, nil, period, err
-		}
-		rows, fs := importfile.ReadBulk(bytes.NewReader(data), n)
-		if len(fs) > 0 {
-			return nil, nil, period, fmt.Errorf("%v (and %d more finding(s)); run blanktrack check", fs[0], len(fs)-1)
-		}
-		for _, r := range rows {
-			if period.IsZero() {
-				period = r.Period
-			}
-			if r.Period != period {
-				return nil, nil, period, fmt.Errorf("%s:%d: period %s: the upload is for %s; upload one period at a time", n, r.Line, r.Period.Code(), period.Code())
-			}
-			files[n] = append(files[n], r.Range())
-		}
-	}
-	return files, names, period, nil
-}
-
-func printPlan(w io.Writer, plan *portal.Plan, heading string) {
-	_ = plan.WriteTable(w, heading)
-}
-
 // readPassword takes the password from the named environment variable, or
 // asks for it without echo on a terminal. It is never printed.
-func readPassword(e *env, l login) (string, error) {
-	if p := e.getenv(l.passwordEnv); p != "" {
+func readPassword(e *env, l portal.LoginPlan) (string, error) {
+	if p := e.getenv(l.PasswordEnv); p != "" {
 		return p, nil
 	}
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", usagef("no password for %s: set the environment variable %s (or run on a terminal to be asked)", l.label, l.passwordEnv)
+		return "", usagef("no password for %s: set the environment variable %s (or run on a terminal to be asked)", l.Label(), l.PasswordEnv)
 	}
-	fmt.Fprintf(e.stderr, "password for %s, account %s: ", l.ban, l.user)
+	e.p.Say(e.stderr, "password for %s, account %s: ", l.Ban, l.User)
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(e.stderr)
 	if err != nil {
@@ -443,7 +364,7 @@ func terminalSolver(e *env) portal.CaptchaSolver {
 	return func(ctx context.Context, img []byte) (string, error) {
 		f, ok := e.stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
-			return "", errors.New("no terminal to ask for the captcha: use --captcha-cmd for unattended runs")
+			return "", msg.New("no terminal to ask for the captcha: use --captcha-cmd for unattended runs")
 		}
 		tmp, err := os.CreateTemp("", "blanktrack-captcha-*.png")
 		if err != nil {
@@ -457,7 +378,7 @@ func terminalSolver(e *env) portal.CaptchaSolver {
 		if err != nil {
 			return "", err
 		}
-		fmt.Fprintf(e.stderr, "the portal's captcha is in %s\n驗證碼: ", tmp.Name())
+		e.p.Say(e.stderr, "the portal's captcha is in %s\n驗證碼: ", tmp.Name())
 		type read struct {
 			line string
 			err  error

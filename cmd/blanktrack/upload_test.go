@@ -277,3 +277,82 @@ func TestPortalLayoutCommand(t *testing.T) {
 		t.Errorf("portal layout: exit %d\n%s", code, out)
 	}
 }
+
+// With --lang zh-TW (or LANG=zh_TW.UTF-8) upload speaks Chinese: the plan
+// and its summary on stdout, refusals and errors on stderr; 統編, 字軌 and
+// numbers as in English, and no secret in either.
+func TestUploadInChinese(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{Delay: 20 * time.Millisecond})
+	sim.AddRecord(portal.Record{Ban: "53212539", Type: ranges.TypeGeneral, Period: p11510, Track: "ZL", Start: 100, End: 120})
+	dir := t.TempDir()
+	f := writeBulk(t, dir, "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n00002,53212539,11510,ZK,37210412,37210499,07\n")
+	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
+	base := append([]string{"--lang", "zh-TW", "upload", "--layout", lay, "--ban", "53212539", "--user", "head"}, uploadFlags...)
+	var outputs []string
+	english := regexp.MustCompile(`to upload|range\(s\)|on record|Before upload|dry run|Result|uploaded|error:`)
+
+	code, out, errOut := runCLI(t, env, append(base, "--dry-run", f)...)
+	outputs = append(outputs, out, errOut)
+	for _, want := range []string{"上傳前，115/09~115/10：\n", "檔案", "統一編號", "ZK37210357-37210358  待上傳\n", "試跑：將上傳 2 段\n", "（待上傳 2 段）\n"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("dry run: exit %d, no %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	if english.MatchString(out) {
+		t.Errorf("dry run: English in the Chinese output:\n%s", out)
+	}
+	// Without --yes and without a terminal: the usage error in Chinese.
+	if code, _, errOut := runCLI(t, env, append(base, f)...); code != exitUsage || !strings.Contains(errOut, "blanktrack：不在終端機上，無法確認上傳：請加 --yes") {
+		t.Errorf("no --yes: exit %d, %s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, env, append(base, "--yes", f)...)
+	outputs = append(outputs, out, errOut)
+	if code != 0 || !strings.Contains(out, "結果，115/09~115/10：\n") || strings.Count(out, "  已上傳\n") != 2 || !strings.Contains(out, "（已上傳 2 段）\n") || english.MatchString(out) {
+		t.Errorf("upload: exit %d\n%s%s", code, out, errOut)
+	}
+	// A conflict, with LANG rather than --lang: the table says why, stderr
+	// what to do.
+	g := writeBulk(t, dir, "b.csv", "00001,53212539,11510,ZL,00000110,00000149,07\n")
+	env["LANG"] = "zh_TW.UTF-8"
+	code, out, errOut = runCLI(t, env, append(base[2:], "--yes", g)...)
+	outputs = append(outputs, out, errOut)
+	if code != exitData || !strings.Contains(out, "衝突：與平台上的 53212539 07 ZL00000100-00000120 重疊\n") ||
+		!strings.Contains(errOut, "錯誤：1 段與 115/09~115/10 已在平台上的不同區段重疊") || english.MatchString(out+errOut) {
+		t.Errorf("conflict: exit %d\n%s%s", code, out, errOut)
+	}
+	// A refused login: the error in Chinese, the portal's own words as it
+	// sent them, no password.
+	env["BLANKTRACK_PASSWORD"] = "wrong-" + simSecret
+	code, out, errOut = runCLI(t, env, append(base, "--yes", f)...)
+	outputs = append(outputs, out, errOut)
+	if code != exitData || !strings.Contains(errOut, "登入遭拒：統一編號 53212539，帳號 head：平台回覆 ") {
+		t.Errorf("a refused login: exit %d %s", code, errOut)
+	}
+	noSecrets(t, sim, outputs...)
+	if strings.Contains(strings.Join(outputs, ""), "wrong-"+simSecret) {
+		t.Error("the output shows the password")
+	}
+}
+
+// portal-sim's and upload's help are in Chinese with --lang zh-TW: the
+// headings, the usage, the description and every flag's.
+func TestPortalHelpInChinese(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "--lang", "zh-TW", "portal-sim", "--help")
+	for _, want := range []string{
+		"在本機迴路位址上執行目前電子發票整合服務平台的模擬器，用來預演月底作業",
+		"說明：\n   提供平台的網頁應用程式（營業人登入與驗證碼，答案為 " + portalsim.DefaultCaptchaAnswer + "，",
+		"密碼為 $BLANKTRACK_SIM_PASSWORD，或 \"rehearsal\"",
+		"--addr value", "網頁應用程式的本機迴路位址",
+		"--write-layout value", "供 upload --layout 使用",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("portal-sim --help: exit %d, no %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	code, out, _ = runCLI(t, map[string]string{"LANG": "zh_TW.UTF-8"}, "upload", "--help")
+	for _, want := range []string{"將匯入字軌檔上傳到電子發票整合服務平台，並確認已在平台上", "檔案... | --config blanktrack.toml", "密碼來自環境變數", "登入用的統一編號", "要使用的 Chrome、Chromium 或 Edge"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("upload --help: exit %d, no %q:\n%s", code, want, out)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // maxPages bounds a list: the portal's totals decide how many pages are
@@ -46,7 +47,7 @@ func (cl *Client) Companies(ctx context.Context) ([]Company, error) {
 }
 
 func (cl *Client) rowError(path string, i int, field string, err error) error {
-	return &FormatError{Method: "GET", URL: cl.apiURL(path, nil), Why: fmt.Sprintf("row %d, %s: %v", i+1, field, err)}
+	return &FormatError{Method: "GET", URL: cl.apiURL(path, nil), Why: msg.T("row %d, %s: %v", i+1, field, err)}
 }
 
 // Periods lists the 字軌期別 the blank-number screen offers.
@@ -71,7 +72,7 @@ func (cl *Client) Periods(ctx context.Context) ([]ranges.Period, error) {
 // parseCode reads a period as the API writes it: 11410.
 func parseCode(s string) (ranges.Period, error) {
 	if len(s) != 5 {
-		return ranges.Period{}, fmt.Errorf("%q is not a period as 11410", s)
+		return ranges.Period{}, msg.Errorf("%q is not a period as 11410", s)
 	}
 	return ranges.ParsePeriod(s)
 }
@@ -95,10 +96,10 @@ func (cl *Client) Records(ctx context.Context, p ranges.Period, ban ranges.Ban) 
 			return nil, cl.rowError(B.Query, i, "", err)
 		}
 		if rec.Period != p {
-			return nil, cl.rowError(B.Query, i, B.Record.Period, fmt.Errorf("%s, asked for %s", rec.Period.Code(), p.Code()))
+			return nil, cl.rowError(B.Query, i, B.Record.Period, msg.Errorf("%s, asked for %s", rec.Period.Code(), p.Code()))
 		}
 		if ban != "" && rec.Ban != ban && B.BanParam != "" {
-			return nil, cl.rowError(B.Query, i, B.Record.Ban, fmt.Errorf("%s, asked for %s", rec.Ban, ban))
+			return nil, cl.rowError(B.Query, i, B.Record.Ban, msg.Errorf("%s, asked for %s", rec.Ban, ban))
 		}
 		out = append(out, rec)
 	}
@@ -112,25 +113,25 @@ func (cl *Client) record(r object) (Record, error) {
 	var err error
 	rec.ID = get(F.ID)
 	if rec.Ban, err = ranges.ParseBan(get(F.Ban)); err != nil {
-		return rec, fmt.Errorf("%s: %w", F.Ban, err)
+		return rec, msg.Errorf("%s: %w", F.Ban, err)
 	}
 	if rec.Type, err = ranges.ParseInvoiceType(get(F.Type)); err != nil {
-		return rec, fmt.Errorf("%s: %w", F.Type, err)
+		return rec, msg.Errorf("%s: %w", F.Type, err)
 	}
 	if rec.Period, err = parseCode(get(F.Period)); err != nil {
-		return rec, fmt.Errorf("%s: %w", F.Period, err)
+		return rec, msg.Errorf("%s: %w", F.Period, err)
 	}
 	if rec.Track, err = ranges.ParseTrack(get(F.Track)); err != nil {
-		return rec, fmt.Errorf("%s: %w", F.Track, err)
+		return rec, msg.Errorf("%s: %w", F.Track, err)
 	}
 	if rec.Start, err = ranges.ParseNumber(get(F.Begin)); err != nil {
-		return rec, fmt.Errorf("%s: %w", F.Begin, err)
+		return rec, msg.Errorf("%s: %w", F.Begin, err)
 	}
 	if rec.End, err = ranges.ParseNumber(get(F.End)); err != nil {
-		return rec, fmt.Errorf("%s: %w", F.End, err)
+		return rec, msg.Errorf("%s: %w", F.End, err)
 	}
 	if rec.End < rec.Start {
-		return rec, fmt.Errorf("%s %s is before %s %s", F.End, rec.End, F.Begin, rec.Start)
+		return rec, msg.Errorf("%s %s is before %s %s", F.End, rec.End, F.Begin, rec.Start)
 	}
 	return rec, nil
 }
@@ -160,22 +161,22 @@ func (cl *Client) list(ctx context.Context, addr, tokenField string, paged bool)
 		if err != nil {
 			return nil, err
 		}
-		bad := func(format string, args ...any) error {
-			return &FormatError{Method: "GET", URL: c.where(), Why: fmt.Sprintf("page %d: ", n+1) + fmt.Sprintf(format, args...)}
+		bad := func(why msg.Message) error {
+			return &FormatError{Method: "GET", URL: c.where(), Why: msg.T("page %d: %v", n+1, why)}
 		}
 		for i, r := range pg.rows {
 			o, err := rowObject(r, tokenField)
 			if err != nil {
-				return nil, bad("row %d: %v", i+1, err)
+				return nil, bad(msg.T("row %d: %v", i+1, err))
 			}
 			out = append(out, o)
 		}
 		if !paged || (pg.totalElements < 0 && pg.totalPages < 0) {
 			if paged && len(pg.rows) > P.PageSize {
-				return nil, bad("%d rows on a page of %d, and no totals", len(pg.rows), P.PageSize)
+				return nil, bad(msg.T("%d rows on a page of %d, and no totals", len(pg.rows), P.PageSize))
 			}
 			if paged && n == 0 && len(pg.rows) == P.PageSize {
-				return nil, bad("a full page and no %s or %s: the layout's paging names may be wrong", P.TotalElements, P.TotalPages)
+				return nil, bad(msg.T("a full page and no %s or %s: the layout's paging names may be wrong", P.TotalElements, P.TotalPages))
 			}
 			return out, nil
 		}
@@ -187,25 +188,25 @@ func (cl *Client) list(ctx context.Context, addr, tokenField string, paged bool)
 				first.totalPages = want
 			case first.totalElements < 0:
 			case first.totalPages != want && !(first.totalElements == 0 && first.totalPages <= 1):
-				return nil, bad("%d pages of %d do not hold %d rows", first.totalPages, P.PageSize, first.totalElements)
+				return nil, bad(msg.T("%d pages of %d do not hold %d rows", first.totalPages, P.PageSize, first.totalElements))
 			}
 			if first.totalPages > maxPages {
-				return nil, bad("the portal reports %d pages; more than %d is not believed", first.totalPages, maxPages)
+				return nil, bad(msg.T("the portal reports %d pages; more than %d is not believed", first.totalPages, maxPages))
 			}
 		} else if pg.totalElements != first.totalElements || (pg.totalPages >= 0 && pg.totalPages != first.totalPages) {
-			return nil, bad("the totals changed while reading (%d rows, then %d): the list changed; try again", first.totalElements, pg.totalElements)
+			return nil, bad(msg.T("the totals changed while reading (%d rows, then %d): the list changed; try again", first.totalElements, pg.totalElements))
 		}
 		if len(pg.rows) > P.PageSize {
-			return nil, bad("%d rows on a page of %d", len(pg.rows), P.PageSize)
+			return nil, bad(msg.T("%d rows on a page of %d", len(pg.rows), P.PageSize))
 		}
 		if n+1 >= first.totalPages {
 			if first.totalElements >= 0 && len(out) != first.totalElements {
-				return nil, bad("the portal reports %d rows and gave %d", first.totalElements, len(out))
+				return nil, bad(msg.T("the portal reports %d rows and gave %d", first.totalElements, len(out)))
 			}
 			return out, nil
 		}
 		if len(pg.rows) < P.PageSize {
-			return nil, bad("%d rows before the last page, want %d", len(pg.rows), P.PageSize)
+			return nil, bad(msg.T("%d rows before the last page, want %d", len(pg.rows), P.PageSize))
 		}
 	}
 }
@@ -242,7 +243,7 @@ func (cl *Client) Import(ctx context.Context, p ranges.Period, name string, data
 		header: http.Header{"Content-Type": {mw.FormDataContentType()}}, once: true}
 	v, _, err := cl.callAPI(ctx, c)
 	if err != nil {
-		return "", fmt.Errorf("匯入字軌 of %s: %w", name, err)
+		return "", msg.Errorf("匯入字軌 of %s: %w", name, err)
 	}
 	if o, ok := v.(map[string]any); ok && B.ImportID != "" {
 		if id, ok := object(o).str(B.ImportID); ok {
@@ -264,7 +265,7 @@ func (cl *Client) Uploads(ctx context.Context, p ranges.Period) ([]UploadInfo, e
 	for i, r := range rows {
 		id, ok := r.str(U.ID)
 		if !ok || id == "" {
-			return nil, cl.rowError(B.Uploads, i, U.ID, fmt.Errorf("missing"))
+			return nil, cl.rowError(B.Uploads, i, U.ID, msg.New("missing"))
 		}
 		u := UploadInfo{ID: id}
 		u.FileName, _ = r.str(U.FileName)
@@ -282,13 +283,13 @@ func (cl *Client) Uploads(ctx context.Context, p ranges.Period) ([]UploadInfo, e
 			if s, ok := r.str(f.name); ok && s != "" {
 				n, err := strconv.Atoi(s)
 				if err != nil || n < 0 {
-					return nil, cl.rowError(B.Uploads, i, f.name, fmt.Errorf("%q is not a count", cl.printable(s)))
+					return nil, cl.rowError(B.Uploads, i, f.name, msg.Errorf("%q is not a count", cl.printable(s)))
 				}
 				*f.dst = n
 			}
 		}
-		msg, _ := r.str(U.Message)
-		u.Message = cl.printable(msg)
+		m, _ := r.str(U.Message)
+		u.Message = cl.printable(m)
 		out = append(out, u)
 	}
 	return out, nil
@@ -310,7 +311,7 @@ func (cl *Client) UploadRows(ctx context.Context, id string) ([]RowResult, error
 		if s := get(R.Seq); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return nil, cl.rowError(B.UploadRows, i, R.Seq, fmt.Errorf("%q is not a line number", s))
+				return nil, cl.rowError(B.UploadRows, i, R.Seq, msg.Errorf("%q is not a line number", s))
 			}
 			res.Seq = n
 		}

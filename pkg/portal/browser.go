@@ -24,6 +24,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // BrowserOptions configure the browser that carries a session.
@@ -33,7 +35,7 @@ type BrowserOptions struct {
 	LoginWait time.Duration // how long a person may take to log in; default 5m
 }
 
-var errNoBrowserPage = errors.New("the browser is not on the portal's page any more: log in again")
+var errNoBrowserPage = msg.New("the browser is not on the portal's page any more: log in again")
 
 // browserNames are the programs FindBrowser looks for, in order.
 func browserNames() []string {
@@ -63,7 +65,7 @@ func FindBrowser() (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%w (looked for %s)", ErrNoBrowser, strings.Join(browserNames(), ", "))
+	return "", msg.Errorf("%w (looked for %s)", ErrNoBrowser, strings.Join(browserNames(), ", "))
 }
 
 // browser is a running browser with one tab, the page the session lives in.
@@ -136,7 +138,7 @@ func launch(ctx context.Context, o BrowserOptions, keep func(string) bool, maxBo
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
-		return nil, fmt.Errorf("starting the browser %s: %w", path, err)
+		return nil, msg.Errorf("starting the browser %s: %w", path, err)
 	}
 	c := chromedp.FromContext(tctx)
 	b.target = c.Target
@@ -151,18 +153,18 @@ func launch(ctx context.Context, o BrowserOptions, keep func(string) bool, maxBo
 	v, err := cdp.Call(ctx, c.Browser, cdpbrowser.GetVersion, cdp.Empty{})
 	if err != nil {
 		b.close()
-		return nil, fmt.Errorf("the browser's version: %w", err)
+		return nil, msg.Errorf("the browser's version: %w", err)
 	}
 	b.ua = strings.Replace(v.UserAgent, "HeadlessChrome/", "Chrome/", 1)
 	if _, err := cdp.Call(ctx, b.target, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
 		UserAgent: b.ua, AcceptLanguage: "zh-TW,zh;q=0.9,en-US;q=0.8,en;q=0.7",
 	}); err != nil {
 		b.close()
-		return nil, fmt.Errorf("the browser's user agent: %w", err)
+		return nil, msg.Errorf("the browser's user agent: %w", err)
 	}
 	if b.net, err = startNetlog(b.target, keep, maxBody); err != nil {
 		b.close()
-		return nil, fmt.Errorf("the browser's network log: %w", err)
+		return nil, msg.Errorf("the browser's network log: %w", err)
 	}
 	return b, nil
 }
@@ -202,10 +204,10 @@ func browserEnv() []string {
 func (b *browser) navigate(ctx context.Context, u string) error {
 	res, err := cdp.Call(ctx, b.target, cdppage.Navigate, cdppage.NavigateParams{URL: u})
 	if err != nil {
-		return fmt.Errorf("opening %s in the browser: %w", redact(u), err)
+		return msg.Errorf("opening %s in the browser: %w", redact(u), err)
 	}
 	if res.ErrorText != "" {
-		return fmt.Errorf("opening %s in the browser: %s", redact(u), res.ErrorText)
+		return msg.Errorf("opening %s in the browser: %s", redact(u), res.ErrorText)
 	}
 	return nil
 }
@@ -281,21 +283,21 @@ func (c *carrier) RoundTrip(r *http.Request) (*http.Response, error) {
 	defer cancel()
 	res, err := eval[fetchResult](ectx, c.b, "("+fetchJS+")("+js(args)+")")
 	if err != nil {
-		return nil, fmt.Errorf("fetch in the browser: %w", err)
+		return nil, msg.Errorf("fetch in the browser: %w", err)
 	}
 	switch {
 	case res.Origin != "":
-		return nil, fmt.Errorf("%w (the page is at %s)", errNoBrowserPage, res.Origin)
+		return nil, msg.Errorf("%w (the page is at %s)", errNoBrowserPage, res.Origin)
 	case res.Error != "":
-		return nil, fmt.Errorf("fetch in the browser: %s (a network or CORS failure; behind Cloudflare often a challenge)", res.Error)
+		return nil, msg.Errorf("fetch in the browser: %s (a network or CORS failure; behind Cloudflare often a challenge)", res.Error)
 	case res.Redirect:
-		return nil, &RedirectError{From: redact(r.URL.String()), To: "(not shown to the page)", Why: "a fetch in the page does not follow redirects"}
+		return nil, &RedirectError{From: redact(r.URL.String()), To: "(not shown to the page)", Why: msg.T("a fetch in the page does not follow redirects")}
 	case res.TooLarge:
 		return nil, &BodyTooLargeError{URL: redact(r.URL.String()), Limit: c.max, Declared: -1}
 	}
 	data, err := base64.StdEncoding.DecodeString(res.Body)
 	if err != nil {
-		return nil, fmt.Errorf("fetch in the browser: the body: %w", err)
+		return nil, msg.Errorf("fetch in the browser: the body: %w", err)
 	}
 	h := http.Header{}
 	for _, kv := range res.Headers {
@@ -336,7 +338,7 @@ func (cl *Client) pageState(ctx context.Context) (browserState, error) {
 func (cl *Client) loginBrowser(ctx context.Context) error {
 	if cl.browser == nil {
 		if cl.o.Captcha == nil && cl.o.Browser.Headless {
-			return errors.New("a headless browser login needs a captcha solver: nobody can see the captcha")
+			return msg.New("a headless browser login needs a captcha solver: nobody can see the captcha")
 		}
 		keep := func(u string) bool {
 			p, err := url.Parse(u)
@@ -357,7 +359,7 @@ func (cl *Client) loginBrowser(ctx context.Context) error {
 	defer cancel()
 	err := cl.loginInPage(lctx)
 	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("the login in the browser did not finish within %s", wait)
+		return msg.Errorf("the login in the browser did not finish within %s", wait)
 	}
 	return err
 }
@@ -386,7 +388,7 @@ func (cl *Client) loginInPage(ctx context.Context) error {
 			}
 		}
 		if err := sleep(ctx, 100*time.Millisecond); err != nil {
-			return fmt.Errorf("waiting for the portal's login page: %w", err)
+			return msg.Errorf("waiting for the portal's login page: %w", err)
 		}
 	}
 }
@@ -410,10 +412,10 @@ func (cl *Client) fill(ctx context.Context, selector, value string) error {
 		e.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, js(selector), js(value))
 	ok, err := eval[bool](ctx, cl.browser, script)
 	if err != nil {
-		return fmt.Errorf("the login form: %w", err)
+		return msg.Errorf("the login form: %w", err)
 	}
 	if !ok {
-		return &FormatError{Method: "GET", URL: cl.lay.Origins.WWW + cl.lay.Login.Page, Why: fmt.Sprintf("the login form has no %s", selector)}
+		return &FormatError{Method: "GET", URL: cl.lay.Origins.WWW + cl.lay.Login.Page, Why: msg.T("the login form has no %s", selector)}
 	}
 	return nil
 }
@@ -432,7 +434,7 @@ func (cl *Client) fillLogin(ctx context.Context, mark int) error {
 		return ex.method == http.MethodGet && strings.HasSuffix(urlPath(ex.url), cl.lay.Login.Captcha) && ex.status == 200 && len(ex.body) > 0
 	}
 	if cl.o.Captcha == nil {
-		cl.say("log in in the browser window: the 統一編號, account and password are filled in; type the captcha (驗證碼) and press 登入")
+		cl.log(msg.T("log in in the browser window: the 統一編號, account and password are filled in; type the captcha (驗證碼) and press 登入"))
 		_, _ = eval[bool](ctx, cl.browser, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (e) e.focus(); return true })()`, js(F.Captcha)))
 		for try := 1; ; try++ {
 			ex, err := cl.waitLoginOrToken(ctx, mark, isLogin)
@@ -446,14 +448,14 @@ func (cl *Client) fillLogin(ctx context.Context, mark int) error {
 			if err := cl.loginRefusal(&answer{status: ex.status, body: ex.body, header: http.Header{}}, 1); err != nil {
 				return err
 			}
-			cl.say("the portal refused the captcha answer: type the new one")
+			cl.log(msg.T("the portal refused the captcha answer: type the new one"))
 		}
 	}
 	for try := 1; ; try++ {
 		// The newest captcha the page loaded since the mark.
 		cex, err := cl.browser.net.wait(ctx, mark, isCaptcha)
 		if err != nil {
-			return fmt.Errorf("waiting for the captcha: %w", err)
+			return msg.Errorf("waiting for the captcha: %w", err)
 		}
 		for _, later := range cl.browser.net.snapshot(cex.n + 1) {
 			if isCaptcha(&later) {
@@ -466,7 +468,7 @@ func (cl *Client) fillLogin(ctx context.Context, mark int) error {
 		}
 		answerText, err := cl.o.Captcha(ctx, img)
 		if err != nil {
-			return fmt.Errorf("captcha: %w", err)
+			return msg.Errorf("captcha: %w", err)
 		}
 		answerText = strings.TrimSpace(answerText)
 		cl.keep(answerText)
@@ -475,11 +477,11 @@ func (cl *Client) fillLogin(ctx context.Context, mark int) error {
 		}
 		submitted := cl.browser.net.mark()
 		if _, err := eval[bool](ctx, cl.browser, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) return false; e.click(); return true })()`, js(F.Submit))); err != nil {
-			return fmt.Errorf("the login form's %s: %w", F.Submit, err)
+			return msg.Errorf("the login form's %s: %w", F.Submit, err)
 		}
 		ex, err := cl.browser.net.wait(ctx, submitted, isLogin)
 		if err != nil {
-			return fmt.Errorf("waiting for the login's answer: %w", err)
+			return msg.Errorf("waiting for the login's answer: %w", err)
 		}
 		if ex.status == http.StatusOK {
 			return cl.waitToken(ctx)
@@ -487,7 +489,7 @@ func (cl *Client) fillLogin(ctx context.Context, mark int) error {
 		if err := cl.loginRefusal(&answer{status: ex.status, body: ex.body, header: http.Header{}}, try); err != nil {
 			return err
 		}
-		cl.say("the portal refused the captcha answer: a new captcha")
+		cl.log(msg.T("the portal refused the captcha answer: a new captcha"))
 		mark = ex.n + 1
 		// A new captcha: the page loads one after a refusal; if not, ask
 		// for one by clicking the image.
@@ -514,7 +516,7 @@ func (cl *Client) waitLoginOrToken(ctx context.Context, mark int, isLogin func(*
 			return nil, cl.loggedInBrowser(ctx)
 		}
 		if err := sleep(ctx, 200*time.Millisecond); err != nil {
-			return nil, fmt.Errorf("waiting for the login in the browser: %w", err)
+			return nil, msg.Errorf("waiting for the login in the browser: %w", err)
 		}
 	}
 }
@@ -529,7 +531,7 @@ func (cl *Client) waitToken(ctx context.Context) error {
 			return cl.loggedInBrowser(ctx)
 		}
 		if err := sleep(wctx, 100*time.Millisecond); err != nil {
-			return fmt.Errorf("logged in, but the page kept no session token (sessionStorage %q): %w", cl.lay.Session.TokenStorage, err)
+			return msg.Errorf("logged in, but the page kept no session token (sessionStorage %q): %w", cl.lay.Session.TokenStorage, err)
 		}
 	}
 }
@@ -545,29 +547,29 @@ func (cl *Client) loggedInBrowser(ctx context.Context) error {
 			cl.keep(c.Value)
 		}
 	}
-	cl.say("logged in as %s, account %s, in the browser", cl.o.Ban, cl.o.User)
+	cl.log(msg.T("logged in as %s, account %s, in the browser", cl.o.Ban, cl.o.User))
 	return nil
 }
 
 // captchaJSON reads the captcha answer's token and image.
 func (cl *Client) captchaJSON(body []byte) (string, []byte, error) {
 	L := cl.lay.Login
-	bad := func(why string) error {
+	bad := func(why msg.Message) error {
 		return &FormatError{Method: "GET", URL: cl.lay.Origins.Login + L.Captcha, Why: why}
 	}
 	var o map[string]any
 	if err := json.Unmarshal(body, &o); err != nil {
-		return "", nil, bad("not JSON")
+		return "", nil, bad(msg.T("not JSON"))
 	}
 	token, ok1 := object(o).str(L.CaptchaToken)
 	b64, ok2 := o[L.CaptchaImage].(string)
 	if !ok1 || !ok2 || token == "" {
-		return "", nil, bad(fmt.Sprintf("want {%q, %q}", L.CaptchaToken, L.CaptchaImage))
+		return "", nil, bad(msg.T("want {%q, %q}", L.CaptchaToken, L.CaptchaImage))
 	}
 	b64 = b64[strings.IndexByte(b64, ',')+1:] // a data: URL is fine too
 	img, err := decodeBase64(b64)
 	if err != nil || !bytes.HasPrefix(img, []byte("\x89PNG")) {
-		return "", nil, bad(fmt.Sprintf("%s is not a base64 PNG image", L.CaptchaImage))
+		return "", nil, bad(msg.T("%s is not a base64 PNG image", L.CaptchaImage))
 	}
 	cl.keep(token)
 	return token, img, nil

@@ -100,7 +100,7 @@ func TestBrowserCarrier(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if st := plan.Files[0].Ranges[0]; st.State != portal.Rejected || st.Reason != portalsim.ReasonOverlap {
+	if st := plan.Files[0].Ranges[0]; st.State != portal.Rejected || st.Reason.String() != portalsim.ReasonOverlap {
 		t.Errorf("an overlapping row: %v %q", st.State, st.Reason)
 	}
 

@@ -3,10 +3,10 @@ package portal
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // CommandSolver answers captchas with a command, for unattended runs: the
@@ -32,15 +32,15 @@ func CommandSolver(command string, limit time.Duration) CaptchaSolver {
 		case ctx.Err() != nil:
 			return "", context.Cause(ctx)
 		case tctx.Err() != nil:
-			return "", fmt.Errorf("the captcha command did not answer within %s", limit)
+			return "", msg.Errorf("the captcha command did not answer within %s", limit)
 		case out.over:
-			return "", errors.New("the captcha command printed more than 1 KiB: want the answer alone")
+			return "", msg.New("the captcha command printed more than 1 KiB: want the answer alone")
 		case err != nil:
-			return "", fmt.Errorf("the captcha command failed (%v); its error output is not shown", err)
+			return "", msg.Errorf("the captcha command failed (%v); its error output is not shown", err)
 		}
 		answer := strings.TrimSpace(out.b.String())
 		if answer == "" || strings.ContainsAny(answer, "\n\r") {
-			return "", errors.New("the captcha command printed no answer, or more than one line")
+			return "", msg.New("the captcha command printed no answer, or more than one line")
 		}
 		return answer, nil
 	}
@@ -56,7 +56,7 @@ type limited struct {
 func (l *limited) Write(p []byte) (int, error) {
 	if l.b.Len()+len(p) > l.max {
 		l.over = true
-		return 0, errors.New("too much output")
+		return 0, msg.New("too much output")
 	}
 	return l.b.Write(p)
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // CaptureOptions configure Capture.
@@ -30,7 +32,9 @@ type CaptureOptions struct {
 	// Done ends the recording when it closes (the person pressed Enter);
 	// closing the browser window ends it too.
 	Done <-chan struct{}
-	Log  func(string)
+	// Log is told what to do, in Printer's language (nil: English).
+	Log     func(string)
+	Printer *msg.Printer
 }
 
 // Recording is what Capture saw: every exchange of the page with the
@@ -129,7 +133,7 @@ func capture(ctx context.Context, o CaptureOptions, drive func(ctx context.Conte
 		return nil, err
 	}
 	if o.Log != nil {
-		o.Log("recording: log in, open 上傳空白未使用發票號碼作業, choose the 字軌期別, 查詢, 匯入字軌 one file, download the 範本 and open 上傳列表; then close the window (or press Enter)")
+		o.Log(o.Printer.Text("recording: log in, open 上傳空白未使用發票號碼作業, choose the 字軌期別, 查詢, 匯入字軌 one file, download the 範本 and open 上傳列表; then close the window (or press Enter)"))
 	}
 	if drive != nil {
 		if err := drive(ctx, b); err != nil {
@@ -218,10 +222,10 @@ func (w *formWatch) list() []formReport {
 func watchForms(ctx context.Context, b *browser) (*formWatch, error) {
 	const name = "__blanktrackForm"
 	if _, err := cdp.Call(ctx, b.target, cdpruntime.AddBinding, cdpruntime.AddBindingParams{Name: name}); err != nil {
-		return nil, fmt.Errorf("the capture's form report: %w", err)
+		return nil, msg.Errorf("the capture's form report: %w", err)
 	}
 	if _, err := cdp.Call(ctx, b.target, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: formReportJS}); err != nil {
-		return nil, fmt.Errorf("the capture's form report: %w", err)
+		return nil, msg.Errorf("the capture's form report: %w", err)
 	}
 	wctx, cancel := context.WithCancel(context.Background())
 	w := &formWatch{stop: cancel, done: make(chan struct{})}

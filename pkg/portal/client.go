@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +15,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Options configure a Client.
@@ -39,8 +40,10 @@ type Options struct {
 	MaxBody       int64         // largest answer after decompression; default 8 MiB
 	MaxRetryAfter time.Duration // longest Retry-After honoured when ctx has no deadline; default 2m
 
-	// Log is told of logins and mode switches, never of a secret.
-	Log func(string)
+	// Log is told of logins and mode switches, never of a secret, in
+	// Printer's language (nil: English); so is Execute's log.
+	Log     func(string)
+	Printer *msg.Printer
 
 	// Transport carries direct requests (tests); TLS verification is never
 	// turned off by the client.
@@ -74,7 +77,7 @@ func New(o Options) (*Client, error) {
 		o.Mode = ModeAuto
 	}
 	if _, err := ParseMode(string(o.Mode)); err != nil {
-		return nil, fmt.Errorf("mode %w", err)
+		return nil, msg.Errorf("mode %w", err)
 	}
 	if o.Timeout == 0 {
 		o.Timeout = 30 * time.Second
@@ -98,10 +101,10 @@ func New(o Options) (*Client, error) {
 		o.Head = o.Ban
 	}
 	if o.Ban == "" || o.User == "" {
-		return nil, errors.New("a login needs a 統一編號 and an account (帳號)")
+		return nil, msg.New("a login needs a 統一編號 and an account (帳號)")
 	}
 	if o.Captcha == nil && (o.Mode == ModeDirect || o.Mode == ModeAuto) {
-		return nil, errors.New("a direct login needs a captcha solver")
+		return nil, msg.New("a direct login needs a captcha solver")
 	}
 	cl := &Client{o: o, lay: o.Layout, mode: o.Mode}
 	if o.Mode == ModeAuto {
@@ -113,7 +116,7 @@ func New(o Options) (*Client, error) {
 		s   string
 	}{{&cl.www, o.Layout.Origins.WWW}, {&cl.login, o.Layout.Origins.Login}, {&cl.api, o.Layout.Origins.API}} {
 		if *x.dst, err = url.Parse(x.s); err != nil {
-			return nil, fmt.Errorf("layout origin %q: %w", x.s, err)
+			return nil, msg.Errorf("layout origin %q: %w", x.s, err)
 		}
 	}
 	if o.Password != "" {
@@ -163,9 +166,11 @@ func (cl *Client) Ban() ranges.Ban { return cl.o.Ban }
 // Mode is how requests reach the portal now: ModeDirect or ModeBrowser.
 func (cl *Client) Mode() Mode { return cl.mode }
 
-func (cl *Client) say(format string, args ...any) {
+// log tells Options.Log a message, in the printer's language, without
+// secrets.
+func (cl *Client) log(m msg.Message) {
 	if cl.o.Log != nil {
-		cl.o.Log(cl.scrub(fmt.Sprintf(format, args...)))
+		cl.o.Log(cl.scrub(m.Localize(cl.o.Printer)))
 	}
 }
 
@@ -177,29 +182,32 @@ func (cl *Client) keep(secret string) {
 }
 
 // scrub removes every secret from a text.
-func (cl *Client) scrub(s string) string {
-	for _, v := range cl.secrets {
+func (cl *Client) scrub(s string) string { return scrub(cl.secrets, s) }
+
+func scrub(secrets []string, s string) string {
+	for _, v := range secrets {
 		s = strings.ReplaceAll(s, v, "[redacted]")
 	}
 	return s
 }
 
-// scrubbed is an error whose text has no secret; errors.Is and As still
-// see the error inside.
+// scrubbed is an error whose text, in any language, has no secret;
+// errors.Is and As still see the error inside.
 type scrubbed struct {
-	msg string
-	err error
+	secrets []string
+	err     error
 }
 
-func (e *scrubbed) Error() string { return e.msg }
-func (e *scrubbed) Unwrap() error { return e.err }
+func (e *scrubbed) Error() string                  { return scrub(e.secrets, e.err.Error()) }
+func (e *scrubbed) Localize(p *msg.Printer) string { return scrub(e.secrets, p.Localize(e.err)) }
+func (e *scrubbed) Unwrap() error                  { return e.err }
 
 func (cl *Client) clean(err error) error {
 	if err == nil {
 		return nil
 	}
-	if msg := cl.scrub(err.Error()); msg != err.Error() {
-		return &scrubbed{msg: msg, err: err}
+	if s := err.Error(); cl.scrub(s) != s {
+		return &scrubbed{secrets: slices.Clone(cl.secrets), err: err}
 	}
 	return err
 }
@@ -209,16 +217,16 @@ func (cl *Client) clean(err error) error {
 // body (the login form) again.
 func (cl *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	prev := via[len(via)-1]
-	refuse := func(why string) error {
+	refuse := func(why msg.Message) error {
 		return &RedirectError{From: redact(prev.URL.String()), To: redact(req.URL.String()), Why: why}
 	}
 	switch {
 	case !cl.guard.allowed(req.URL):
-		return refuse("not one of the portal's origins over https: not followed, so that no cookie, token or form leaves the portal")
+		return refuse(msg.T("not one of the portal's origins over https: not followed, so that no cookie, token or form leaves the portal"))
 	case req.Method != http.MethodGet && req.Method != http.MethodHead:
-		return refuse("a " + req.Method + " redirect would send the request body again: not followed")
+		return refuse(msg.T("a %s redirect would send the request body again: not followed", req.Method))
 	case len(via) >= 10:
-		return refuse("more than 10 redirects")
+		return refuse(msg.T("more than 10 redirects"))
 	}
 	if !sameOrigin(req.URL, cl.api) {
 		req.Header.Del("Authorization")
@@ -301,14 +309,14 @@ func (cl *Client) send(ctx context.Context, c call) (*answer, error) {
 		err = cbErr
 	}
 	if err == nil {
-		err = errors.New("no answer")
+		err = msg.New("no answer")
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		// url.Error repeats the address, query included: keep the cause.
 		err = ue.Err
 	}
-	return nil, cl.clean(fmt.Errorf("%s %s: %w", c.method, c.where(), err))
+	return nil, cl.clean(msg.Errorf("%s %s: %w", c.method, c.where(), err))
 }
 
 // do sends a request, and again after a network error, a 5xx or a 429,
@@ -327,7 +335,7 @@ func (cl *Client) do(ctx context.Context, c call) (*answer, error) {
 	for n := 1; ; n++ {
 		a, err := cl.send(ctx, c)
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s %s: %w", c.method, c.where(), context.Cause(ctx))
+			return nil, msg.Errorf("%s %s: %w", c.method, c.where(), context.Cause(ctx))
 		}
 		pause := wait
 		switch {
@@ -359,13 +367,13 @@ func (cl *Client) do(ctx context.Context, c call) (*answer, error) {
 			return nil, &RetryError{Method: c.method, URL: c.where(), Attempts: n, Last: last}
 		}
 		if d, ok := ctx.Deadline(); ok && time.Now().Add(pause).After(d) {
-			return nil, &RetryError{Method: c.method, URL: c.where(), Attempts: n, Last: fmt.Errorf("%w; the run's deadline comes before the next attempt", last)}
+			return nil, &RetryError{Method: c.method, URL: c.where(), Attempts: n, Last: msg.Errorf("%w; the run's deadline comes before the next attempt", last)}
 		}
 		t := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, fmt.Errorf("%s %s: %w", c.method, c.where(), context.Cause(ctx))
+			return nil, msg.Errorf("%s %s: %w", c.method, c.where(), context.Cause(ctx))
 		case <-t.C:
 		}
 		wait = min(wait*2, 30*time.Second)

@@ -197,7 +197,7 @@ func TestRejectedRowIsReportedAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := plan.Files[0].Ranges[0]
-	if st.State != portal.Rejected || st.Reason != portalsim.ReasonOverlap {
+	if st.State != portal.Rejected || st.Reason.String() != portalsim.ReasonOverlap {
 		t.Errorf("state %v, reason %q; want rejected, %q", st.State, st.Reason, portalsim.ReasonOverlap)
 	}
 	if !strings.Contains(strings.Join(log, "\n"), "匯入字軌 of") {
@@ -210,7 +210,7 @@ func TestConflictIsNotUploaded(t *testing.T) {
 	sim.AddRecord(portal.Record{Ban: "83012410", Type: ranges.TypeGeneral, Period: period, Track: "ZK", Start: 150, End: 160})
 	cl := newClient(t, options(sim, "83012410", "shop", secret, nil))
 	plan := upload(t, cl, map[string][]ranges.BlankRange{"f.csv": {rng("83012410", "ZK", 100, 199), rng("83012410", "ZL", 0, 49)}}, "f.csv")
-	if st := plan.Files[0].Ranges[0]; st.State != portal.Conflict || !strings.Contains(st.Reason, "ZK00000150-00000160") {
+	if st := plan.Files[0].Ranges[0]; st.State != portal.Conflict || !strings.Contains(st.Reason.String(), "ZK00000150-00000160") {
 		t.Errorf("range 0: %v %q", st.State, st.Reason)
 	}
 	if sim.Imports() != 0 {
@@ -322,7 +322,7 @@ func TestImportE0402(t *testing.T) {
 	l.Blank.ImportFormat = csv.Blank.ImportFormat
 	o.Layout = &l
 	plan = upload(t, newClient(t, o), map[string][]ranges.BlankRange{"g.csv": {rng("53212539", "AD", 0, 49)}}, "g.csv")
-	if st := plan.Files[0].Ranges[0]; st.State != portal.Rejected || !strings.Contains(st.Reason, portalsim.ReasonFormat) {
+	if st := plan.Files[0].Ranges[0]; st.State != portal.Rejected || !strings.Contains(st.Reason.String(), portalsim.ReasonFormat) {
 		t.Errorf("a CSV where E0402 is taken: %v %q", st.State, st.Reason)
 	}
 }

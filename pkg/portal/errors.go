@@ -1,30 +1,31 @@
 package portal
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
-// Errors a caller acts on.
+// Errors a caller acts on. Every error of the package prints itself in
+// English with Error and in the user's language through a msg.Printer.
 var (
 	// ErrChallenged: the portal answered with a Cloudflare challenge,
 	// which a plain HTTP client cannot pass. A *ChallengeError wraps it.
-	ErrChallenged = errors.New("the portal answered with a Cloudflare challenge page")
+	ErrChallenged = msg.New("the portal answered with a Cloudflare challenge page")
 	// ErrLogin: the portal refused the 統一編號, 帳號 or password. Do not
 	// try again with the same password: the portal locks accounts.
-	ErrLogin = errors.New("login refused")
+	ErrLogin = msg.New("login refused")
 	// ErrCaptcha: the portal refused the captcha answers, every time.
-	ErrCaptcha = errors.New("captcha answer refused")
+	ErrCaptcha = msg.New("captcha answer refused")
 	// ErrGaveUp: a request failed every attempt. A *RetryError wraps it.
-	ErrGaveUp = errors.New("gave up retrying")
+	ErrGaveUp = msg.New("gave up retrying")
 	// ErrNoBrowser: no Chrome, Chromium or Edge was found.
-	ErrNoBrowser = errors.New("no Chrome, Chromium or Edge found")
+	ErrNoBrowser = msg.New("no Chrome, Chromium or Edge found")
 	// ErrNoDisplay: a browser window was asked for where there is no
 	// display (DISPLAY and WAYLAND_DISPLAY unset): run it headless, with a
 	// captcha solver.
-	ErrNoDisplay = errors.New("no display to show the browser window on")
+	ErrNoDisplay = msg.New("no display to show the browser window on")
 )
 
 // ChallengeError is a challenge met at an address.
@@ -33,11 +34,13 @@ type ChallengeError struct {
 	Status      int
 }
 
-func (e *ChallengeError) Error() string {
-	return fmt.Sprintf("%s %s: HTTP %d: %v, which a plain HTTP client cannot pass: carry the requests through a browser", e.Method, e.URL, e.Status, ErrChallenged)
+func (e *ChallengeError) text() msg.Message {
+	return msg.T("%s %s: HTTP %d: %v, which a plain HTTP client cannot pass: carry the requests through a browser", e.Method, e.URL, e.Status, ErrChallenged)
 }
 
-func (e *ChallengeError) Unwrap() error { return ErrChallenged }
+func (e *ChallengeError) Error() string                  { return e.text().String() }
+func (e *ChallengeError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+func (e *ChallengeError) Unwrap() error                  { return ErrChallenged }
 
 // RetryError is a request that failed every attempt.
 type RetryError struct {
@@ -46,9 +49,12 @@ type RetryError struct {
 	Last        error // the last attempt's failure
 }
 
-func (e *RetryError) Error() string {
-	return fmt.Sprintf("%s %s: gave up after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Last)
+func (e *RetryError) text() msg.Message {
+	return msg.T("%s %s: gave up after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Last)
 }
+
+func (e *RetryError) Error() string                  { return e.text().String() }
+func (e *RetryError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // Is makes errors.Is(err, ErrGaveUp) true.
 func (e *RetryError) Is(target error) bool { return target == ErrGaveUp }
@@ -63,10 +69,13 @@ type RateLimitError struct {
 	Left        time.Duration // what the run had left
 }
 
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("%s %s: the portal asks to wait %s before the next request (Retry-After), longer than the %s this run has left: try again later",
+func (e *RateLimitError) text() msg.Message {
+	return msg.T("%s %s: the portal asks to wait %s before the next request (Retry-After), longer than the %s this run has left: try again later",
 		e.Method, e.URL, e.Wait.Round(time.Second), e.Left.Round(time.Second))
 }
+
+func (e *RateLimitError) Error() string                  { return e.text().String() }
+func (e *RateLimitError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // StatusError is an answer with an HTTP status the call cannot use. Title
 // is the portal's own words: the problem-details title or the page title.
@@ -76,23 +85,29 @@ type StatusError struct {
 	Title       string
 }
 
-func (e *StatusError) Error() string {
+func (e *StatusError) text() msg.Message {
 	if e.Title != "" {
-		return fmt.Sprintf("%s %s: HTTP %d: the portal says %q", e.Method, e.URL, e.Status, e.Title)
+		return msg.T("%s %s: HTTP %d: the portal says %q", e.Method, e.URL, e.Status, e.Title)
 	}
-	return fmt.Sprintf("%s %s: HTTP %d", e.Method, e.URL, e.Status)
+	return msg.T("%s %s: HTTP %d", e.Method, e.URL, e.Status)
 }
+
+func (e *StatusError) Error() string                  { return e.text().String() }
+func (e *StatusError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // FormatError is an answer that is not what the layout says it should be:
 // a page where JSON was expected, a missing field, a value out of range.
 type FormatError struct {
 	Method, URL string
-	Why         string
+	Why         msg.Message
 }
 
-func (e *FormatError) Error() string {
-	return fmt.Sprintf("%s %s: %s (if the portal changed, its layout needs correcting)", e.Method, e.URL, e.Why)
+func (e *FormatError) text() msg.Message {
+	return msg.T("%s %s: %v (if the portal changed, its layout needs correcting)", e.Method, e.URL, e.Why)
 }
+
+func (e *FormatError) Error() string                  { return e.text().String() }
+func (e *FormatError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // BodyTooLargeError is an answer over the size limit, after decompression.
 type BodyTooLargeError struct {
@@ -101,30 +116,39 @@ type BodyTooLargeError struct {
 	Declared int64 // Content-Length, or -1
 }
 
-func (e *BodyTooLargeError) Error() string {
+func (e *BodyTooLargeError) text() msg.Message {
 	if e.Declared > e.Limit {
-		return fmt.Sprintf("the answer of %s is %d bytes (Content-Length), over the %d-byte limit", e.URL, e.Declared, e.Limit)
+		return msg.T("the answer of %s is %d bytes (Content-Length), over the %d-byte limit", e.URL, e.Declared, e.Limit)
 	}
-	return fmt.Sprintf("the answer of %s is over the %d-byte limit once decompressed", e.URL, e.Limit)
+	return msg.T("the answer of %s is over the %d-byte limit once decompressed", e.URL, e.Limit)
 }
+
+func (e *BodyTooLargeError) Error() string                  { return e.text().String() }
+func (e *BodyTooLargeError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // OriginError is a request the client refused to send: its address is not
 // one of the portal's origins, or not https.
 type OriginError struct{ URL string }
 
-func (e *OriginError) Error() string {
-	return fmt.Sprintf("refusing to send a request to %s: not one of the portal's origins over https", e.URL)
+func (e *OriginError) text() msg.Message {
+	return msg.T("refusing to send a request to %s: not one of the portal's origins over https", e.URL)
 }
+
+func (e *OriginError) Error() string                  { return e.text().String() }
+func (e *OriginError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // RedirectError is a redirect the client refused to follow.
 type RedirectError struct {
 	From, To string // addresses without their query
-	Why      string
+	Why      msg.Message
 }
 
-func (e *RedirectError) Error() string {
-	return fmt.Sprintf("%s redirected to %s: %s", e.From, e.To, e.Why)
+func (e *RedirectError) text() msg.Message {
+	return msg.T("%s redirected to %s: %v", e.From, e.To, e.Why)
 }
+
+func (e *RedirectError) Error() string                  { return e.text().String() }
+func (e *RedirectError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // LoginError is a login the portal refused; it wraps ErrLogin or ErrCaptcha.
 type LoginError struct {
@@ -133,11 +157,13 @@ type LoginError struct {
 	err       error
 }
 
-func (e *LoginError) Error() string {
-	return fmt.Sprintf("%v for %s, account %s: the portal says %q", e.err, e.Ban, e.User, e.Title)
+func (e *LoginError) text() msg.Message {
+	return msg.T("%v for %s, account %s: the portal says %q", e.err, e.Ban, e.User, e.Title)
 }
 
-func (e *LoginError) Unwrap() error { return e.err }
+func (e *LoginError) Error() string                  { return e.text().String() }
+func (e *LoginError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+func (e *LoginError) Unwrap() error                  { return e.err }
 
 // ImportError is an import the portal refused whole, or whose rows it
 // rejected: the reasons come at once, not after the wait.
@@ -146,6 +172,9 @@ type ImportError struct {
 	Reasons []string // the portal's words
 }
 
-func (e *ImportError) Error() string {
-	return fmt.Sprintf("匯入字軌 of %s was refused: %s", e.File, strings.Join(e.Reasons, "; "))
+func (e *ImportError) text() msg.Message {
+	return msg.T("匯入字軌 of %s was refused: %s", e.File, strings.Join(e.Reasons, "; "))
 }
+
+func (e *ImportError) Error() string                  { return e.text().String() }
+func (e *ImportError) Localize(p *msg.Printer) string { return e.text().Localize(p) }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // fake is a portal of our own for the safety tests: three origins that
@@ -181,9 +182,10 @@ func noSecret(t *testing.T, texts ...string) {
 	}
 }
 
+// errText is an error as the user sees it, in English and in Chinese.
 func errText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return err.Error() + "\n" + msg.NewPrinter(msg.Chinese).Localize(err)
 }

@@ -494,7 +494,7 @@ func TestRefusedImportIsReportedAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := plan.Files[0].Ranges[0]
-	if st.State != Rejected || !strings.Contains(st.Reason, "檔案格式錯誤") || !strings.Contains(strings.Join(log, "\n"), "was refused: 檔案格式錯誤") || time.Since(start) > 10*time.Second {
+	if st.State != Rejected || !strings.Contains(st.Reason.String(), "檔案格式錯誤") || !strings.Contains(strings.Join(log, "\n"), "was refused: 檔案格式錯誤") || time.Since(start) > 10*time.Second {
 		t.Errorf("%v %q after %s; log %q", st.State, st.Reason, time.Since(start), log)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"html"
 	"mime"
 	"regexp"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // maxField bounds one value of an answer: a name, a code, a reason.
@@ -21,15 +22,15 @@ const maxField = 2000
 func (cl *Client) jsonOf(c call, a *answer) (any, error) {
 	ct, _, _ := mime.ParseMediaType(a.header.Get("Content-Type"))
 	if !strings.HasSuffix(ct, "json") {
-		why := fmt.Sprintf("want JSON, got %q", a.header.Get("Content-Type"))
+		why := msg.T("want JSON, got %q", a.header.Get("Content-Type"))
 		if t := cl.titleOf(a); t != "" {
-			why += fmt.Sprintf(", a page titled %q", t)
+			why = msg.T("want JSON, got %q, a page titled %q", a.header.Get("Content-Type"), t)
 		}
 		return nil, &FormatError{Method: c.method, URL: redact(a.url), Why: why}
 	}
 	v, err := decodeJSON(a.body)
 	if err != nil {
-		return nil, &FormatError{Method: c.method, URL: redact(a.url), Why: "not valid JSON: " + err.Error()}
+		return nil, &FormatError{Method: c.method, URL: redact(a.url), Why: msg.T("not valid JSON: %v", err)}
 	}
 	return v, nil
 }
@@ -82,8 +83,8 @@ type page struct {
 }
 
 func (cl *Client) pageOf(c call, a *answer, v any) (page, error) {
-	bad := func(format string, args ...any) (page, error) {
-		return page{}, &FormatError{Method: c.method, URL: redact(a.url), Why: fmt.Sprintf(format, args...)}
+	bad := func(why msg.Message) (page, error) {
+		return page{}, &FormatError{Method: c.method, URL: redact(a.url), Why: why}
 	}
 	p := page{totalElements: -1, totalPages: -1}
 	switch x := v.(type) {
@@ -93,7 +94,7 @@ func (cl *Client) pageOf(c call, a *answer, v any) (page, error) {
 	case map[string]any:
 		rows, ok := x[cl.lay.Paging.Content].([]any)
 		if !ok {
-			return bad("want a list, or an object with %q holding one", cl.lay.Paging.Content)
+			return bad(msg.T("want a list, or an object with %q holding one", cl.lay.Paging.Content))
 		}
 		p.rows = rows
 		for _, f := range []struct {
@@ -106,29 +107,29 @@ func (cl *Client) pageOf(c call, a *answer, v any) (page, error) {
 			}
 			n, ok := intOf(raw)
 			if !ok || n < 0 {
-				return bad("%s %v is not a count", f.name, raw)
+				return bad(msg.T("%s %v is not a count", f.name, raw))
 			}
 			*f.dst = n
 		}
 		return p, nil
 	}
-	return bad("want a list, got %s", kindOf(v))
+	return bad(msg.T("want a list, got %v", kindOf(v)))
 }
 
-func kindOf(v any) string {
+func kindOf(v any) msg.Message {
 	switch v.(type) {
 	case nil:
-		return "null"
+		return msg.T("null")
 	case string:
-		return "a string"
+		return msg.T("a string")
 	case json.Number:
-		return "a number"
+		return msg.T("a number")
 	case bool:
-		return "true or false"
+		return msg.T("true or false")
 	case []any:
-		return "a list"
+		return msg.T("a list")
 	}
-	return "an object"
+	return msg.T("an object")
 }
 
 func intOf(v any) (int, bool) {
@@ -164,7 +165,7 @@ func (o object) str(name string) (string, bool) {
 func rowObject(v any, tokenField string) (object, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("a row is %s, want an object", kindOf(v))
+		return nil, msg.Errorf("a row is %v, want an object", kindOf(v))
 	}
 	if tokenField == "" {
 		return m, nil
@@ -181,16 +182,16 @@ func rowObject(v any, tokenField string) (object, error) {
 func tokenData(tok string) (object, error) {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
-		return nil, fmt.Errorf("a row token is not a JWT (%d parts)", len(parts))
+		return nil, msg.Errorf("a row token is not a JWT (%d parts)", len(parts))
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return nil, fmt.Errorf("a row token's payload is not base64: %w", err)
+		return nil, msg.Errorf("a row token's payload is not base64: %w", err)
 	}
 	v, err := decodeJSON(payload)
 	claims, ok := v.(map[string]any)
 	if err != nil || !ok {
-		return nil, fmt.Errorf("a row token's payload is not a JSON object")
+		return nil, msg.New("a row token's payload is not a JSON object")
 	}
 	switch data := claims["data"].(type) {
 	case map[string]any:
@@ -198,16 +199,16 @@ func tokenData(tok string) (object, error) {
 	case string:
 		raw, err := decodeBase64(data)
 		if err != nil {
-			return nil, fmt.Errorf("a row token's data is not base64: %w", err)
+			return nil, msg.Errorf("a row token's data is not base64: %w", err)
 		}
 		v, err := decodeJSON(raw)
 		fields, ok := v.(map[string]any)
 		if err != nil || !ok {
-			return nil, fmt.Errorf("a row token's data is not a JSON object")
+			return nil, msg.New("a row token's data is not a JSON object")
 		}
 		return fields, nil
 	}
-	return nil, fmt.Errorf("a row token has no data")
+	return nil, msg.New("a row token has no data")
 }
 
 func decodeBase64(s string) ([]byte, error) {
@@ -227,7 +228,7 @@ func decodeJSON(data []byte) (any, error) {
 		return nil, err
 	}
 	if d.More() {
-		return nil, fmt.Errorf("more after the JSON value")
+		return nil, msg.New("more after the JSON value")
 	}
 	return v, nil
 }

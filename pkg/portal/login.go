@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // captchaTries is how many captchas one login may ask for: a wrong answer
@@ -23,7 +23,7 @@ func (cl *Client) Login(ctx context.Context) error {
 	cl.loggedIn = false
 	err := cl.loginOnce(ctx)
 	if err != nil && cl.o.Mode == ModeAuto && cl.mode == ModeDirect && errors.Is(err, ErrChallenged) {
-		cl.say("the portal answers plain HTTP with a Cloudflare challenge: logging in through a browser")
+		cl.log(msg.T("the portal answers plain HTTP with a Cloudflare challenge: logging in through a browser"))
 		cl.mode = ModeBrowser
 		err = cl.loginOnce(ctx)
 	}
@@ -56,7 +56,7 @@ func (cl *Client) loginDirect(ctx context.Context) error {
 	start := layout.URL(cl.lay.Origins.Login, L.Proxy, nil)
 	a, err := cl.do(ctx, call{method: http.MethodGet, url: start, header: http.Header{"Accept": {"text/html,*/*"}}})
 	if err != nil {
-		return fmt.Errorf("opening the login: %w", err)
+		return msg.Errorf("opening the login: %w", err)
 	}
 	if a.status != http.StatusOK {
 		return &StatusError{Method: "GET", URL: redact(start), Status: a.status, Title: cl.titleOf(a)}
@@ -64,7 +64,7 @@ func (cl *Client) loginDirect(ctx context.Context) error {
 	final, _ := url.Parse(a.url)
 	challenge := final.Query().Get(L.ChallengeParam)
 	if challenge == "" {
-		return &FormatError{Method: "GET", URL: redact(start), Why: fmt.Sprintf("the login did not lead to a login page with %s (it ended at %s)", L.ChallengeParam, redact(a.url))}
+		return &FormatError{Method: "GET", URL: redact(start), Why: msg.T("the login did not lead to a login page with %s (it ended at %s)", L.ChallengeParam, redact(a.url))}
 	}
 	cl.keep(challenge)
 	for try := 1; ; try++ {
@@ -74,7 +74,7 @@ func (cl *Client) loginDirect(ctx context.Context) error {
 		}
 		answer, err := cl.o.Captcha(ctx, img)
 		if err != nil {
-			return fmt.Errorf("captcha: %w", err)
+			return msg.Errorf("captcha: %w", err)
 		}
 		answer = strings.TrimSpace(answer)
 		cl.keep(answer)
@@ -88,7 +88,7 @@ func (cl *Client) loginDirect(ctx context.Context) error {
 			header: http.Header{"Content-Type": {"application/json"}}, once: true}
 		a, err := cl.do(ctx, do)
 		if err != nil {
-			return fmt.Errorf("logging in: %w", err)
+			return msg.Errorf("logging in: %w", err)
 		}
 		if a.status == http.StatusOK {
 			return cl.finishDirect(ctx, do, a)
@@ -96,7 +96,7 @@ func (cl *Client) loginDirect(ctx context.Context) error {
 		if err := cl.loginRefusal(a, try); err != nil {
 			return err
 		}
-		cl.say("the portal refused the captcha answer: a new captcha")
+		cl.log(msg.T("the portal refused the captcha answer: a new captcha"))
 	}
 }
 
@@ -125,7 +125,7 @@ func (cl *Client) captcha(ctx context.Context) (string, []byte, error) {
 	c := call{method: http.MethodGet, url: layout.URL(cl.lay.Origins.Login, L.Captcha, nil)}
 	a, err := cl.do(ctx, c)
 	if err != nil {
-		return "", nil, fmt.Errorf("captcha: %w", err)
+		return "", nil, msg.Errorf("captcha: %w", err)
 	}
 	if a.status != http.StatusOK {
 		return "", nil, &StatusError{Method: "GET", URL: c.where(), Status: a.status, Title: cl.titleOf(a)}
@@ -146,15 +146,15 @@ func (cl *Client) finishDirect(ctx context.Context, do call, a *answer) error {
 	o, _ := v.(map[string]any)
 	next, ok := object(o).str(cl.lay.Login.RedirectTo)
 	if !ok || next == "" {
-		return &FormatError{Method: "POST", URL: do.where(), Why: fmt.Sprintf("the answer has no %q", cl.lay.Login.RedirectTo)}
+		return &FormatError{Method: "POST", URL: do.where(), Why: msg.T("the answer has no %q", cl.lay.Login.RedirectTo)}
 	}
 	u, err := url.Parse(next)
 	if err != nil || !u.IsAbs() || !cl.guard.allowed(u) {
-		return &RedirectError{From: do.where(), To: redact(next), Why: "not one of the portal's origins over https: not followed"}
+		return &RedirectError{From: do.where(), To: redact(next), Why: msg.T("not one of the portal's origins over https: not followed")}
 	}
 	a, err = cl.do(ctx, call{method: http.MethodGet, url: next, header: http.Header{"Accept": {"text/html,*/*"}}})
 	if err != nil {
-		return fmt.Errorf("after logging in: %w", err)
+		return msg.Errorf("after logging in: %w", err)
 	}
 	if a.status != http.StatusOK {
 		return &StatusError{Method: "GET", URL: redact(next), Status: a.status, Title: cl.titleOf(a)}
@@ -169,9 +169,9 @@ func (cl *Client) finishDirect(ctx context.Context, do call, a *answer) error {
 		cl.keep(c.Value)
 	}
 	if cl.token == "" {
-		return &FormatError{Method: "GET", URL: redact(a.url), Why: fmt.Sprintf("logged in, but the portal set no %q cookie to carry the session: use the browser", cl.lay.Session.Cookie)}
+		return &FormatError{Method: "GET", URL: redact(a.url), Why: msg.T("logged in, but the portal set no %q cookie to carry the session: use the browser", cl.lay.Session.Cookie)}
 	}
-	cl.say("logged in as %s, account %s", cl.o.Ban, cl.o.User)
+	cl.log(msg.T("logged in as %s, account %s", cl.o.Ban, cl.o.User))
 	return nil
 }
 
@@ -187,7 +187,7 @@ func (cl *Client) callAPI(ctx context.Context, c call) (any, *answer, error) {
 		a, err := cl.do(ctx, c)
 		if err != nil && again == 0 && cl.o.Mode == ModeAuto && cl.mode == ModeDirect && errors.Is(err, ErrChallenged) {
 			// Logged in with plain HTTP, challenged on data: the browser.
-			cl.say("the portal answers plain HTTP with a Cloudflare challenge: continuing through a browser")
+			cl.log(msg.T("the portal answers plain HTTP with a Cloudflare challenge: continuing through a browser"))
 			cl.mode, cl.loggedIn = ModeBrowser, false
 			continue
 		}
@@ -198,7 +198,7 @@ func (cl *Client) callAPI(ctx context.Context, c call) (any, *answer, error) {
 			if again > 0 {
 				return nil, nil, &StatusError{Method: c.method, URL: c.where(), Status: a.status, Title: cl.titleOf(a)}
 			}
-			cl.say("the session expired: logging in again")
+			cl.log(msg.T("the session expired: logging in again"))
 			cl.loggedIn = false
 			continue
 		}

@@ -3,7 +3,6 @@ package portal
 import (
 	"compress/gzip"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // guard is the transport every request passes, whichever carries it. It
@@ -68,7 +68,7 @@ func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 		body = &gunzip{raw: res.Body}
 	default:
 		res.Body.Close()
-		return nil, fmt.Errorf("%s: Content-Encoding %q, which blanktrack does not accept", where, enc)
+		return nil, msg.Errorf("%s: Content-Encoding %q, which blanktrack does not accept", where, enc)
 	}
 	res.Header.Del("Content-Encoding")
 	res.Header.Del("Content-Length")
@@ -106,7 +106,7 @@ func (g *gunzip) Read(p []byte) (int, error) {
 	if g.zr == nil && g.err == nil {
 		g.zr, g.err = gzip.NewReader(g.raw)
 		if g.err != nil {
-			g.err = fmt.Errorf("the answer says it is gzip and is not: %w", g.err)
+			g.err = msg.Errorf("the answer says it is gzip and is not: %w", g.err)
 		}
 	}
 	if g.err != nil {

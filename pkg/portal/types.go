@@ -2,9 +2,9 @@ package portal
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // CaptchaSolver reads the portal's captcha image (PNG) and returns its
@@ -36,7 +36,7 @@ func ParseMode(s string) (Mode, error) {
 	case "":
 		return ModeAuto, nil
 	}
-	return "", fmt.Errorf("%q: want direct, browser or auto", s)
+	return "", msg.Errorf("%q: want direct, browser or auto", s)
 }
 
 // Company is one business a login may act for (btb002i/company/authorized):

@@ -17,6 +17,7 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/internal/texttable"
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // State is where one blank range stands with the portal.
@@ -34,8 +35,26 @@ const (
 	Unauthorized              // a 統編 this login may not act for: not uploaded
 )
 
-func (s State) String() string {
-	return [...]string{"to upload", "already on record", "conflict", "uploaded", "rejected", "not confirmed", "no longer on record", "not authorized"}[s]
+func (s State) text() msg.Message {
+	return [...]msg.Message{msg.T("to upload"), msg.T("already on record"), msg.T("conflict"), msg.T("uploaded"),
+		msg.T("rejected"), msg.T("not confirmed"), msg.T("no longer on record"), msg.T("not authorized")}[s]
+}
+
+func (s State) String() string { return s.text().String() }
+
+// Localize is the state in a printer's language.
+func (s State) Localize(p *msg.Printer) string { return s.text().Localize(p) }
+
+// because is the state with its reason.
+func (s State) because(why msg.Message) msg.Message {
+	return [...]msg.Message{msg.T("to upload: %v", why), msg.T("already on record: %v", why), msg.T("conflict: %v", why), msg.T("uploaded: %v", why),
+		msg.T("rejected: %v", why), msg.T("not confirmed: %v", why), msg.T("no longer on record: %v", why), msg.T("not authorized: %v", why)}[s]
+}
+
+// count is "n ranges in the state", for a plan's summary.
+func (s State) count(n int) msg.Message {
+	return [...]msg.Message{msg.T("%d to upload", n), msg.T("%d already on record", n), msg.T("%d conflict", n), msg.T("%d uploaded", n),
+		msg.T("%d rejected", n), msg.T("%d not confirmed", n), msg.T("%d no longer on record", n), msg.T("%d not authorized", n)}[s]
 }
 
 // Done reports whether the range is on record.
@@ -43,9 +62,11 @@ func (s State) Done() bool { return s == OnRecord || s == Uploaded }
 
 // RangeStatus is one range of a file and where it stands.
 type RangeStatus struct {
-	Range  ranges.BlankRange
-	State  State
-	Reason string // why, for Conflict, Rejected, Vanished and Unauthorized
+	Range ranges.BlankRange
+	State State
+	// Reason says why, for Conflict, Rejected, Vanished and Unauthorized:
+	// its String is English, or the portal's own words as it sent them.
+	Reason msg.Message
 }
 
 // Parcel is one file sent with 匯入字軌: the whole bulk CSV, or one E0402
@@ -95,6 +116,27 @@ type Plan struct {
 	Files  []*FilePlan
 }
 
+// Pending counts the ranges Execute will upload: those not on record yet,
+// in the files that nothing blocks.
+func (p *Plan) Pending() int {
+	n := 0
+	for _, f := range p.Files {
+		if f.Blocked() == 0 {
+			n += len(f.Pending())
+		}
+	}
+	return n
+}
+
+// Blocked counts the ranges that keep their files from being uploaded.
+func (p *Plan) Blocked() int {
+	n := 0
+	for _, f := range p.Files {
+		n += f.Blocked()
+	}
+	return n
+}
+
 // PlanUpload compares the files' ranges with what is on record: ranges
 // already there are not uploaded again; a range overlapping a different one
 // on record is a conflict (someone, perhaps another system, reported other
@@ -109,27 +151,27 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	seen := map[string]bool{}
 	for _, name := range order {
 		if _, ok := files[name]; !ok || seen[name] {
-			return nil, fmt.Errorf("upload order: %q is not a file of the upload, or named twice", name)
+			return nil, msg.Errorf("upload order: %q is not a file of the upload, or named twice", name)
 		}
 		seen[name] = true
 	}
 	if len(seen) != len(files) {
-		return nil, fmt.Errorf("upload order names %d of the %d files", len(seen), len(files))
+		return nil, msg.Errorf("upload order names %d of the %d files", len(seen), len(files))
 	}
 	offered, err := cl.Periods(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("字軌期別: %w", err)
+		return nil, msg.Errorf("字軌期別: %w", err)
 	}
 	if !slices.Contains(offered, p) {
 		var names []string
 		for _, o := range offered {
 			names = append(names, o.String())
 		}
-		return nil, fmt.Errorf("the portal does not take blank numbers for %s now; its 字軌期別 are: %s", p, strings.Join(names, ", "))
+		return nil, msg.Errorf("the portal does not take blank numbers for %s now; its 字軌期別 are: %s", p, strings.Join(names, ", "))
 	}
 	companies, err := cl.Companies(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("the companies this login may act for: %w", err)
+		return nil, msg.Errorf("the companies this login may act for: %w", err)
 	}
 	allowed := map[ranges.Ban]bool{}
 	var listed []string
@@ -145,7 +187,7 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 				continue
 			}
 			if recs[r.Ban], err = cl.Records(ctx, p, r.Ban); err != nil {
-				return nil, fmt.Errorf("查詢 %s: %w", r.Ban, err)
+				return nil, msg.Errorf("查詢 %s: %w", r.Ban, err)
 			}
 		}
 	}
@@ -156,7 +198,7 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 			st := RangeStatus{Range: r, State: ToUpload}
 			if !allowed[r.Ban] {
 				st.State = Unauthorized
-				st.Reason = fmt.Sprintf("the login %s may not act for %s (btb002i/company/authorized lists %s)", cl.o.Ban, r.Ban, strings.Join(listed, ", "))
+				st.Reason = msg.T("the login %s may not act for %s (btb002i/company/authorized lists %s)", cl.o.Ban, r.Ban, strings.Join(listed, ", "))
 			}
 			for _, rec := range recs[r.Ban] {
 				o := rec.Range()
@@ -168,12 +210,12 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 					break
 				}
 				st.State = Conflict
-				st.Reason = fmt.Sprintf("overlaps %s %s %s%s-%s on record", o.Ban, o.Type, o.Track, o.Start, o.End)
+				st.Reason = msg.T("overlaps %s %s %s%s-%s on record", o.Ban, o.Type, o.Track, o.Start, o.End)
 			}
 			fp.Ranges = append(fp.Ranges, st)
 		}
 		if err := cl.pack(fp, p); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, msg.Errorf("%s: %w", name, err)
 		}
 		plan.Files = append(plan.Files, fp)
 	}
@@ -244,7 +286,8 @@ type Wait struct {
 // (its name holds a hash of the content) is followed, not sent again; after
 // an ambiguous failure (no answer, a timeout, a 5xx) 上傳列表 is searched
 // for it before it is sent again. An import refused whole, and rejected
-// rows, are reported through log at once. log, if set, is told what happens.
+// rows, are reported through log at once. log, if set, is told what happens,
+// in the language of Options.Printer.
 func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(string)) error {
 	if w.First == 0 {
 		w.First = 2 * time.Second
@@ -255,14 +298,14 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 	if w.Limit == 0 {
 		w.Limit = 10 * time.Minute
 	}
-	say := func(format string, args ...any) {
+	say := func(m msg.Message) {
 		if log != nil {
-			log(cl.scrub(fmt.Sprintf(format, args...)))
+			log(cl.scrub(m.Localize(cl.o.Printer)))
 		}
 	}
 	uploads, err := cl.Uploads(ctx, plan.Period)
 	if err != nil {
-		return fmt.Errorf("上傳列表: %w", err)
+		return msg.Errorf("上傳列表: %w", err)
 	}
 	for _, f := range plan.Files {
 		if f.Blocked() > 0 {
@@ -271,7 +314,7 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 		for _, pc := range f.Parcels {
 			if u, ok := findUpload(uploads, pc.Name); ok {
 				pc.ID = u.ID
-				say("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID)
+				say(msg.T("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID))
 				continue
 			}
 			if err := cl.send1(ctx, plan.Period, f, pc, say); err != nil {
@@ -308,7 +351,7 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			}
 			return nil
 		}
-		say("waiting %s for the portal to process %d range(s)", pause.Round(time.Millisecond), open)
+		say(msg.T("waiting %s for the portal to process %d range(s)", pause.Round(time.Millisecond), open))
 		t := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
@@ -332,7 +375,7 @@ func findUpload(list []UploadInfo, name string) (UploadInfo, bool) {
 // send1 sends one parcel. When the sending fails without a clear answer
 // (the portal may have taken it), 上傳列表 is searched for its name before
 // it is sent again.
-func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, say func(string, ...any)) error {
+func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, say func(msg.Message)) error {
 	var last error
 	for try := 0; try <= cl.o.Retries; try++ {
 		id, err := cl.Import(ctx, p, pc.Name, pc.data)
@@ -342,29 +385,29 @@ func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *P
 			if id == "" {
 				list, err := cl.Uploads(ctx, p)
 				if err != nil {
-					return fmt.Errorf("%s: sent as %s; 上傳列表: %w", f.Name, pc.Name, err)
+					return msg.Errorf("%s: sent as %s; 上傳列表: %w", f.Name, pc.Name, err)
 				}
 				u, ok := findUpload(list, pc.Name)
 				if !ok {
-					return fmt.Errorf("%s: sent as %s, which 上傳列表 does not show", f.Name, pc.Name)
+					return msg.Errorf("%s: sent as %s, which 上傳列表 does not show", f.Name, pc.Name)
 				}
 				pc.ID = u.ID
 			}
-			say("%s: uploaded %d range(s) as %s (上傳編號 %s)", f.Name, len(pc.Ranges), pc.Name, pc.ID)
+			say(msg.T("%s: uploaded %d range(s) as %s (上傳編號 %s)", f.Name, len(pc.Ranges), pc.Name, pc.ID))
 			return nil
 		}
 		if ctx.Err() != nil || !ambiguous(err) {
-			return fmt.Errorf("%s: %w", f.Name, err)
+			return msg.Errorf("%s: %w", f.Name, err)
 		}
 		last = err
-		say("%s: sending %s failed without a clear answer (%v): looking for it in 上傳列表 before sending again", f.Name, pc.Name, err)
+		say(msg.T("%s: sending %s failed without a clear answer (%v): looking for it in 上傳列表 before sending again", f.Name, pc.Name, err))
 		list, lerr := cl.Uploads(ctx, p)
 		if lerr != nil {
-			return fmt.Errorf("%s: %w; and 上傳列表: %w", f.Name, err, lerr)
+			return msg.Errorf("%s: %w; and 上傳列表: %w", f.Name, err, lerr)
 		}
 		if u, ok := findUpload(list, pc.Name); ok {
 			pc.Sent, pc.ID = true, u.ID
-			say("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID)
+			say(msg.T("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID))
 			return nil
 		}
 		wait := cl.o.Backoff << try
@@ -393,10 +436,10 @@ func ambiguous(err error) bool {
 
 // poll reads 上傳列表 and 查詢 once and updates the plan; it returns how
 // many uploaded ranges are still open.
-func (cl *Client) poll(ctx context.Context, plan *Plan, say func(string, ...any)) (int, error) {
+func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (int, error) {
 	uploads, err := cl.Uploads(ctx, plan.Period)
 	if err != nil {
-		return 0, fmt.Errorf("上傳列表: %w", err)
+		return 0, msg.Errorf("上傳列表: %w", err)
 	}
 	byID := map[string]UploadInfo{}
 	for _, u := range uploads {
@@ -414,7 +457,7 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(string, ...any)
 	for _, b := range slices.Sorted(maps.Keys(banned)) {
 		recs, err := cl.Records(ctx, plan.Period, b)
 		if err != nil {
-			return 0, fmt.Errorf("查詢 %s: %w", b, err)
+			return 0, msg.Errorf("查詢 %s: %w", b, err)
 		}
 		for _, r := range recs {
 			onRecord[r.Range()] = true
@@ -424,7 +467,7 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(string, ...any)
 	for _, f := range plan.Files {
 		for i := range f.Ranges {
 			if st := &f.Ranges[i]; st.State == OnRecord && !onRecord[st.Range] {
-				st.State, st.Reason = Vanished, "was on record before the upload and is no longer: the import may have replaced it"
+				st.State, st.Reason = Vanished, msg.T("was on record before the upload and is no longer: the import may have replaced it")
 			}
 		}
 		for _, pc := range f.Parcels {
@@ -435,7 +478,7 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(string, ...any)
 			var rows []RowResult
 			if listed && u.Status == Processed {
 				if rows, err = cl.UploadRows(ctx, pc.ID); err != nil {
-					return 0, fmt.Errorf("上傳列表 %s: %w", pc.ID, err)
+					return 0, msg.Errorf("上傳列表 %s: %w", pc.ID, err)
 				}
 			}
 			var reasons []string
@@ -449,10 +492,10 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(string, ...any)
 				case onRecord[st.Range]:
 					st.State = Uploaded
 				case listed && u.Status == Refused:
-					st.State, st.Reason = Rejected, "the portal refused the file: "+u.Message
+					st.State, st.Reason = Rejected, msg.T("the portal refused the file: %s", u.Message)
 					refused = true
 				case ok && !row.OK:
-					st.State, st.Reason = Rejected, row.Reason
+					st.State, st.Reason = Rejected, msg.T("%s", row.Reason)
 					reasons = append(reasons, fmt.Sprintf("%s%s-%s: %s", st.Range.Track, st.Range.Start, st.Range.End, row.Reason))
 				default:
 					open++
@@ -462,7 +505,7 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(string, ...any)
 				reasons = append(reasons, u.Message)
 			}
 			if len(reasons) > 0 {
-				say("%s: %v", f.Name, &ImportError{File: pc.Name, Reasons: reasons})
+				say(msg.T("%s: %v", f.Name, &ImportError{File: pc.Name, Reasons: reasons}))
 			}
 		}
 	}
@@ -502,34 +545,45 @@ func (p *Plan) AllOnRecord() bool {
 }
 
 // Describe is a one-line account of a plan for logs.
-func (p *Plan) Describe() string {
+func (p *Plan) Describe() string { return p.describe(nil) }
+
+func (p *Plan) describe(pr *msg.Printer) string {
 	s := p.Summary()
 	var parts []string
 	for st := ToUpload; st <= Unauthorized; st++ {
 		if s[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", s[st], st))
+			parts = append(parts, st.count(s[st]).Localize(pr))
 		}
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, listSep(pr))
 }
 
-// WriteTable prints the plan: a row per range with its file and state, and
-// a one-line summary.
-func (p *Plan) WriteTable(w io.Writer, heading string) error {
+// listSep separates the items of a list as the printer's language does.
+func listSep(pr *msg.Printer) string {
+	if pr != nil && pr.Chinese() {
+		return "、"
+	}
+	return ", "
+}
+
+// WriteTable prints the plan in a printer's language (nil: English): a
+// row per range with its file and state, and a one-line summary.
+func (p *Plan) WriteTable(w io.Writer, pr *msg.Printer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s, %s:\n", heading, p.Period)
-	t := &texttable.Table{Header: []string{"FILE", "BAN", "TYPE", "RANGE", "STATE"}}
+	// One text for the header row, so that its words cannot clash with
+	// another table's translation of the same word.
+	t := &texttable.Table{Header: strings.Split(pr.Text("FILE\tBAN\tTYPE\tRANGE\tSTATE"), "\t")}
 	for _, f := range p.Files {
 		for _, r := range f.Ranges {
-			state := r.State.String()
-			if r.Reason != "" {
-				state += ": " + r.Reason
+			state := r.State.Localize(pr)
+			if !r.Reason.IsZero() {
+				state = r.State.because(r.Reason).Localize(pr)
 			}
 			t.Add(filepath.Base(f.Name), string(r.Range.Ban), r.Range.Type.String(), fmt.Sprintf("%s%s-%s", r.Range.Track, r.Range.Start, r.Range.End), state)
 		}
 	}
 	_ = t.Write(&b)
-	fmt.Fprintf(&b, "(%s)\n", p.Describe())
+	pr.Say(&b, "(%s)\n", p.describe(pr))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

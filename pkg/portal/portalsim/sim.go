@@ -19,7 +19,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -33,6 +32,7 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/portal"
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // Account is a 營業人 that can log in: a head office lists the branches
@@ -150,7 +150,7 @@ func New(o Options) (*Simulator, error) {
 		o.ImportFormat = layout.FormatCSV
 	}
 	if o.ImportFormat != layout.FormatCSV && o.ImportFormat != layout.FormatE0402 {
-		return nil, fmt.Errorf("import format %q: want csv or e0402", o.ImportFormat)
+		return nil, msg.Errorf("import format %q: want csv or e0402", o.ImportFormat)
 	}
 	if o.Periods == nil {
 		p := ranges.PeriodOf(o.Now())
@@ -177,7 +177,7 @@ func New(o Options) (*Simulator, error) {
 		switch {
 		case err == nil:
 			if err := json.Unmarshal(data, &s.state); err != nil {
-				return nil, fmt.Errorf("%s: %w", o.StateFile, err)
+				return nil, msg.Errorf("%s: %w", o.StateFile, err)
 			}
 		case !errors.Is(err, os.ErrNotExist):
 			return nil, err
@@ -192,11 +192,11 @@ func New(o Options) (*Simulator, error) {
 func (s *Simulator) Start(addr string) error {
 	host, p, err := net.SplitHostPort(addr)
 	if err != nil || !layout.IsLoopback(host) {
-		return fmt.Errorf("%q: the simulator listens on a loopback address only", addr)
+		return msg.Errorf("%q: the simulator listens on a loopback address only", addr)
 	}
 	base, err := strconv.Atoi(p)
 	if err != nil || base < 0 || base > 65533 {
-		return fmt.Errorf("%q: want a port number", addr)
+		return msg.Errorf("%q: want a port number", addr)
 	}
 	var urls []string
 	for i, h := range []http.Handler{s.www(), s.loginOrigin(), s.api()} {

@@ -8,7 +8,6 @@ package layout
 import (
 	_ "embed"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -17,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // DefaultText is the built-in layout, with its comments marking which names
@@ -210,10 +211,10 @@ func Load(name string) (*Table, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, msg.Errorf("%s: %w", name, err)
 	}
 	if len(data) > maxFile {
-		return nil, fmt.Errorf("%s: over %d bytes: not a layout file", name, maxFile)
+		return nil, msg.Errorf("%s: over %d bytes: not a layout file", name, maxFile)
 	}
 	return parse(string(data), name, Default())
 }
@@ -224,21 +225,36 @@ func parse(text, name string, base *Table) (*Table, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s:%d: %s", name, pe.Position.Line, pe.Message)
+			return nil, msg.Errorf("%s:%d: %s", name, pe.Position.Line, pe.Message)
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, msg.Errorf("%s: %w", name, err)
 	}
-	var errs []error
+	var errs fileErrors
 	for _, k := range md.Undecoded() {
-		errs = append(errs, fmt.Errorf("%s:%d: %s: unknown key", name, lineOf(text, k), k))
+		errs = append(errs, msg.Errorf("%s:%d: %s: unknown key", name, lineOf(text, k), k))
 	}
 	for _, p := range t.problems() {
-		errs = append(errs, fmt.Errorf("%s:%d: %s: %s", name, lineOf(text, toml.Key(strings.Split(p.key, "."))), p.key, p.msg))
+		errs = append(errs, msg.Errorf("%s:%d: %s: %v", name, lineOf(text, toml.Key(strings.Split(p.key, "."))), p.key, p.why))
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, errs
 	}
 	return t, nil
+}
+
+// fileErrors are a layout file's problems, one a line, in English or in a
+// printer's language.
+type fileErrors []error
+
+func (e fileErrors) Error() string   { return e.Localize(nil) }
+func (e fileErrors) Unwrap() []error { return e }
+
+func (e fileErrors) Localize(p *msg.Printer) string {
+	lines := make([]string, len(e))
+	for i, err := range e {
+		lines[i] = p.Localize(err)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // lineOf finds the line of a key in a file written one key a line; 0 when
@@ -259,13 +275,17 @@ func lineOf(text string, k toml.Key) int {
 	return 0
 }
 
-type problem struct{ key, msg string }
+// problem is a key's invalid value and why: a msg.Message or an error.
+type problem struct {
+	key string
+	why any
+}
 
 func (t *Table) problems() []problem {
 	var ps []problem
 	for key, o := range map[string]string{"origins.www": t.Origins.WWW, "origins.login": t.Origins.Login, "origins.api": t.Origins.API} {
 		if err := CheckOrigin(o); err != nil {
-			ps = append(ps, problem{key, err.Error()})
+			ps = append(ps, problem{key, err})
 		}
 	}
 	paths := map[string]string{
@@ -278,7 +298,7 @@ func (t *Table) problems() []problem {
 	}
 	for key, p := range paths {
 		if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "?#\\ ") {
-			ps = append(ps, problem{key, fmt.Sprintf("%q: want a path such as /btb/invoice/api/..., without host or query", p)})
+			ps = append(ps, problem{key, msg.T("%q: want a path such as /btb/invoice/api/..., without host or query", p)})
 		}
 	}
 	names := map[string]string{
@@ -301,24 +321,24 @@ func (t *Table) problems() []problem {
 	}
 	for key, n := range names {
 		if strings.TrimSpace(n) == "" {
-			ps = append(ps, problem{key, "empty: want the name the portal uses"})
+			ps = append(ps, problem{key, msg.T("empty: want the name the portal uses")})
 		}
 	}
 	if t.Paging.FirstPage != 0 && t.Paging.FirstPage != 1 {
-		ps = append(ps, problem{"paging.first_page", fmt.Sprintf("%d: want 0 or 1", t.Paging.FirstPage)})
+		ps = append(ps, problem{"paging.first_page", msg.T("%d: want 0 or 1", t.Paging.FirstPage)})
 	}
 	if t.Paging.PageSize < 1 || t.Paging.PageSize > 1000 {
-		ps = append(ps, problem{"paging.page_size", fmt.Sprintf("%d: want 1 to 1000", t.Paging.PageSize)})
+		ps = append(ps, problem{"paging.page_size", msg.T("%d: want 1 to 1000", t.Paging.PageSize)})
 	}
 	if t.Blank.ImportFormat != FormatCSV && t.Blank.ImportFormat != FormatE0402 {
-		ps = append(ps, problem{"blank.import_format", fmt.Sprintf("%q: want %q or %q", t.Blank.ImportFormat, FormatCSV, FormatE0402)})
+		ps = append(ps, problem{"blank.import_format", msg.T("%q: want %q or %q", t.Blank.ImportFormat, FormatCSV, FormatE0402)})
 	}
 	if len(t.Blank.Upload.StatusDone) == 0 {
-		ps = append(ps, problem{"blank.upload.status_done", "empty: want the status code(s) of a processed import"})
+		ps = append(ps, problem{"blank.upload.status_done", msg.T("empty: want the status code(s) of a processed import")})
 	}
 	for _, s := range t.Blank.Upload.StatusDone {
 		if slices.Contains(t.Blank.Upload.StatusFailed, s) {
-			ps = append(ps, problem{"blank.upload.status_failed", fmt.Sprintf("%q is also in status_done", s)})
+			ps = append(ps, problem{"blank.upload.status_failed", msg.T("%q is also in status_done", s)})
 		}
 	}
 	slices.SortFunc(ps, func(a, b problem) int { return strings.Compare(a.key, b.key) })
@@ -330,10 +350,10 @@ func (t *Table) problems() []problem {
 func CheckOrigin(o string) error {
 	u, err := url.Parse(o)
 	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return fmt.Errorf("%q: want https://host, without path or query", o)
+		return msg.Errorf("%q: want https://host, without path or query", o)
 	}
 	if u.Scheme != "https" && !(u.Scheme == "http" && IsLoopback(u.Hostname())) {
-		return fmt.Errorf("%q: only https, or http on a loopback address (the simulator), is allowed", o)
+		return msg.Errorf("%q: only https, or http on a loopback address (the simulator), is allowed", o)
 	}
 	return nil
 }
