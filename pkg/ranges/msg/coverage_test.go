@@ -222,3 +222,61 @@ func verbs(format string) []string {
 	}
 	return out
 }
+
+// untranslatable lists the calls that make user-visible text without a
+// translation: fmt.Errorf and errors.New. Every error of the product is a
+// msg error; the exceptions are code whose text is not ours to translate:
+// this package's plumbing, the simulated portal's answers (portalsim), and
+// test-fixture writers.
+func TestNoUntranslatableErrors(t *testing.T) {
+	fset := token.NewFileSet()
+	self, _ := filepath.Abs(".")
+	var bad []string
+	err := filepath.WalkDir(moduleRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "testdata", "portalsim", "xlsxfixture":
+				return filepath.SkipDir
+			}
+			if strings.HasPrefix(d.Name(), ".") && path != moduleRoot {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		if dir, _ := filepath.Abs(filepath.Dir(path)); dir == self {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			id, ok := sel.X.(*ast.Ident)
+			if ok && (id.Name == "fmt" && sel.Sel.Name == "Errorf" || id.Name == "errors" && sel.Sel.Name == "New") {
+				bad = append(bad, fset.Position(call.Pos()).String())
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bad {
+		t.Errorf("%s: an error without a translation: use msg.Errorf or msg.New", b)
+	}
+}
