@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"slices"
 
 	"github.com/urfave/cli/v2"
@@ -192,9 +193,10 @@ func runGenerate(e *env, o generateOptions) error {
 		e.p.Say(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
 		return reportedError{exitData}
 	}
-	// A run in which every branch failed writes nothing, not even the
-	// folder.
-	if res.Failed() < len(res.Branches) {
+	// A run in which every branch failed creates no folder; in a folder of
+	// an earlier run it still removes that run's files of its 統編 (they
+	// would be taken for this run's) and records the failure.
+	if res.Failed() < len(res.Branches) || folderExists(out) {
 		if err := res.Write(e.ctx, out); err != nil {
 			return writeError(out, err)
 		}
@@ -213,4 +215,9 @@ func strictWarnings(res *job.Result) []job.Warning {
 		return strict.Warnings
 	}
 	return nil
+}
+
+func folderExists(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
 }

@@ -82,6 +82,8 @@ type Result struct {
 
 	tool string       // Spec.Tool
 	p    *msg.Printer // Spec.Printer
+	// written says Write wrote the run's files and reports.
+	written bool
 }
 
 // BranchResult is what one branch found and rendered. When Err is set the

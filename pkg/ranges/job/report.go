@@ -31,7 +31,11 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 		ban, _, _ := importfile.OwnedName(name)
 		p.Say(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)
 	}
-	if r.Period != (ranges.Period{}) {
+	switch {
+	case !r.written:
+	case r.Failed() == len(r.Branches):
+		p.Say(&b, "nothing to file: every branch failed; this run's report: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
+	default:
 		p.Say(&b, "report to keep: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
 	}
 	_, err := io.WriteString(w, b.String())

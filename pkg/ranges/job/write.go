@@ -104,6 +104,7 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	r.Removed = stale
+	r.written = true
 	return nil
 }
 

@@ -45,6 +45,7 @@ var jobMessages = map[string]string{
 	"wrote %s\n":               "已寫出 %s\n",
 	"%s has no blank number in %s: no file written for it\n":                          "%s 在 %s 沒有空白號碼：不寫出檔案\n",
 	"removed %s: a file of an earlier run for %s %s that this run no longer writes\n": "已刪除 %s：先前執行為 %s %s 寫出、這次不再寫出的檔案\n",
+	"nothing to file: every branch failed; this run's report: %s (and %s)\n":          "沒有可申報的檔案：所有分支機構都失敗；本次執行的報表：%s（及 %s）\n",
 	"report to keep: %s (and %s)\n":                                                   "存檔用報表：%s（及 %s）\n",
 	"branch %s (%s)":                                                                  "分支機構 %s（%s）",
 	"error: %s failed, nothing written for it:\n":                                     "錯誤：%s 失敗，未為它寫出任何檔案：\n",
