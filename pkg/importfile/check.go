@@ -173,11 +173,19 @@ func readLocated(name string, hash bool) (rf readFile) {
 			fs = append(fs, Finding{File: name, Line: r.Line, Field: "period"}.with(msg.T("period %s: the file's first line is of %s; want one period a file", r.Period.Code(), rows[0].Period.Code())))
 		}
 	}
-	// A file named as generate names it must hold what its name says.
+	// A file named as generate names it must hold what its name says;
+	// any bulk file holds one 統編's ranges (generate writes one file per
+	// 統編, and upload logs in as one).
 	if m := reBulkName.FindStringSubmatch(filepath.Base(name)); m != nil {
 		for _, r := range rows {
 			if string(r.Ban) != m[1] || r.Period.Code() != m[2] {
 				fs = append(fs, Finding{File: name, Line: r.Line}.with(msg.T("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2])))
+			}
+		}
+	} else {
+		for _, r := range rows[min(1, len(rows)):] {
+			if r.Ban != rows[0].Ban {
+				fs = append(fs, Finding{File: name, Line: r.Line, Field: "統一編號"}.with(msg.T("統一編號 %s: the file's first line is of %s; want one 統編 a file, as generate writes them", r.Ban, rows[0].Ban)))
 			}
 		}
 	}
