@@ -79,6 +79,9 @@ type Result struct {
 	// the output folder: files of the run's 統編 and period it no longer
 	// writes.
 	Removed []string
+	// RemovedTemps are the temporary files of a killed earlier run that
+	// Write removed.
+	RemovedTemps []string
 
 	tool string       // Spec.Tool
 	p    *msg.Printer // Spec.Printer

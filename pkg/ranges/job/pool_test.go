@@ -2,6 +2,9 @@ package job
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,5 +75,36 @@ func TestFailedExportFailsTheBranchesItFed(t *testing.T) {
 	}
 	if !strings.Contains(res.Branches[1].Err.Error(), "an export of branch 53212539 (53212539) that also holds this branch's invoices failed") {
 		t.Errorf("branch error %v", res.Branches[1].Err)
+	}
+}
+
+// A run killed while writing leaves hidden temporary files; the next run
+// into the folder removes those of its files and says so, and leaves
+// other files alone.
+func TestWriteRemovesKilledRunsTemps(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	alloc := writeTestFile(t, dir, "a.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00000049\n"))
+	pos := writeTestFile(t, dir, "pos.csv", []byte("發票號碼,發票日期\nZK00000001,2026/09/01\n"))
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{".53212539_11510.csv.123456.tmp", ".report.html.99.tmp", ".24549210_11510.csv.5.tmp", ".notes.txt.7.tmp"} {
+		writeTestFile(t, out, name, []byte("half"))
+	}
+	res, err := Run(context.Background(), Spec{Branches: []Branch{{Allocs: []string{alloc}, Invoices: []string{pos}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Write(context.Background(), out); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.RemovedTemps, []string{".53212539_11510.csv.123456.tmp", ".report.html.99.tmp"}) {
+		t.Errorf("removed %v", res.RemovedTemps)
+	}
+	for _, keep := range []string{".24549210_11510.csv.5.tmp", ".notes.txt.7.tmp"} {
+		if _, err := os.Stat(filepath.Join(out, keep)); err != nil {
+			t.Errorf("%s: %v (another 統編's or not blanktrack's: keep it)", keep, err)
+		}
 	}
 }

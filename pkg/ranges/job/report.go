@@ -27,6 +27,9 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 	} else if len(r.Branches) == 1 && r.Branches[0].Err == nil {
 		r.Branches[0].report(&b, p, out)
 	}
+	for _, name := range r.RemovedTemps {
+		p.Say(&b, "removed %s: a temporary file of an earlier run that was killed while writing\n", filepath.Join(out, name))
+	}
 	for _, name := range r.Removed {
 		ban, _, _ := importfile.OwnedName(name)
 		p.Say(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)

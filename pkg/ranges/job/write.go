@@ -72,6 +72,18 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		m = &importfile.Manifest{}
 	}
 	owned := r.ownedBans()
+	// A run killed while writing (kill -9 cannot be cleaned up after)
+	// leaves hidden temporary files of the names it wrote.
+	temps, err := importfile.RemoveTemps(dir, func(name string) bool {
+		if ban, code, ok := importfile.OwnedName(name); ok {
+			return code == r.Period.Code() && slices.Contains(owned, ban)
+		}
+		return name == importfile.ManifestName || name == ReportText || name == ReportHTML
+	})
+	r.RemovedTemps = temps
+	if err != nil {
+		return err
+	}
 	stale, err := r.staleFiles(dir, files, owned)
 	if err != nil {
 		return err
