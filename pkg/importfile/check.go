@@ -22,15 +22,29 @@ type Kind uint8
 const (
 	KindBulk  Kind = iota // 匯入字軌 bulk CSV
 	KindE0402             // E0402 XML
+	KindReport            // generate's manifest or report: not checked
 )
 
 // KindOf tells a file's kind by its extension: .xml is E0402, anything else
 // a bulk file.
 func KindOf(name string) Kind {
-	if strings.EqualFold(filepath.Ext(name), ".xml") {
+	switch {
+	case strings.EqualFold(filepath.Ext(name), ".xml"):
 		return KindE0402
+	case isReport(filepath.Base(name)):
+		return KindReport
 	}
 	return KindBulk
+}
+
+// isReport tells generate's manifest and reports, which a glob such as
+// out/* brings along: check passes over them.
+func isReport(base string) bool {
+	switch base {
+	case ManifestName, "report.txt", "report.html":
+		return true
+	}
+	return false
 }
 
 // located is a blank range and where it was read.
@@ -65,8 +79,9 @@ type Checker struct {
 // CheckReport is the outcome of a check.
 type CheckReport struct {
 	Findings []Finding
-	Files    int // files read
-	Ranges   int // ranges read
+	Files    int      // files read
+	Ranges   int      // ranges read
+	Skipped  []string // generate's manifest and reports, passed over
 }
 
 // Check reads every file, checks it, and never modifies it. Findings are
@@ -80,6 +95,10 @@ func (c *Checker) Check(names []string) CheckReport {
 	var rep CheckReport
 	byKind := map[Kind][]located{}
 	for _, name := range names {
+		if KindOf(name) == KindReport {
+			rep.Skipped = append(rep.Skipped, name)
+			continue
+		}
 		rf := readLocated(name, c.Expected != nil || c.manifests.has(filepath.Dir(name)))
 		rep.Findings = append(rep.Findings, rf.findings...)
 		if rf.sum != nil {
@@ -321,19 +340,13 @@ func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 				r.Type, r.Track, r.Start, r.End)))
 		}
 	}
-	files := 0
-	for _, n := range names {
-		if KindOf(n) == k {
-			files++
-		}
-	}
 	missingFile := map[string]bool{}
 	for _, r := range want {
 		file, ok := present[group(r)]
 		switch {
 		case ok && !have[r]:
 			fs = append(fs, Finding{File: file}.with(msg.T("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)))
-		case !ok && c.All && k == KindBulk && files > 0 && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
+		case !ok && c.All && k == KindBulk && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
 			missingFile[string(r.Ban)] = true
 			fs = append(fs, Finding{File: BulkFileName(r.Ban, r.Period)}.with(msg.T("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))))
 		}
