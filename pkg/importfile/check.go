@@ -20,9 +20,9 @@ type Kind uint8
 
 // File kinds.
 const (
-	KindBulk  Kind = iota // 匯入字軌 bulk CSV
-	KindE0402             // E0402 XML
-	KindReport            // generate's manifest or report: not checked
+	KindBulk   Kind = iota // 匯入字軌 bulk CSV
+	KindE0402              // E0402 XML
+	KindReport             // generate's manifest or report: not checked
 )
 
 // KindOf tells a file's kind by its extension: .xml is E0402, anything else
