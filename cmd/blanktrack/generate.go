@@ -164,6 +164,9 @@ func runGenerate(e *env, o generateOptions) error {
 	}
 	spec.Progress = func(name string) func(done, total int64) { return progressFor(e, name) }
 	spec.Tool = readBuildInfo().String()
+	if spec.Today, err = today(e); err != nil {
+		return err
+	}
 	res, err := job.Run(e.ctx, spec)
 	if err != nil {
 		return runError(err, spec.Config)

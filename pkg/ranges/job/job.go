@@ -62,6 +62,9 @@ type Spec struct {
 	Tool string
 	// Printer is the language of the reports; nil: English.
 	Printer *msg.Printer
+	// Today is the calendar date the reports say the period's timing on
+	// (still running, or past its deadline); zero: they say nothing of it.
+	Today time.Time
 	// Progress, if set, returns a progress reporter for an invoice file (or
 	// nil for none).
 	Progress func(name string) func(done, total int64)
@@ -83,8 +86,9 @@ type Result struct {
 	// Write removed.
 	RemovedTemps []string
 
-	tool string       // Spec.Tool
-	p    *msg.Printer // Spec.Printer
+	tool  string       // Spec.Tool
+	p     *msg.Printer // Spec.Printer
+	today time.Time    // Spec.Today
 	// written says Write wrote the run's files and reports.
 	written bool
 }
@@ -113,7 +117,7 @@ type BranchResult struct {
 // a whole: a period that cannot be settled (ranges.ErrSeveralPeriods), or
 // ctx's error.
 func Run(ctx context.Context, spec Spec) (*Result, error) {
-	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version()), p: spec.Printer}
+	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version()), p: spec.Printer, today: spec.Today}
 	for _, b := range spec.Branches {
 		res.Branches = append(res.Branches, &BranchResult{Branch: b, Err: b.err})
 	}
@@ -407,4 +411,14 @@ func CalendarNote(p ranges.Period, today time.Time) (note msg.Message, warning b
 			p, p.Deadline().Format("2006-01-02"), today.Format("2006-01-02")), false
 	}
 	return msg.Message{}, false
+}
+
+// Calendar is where today (Spec.Today) stands with the period, as
+// CalendarNote says it; zero when the spec gave no date or the report is
+// due.
+func (r *Result) Calendar() (note msg.Message, warning bool) {
+	if r.today.IsZero() || r.Period.IsZero() {
+		return msg.Message{}, false
+	}
+	return CalendarNote(r.Period, r.today)
 }

@@ -104,8 +104,11 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	seal := importfile.File{Name: importfile.ManifestName, Data: data}
+	// The reports say what the run removes, as the command does.
+	r.Removed = stale
 	reports, err := r.reports(dir, run)
 	if err != nil {
+		r.Removed = nil
 		return err
 	}
 	written := slices.Concat(files, reports)
@@ -113,6 +116,7 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	if err := importfile.Commit(ctx, dir, importfile.Change{Write: written, Remove: stale, Seal: &seal}); err != nil {
+		r.Removed = nil
 		return err
 	}
 	r.Removed = stale
@@ -129,7 +133,7 @@ const (
 // reports renders report.txt (the tables and warnings the command prints)
 // and report.html (the page to keep with the filing) of a run into dir.
 func (r *Result) reports(dir string, run importfile.ManifestRun) ([]importfile.File, error) {
-	info := ReportInfo{Tool: "blanktrack " + run.Version, Out: dir}
+	info := ReportInfo{Tool: run.Version, Out: dir}
 	for _, in := range run.Inputs {
 		info.Inputs = append(info.Inputs, FileHash{Name: in.Path, Size: in.Size, SHA256: in.SHA256})
 	}
