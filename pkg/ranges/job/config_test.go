@@ -39,3 +39,27 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 	})
 }
+
+// A config that would make the TOML decoder slow (deep nesting takes time
+// and memory growing with its square), or that is not UTF-8, is refused
+// at once with its line.
+func TestConfigRefusedBeforeDecoding(t *testing.T) {
+	deep := "x = " + strings.Repeat("{a=", 8000) + "1" + strings.Repeat("}", 8000) + "\n"
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"deep":   {[]byte("[[branch]]\nban = \"53212539\"\n" + deep), "c.toml:3: arrays or tables nested more than 8 deep"},
+		"utf16":  {[]byte{0xFF, 0xFE, 'h', 0, 'e', 0}, "c.toml: a UTF-16 file"},
+		"big5":   {[]byte("head = \"53212539\"\n# \xa4\xa4\xa4\xe5\n"), "c.toml:2: not UTF-8 text"},
+		"string": {[]byte("name = \"[[[[[[[[[[[[\"\n[[branch]]\nban = \"53212539\"\nalloc = [\"a.csv\"]\n"), ""},
+	} {
+		_, err := ParseConfig(c.data, "c.toml")
+		switch {
+		case c.want == "" && err != nil && strings.Contains(err.Error(), "nested"):
+			t.Errorf("%s: brackets inside a string counted: %v", name, err)
+		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want %q", name, err, c.want)
+		}
+	}
+}

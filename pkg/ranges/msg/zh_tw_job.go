@@ -119,8 +119,8 @@ var jobMessages = map[string]string{
 	"allocation of %s in the files of branch %s (%s)":                                                                         "分支機構 %[2]s（%[3]s）的檔案中有 %[1]s 的配號",
 
 	// The config file.
-	"%q is a Windows path: on this system write it as a path here, or relative to the config":              "%q 是 Windows 路徑：在這個系統上請寫本機的路徑，或相對於設定檔的路徑",
-	"%q names a drive without a folder (C:file): write C:\\folder\\file, or a path relative to the config": "%q 只有磁碟代號沒有資料夾（C:file）：請寫 C:\\folder\\file，或相對於設定檔的路徑",
+	"%s is a Windows path: on this system write it as a path here, or relative to the config":              "%s 是 Windows 路徑：在這個系統上請寫本機的路徑，或相對於設定檔的路徑",
+	"%s names a drive without a folder (C:file): write C:\\folder\\file, or a path relative to the config": "%s 只有磁碟代號沒有資料夾（C:file）：請寫 C:\\folder\\file，或相對於設定檔的路徑",
 	"%q: want direct, browser or auto":                         "%q：請用 direct、browser 或 auto",
 	"%s is also branch[%d] (line %d): one [[branch]] per 統一編號": "%s 也是 branch[%d]（第 %d 行）：每個統一編號只能有一個 [[branch]]",
 	"%s is not a valid pattern: %v":                            "%s 不是有效的檔名樣式：%v",
@@ -133,6 +133,11 @@ var jobMessages = map[string]string{
 	"no [[branch]]: want one per 統一編號 (the head office is a branch too)":                                                                                                                            "沒有 [[branch]]：每個統一編號一個（總機構也算一個）",
 	"the branch names invoice exports too: no_invoices = true says it issued none; keep one of the two":                                                                                             "此分支機構也列了發票匯出檔：no_invoices = true 表示未開立發票；兩者請擇一",
 	"unknown key: want head, period, out, xml, layout, carrier, and per [[branch]] ban, name, alloc, invoices, no_invoices, user, password_env, [branch.columns]":                                   "未知的設定：可用 head、period、out、xml、layout、carrier，以及每個 [[branch]] 的 ban、name、alloc、invoices、no_invoices、user、password_env、[branch.columns]",
+
+	"larger than %d KiB: not a blanktrack config":                        "大於 %d KiB：不是 blanktrack 設定檔",
+	"a UTF-16 file (Notepad's \"Unicode\"): save it as UTF-8":            "UTF-16 檔案（記事本的「Unicode」）：請另存為 UTF-8",
+	"not UTF-8 text (Big5?): save it as UTF-8":                           "不是 UTF-8 文字（Big5？）：請另存為 UTF-8",
+	"arrays or tables nested more than %d deep: not a blanktrack config": "陣列或表格巢狀超過 %d 層：不是 blanktrack 設定檔",
 
 	// The HTML report.
 	"en":                   "zh-Hant-TW",
