@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -34,7 +33,8 @@ func main() {
 		select {
 		case <-done:
 		case <-time.After(interruptGrace):
-			fmt.Fprintln(os.Stderr, "blanktrack: interrupted; nothing written")
+			p, _, _ := printerFor(os.Args, os.Getenv)
+			p.Say(os.Stderr, "blanktrack: interrupted; nothing written\n")
 			os.Exit(exitInterrupted)
 		}
 	}()

@@ -30,6 +30,7 @@ var cmdMessages = map[string]string{
 	"flag needs an argument: %s":                                                          "選項需要值：%s",
 	"flag provided but not defined: %s":                                                   "沒有這個選項：%s",
 	"language of messages and reports: en or zh-TW (default: from LANG, or the system's)": "訊息與報表的語言：en 或 zh-TW（預設依 LANG 或系統語言）",
+	"show the commands, or one command's help":                                            "顯示指令清單，或某個指令的說明",
 	"no command %q; run blanktrack --help":                                                "沒有 %q 這個指令；請執行 blanktrack --help",
 	"no such file: %s":                                                                    "找不到檔案：%s",
 	"print the shell completion script for bash, zsh, fish or powershell":                 "印出 bash、zsh、fish 或 powershell 的指令補全腳本",
