@@ -205,6 +205,10 @@ func runGenerate(e *env, o generateOptions) error {
 		}
 	}
 	_ = res.WriteReport(e.stdout, out)
+	if e.ctx.Err() != nil {
+		// The interrupt came after the files were complete and in place.
+		e.p.Say(e.stderr, "note: interrupted after the files were written: they are complete\n")
+	}
 	if n := res.Failed(); n > 0 {
 		e.p.Say(e.stderr, "blanktrack: %d of %d branches failed\n", n, len(res.Branches))
 		return reportedError{exitData}

@@ -153,7 +153,9 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		return nil, err
 	}
 	for _, br := range res.ok() {
-		br.finish(spec, p)
+		if err := br.finish(ctx, spec, p); err != nil {
+			return nil, err
+		}
 	}
 	res.checkInputsUnchanged()
 	return res, nil
@@ -347,25 +349,34 @@ func (s *branchSink) owner(n ranges.InvoiceNumber) *BranchResult {
 }
 
 // finish computes one branch's blank ranges from its tally, renders its
-// files and applies the warning policy; a failure goes to br.Err.
-func (br *BranchResult) finish(spec Spec, p ranges.Period) {
+// files and applies the warning policy; a failure goes to br.Err. The
+// returned error is ctx's.
+func (br *BranchResult) finish(ctx context.Context, spec Spec, p ranges.Period) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	var err error
 	if br.Blank, err = br.Usage.Compute(); err != nil {
 		br.Err = err
-		return
+		return nil
 	}
 	if err := br.checkInvoiceCounts(p); err != nil {
 		br.Err = err
-		return
+		return nil
 	}
-	if br.Files, br.NoBlank, err = importfile.Render(br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head}); err != nil {
+	br.Files, br.NoBlank, err = importfile.Render(ctx, br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head})
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if err != nil {
 		br.Err = err
-		return
+		return nil
 	}
 	br.Warnings = br.warnings()
 	if spec.Strict && len(br.Warnings) > 0 {
 		br.Err = &StrictError{Warnings: br.Warnings}
 	}
+	return nil
 }
 
 // Failed counts the branches that failed.
