@@ -180,7 +180,7 @@ func runGenerate(e *env, o generateOptions) error {
 	if res.Period.IsZero() {
 		// Every branch failed before the period was known.
 		_ = res.WriteWarnings(e.stderr)
-		return msg.New("no branch has a readable allocation")
+		return msg.New("every branch failed before its allocations were read; nothing written")
 	}
 	note, err := noteFor(e, res.Period)
 	if err != nil {

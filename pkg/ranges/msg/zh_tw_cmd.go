@@ -85,11 +85,11 @@ var cmdMessages = map[string]string{
 	"error: stopped after %d errors\n":                                                    "錯誤：錯誤已達 %d 筆，停止讀取\n",
 	"hint: %s\n":                                                                          "提示：%s\n",
 	"hint: %v\n":                                                                          "提示：%v\n",
-	"note: interrupted after the files were written: they are complete\n": "備註：中斷時檔案已寫出：檔案是完整的\n",
-	"no branch has a readable allocation":                                 "沒有任何分支機構的配號可讀取",
-	"writing %s: %w":                                                      "寫出 %s 時：%v",
-	"reading %s [%s%s] %3d%%":                                             "讀取 %s [%s%s] %3d%%",
-	"reading %s: %d rows":                                                 "讀取 %s：%d 列",
+	"note: interrupted after the files were written: they are complete\n":   "備註：中斷時檔案已寫出：檔案是完整的\n",
+	"every branch failed before its allocations were read; nothing written": "所有分支機構在讀取配號前就失敗；未寫出任何檔案",
+	"writing %s: %w":          "寫出 %s 時：%v",
+	"reading %s [%s%s] %3d%%": "讀取 %s [%s%s] %3d%%",
+	"reading %s: %d rows":     "讀取 %s：%d 列",
 
 	// hints
 	"%s in [branch.columns]": "[branch.columns] 的 %s",
