@@ -10,6 +10,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
@@ -19,7 +20,16 @@ import (
 // a read of a stalled network share or pipe cannot be cut short.
 const interruptGrace = 900 * time.Millisecond
 
+// memoryLimit is the heap size past which the Go runtime collects garbage
+// harder, unless GOMEMLIMIT says otherwise: it keeps blanktrack within a
+// few hundred MiB on any input (the work of a large run is mostly
+// short-lived).
+const memoryLimit = 180 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {

@@ -74,6 +74,9 @@ type Checker struct {
 	Head ranges.Ban
 
 	manifests Manifests
+	// messages caches, per HeadBan and 統編, the E0402 messages generate
+	// writes: every E0402 file of a 統編 is compared with one of them.
+	messages map[[2]ranges.Ban][]E0402File
 }
 
 // CheckReport is the outcome of a check.
@@ -100,6 +103,12 @@ func (c *Checker) Check(names []string) CheckReport {
 			continue
 		}
 		rf := readLocated(name, c.Expected != nil || c.manifests.has(filepath.Dir(name)))
+		// Every range is kept to compare the files with each other: their
+		// number is bounded as generate bounds it, and so is the memory.
+		if kind := KindOf(name); len(byKind[kind])+len(rf.ranges) > ranges.MaxRanges {
+			rep.Findings = append(rep.Findings, Finding{File: name}.with(msg.T("the files hold more than %d ranges, more than any run writes: this file and those after it are not checked", ranges.MaxRanges)))
+			break
+		}
 		rep.Findings = append(rep.Findings, rf.findings...)
 		if rf.sum != nil {
 			if err := c.manifests.Verify(name, rf.sum); err != nil {

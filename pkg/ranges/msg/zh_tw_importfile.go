@@ -50,6 +50,7 @@ var importfileMessages = map[string]string{
 	"%s is not a valid 統一編號 (the checksum is wrong)":                                                          "%s 不是有效的統一編號（檢查碼不符）",
 
 	// check's findings.
+	"the files hold more than %d ranges, more than any run writes: this file and those after it are not checked":                                     "這些檔案合計超過 %d 段，多於任何一次執行會寫出的：此檔及其後的檔案不予檢查",
 	"period %s: the file's first line is of %s; want one period a file":                                                                              "期別 %s：檔案第一行是 %s；每個檔案只能有一個期別",
 	"統一編號 %s: the file's first line is of %s; want one 統編 a file, as generate writes them":                                                           "統一編號 %s：檔案第一行是 %s；每個檔案只能有一個統編，如 generate 所寫出的",
 	"range of %s %s in a file named for %s %s":                                                                                                       "%s %s 的區段出現在檔名為 %s %s 的檔案中",
