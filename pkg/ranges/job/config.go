@@ -130,16 +130,6 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		errs.Add(&ranges.Error{Pos: ranges.Pos{File: path, Line: err.line}, Err: err.what})
 		return nil, &errs
 	}
-	md, err := toml.Decode(string(data), c)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			errs.Add(ranges.Errorf(ranges.Pos{File: path, Line: pe.Position.Line, Key: pe.LastKey}, "%s", pe.Message))
-		} else {
-			errs.Add(ranges.Errorf(ranges.Pos{File: path}, "%v", err))
-		}
-		return nil, &errs
-	}
 	lines := newKeyLines(string(data))
 	c.lines = lines
 	var found []*ranges.Error
@@ -149,6 +139,31 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			name = fmt.Sprintf("branch[%d].%s", branch+1, key)
 		}
 		found = append(found, &ranges.Error{Pos: ranges.Pos{File: path, Line: lines.find(branch, key), Key: name}, Err: msg.Errorf("%v", what)})
+	}
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			errs.Add(&ranges.Error{Pos: ranges.Pos{File: path, Line: pe.Position.Line, Key: pe.LastKey}, Err: msg.Errorf("%v", syntaxHint(pe.LastKey, pe.Message))})
+		} else {
+			errs.Add(&ranges.Error{Pos: ranges.Pos{File: path}, Err: msg.Errorf("%v", syntaxHint("", err.Error()))})
+		}
+		return nil, &errs
+	}
+	if typeProblems(raw, bad); len(found) > 0 {
+		return nil, sortedErrors(found)
+	}
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		// Every type was checked above; what is left is a bad value, such
+		// as a 統一編號 that fails its check digit.
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			errs.Add(ranges.Errorf(ranges.Pos{File: path, Line: pe.Position.Line, Key: pe.LastKey}, "%s", pe.Message))
+		} else {
+			errs.Add(ranges.Errorf(ranges.Pos{File: path}, "%v", err))
+		}
+		return nil, &errs
 	}
 	for _, k := range md.Undecoded() {
 		branch, key := -1, k.String()
@@ -217,14 +232,21 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			}
 		}
 	}
-	slices.SortStableFunc(found, func(a, b *ranges.Error) int { return cmp.Compare(a.Line, b.Line) })
-	for _, e := range found {
-		errs.Add(e)
-	}
-	if err := errs.Err(); err != nil {
+	if err := sortedErrors(found); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// sortedErrors lists a config's mistakes in the order of their lines, or
+// is nil when there are none.
+func sortedErrors(found []*ranges.Error) error {
+	slices.SortStableFunc(found, func(a, b *ranges.Error) int { return cmp.Compare(a.Line, b.Line) })
+	var errs ranges.ErrorList
+	for _, e := range found {
+		errs.Add(e)
+	}
+	return errs.Err()
 }
 
 // Dir is the folder the config's paths are relative to.
