@@ -160,7 +160,7 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	offered, err := cl.Periods(ctx)
 	if err != nil {
-		return nil, msg.Errorf("字軌期別: %w", err)
+		return nil, plainFirst(err, "reading the 字軌期別 the portal offers: %w")
 	}
 	if !slices.Contains(offered, p) {
 		var names []string
@@ -171,7 +171,7 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	companies, err := cl.Companies(ctx)
 	if err != nil {
-		return nil, msg.Errorf("the companies this login may act for: %w", err)
+		return nil, plainFirst(err, "the companies this login may act for: %w")
 	}
 	allowed := map[ranges.Ban]bool{}
 	var listed []string
@@ -586,4 +586,16 @@ func (p *Plan) WriteTable(w io.Writer, pr *msg.Printer) error {
 	pr.Say(&b, "(%s)\n", p.describe(pr))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// plainFirst wraps the error of a plan's first requests with what was
+// being read, except a failed login, a challenge, a missing browser or an
+// interrupt: those are the session's, not the request's, and say all.
+func plainFirst(err error, format string) error {
+	for _, whole := range []error{ErrLogin, ErrCaptcha, ErrChallenged, ErrNoBrowser, ErrNoDisplay, context.Canceled} {
+		if errors.Is(err, whole) {
+			return err
+		}
+	}
+	return msg.Errorf(format, err)
 }
