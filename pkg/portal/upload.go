@@ -160,7 +160,10 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	offered, err := cl.Periods(ctx)
 	if err != nil {
-		return nil, plainFirst(err, "reading the 字軌期別 the portal offers: %w")
+		if sessionWide(err) {
+			return nil, err
+		}
+		return nil, msg.Errorf("reading the 字軌期別 the portal offers: %w", err)
 	}
 	if !slices.Contains(offered, p) {
 		var names []string
@@ -171,7 +174,10 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	companies, err := cl.Companies(ctx)
 	if err != nil {
-		return nil, plainFirst(err, "the companies this login may act for: %w")
+		if sessionWide(err) {
+			return nil, err
+		}
+		return nil, msg.Errorf("the companies this login may act for: %w", err)
 	}
 	allowed := map[ranges.Ban]bool{}
 	var listed []string
@@ -588,14 +594,14 @@ func (p *Plan) WriteTable(w io.Writer, pr *msg.Printer) error {
 	return err
 }
 
-// plainFirst wraps the error of a plan's first requests with what was
-// being read, except a failed login, a challenge, a missing browser or an
-// interrupt: those are the session's, not the request's, and say all.
-func plainFirst(err error, format string) error {
+// sessionWide tells a failed login, a challenge, a missing browser or an
+// interrupt: failures of the session, not of the request that met them,
+// which say all by themselves.
+func sessionWide(err error) bool {
 	for _, whole := range []error{ErrLogin, ErrCaptcha, ErrChallenged, ErrNoBrowser, ErrNoDisplay, context.Canceled} {
 		if errors.Is(err, whole) {
-			return err
+			return true
 		}
 	}
-	return msg.Errorf(format, err)
+	return false
 }
