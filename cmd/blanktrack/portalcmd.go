@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -74,6 +75,11 @@ func portalCommand(e *env) *cli.Command {
 					}
 					rec, err := portal.Capture(e.ctx, portal.CaptureOptions{Layout: lay, Browser: portal.BrowserOptions{Path: c.String("browser")}, Done: done,
 						Log: func(s string) { fmt.Fprintln(e.stderr, s) }, Printer: p})
+					if errors.Is(err, portal.ErrNoDisplay) {
+						// A person logs in and works the screens: no
+						// captcha command stands in for that.
+						return msg.Errorf("%w: capture needs a browser window a person works in: run it on a desktop", err)
+					}
 					if err != nil {
 						return explain(err)
 					}

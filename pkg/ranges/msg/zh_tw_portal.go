@@ -263,14 +263,15 @@ var portalMessages = map[string]string{
 	"what 匯入字軌 takes: csv (the 7-field bulk file) or e0402":                             "匯入字軌接受的格式：csv（7 欄的匯入字軌檔）或 e0402",
 	"with --config: the folder generate wrote into (default: out in the config)":        "搭配 --config：generate 寫出檔案的資料夾（預設：設定檔的 out）",
 	"write the simulator's layout (its addresses) to this file, for upload --layout":    "將模擬器的版面設定（含其位址）寫到此檔案，供 upload --layout 使用",
-	"上傳列表 %s: %w":                            "上傳列表 %s：%w",
-	"上傳列表: %w":                               "上傳列表：%w",
-	"匯入字軌 of %s was refused: %s":             "%s 的匯入字軌遭拒：%s",
-	"匯入字軌 of %s: %w":                         "%s 的匯入字軌：%w",
-	"reading the 字軌期別 the portal offers: %w": "讀取平台提供的字軌期別：%w",
-	"帳號 to log in with":                      "登入用的帳號",
-	"查詢 %s: %w":                              "查詢 %s：%w",
-	"統一編號 to log in with":                    "登入用的統一編號",
+	"上傳列表 %s: %w":                "上傳列表 %s：%w",
+	"上傳列表: %w":                   "上傳列表：%w",
+	"匯入字軌 of %s was refused: %s": "%s 的匯入字軌遭拒：%s",
+	"匯入字軌 of %s: %w":             "%s 的匯入字軌：%w",
+	"%w: capture needs a browser window a person works in: run it on a desktop": "%w：capture 需要有人操作的瀏覽器視窗：請在桌面環境執行",
+	"reading the 字軌期別 the portal offers: %w":                                    "讀取平台提供的字軌期別：%w",
+	"帳號 to log in with":   "登入用的帳號",
+	"查詢 %s: %w":           "查詢 %s：%w",
+	"統一編號 to log in with": "登入用的統一編號",
 
 	// The commands' descriptions, as their help shows them.
 	"Logs in, reads what is on record for the period, uploads only the ranges not there yet\n" +
