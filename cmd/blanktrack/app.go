@@ -54,6 +54,8 @@ type env struct {
 	// term is stderr when it is a terminal (progress is drawn there); nil
 	// when stderr is piped or a file.
 	term *terminal
+	// checking: the running command is check, which writes no file.
+	checking bool
 }
 
 func init() {
@@ -116,6 +118,7 @@ func helpCommand(e *env) *cli.Command {
 // run is main without the process: tests call it with buffers.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	p, args, langErr := printerFor(args, getenv)
+	interruptNote.Store(nil)
 	// A name or value from the user's files or a server is printed with its
 	// control characters escaped: it cannot recolour, hide or rewrite what
 	// the person reads.
@@ -179,7 +182,7 @@ func exitCode(err error, stderr io.Writer, p *msg.Printer) int {
 		return exitOK
 	}
 	if errors.Is(err, context.Canceled) {
-		p.Say(stderr, "blanktrack: interrupted; nothing written\n")
+		sayInterrupted(stderr, p)
 		return exitInterrupted
 	}
 	var rep reportedError
@@ -236,4 +239,20 @@ func checkInputs(names ...[]string) error {
 		}
 	}
 	return nil
+}
+
+// interruptNote says what an interrupt leaves behind: nothing written,
+// unless the running command said otherwise as its work went on (an
+// upload once it sends). main's watchdog reads it too, from its goroutine.
+var interruptNote atomic.Pointer[msg.Message]
+
+func setInterruptNote(m msg.Message) { interruptNote.Store(&m) }
+
+// sayInterrupted is the one line an interrupted run ends with.
+func sayInterrupted(w io.Writer, p *msg.Printer) {
+	note := msg.T("nothing written")
+	if n := interruptNote.Load(); n != nil {
+		note = *n
+	}
+	p.Say(w, "blanktrack: interrupted; %v\n", note)
 }

@@ -46,6 +46,8 @@ func checkCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "period", Usage: e.p.Text("period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)")},
 		}, columnFlags(e)...),
 		Action: func(c *cli.Context) error {
+			setInterruptNote(msg.T("the check did not finish"))
+			e.checking = true
 			o, err := parseCheckOptions(e, c)
 			if err != nil {
 				return err

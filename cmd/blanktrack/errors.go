@@ -38,7 +38,11 @@ func inputError(e *env, err error, config bool) error {
 	for _, h := range hints(err, config) {
 		e.p.Say(e.stderr, "hint: %v\n", h)
 	}
-	e.p.Say(e.stderr, "blanktrack: %d input error(s); no file written\n", len(list.Errs))
+	if e.checking {
+		e.p.Say(e.stderr, "blanktrack: %d input error(s); nothing checked\n", len(list.Errs))
+	} else {
+		e.p.Say(e.stderr, "blanktrack: %d input error(s); no file written\n", len(list.Errs))
+	}
 	return reportedError{exitData}
 }
 

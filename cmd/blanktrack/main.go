@@ -44,7 +44,7 @@ func main() {
 		case <-done:
 		case <-time.After(interruptGrace):
 			p, _, _ := printerFor(os.Args, os.Getenv)
-			p.Say(os.Stderr, "blanktrack: interrupted; nothing written\n")
+			sayInterrupted(os.Stderr, p)
 			os.Exit(exitInterrupted)
 		}
 	}()

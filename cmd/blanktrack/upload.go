@@ -78,6 +78,7 @@ func uploadCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: p.Text("first pause before retrying a failed request")},
 		},
 		Action: func(c *cli.Context) error {
+			setInterruptNote(msg.T("nothing sent to the portal"))
 			o, err := parseUploadOptions(e, c)
 			if err != nil {
 				return err
@@ -317,6 +318,9 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 			return false, nil
 		}
 	}
+	// From here a file may be on its way: a rerun reads the 上傳列表 first
+	// and follows what arrived instead of sending it twice.
+	setInterruptNote(msg.T("a file being sent may have reached the portal: run the same upload again; it reads the 上傳列表 first and sends no file twice"))
 	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
 		return false, explain(err)
 	}

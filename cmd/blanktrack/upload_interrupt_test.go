@@ -56,7 +56,7 @@ func TestInterruptUploadInBrowser(t *testing.T) {
 	if took > time.Second {
 		t.Errorf("stopped %s after the signal, want under a second", took)
 	}
-	if got := strings.TrimSpace(stderr.String()); got != "blanktrack: interrupted; nothing written" {
+	if got := strings.TrimSpace(stderr.String()); got != "blanktrack: interrupted; nothing sent to the portal" {
 		t.Errorf("stderr = %q", got)
 	}
 	if ents, _ := os.ReadDir(tmp); len(ents) > 0 {

@@ -356,3 +356,32 @@ func TestPortalHelpInChinese(t *testing.T) {
 		}
 	}
 }
+
+// Interrupted once a file is sent, the run does not claim "nothing
+// written": it says the file may be at the portal and that a rerun is
+// safe; the rerun follows the import instead of sending it twice.
+func TestUploadInterruptedAfterSending(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{Delay: 400 * time.Millisecond})
+	dir := t.TempDir()
+	f := writeBulk(t, dir, "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n")
+	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
+	args := append([]string{"blanktrack", "upload", "--layout", lay, "--ban", "53212539", "--user", "head", "--yes"}, uploadFlags...)
+	args = append(args, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for sim.Imports() == 0 && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	if code != exitInterrupted || !strings.Contains(errOut.String(), "interrupted; a file being sent may have reached the portal: run the same upload again") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
+	}
+	code, stdout, stderr := runCLI(t, env, args[1:]...)
+	if code != 0 || sim.Imports() != 1 {
+		t.Errorf("rerun: exit %d, %d imports (want the first followed, not sent again)\n%s%s", code, sim.Imports(), stdout, stderr)
+	}
+}
