@@ -63,6 +63,10 @@ var sheetMessages = map[string]string{
 	"%s: a workbook without sheets": "%s：沒有工作表的活頁簿",
 	"%s is damaged: %w":             "%s 已損壞：%v",
 
+	// CSV quoting.
+	"a quote is probably not closed": "引號可能沒有結束",
+	"%w: a quote opens this cell, and the cell runs on over the lines below; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")": "%v：這個儲存格以引號開頭，內容一路延伸到下面幾行；其中第 %d 行 %s 看起來是一列發票資料：請在儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）",
+
 	// Limits.
 	"a line (or a quoted cell spanning lines) longer than %s: not a CSV export":                         "一行（或跨行的引號儲存格）超過 %s：不是 CSV 匯出檔",
 	"more than %d cells in a row (Excel's limit): not a CSV export":                                     "一列超過 %d 個儲存格（Excel 的上限）：不是 CSV 匯出檔",
