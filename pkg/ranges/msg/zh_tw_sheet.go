@@ -22,8 +22,9 @@ var sheetMessages = map[string]string{
 	"字軌 %s (column %s) for number %s: want two letters A-Z":                              "號碼 %[3]s 的字軌 %[1]s（%[2]s 欄）：請填兩個英文字母 A-Z",
 	"%s does not match 字軌 %s in column %s":                                               "%s 與 %s 欄的字軌 %s 不符",
 	"%s is not a date: want a form such as 2026/01/05, 2026-01-05, 115/01/05 or 1150105": "%s 不是日期：請用 2026/01/05、2026-01-05、115/01/05 或 1150105 這樣的寫法",
-	"%s is not a date: no such day":                                                      "%s 不是日期：沒有這一天",
-	"a formula without a saved value":                                                    "公式沒有存下計算結果",
+	"%s is not a date and time: %s is not a time of day; want a form such as 13:05, 13:05:00 or 下午 01:05:00": "%s 不是日期時間：%s 不是時刻；請用 13:05、13:05:00 或 下午 01:05:00 這樣的寫法",
+	"%s is not a date: no such day":   "%s 不是日期：沒有這一天",
+	"a formula without a saved value": "公式沒有存下計算結果",
 	"%w: the program that wrote the workbook did not calculate it; open the file in Excel and save it again, or export values":   "%v：寫出活頁簿的程式沒有計算它；請用 Excel 開啟後重新存檔，或匯出數值",
 	"%s is a formula: a CSV file keeps the formula, not its result; in Excel, paste the column as values and save the CSV again": "%s 是公式：CSV 檔保存的是公式而非結果；請在 Excel 中把該欄貼上為值後重新存成 CSV",
 

@@ -2,6 +2,8 @@ package sheet
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +74,39 @@ func TestReadInvoicesTextDateTimesAtPeriodEdges(t *testing.T) {
 	}
 	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000101"}; !slicesEqual(got, want) || st.OutsidePeriod != 2 {
 		t.Errorf("counted %v (outside %d), want %v and 2 outside", got, st.OutsidePeriod, want)
+	}
+}
+
+// A date-time with a zone belongs to the day it is in Taiwan: the UTC
+// date was taken, so an invoice issued at 01:30 on the period's first day
+// (17:30Z the day before) was outside the period.
+func TestReadInvoicesZonedDateTimes(t *testing.T) {
+	data := "發票號碼,發票日期\n" +
+		"ZK00000100,2025-08-31T17:30:00Z\n" +
+		"ZK00000101,2025-09-01T01:30:00+08:00\n" +
+		"ZK00000102,2025-10-31T16:30:00Z\n" +
+		"ZK00000103,2025-08-31T15:59:59Z\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "shop.csv", Options{}, u, &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000101"}; !slicesEqual(got, want) || st.OutsidePeriod != 2 {
+		t.Errorf("counted %v (outside %d), want %v and 2 outside", got, st.OutsidePeriod, want)
+	}
+}
+
+// A time that is not a time of day is an error naming the cell.
+func TestReadInvoicesBadTimeIsAnError(t *testing.T) {
+	data := "發票號碼,發票日期\nZK00000100,115/10/31 25:61:00\n"
+	var errs ranges.ErrorList
+	_, err := ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, zkUsage(t), &errs)
+	if err != nil || len(errs.Errs) != 1 {
+		t.Fatalf("err %v, errs %v: want one cell error", err, errs.Err())
+	}
+	var ce *ranges.Error
+	if !errors.As(errs.Errs[0], &ce) || ce.Row != 2 || ce.Col != 2 || ce.Value != "115/10/31 25:61:00" {
+		t.Errorf("error %v: want it at B2 with the value", errs.Errs[0])
 	}
 }
