@@ -3,6 +3,7 @@ package sheet
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +109,26 @@ func TestReadInvoicesBadTimeIsAnError(t *testing.T) {
 	var ce *ranges.Error
 	if !errors.As(errs.Errs[0], &ce) || ce.Row != 2 || ce.Col != 2 || ce.Value != "115/10/31 25:61:00" {
 		t.Errorf("error %v: want it at B2 with the value", errs.Errs[0])
+	}
+}
+
+// A row without a date in an export with a date column counts, as before,
+// but is counted in FileStats so that the job can warn: it was taken as
+// in the period without a word.
+func TestReadInvoicesRowsWithoutDate(t *testing.T) {
+	data := "發票號碼,發票日期,金額\nZK00000100,2025/09/01,10\nZK00000101\nZK00000102,,30\nZK00000103, ,40\nZK00000104,2025/07/01,50\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	var rows []int
+	for _, inv := range st.NoDateRows.First {
+		rows = append(rows, inv.Pos.Row)
+	}
+	if st.Invoices != 4 || st.NoDate != 3 || st.NoDateRows.Count != 3 || !slices.Equal(rows, []int{3, 4, 5}) {
+		t.Errorf("invoices %d, no date %d at rows %v (count %d): want 4 counted, 3 without a date at rows 3-5",
+			st.Invoices, st.NoDate, rows, st.NoDateRows.Count)
 	}
 }

@@ -29,6 +29,11 @@ type FileStats struct {
 	Unallocated   int // in no loaded allocation: not counted
 	Voided        int // counted invoices marked voided (作廢)
 	Nullified     int // counted invoices marked nullified (註銷)
+	// NoDate counts the invoices counted without a date in an export that
+	// has a date column (a short row, an empty date cell): taken as in the
+	// period, unchecked. NoDateRows lists the first of them.
+	NoDate     int
+	NoDateRows ranges.Listing
 
 	HasDate   bool // the export has a date column, so the period was checked
 	HasSeller bool // the export has a seller column, so purchases were skipped
