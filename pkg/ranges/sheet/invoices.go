@@ -200,17 +200,30 @@ func givenColumns(c Columns) msg.Message {
 
 // findHeader reads up to headerScanRows rows for the header row. A header
 // row that names a role in two columns equally well is returned with a
-// located *AmbiguousColumnError.
+// located *AmbiguousColumnError. Cells above the header that hold invoice
+// numbers are kept in the layout as errors: those rows are not read.
 func findHeader(t table, c Columns, name string) (*layout, error) {
+	var above []*ranges.Error
 	for t.Next() && t.RowNum() <= headerScanRows {
-		if l, err := matchHeader(t.Row(), t.RowNum(), c); l != nil {
+		row := t.Row()
+		if l, err := matchHeader(row, t.RowNum(), c); l != nil {
 			if l.has(roleTrack) && l.col[roleTrack] == l.col[roleNumber] {
 				l.col[roleTrack] = -1
 			}
 			if err != nil {
 				err = &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}, Err: err}
 			}
+			for _, e := range above {
+				e.Err = msg.Errorf("an invoice number above the header row (row %d): the rows above the header are not read (two exports joined into one file, or a list above the table?); move the row below the header, or delete it", l.row)
+			}
+			l.above = above
 			return l, err
+		}
+		for i, v := range row {
+			if isInvoiceNumberText(ranges.NormalizeCode(v)) {
+				above = append(above, &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum(), Col: i + 1}, Value: clipValue(v)})
+				break
+			}
 		}
 	}
 	pos := ranges.Pos{File: name, Sheet: t.Sheet()}
@@ -225,6 +238,11 @@ func findHeader(t table, c Columns, name string) (*layout, error) {
 // parsed by its workers in parallel; a sheet's here.
 func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
 	st.HeaderRow = l.row
+	for _, e := range l.above {
+		if !errs.Add(e) {
+			return nil
+		}
+	}
 	st.HasDate = l.has(roleDate)
 	st.HasSeller = l.has(roleSeller)
 	st.HasStatus = l.has(roleStatus) || l.has(roleVoid)
