@@ -9,8 +9,11 @@ var sheetMessages = map[string]string{
 
 	// Headers and cells.
 	"no header row with an invoice-number column":                                "沒有含發票號碼欄的標題列",
-	"%w (%s) in the first %d rows of any sheet%v":                                "%v（%s），在任何工作表的前 %d 列中都找不到%v",
-	"%w (%s) in the first %d rows%v":                                             "%v（%s），前 %d 列中找不到%v",
+	"%w (%s) in the first %d rows of any sheet%v%v":                              "%v（%s），在任何工作表的前 %d 列中都找不到%v%v",
+	"%w (%s) in the first %d rows%v%v":                                           "%v（%s），前 %d 列中找不到%v%v",
+	"; the rows that look like header rows have: %s":                             "；看起來像標題列的列內容為：%s",
+	"sheet %s row %d: %s":                                                        "工作表 %s 第 %d 列：%s",
+	"row %d: %s":                                                                 "第 %d 列：%s",
 	"columns %s could each be the %v: name the one to read":                      "%s 都可能是%v：請指定要讀的那一欄",
 	"; their headers are the same text, so rename one of them in the file first": "；它們的標題文字相同，請先在檔案中改掉其中一個",
 	"invoice-number column (發票號碼)":                                               "發票號碼欄",

@@ -186,3 +186,28 @@ func TestHeaderInvoiceNumbersAboveIt(t *testing.T) {
 		t.Errorf("workbook: err %v, errs %v: want one error at 銷項!B1", err, errs.Err())
 	}
 }
+
+// A header named by --col-number that no row has: the error lists the
+// headers of the rows that looked like header rows, so that the user sees
+// the spelling.
+func TestHeaderNotFoundListsTheHeaders(t *testing.T) {
+	data := "銷項發票明細\n單號,發票號碼 ,開立日期,備註\nA1,ZK00000001,2025/09/01,x\n"
+	_, err := readCSV(t, data, Columns{Number: "發票號"})
+	if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "row 2: 單號, 發票號碼, 開立日期, 備註") {
+		t.Errorf("err %v: want ErrNoHeader listing row 2's headers", err)
+	}
+	_, err = readCSV(t, "單號,票碼\nA1,ZK00000001\n", Columns{Number: "票號"})
+	if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "row 1: 單號, 票碼") {
+		t.Errorf("no known header: err %v: want the first row's cells", err)
+	}
+	S := xlsxfixture.S
+	name := writeWorkbook(t, "erp.xlsx", xlsxfixture.Sheet{Name: "銷項", Rows: rows(
+		xlsxfixture.Row(S("發票 號碼"), S("日期")),
+		xlsxfixture.Row(S("ZK00000100"), S("2025/09/03")),
+	)})
+	var errs ranges.ErrorList
+	_, err = ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Number: "號碼 "}}, zkUsage(t), &errs)
+	if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "sheet 銷項 row 1: 發票 號碼, 日期") {
+		t.Errorf("workbook: err %v: want ErrNoHeader listing 銷項's row 1", err)
+	}
+}

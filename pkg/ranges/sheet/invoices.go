@@ -88,7 +88,7 @@ func readInvoices(ctx context.Context, src source, name string, opts Options, si
 	}
 	t := newCSV(ctx, newTextInput(br, kind), name)
 	defer t.Close()
-	l, err := findHeader(t, opts.Columns, name)
+	l, err := findHeader(t, opts.Columns, name, newSeenHeaders(opts.Columns))
 	if err == nil {
 		err = readInvoiceRows(ctx, t, l, sink, errs, &st)
 	}
@@ -129,12 +129,13 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 	// column and is not a sheet of line items; failing that, the first with
 	// an invoice-number column.
 	var fallback string
+	seen := newSeenHeaders(opts.Columns)
 	for _, sheet := range sheets {
 		t, err := wb.openSheet(ctx, sheet)
 		if err != nil {
 			return err
 		}
-		l, err := findHeader(t, opts.Columns, name)
+		l, err := findHeader(t, opts.Columns, name, seen)
 		if terr := t.Err(); terr != nil { // a damaged sheet
 			t.Close()
 			return terr
@@ -160,14 +161,14 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			return err
 		}
 		defer t.Close()
-		l, err := findHeader(t, opts.Columns, name)
+		l, err := findHeader(t, opts.Columns, name, nil)
 		if err != nil {
 			return err
 		}
 		return readSheet(ctx, t, l, opts, sink, errs, st)
 	}
-	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v",
-		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns))}
+	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen)}
 }
 
 func readSheet(ctx context.Context, t *sheetTable, l *layout, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
@@ -186,26 +187,36 @@ const knownNumberHeaders = "發票號碼, 號碼, invoice number"
 
 // givenColumns names the columns the options asked for, for a message.
 func givenColumns(c Columns) msg.Message {
-	var named []string
-	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date, c.Seller} {
-		if n != "" {
-			named = append(named, ranges.Quote(n))
-		}
-	}
+	named := c.named()
 	if len(named) == 0 {
 		return msg.T("")
 	}
+	for i, n := range named {
+		named[i] = ranges.Quote(n)
+	}
 	return msg.T(" that also has the columns given: %s", strings.Join(named, ", "))
+}
+
+// named lists the header texts c names.
+func (c Columns) named() []string {
+	var named []string
+	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date, c.Seller} {
+		if n != "" {
+			named = append(named, n)
+		}
+	}
+	return named
 }
 
 // findHeader reads up to headerScanRows rows for the header row. A header
 // row that names a role in two columns equally well is returned with a
 // located *AmbiguousColumnError. Cells above the header that hold invoice
 // numbers are kept in the layout as errors: those rows are not read.
-func findHeader(t table, c Columns, name string) (*layout, error) {
+func findHeader(t table, c Columns, name string, seen *seenHeaders) (*layout, error) {
 	var above []*ranges.Error
 	for t.Next() && t.RowNum() <= headerScanRows {
 		row := t.Row()
+		seen.look(row, t.RowNum(), t.Sheet())
 		if l, err := matchHeader(row, t.RowNum(), c); l != nil {
 			if l.has(roleTrack) && l.col[roleTrack] == l.col[roleNumber] {
 				l.col[roleTrack] = -1
@@ -230,8 +241,85 @@ func findHeader(t table, c Columns, name string) (*layout, error) {
 	if err := t.Err(); err != nil {
 		return nil, err
 	}
-	return nil, &ranges.Error{Pos: pos, Err: msg.Errorf("%w (%s) in the first %d rows%v",
-		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c))}
+	return nil, &ranges.Error{Pos: pos, Err: msg.Errorf("%w (%s) in the first %d rows%v%v",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c), seen)}
+}
+
+// seenHeaders keeps, for the error of a header row not found when columns
+// were named, the rows that looked like header rows: those with a header
+// name blanktrack knows, or else the first row with text. The user sees
+// how the file spells its headers.
+type seenHeaders struct {
+	rows  []seenRow
+	first *seenRow
+	off   bool // no columns named: the error lists nothing
+}
+
+type seenRow struct {
+	sheet string
+	row   int
+	cells string
+}
+
+const (
+	seenRowsMax  = 3
+	seenCellsMax = 12
+)
+
+func newSeenHeaders(c Columns) *seenHeaders {
+	return &seenHeaders{off: len(c.named()) == 0}
+}
+
+// look takes a row of the scan for the header.
+func (s *seenHeaders) look(row []string, rowNum int, sheet string) {
+	if s == nil || s.off || len(s.rows) == seenRowsMax {
+		return
+	}
+	known, cells := false, make([]string, 0, min(len(row), seenCellsMax+1))
+	for _, v := range row {
+		v = ranges.NormalizeText(v)
+		if v == "" {
+			continue
+		}
+		if len(cells) == seenCellsMax {
+			cells = append(cells, "…")
+			break
+		}
+		cells = append(cells, ranges.Clip(v))
+		if _, ok := headerRoles[normalizeHeader(v)]; ok {
+			known = true
+		}
+	}
+	r := seenRow{sheet: sheet, row: rowNum, cells: strings.Join(cells, ", ")}
+	switch {
+	case known:
+		s.rows = append(s.rows, r)
+	case len(cells) > 0 && s.first == nil:
+		s.first = &r
+	}
+}
+
+// Localize lists the rows seen, as the end of the error's message.
+func (s *seenHeaders) Localize(p *msg.Printer) string {
+	if s == nil {
+		return ""
+	}
+	rows := s.rows
+	if len(rows) == 0 && s.first != nil {
+		rows = []seenRow{*s.first}
+	}
+	if len(rows) == 0 {
+		return ""
+	}
+	list := make([]string, len(rows))
+	for i, r := range rows {
+		if r.sheet != "" {
+			list[i] = p.Text("sheet %s row %d: %s", r.sheet, r.row, r.cells)
+		} else {
+			list[i] = p.Text("row %d: %s", r.row, r.cells)
+		}
+	}
+	return p.Text("; the rows that look like header rows have: %s", strings.Join(list, p.Text("; ")))
 }
 
 // readInvoiceRows reads the rows after the header. A CSV file's rows are
