@@ -32,6 +32,10 @@ var sheetMessages = map[string]string{
 	"%w: the program that wrote the workbook did not calculate it; open the file in Excel and save it again, or export values":   "%v：寫出活頁簿的程式沒有計算它；請用 Excel 開啟後重新存檔，或匯出數值",
 	"%s is a formula: a CSV file keeps the formula, not its result; in Excel, paste the column as values and save the CSV again": "%s 是公式：CSV 檔保存的是公式而非結果；請在 Excel 中把該欄貼上為值後重新存成 CSV",
 
+	// Allocations.
+	"%s (%s, %s) contradicts 發票類別 %s in column %s: correct one of them":                                                             "%[1]s（%[2]s，%[3]s）與 %[5]s 欄的發票類別 %[4]s 矛盾：請更正其中一個",
+	"%s: a field past the header's %d columns: the row has more fields than the header (a comma inside a cell that is not quoted?)": "%s：超出標題列的 %d 欄：這一列的欄位比標題列多（儲存格內有逗號卻沒有加引號？）",
+
 	// Files.
 	"%s: no allocations: want rows of %s":                     "%s：沒有配號：請給 %s 的資料列",
 	"header row lacks %s: want the columns %s":                "標題列缺少 %s：需要的欄位為 %s",

@@ -363,6 +363,36 @@ func TestReadAllocationsErrors(t *testing.T) {
 	}
 }
 
+// A row whose 發票類別代號 and 發票類別 disagree, or with a field past the
+// header's columns, was accepted: the code won, and the extra field was
+// dropped. Each is an error naming the cells.
+func TestReadAllocationsContradictions(t *testing.T) {
+	header := "營業人統編,發票類別代號,發票類別,發票期別,發票字軌名稱,發票起號,發票迄號\n"
+	data := header +
+		"24634102,7,特種稅額計算,110/11~110/12,NQ,42519550,42522049\n" +
+		"24634102,7,一般稅額計算,110/11~110/12,NR,42519550,42522049,,\n" +
+		"24634102,07,一般稅額計算,110/11~110/12,NS,42519550,42522049,x\n" +
+		"24634102,,特種稅額計算,110/11~110/12,NT,00000000,00000049\n"
+	name := writeFile(t, "a.csv", []byte(data))
+	var errs ranges.ErrorList
+	as, err := ReadAllocationFile(context.Background(), name, &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		name + `: row 2, column B (發票類別代號): "7" (07, 一般稅額計算) contradicts 發票類別 "特種稅額計算" in column C: correct one of them`,
+		name + `: row 4, column H: "x": a field past the header's 7 columns: the row has more fields than the header (a comma inside a cell that is not quoted?)`,
+	}
+	if len(errs.Errs) != len(want) || len(as) != 2 {
+		t.Fatalf("%d allocations, errors:\n%v", len(as), errs.Error())
+	}
+	for i, e := range errs.Errs {
+		if e.Error() != want[i] {
+			t.Errorf("error %d:\n got %s\nwant %s", i, e, want[i])
+		}
+	}
+}
+
 func slicesEqual(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
