@@ -36,7 +36,7 @@ func TestCSVQuoteThenTextReadsAsExcel(t *testing.T) {
 	}
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), strings.NewReader(b.String()), "pos.csv", Options{}, u, &errs)
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(b.String()), "pos.csv", Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -103,7 +103,7 @@ func TestCSVUnclosedQuoteSwallowingRows(t *testing.T) {
 	data := "發票號碼,備註,發票日期\nZK00000100,\"第一行\n第二行, 12345678 元\",2025/09/06\nZK00000101,,2025/09/07\n"
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs)
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs))
 	if err != nil || errs.Err() != nil || st.Invoices != 2 {
 		t.Errorf("a note spanning lines: %+v, %v, %v", st, err, errs.Err())
 	}
@@ -121,7 +121,7 @@ func TestCSVCarriageReturnLineEnds(t *testing.T) {
 	}
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "mac.csv", Options{}, u, &errs)
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "mac.csv", Options{}, u, &errs))
 	if err != nil || errs.Err() != nil || st.Invoices != 3 {
 		t.Errorf("%+v, %v, %v", st, err, errs.Err())
 	}

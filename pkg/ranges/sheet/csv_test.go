@@ -339,7 +339,7 @@ func TestReadInvoicesExcelUnicodeText(t *testing.T) {
 			}
 			u := zkUsage(t)
 			var errs ranges.ErrorList
-			st, err := ReadInvoiceFile(context.Background(), writeFile(t, tt.name, data), Options{}, u, &errs)
+			st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, tt.name, data), Options{}, u, &errs))
 			if err != nil || errs.Err() != nil {
 				t.Fatalf("err %v, errs %v", err, errs.Err())
 			}
@@ -407,7 +407,7 @@ func TestCSVLimits(t *testing.T) {
 func TestCSVFormulaIsAnError(t *testing.T) {
 	data := "字軌,號碼\nZK,=B1+1\nZK,=\"00000101\"\n"
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "f.csv", Options{}, zkUsage(t), &errs)
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "f.csv", Options{}, zkUsage(t), &errs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,7 +476,7 @@ func TestCSVParallelOrder(t *testing.T) {
 	b.WriteString("bad\n")
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), strings.NewReader(b.String()), "p.csv", Options{}, u, &errs)
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(b.String()), "p.csv", Options{}, u, &errs))
 	if err != nil {
 		t.Fatal(err)
 	}

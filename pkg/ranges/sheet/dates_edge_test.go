@@ -43,7 +43,7 @@ func TestReadInvoicesDateTimesAtPeriodEdges(t *testing.T) {
 			)})
 			u := zkUsage(t)
 			var errs ranges.ErrorList
-			st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+			st, err := one(ReadInvoiceFile(context.Background(), name, Options{}, u, &errs))
 			if err != nil || errs.Err() != nil {
 				t.Fatalf("err %v, errs %v", err, errs.Err())
 			}
@@ -69,7 +69,7 @@ func TestReadInvoicesTextDateTimesAtPeriodEdges(t *testing.T) {
 		"ZK00000103,114/11/01 00:00:00\n"
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "pos.csv", []byte(data)), Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, "pos.csv", []byte(data)), Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -89,7 +89,7 @@ func TestReadInvoicesZonedDateTimes(t *testing.T) {
 		"ZK00000103,2025-08-31T15:59:59Z\n"
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "shop.csv", Options{}, u, &errs)
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "shop.csv", Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -119,7 +119,7 @@ func TestReadInvoicesRowsWithoutDate(t *testing.T) {
 	data := "發票號碼,發票日期,金額\nZK00000100,2025/09/01,10\nZK00000101\nZK00000102,,30\nZK00000103, ,40\nZK00000104,2025/07/01,50\n"
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs)
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}

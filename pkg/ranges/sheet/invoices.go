@@ -13,10 +13,12 @@ import (
 // headerScanRows is how many rows are searched for the header row.
 const headerScanRows = 10
 
-// FileStats is what reading one invoice export found.
+// FileStats is what reading one invoice export found: a CSV file, or one
+// sheet of a workbook.
 type FileStats struct {
 	File      string
 	Sheet     string // the sheet read, for a workbook
+	Hidden    bool   // the sheet is hidden in the workbook (an old copy?)
 	Encoding  string // the detected encoding, for a CSV file
 	HeaderRow int
 
@@ -68,24 +70,27 @@ var ErrNoHeader = msg.New("no header row with an invoice-number column")
 
 // ReadInvoices reads one export of issued invoices, a CSV file or an .xlsx
 // workbook told from its bytes, and gives every invoice to sink,
-// streaming. name is the file's name in messages. Bad cells are added to
-// errs (reading stops when it is full); the returned error is for a file
-// that cannot be read at all, or ctx's error. A workbook is read from r
-// directly when r can read at offsets (an *os.File, a *bytes.Reader);
-// from any other reader it is buffered, up to 64 MiB.
-func ReadInvoices(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
+// streaming. name is the file's name in messages. It returns one FileStats
+// per table read: one for a CSV file; for a workbook, one per invoice
+// sheet, in the workbook's order (see readInvoiceWorkbook). Bad cells are
+// added to errs (reading stops when it is full); the returned error is
+// for a file that cannot be read at all, or ctx's error, with the stats of
+// the sheets read before it. A workbook is read from r directly when r
+// can read at offsets (an *os.File, a *bytes.Reader); from any other
+// reader it is buffered, up to 64 MiB.
+func ReadInvoices(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	return readInvoices(ctx, newSource(r), name, opts, sink, errs)
 }
 
-func readInvoices(ctx context.Context, src source, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
-	st := FileStats{File: name}
+func readInvoices(ctx context.Context, src source, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	format, kind, br, err := sniff(src, name)
 	if err != nil {
-		return st, err
+		return nil, err
 	}
 	if format == FormatWorkbook {
-		return st, readInvoiceWorkbook(ctx, src, br, name, opts, sink, errs, &st)
+		return readInvoiceWorkbook(ctx, src, br, name, opts, sink, errs)
 	}
+	st := FileStats{File: name}
 	t := newCSV(ctx, newTextInput(br, kind), name)
 	defer t.Close()
 	l, err := findHeader(t, opts.Columns, name, newSeenHeaders(opts.Columns))
@@ -94,80 +99,94 @@ func readInvoices(ctx context.Context, src source, name string, opts Options, si
 	}
 	t.Close()
 	st.Encoding = t.Encoding()
-	return st, err
+	return []FileStats{st}, err
 }
 
-// ReadInvoiceFile reads a named export; progress, if asked for, counts its
-// bytes.
-func ReadInvoiceFile(ctx context.Context, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
+// ReadInvoiceFile reads a named export as ReadInvoices does; progress, if
+// asked for, counts its bytes.
+func ReadInvoiceFile(ctx context.Context, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	src, closeFile, err := openFile(name, opts.Progress)
 	if err != nil {
-		return FileStats{File: name}, err
+		return nil, err
 	}
 	defer closeFile()
 	return readInvoices(ctx, src, name, opts, sink, errs)
 }
 
-func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
+// readInvoiceWorkbook reads every invoice sheet of a workbook: each sheet
+// whose header has an invoice-number column and is not a sheet of line
+// items, hidden ones too (an export may keep a month per sheet); failing
+// any, the first with an invoice-number column. Options.Columns.Sheet
+// picks one sheet. Each sheet finds its own header.
+func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	wb, err := openWorkbook(src, br, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer wb.Close()
-	sheets := wb.SheetNames()
+	sheets := wb.sheets
 	if s := opts.Columns.Sheet; s != "" {
-		if !slices.Contains(sheets, s) {
-			list := sheets
+		i := slices.IndexFunc(sheets, func(r sheetRef) bool { return r.name == s })
+		if i < 0 {
+			list := wb.SheetNames()
 			if len(list) > 10 {
 				list = append(slices.Clip(list[:10]), "…")
 			}
-			return msg.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
+			return nil, msg.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
 		}
-		sheets = []string{s}
+		sheets = sheets[i : i+1]
 	}
-	// The invoice sheet is the first whose header has an invoice-number
-	// column and is not a sheet of line items; failing that, the first with
-	// an invoice-number column.
-	var fallback string
+	var stats []FileStats
+	fallback := -1
 	seen := newSeenHeaders(opts.Columns)
-	for _, sheet := range sheets {
-		t, err := wb.openSheet(ctx, sheet)
+	for i, ref := range sheets {
+		t, err := wb.openSheet(ctx, ref.name)
 		if err != nil {
-			return err
+			return stats, err
 		}
 		l, err := findHeader(t, opts.Columns, name, seen)
 		if terr := t.Err(); terr != nil { // a damaged sheet
 			t.Close()
-			return terr
+			return stats, terr
 		}
 		if l == nil || (l.has(roleItem) && !l.has(roleStatus)) {
-			if l != nil && fallback == "" {
-				fallback = sheet
+			if l != nil && fallback < 0 {
+				fallback = i
 			}
 			t.Close()
 			continue
 		}
 		if err != nil { // the sheet's header is ambiguous
 			t.Close()
-			return err
+			return stats, err
 		}
-		err = readSheet(ctx, t, l, opts, sink, errs, st)
+		st := FileStats{File: name, Hidden: ref.hidden}
+		err = readSheet(ctx, t, l, opts, sink, errs, &st)
 		t.Close()
-		return err
+		stats = append(stats, st)
+		if err != nil || errs.Full() {
+			return stats, err
+		}
 	}
-	if fallback != "" {
-		t, err := wb.openSheet(ctx, fallback)
+	if len(stats) > 0 {
+		return stats, nil
+	}
+	if fallback >= 0 {
+		ref := sheets[fallback]
+		t, err := wb.openSheet(ctx, ref.name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer t.Close()
 		l, err := findHeader(t, opts.Columns, name, nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return readSheet(ctx, t, l, opts, sink, errs, st)
+		st := FileStats{File: name, Hidden: ref.hidden}
+		err = readSheet(ctx, t, l, opts, sink, errs, &st)
+		return []FileStats{st}, err
 	}
-	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
+	return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
 		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen)}
 }
 
