@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/urfave/cli/v2"
 
@@ -47,6 +49,7 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	p      *msg.Printer // the user's language
+	app    *cli.App     // the running app, for the help command
 	// term is stderr when it is a terminal (progress is drawn there); nil
 	// when stderr is piped or a file.
 	term *terminal
@@ -57,8 +60,56 @@ func init() {
 	// printer writes where the running app writes, and the flags say what
 	// they do in both languages.
 	cli.VersionPrinter = func(c *cli.Context) { printVersion(c.App.Writer) }
-	cli.HelpFlag = &cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help (顯示說明)"}
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version (顯示版本)"}
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help (顯示說明)", DisableDefaultText: true}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version (顯示版本)", DisableDefaultText: true}
+	flagString := cli.FlagStringer
+	cli.FlagStringer = func(f cli.Flag) string {
+		s := flagString(f)
+		if chineseHelp.Load() {
+			s = zhFlagHelp(s)
+		}
+		return s
+	}
+}
+
+// chineseHelp says the running app's help is in Chinese: cli prints a
+// flag's line through a package variable, FlagStringer, which has no other
+// way to know.
+var chineseHelp atomic.Bool
+
+var (
+	reFlagDefault = regexp.MustCompile(`\(default: (.*)\)$`)
+	reFlagValue   = regexp.MustCompile(`(--?[a-z][a-z-]*) value\b`)
+)
+
+// zhFlagHelp puts cli's own words in a flag's help line into Chinese: the
+// value placeholder and "(default: …)".
+func zhFlagHelp(s string) string {
+	s = reFlagValue.ReplaceAllString(s, "$1 值")
+	return reFlagDefault.ReplaceAllString(s, "（預設：$1）")
+}
+
+// helpCommand is cli's help command in the user's language.
+func helpCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     e.p.Text("show the commands, or one command's help"),
+		ArgsUsage: "[COMMAND]",
+		Action: func(c *cli.Context) error {
+			// A command runs in a context of its own, without the app's
+			// commands: help is shown from one of the app's.
+			root := cli.NewContext(e.app, nil, c)
+			name := c.Args().First()
+			if name == "" {
+				return cli.ShowAppHelp(root)
+			}
+			if root.App.Command(name) == nil {
+				return usagef("no command %q; run blanktrack --help", name)
+			}
+			return cli.ShowCommandHelp(root, name)
+		},
+	}
 }
 
 // run is main without the process: tests call it with buffers.
@@ -81,6 +132,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ErrWriter:                 stderr,
 		Version:                   readBuildInfo().Version,
 		EnableBashCompletion:      true,
+		HideHelpCommand:           true, // helpCommand, in the user's language
 		DisableSliceFlagSeparator: true, // file names may hold commas
 		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
@@ -99,9 +151,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			portalSimCommand(e),
 			portalCommand(e),
 			completionCommand(e),
+			helpCommand(e),
 		},
 	}
+	e.app = app
 	localizeHelp(p, app)
+	chineseHelp.Store(p.Chinese())
 	err := app.RunContext(ctx, args)
 	if notFound != "" && err == nil {
 		err = usagef("no command %q; run blanktrack --help", notFound)

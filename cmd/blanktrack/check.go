@@ -141,6 +141,9 @@ func runCheck(e *env, o checkOptions) error {
 		}
 	}
 	rep := ck.Check(o.Files)
+	for _, name := range rep.Skipped {
+		e.p.Say(e.stderr, "note: %s is generate's manifest or report, not a file for the portal: not checked\n", name)
+	}
 	if err := importfile.WriteFindings(e.stdout, e.p, o.Format, rep.Findings); err != nil {
 		return err
 	}

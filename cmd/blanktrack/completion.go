@@ -22,6 +22,10 @@ _blanktrack_complete() {
   else
     opts=$("${words[@]}" --generate-bash-completion 2>/dev/null)
   fi
+  # After a command, the words are files, not the help command.
+  if [[ COMP_CWORD -gt 1 ]]; then
+    opts=$(printf '%s\n' $opts | grep -vx 'help\|h')
+  fi
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }
 complete -o bashdefault -o default -F _blanktrack_complete blanktrack
@@ -73,6 +77,11 @@ func completionCommand(e *env) *cli.Command {
 		Usage:        e.p.Text("print the shell completion script for bash, zsh, fish or powershell"),
 		ArgsUsage:    "bash|zsh|fish|powershell",
 		OnUsageError: onUsageError,
+		BashComplete: func(c *cli.Context) {
+			if c.NArg() == 0 {
+				fmt.Fprintln(c.App.Writer, "bash\nzsh\nfish\npowershell")
+			}
+		},
 		Action: func(c *cli.Context) error {
 			shell := c.Args().First()
 			if c.NArg() != 1 {

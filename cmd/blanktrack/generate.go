@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"slices"
 
 	"github.com/urfave/cli/v2"
@@ -163,6 +164,9 @@ func runGenerate(e *env, o generateOptions) error {
 	}
 	spec.Progress = func(name string) func(done, total int64) { return progressFor(e, name) }
 	spec.Tool = readBuildInfo().String()
+	if spec.Today, err = today(e); err != nil {
+		return err
+	}
 	res, err := job.Run(e.ctx, spec)
 	if err != nil {
 		return runError(err, spec.Config)
@@ -176,7 +180,7 @@ func runGenerate(e *env, o generateOptions) error {
 	if res.Period.IsZero() {
 		// Every branch failed before the period was known.
 		_ = res.WriteWarnings(e.stderr)
-		return msg.New("no branch has a readable allocation")
+		return msg.New("every branch failed before its allocations were read; nothing written")
 	}
 	note, err := noteFor(e, res.Period)
 	if err != nil {
@@ -192,14 +196,19 @@ func runGenerate(e *env, o generateOptions) error {
 		e.p.Say(e.stderr, "blanktrack: --strict: %d warning(s); no file written\n", len(strictWarnings(res)))
 		return reportedError{exitData}
 	}
-	// A run in which every branch failed writes nothing, not even the
-	// folder.
-	if res.Failed() < len(res.Branches) {
+	// A run in which every branch failed creates no folder; in a folder of
+	// an earlier run it still removes that run's files of its 統編 (they
+	// would be taken for this run's) and records the failure.
+	if res.Failed() < len(res.Branches) || folderExists(out) {
 		if err := res.Write(e.ctx, out); err != nil {
 			return writeError(out, err)
 		}
 	}
 	_ = res.WriteReport(e.stdout, out)
+	if e.ctx.Err() != nil {
+		// The interrupt came after the files were complete and in place.
+		e.p.Say(e.stderr, "note: interrupted after the files were written: they are complete\n")
+	}
 	if n := res.Failed(); n > 0 {
 		e.p.Say(e.stderr, "blanktrack: %d of %d branches failed\n", n, len(res.Branches))
 		return reportedError{exitData}
@@ -213,4 +222,9 @@ func strictWarnings(res *job.Result) []job.Warning {
 		return strict.Warnings
 	}
 	return nil
+}
+
+func folderExists(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
 }

@@ -8,9 +8,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
@@ -20,7 +20,16 @@ import (
 // a read of a stalled network share or pipe cannot be cut short.
 const interruptGrace = 900 * time.Millisecond
 
+// memoryLimit is the heap size past which the Go runtime collects garbage
+// harder, unless GOMEMLIMIT says otherwise: it keeps blanktrack within a
+// few hundred MiB on any input (the work of a large run is mostly
+// short-lived).
+const memoryLimit = 180 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
@@ -34,7 +43,8 @@ func main() {
 		select {
 		case <-done:
 		case <-time.After(interruptGrace):
-			fmt.Fprintln(os.Stderr, "blanktrack: interrupted; nothing written")
+			p, _, _ := printerFor(os.Args, os.Getenv)
+			p.Say(os.Stderr, "blanktrack: interrupted; nothing written\n")
 			os.Exit(exitInterrupted)
 		}
 	}()

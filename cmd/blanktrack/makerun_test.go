@@ -25,7 +25,7 @@ func TestMakeRunMatchesExpected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := makeRunCommands(t, filepath.Join(root, "Makefile"))
+	cmds, runEnv := makeRunCommands(t, filepath.Join(root, "Makefile"))
 	if len(cmds) != 3 {
 		t.Fatalf("the Makefile's run target has %d generate commands; the test expects the three examples", len(cmds))
 	}
@@ -34,7 +34,9 @@ func TestMakeRunMatchesExpected(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(work)
-	getenv := func(string) string { return "" }
+	// The environment the run target exports (its fixed date), and nothing
+	// else of the machine's.
+	getenv := func(k string) string { return runEnv[k] }
 	for _, args := range cmds {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr, getenv); code != 0 {
@@ -48,7 +50,7 @@ func TestMakeRunMatchesExpected(t *testing.T) {
 
 // makeRunCommands reads the generate commands of the Makefile's run
 // target, with its variables expanded.
-func makeRunCommands(t *testing.T, makefile string) [][]string {
+func makeRunCommands(t *testing.T, makefile string) ([][]string, map[string]string) {
 	data, err := os.ReadFile(makefile)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +60,10 @@ func makeRunCommands(t *testing.T, makefile string) [][]string {
 	reVar := regexp.MustCompile(`(?m)^([A-Z]+)\s*\??=\s*(\S+)\s*$`)
 	for _, m := range reVar.FindAllStringSubmatch(text, -1) {
 		vars[m[1]] = m[2]
+	}
+	env := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^run: export ([A-Z_]+) = (\S+)$`).FindAllStringSubmatch(text, -1) {
+		env[m[1]] = m[2]
 	}
 	expand := regexp.MustCompile(`\$\(([A-Z]+)\)`)
 	var cmds [][]string
@@ -75,7 +81,7 @@ func makeRunCommands(t *testing.T, makefile string) [][]string {
 			cmds = append(cmds, args)
 		}
 	}
-	return cmds
+	return cmds, env
 }
 
 // The tool's version is the one thing that differs between builds: in the

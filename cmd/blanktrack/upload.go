@@ -378,7 +378,7 @@ func terminalSolver(e *env) portal.CaptchaSolver {
 		if err != nil {
 			return "", err
 		}
-		e.p.Say(e.stderr, "the portal's captcha is in %s\n驗證碼: ", tmp.Name())
+		e.p.Say(e.stderr, "the portal's captcha is in %s\ncaptcha (驗證碼): ", tmp.Name())
 		type read struct {
 			line string
 			err  error

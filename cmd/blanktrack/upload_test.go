@@ -342,8 +342,8 @@ func TestPortalHelpInChinese(t *testing.T) {
 		"在本機迴路位址上執行目前電子發票整合服務平台的模擬器，用來預演月底作業",
 		"說明：\n   提供平台的網頁應用程式（營業人登入與驗證碼，答案為 " + portalsim.DefaultCaptchaAnswer + "，",
 		"密碼為 $BLANKTRACK_SIM_PASSWORD，或 \"rehearsal\"",
-		"--addr value", "網頁應用程式的本機迴路位址",
-		"--write-layout value", "供 upload --layout 使用",
+		"--addr 值", "網頁應用程式的本機迴路位址",
+		"--write-layout 值", "供 upload --layout 使用",
 	} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("portal-sim --help: exit %d, no %q:\n%s%s", code, want, out, errOut)

@@ -20,17 +20,31 @@ type Kind uint8
 
 // File kinds.
 const (
-	KindBulk  Kind = iota // 匯入字軌 bulk CSV
-	KindE0402             // E0402 XML
+	KindBulk   Kind = iota // 匯入字軌 bulk CSV
+	KindE0402              // E0402 XML
+	KindReport             // generate's manifest or report: not checked
 )
 
 // KindOf tells a file's kind by its extension: .xml is E0402, anything else
 // a bulk file.
 func KindOf(name string) Kind {
-	if strings.EqualFold(filepath.Ext(name), ".xml") {
+	switch {
+	case strings.EqualFold(filepath.Ext(name), ".xml"):
 		return KindE0402
+	case isReport(filepath.Base(name)):
+		return KindReport
 	}
 	return KindBulk
+}
+
+// isReport tells generate's manifest and reports, which a glob such as
+// out/* brings along: check passes over them.
+func isReport(base string) bool {
+	switch base {
+	case ManifestName, "report.txt", "report.html":
+		return true
+	}
+	return false
 }
 
 // located is a blank range and where it was read.
@@ -60,13 +74,17 @@ type Checker struct {
 	Head ranges.Ban
 
 	manifests Manifests
+	// messages caches, per HeadBan and 統編, the E0402 messages generate
+	// writes: every E0402 file of a 統編 is compared with one of them.
+	messages map[[2]ranges.Ban][]E0402File
 }
 
 // CheckReport is the outcome of a check.
 type CheckReport struct {
 	Findings []Finding
-	Files    int // files read
-	Ranges   int // ranges read
+	Files    int      // files read
+	Ranges   int      // ranges read
+	Skipped  []string // generate's manifest and reports, passed over
 }
 
 // Check reads every file, checks it, and never modifies it. Findings are
@@ -80,7 +98,17 @@ func (c *Checker) Check(names []string) CheckReport {
 	var rep CheckReport
 	byKind := map[Kind][]located{}
 	for _, name := range names {
+		if KindOf(name) == KindReport {
+			rep.Skipped = append(rep.Skipped, name)
+			continue
+		}
 		rf := readLocated(name, c.Expected != nil || c.manifests.has(filepath.Dir(name)))
+		// Every range is kept to compare the files with each other: their
+		// number is bounded as generate bounds it, and so is the memory.
+		if kind := KindOf(name); len(byKind[kind])+len(rf.ranges) > ranges.MaxRanges {
+			rep.Findings = append(rep.Findings, Finding{File: name}.with(msg.T("the files hold more than %d ranges, more than any run writes: this file and those after it are not checked", ranges.MaxRanges)))
+			break
+		}
 		rep.Findings = append(rep.Findings, rf.findings...)
 		if rf.sum != nil {
 			if err := c.manifests.Verify(name, rf.sum); err != nil {
@@ -173,11 +201,19 @@ func readLocated(name string, hash bool) (rf readFile) {
 			fs = append(fs, Finding{File: name, Line: r.Line, Field: "period"}.with(msg.T("period %s: the file's first line is of %s; want one period a file", r.Period.Code(), rows[0].Period.Code())))
 		}
 	}
-	// A file named as generate names it must hold what its name says.
+	// A file named as generate names it must hold what its name says;
+	// any bulk file holds one 統編's ranges (generate writes one file per
+	// 統編, and upload logs in as one).
 	if m := reBulkName.FindStringSubmatch(filepath.Base(name)); m != nil {
 		for _, r := range rows {
 			if string(r.Ban) != m[1] || r.Period.Code() != m[2] {
 				fs = append(fs, Finding{File: name, Line: r.Line}.with(msg.T("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2])))
+			}
+		}
+	} else {
+		for _, r := range rows[min(1, len(rows)):] {
+			if r.Ban != rows[0].Ban {
+				fs = append(fs, Finding{File: name, Line: r.Line, Field: "統一編號"}.with(msg.T("統一編號 %s: the file's first line is of %s; want one 統編 a file, as generate writes them", r.Ban, rows[0].Ban)))
 			}
 		}
 	}
@@ -313,19 +349,13 @@ func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 				r.Type, r.Track, r.Start, r.End)))
 		}
 	}
-	files := 0
-	for _, n := range names {
-		if KindOf(n) == k {
-			files++
-		}
-	}
 	missingFile := map[string]bool{}
 	for _, r := range want {
 		file, ok := present[group(r)]
 		switch {
 		case ok && !have[r]:
 			fs = append(fs, Finding{File: file}.with(msg.T("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)))
-		case !ok && c.All && k == KindBulk && files > 0 && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
+		case !ok && c.All && k == KindBulk && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
 			missingFile[string(r.Ban)] = true
 			fs = append(fs, Finding{File: BulkFileName(r.Ban, r.Period)}.with(msg.T("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))))
 		}

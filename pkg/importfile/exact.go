@@ -55,8 +55,16 @@ func (c *Checker) wanted(name string, rf readFile) (want []byte, why msg.Message
 		if head == "" {
 			head = ranges.Ban(m.Main.HeadBan)
 		}
+		if c.messages == nil {
+			c.messages = map[[2]ranges.Ban][]E0402File{}
+		}
+		all, ok := c.messages[[2]ranges.Ban{head, k.Ban}]
+		if !ok {
+			all = E0402Messages(head, exp.RangesOf(k.Ban))
+			c.messages[[2]ranges.Ban{head, k.Ban}] = all
+		}
 		var same []E0402File
-		for _, m := range E0402Messages(head, exp.RangesOf(k.Ban)) {
+		for _, m := range all {
 			if mk, _ := m.Message.key(); mk == k {
 				same = append(same, m)
 			}

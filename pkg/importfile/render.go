@@ -1,6 +1,7 @@
 package importfile
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -16,8 +17,13 @@ type RenderOptions struct {
 // Render makes the output files of a result: a bulk file per 統一編號 with
 // blank numbers and, with XML, its E0402 messages, sorted by name. noBlank
 // lists the 統編 whose numbers were all used: they get no file.
-func Render(res *ranges.Result, o RenderOptions) (files []File, noBlank []ranges.Ban, err error) {
+// Rendering a large result takes a while: ctx is looked at between 統編s
+// and between E0402 messages, and its error returned.
+func Render(ctx context.Context, res *ranges.Result, o RenderOptions) (files []File, noBlank []ranges.Ban, err error) {
 	for _, b := range res.Bans() {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		rs := res.RangesOf(b)
 		if len(rs) == 0 {
 			noBlank = append(noBlank, b)
@@ -30,6 +36,9 @@ func Render(res *ranges.Result, o RenderOptions) (files []File, noBlank []ranges
 		files = append(files, bulk...)
 		if o.XML {
 			for _, m := range E0402Messages(o.Head, rs) {
+				if err := ctx.Err(); err != nil {
+					return nil, nil, err
+				}
 				data, err := MarshalE0402(m.Message)
 				if err != nil {
 					return nil, nil, err

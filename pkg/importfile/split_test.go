@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -94,4 +95,23 @@ func names(fs []File) []string {
 		out = append(out, f.Name)
 	}
 	return out
+}
+
+// A bulk file holds one 統編, whatever its name: a renamed file mixing two
+// 統編 is a finding, as it is under generate's name.
+func TestCheckOneBanAFile(t *testing.T) {
+	dir := t.TempDir()
+	other := ranges.Key{Ban: "04595257", Type: ranges.TypeGeneral, Period: period, Track: "ZM"}
+	data, _ := AppendBulk(nil, manyRanges(keyZK, 2))
+	more, _ := AppendBulk(nil, manyRanges(other, 1))
+	// Renumber the second part's line after the first two.
+	data = append(data, bytes.Replace(more, []byte("00001,"), []byte("00003,"), 1)...)
+	name := filepath.Join(dir, "x.csv")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := (&Checker{}).Check([]string{name})
+	if len(rep.Findings) != 1 || rep.Findings[0].Line != 3 || !strings.Contains(rep.Findings[0].Problem, "want one 統編 a file") {
+		t.Fatalf("findings %v", rep.Findings)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
@@ -154,4 +155,34 @@ func writeTemp(dir string, f File) (string, error) {
 		return "", err
 	}
 	return t.Name(), nil
+}
+
+// reTemp matches the temporary files Commit and ProbeDir write: a dot, the
+// final name (or blanktrack-probe), a random number, .tmp.
+var reTemp = regexp.MustCompile(`^\.(.+)\.[0-9]+\.tmp$`)
+
+// RemoveTemps removes from dir the temporary files an earlier run left
+// when it was killed mid-write (a kill -9 cannot be cleaned up after):
+// those named for a file blanktrack writes there (owned reports whether a
+// name is one). It returns the names removed.
+func RemoveTemps(dir string, owned func(name string) bool) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range ents {
+		m := reTemp.FindStringSubmatch(e.Name())
+		if m == nil || !e.Type().IsRegular() || !(m[1] == "blanktrack-probe" || owned(m[1])) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return removed, err
+		}
+		removed = append(removed, e.Name())
+	}
+	return removed, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,6 +67,7 @@ type Client struct {
 	loggedIn bool
 	browser  *browser
 	secrets  []string // values no output may show
+	public   []string // values any output may show (統編, 帳號, the layout's names)
 }
 
 // New checks the options and prepares a session; it does not connect.
@@ -122,6 +124,7 @@ func New(o Options) (*Client, error) {
 	if o.Password != "" {
 		cl.secrets = append(cl.secrets, o.Password)
 	}
+	cl.public = publicValues(o)
 	direct := o.Transport
 	if direct == nil {
 		direct = &http.Transport{
@@ -182,32 +185,89 @@ func (cl *Client) keep(secret string) {
 }
 
 // scrub removes every secret from a text.
-func (cl *Client) scrub(s string) string { return scrub(cl.secrets, s) }
+func (cl *Client) scrub(s string) string { return scrub(cl.secrets, cl.public, s) }
 
-func scrub(secrets []string, s string) string {
+// scrub replaces every secret in s with [redacted]. A public value that
+// holds a secret (a password that is the 統編, the account or a word of the
+// portal's addresses) is left as it is: blanking it would tell the
+// password, while showing it tells nothing that is not public.
+func scrub(secrets, public []string, s string) string {
+	var shielded []string
+	for _, p := range public {
+		for _, v := range secrets {
+			if p != "" && strings.Contains(p, v) && strings.Contains(s, p) {
+				shielded = append(shielded, p)
+				break
+			}
+		}
+	}
+	slices.SortFunc(shielded, func(a, b string) int { return len(b) - len(a) }) // longest first
+	for i, p := range shielded {
+		s = strings.ReplaceAll(s, p, "\x00"+strconv.Itoa(i)+"\x00")
+	}
 	for _, v := range secrets {
 		s = strings.ReplaceAll(s, v, "[redacted]")
 	}
+	for i, p := range shielded {
+		s = strings.ReplaceAll(s, "\x00"+strconv.Itoa(i)+"\x00", p)
+	}
 	return s
+}
+
+// publicValues are the values of a login that any output may show: the
+// 統編, the account, the head office, and every name of the layout (its
+// origins, paths and fields).
+func publicValues(o Options) []string {
+	out := []string{string(o.Ban), o.User, string(o.Head)}
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				walk(k)
+				walk(v.MapIndex(k))
+			}
+		case reflect.String:
+			out = append(out, v.String())
+		}
+	}
+	walk(reflect.ValueOf(o.Layout))
+	return out
 }
 
 // scrubbed is an error whose text, in any language, has no secret;
 // errors.Is and As still see the error inside.
 type scrubbed struct {
-	secrets []string
-	err     error
+	secrets, public []string
+	err             error
 }
 
-func (e *scrubbed) Error() string                  { return scrub(e.secrets, e.err.Error()) }
-func (e *scrubbed) Localize(p *msg.Printer) string { return scrub(e.secrets, p.Localize(e.err)) }
-func (e *scrubbed) Unwrap() error                  { return e.err }
+func (e *scrubbed) Error() string { return scrub(e.secrets, e.public, e.err.Error()) }
+func (e *scrubbed) Localize(p *msg.Printer) string {
+	return scrub(e.secrets, e.public, p.Localize(e.err))
+}
+func (e *scrubbed) Unwrap() error { return e.err }
 
 func (cl *Client) clean(err error) error {
 	if err == nil {
 		return nil
 	}
 	if s := err.Error(); cl.scrub(s) != s {
-		return &scrubbed{secrets: slices.Clone(cl.secrets), err: err}
+		return &scrubbed{secrets: slices.Clone(cl.secrets), public: cl.public, err: err}
 	}
 	return err
 }

@@ -80,8 +80,23 @@ func (r *Result) Bans() []Ban {
 }
 
 // RangesOf returns the blank ranges of one 統一編號.
+//
+// The ranges of a 統編 stand together (Compute orders them by 統編), and
+// are then returned as a part of r.Ranges, not a copy: callers must not
+// append to it.
 func (r *Result) RangesOf(b Ban) []BlankRange {
-	var out []BlankRange
+	i := slices.IndexFunc(r.Ranges, func(br BlankRange) bool { return br.Ban == b })
+	if i < 0 {
+		return nil
+	}
+	j := i
+	for j < len(r.Ranges) && r.Ranges[j].Ban == b {
+		j++
+	}
+	if !slices.ContainsFunc(r.Ranges[j:], func(br BlankRange) bool { return br.Ban == b }) {
+		return r.Ranges[i:j:j]
+	}
+	var out []BlankRange // a result put together by hand, out of order
 	for _, br := range r.Ranges {
 		if br.Ban == b {
 			out = append(out, br)
@@ -91,9 +106,10 @@ func (r *Result) RangesOf(b Ban) []BlankRange {
 }
 
 // MaxRanges is how many blank ranges a computation may give. Real reports
-// hold hundreds, a large chain's some hundred thousand; more means exports
-// that use every other number, and is refused rather than rendered.
-const MaxRanges = 1_000_000
+// hold hundreds, a large chain's up to some hundred thousand; more means
+// exports that use every other number, and is refused rather than
+// rendered: it also bounds the memory of generate and check.
+const MaxRanges = 250_000
 
 // ErrTooManyRanges is a computation that gives more than MaxRanges ranges.
 var ErrTooManyRanges = msg.Errorf("more than %d blank ranges", MaxRanges)

@@ -1,6 +1,7 @@
 package job
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -124,14 +126,8 @@ func LoadConfig(path string) (*Config, error) {
 func ParseConfig(data []byte, path string) (*Config, error) {
 	c := &Config{Path: path}
 	var errs ranges.ErrorList
-	md, err := toml.Decode(string(data), c)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			errs.Add(ranges.Errorf(ranges.Pos{File: path, Line: pe.Position.Line, Key: pe.LastKey}, "%s", pe.Message))
-		} else {
-			errs.Add(ranges.Errorf(ranges.Pos{File: path}, "%v", err))
-		}
+	if err := plainTOML(data); err != nil {
+		errs.Add(&ranges.Error{Pos: ranges.Pos{File: path, Line: err.line}, Err: err.what})
 		return nil, &errs
 	}
 	lines := newKeyLines(string(data))
@@ -143,6 +139,31 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			name = fmt.Sprintf("branch[%d].%s", branch+1, key)
 		}
 		found = append(found, &ranges.Error{Pos: ranges.Pos{File: path, Line: lines.find(branch, key), Key: name}, Err: msg.Errorf("%v", what)})
+	}
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			errs.Add(&ranges.Error{Pos: ranges.Pos{File: path, Line: pe.Position.Line, Key: pe.LastKey}, Err: msg.Errorf("%v", syntaxHint(pe.LastKey, pe.Message))})
+		} else {
+			errs.Add(&ranges.Error{Pos: ranges.Pos{File: path}, Err: msg.Errorf("%v", syntaxHint("", err.Error()))})
+		}
+		return nil, &errs
+	}
+	if typeProblems(raw, bad); len(found) > 0 {
+		return nil, sortedErrors(found)
+	}
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		// Every type was checked above; what is left is a bad value, such
+		// as a 統一編號 that fails its check digit.
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			errs.Add(ranges.Errorf(ranges.Pos{File: path, Line: pe.Position.Line, Key: pe.LastKey}, "%s", pe.Message))
+		} else {
+			errs.Add(ranges.Errorf(ranges.Pos{File: path}, "%v", err))
+		}
+		return nil, &errs
 	}
 	for _, k := range md.Undecoded() {
 		branch, key := -1, k.String()
@@ -205,18 +226,27 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			for _, p := range list {
 				if _, err := filepath.Match(p, ""); err != nil {
 					bad(i, key, msg.T("%s is not a valid pattern: %v", ranges.Quote(p), err))
+				} else if _, err := resolve(c.Dir(), p); err != nil {
+					bad(i, key, msg.T("%v", err))
 				}
 			}
 		}
 	}
-	slices.SortStableFunc(found, func(a, b *ranges.Error) int { return cmp.Compare(a.Line, b.Line) })
-	for _, e := range found {
-		errs.Add(e)
-	}
-	if err := errs.Err(); err != nil {
+	if err := sortedErrors(found); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// sortedErrors lists a config's mistakes in the order of their lines, or
+// is nil when there are none.
+func sortedErrors(found []*ranges.Error) error {
+	slices.SortStableFunc(found, func(a, b *ranges.Error) int { return cmp.Compare(a.Line, b.Line) })
+	var errs ranges.ErrorList
+	for _, e := range found {
+		errs.Add(e)
+	}
+	return errs.Err()
 }
 
 // Dir is the folder the config's paths are relative to.
@@ -380,4 +410,80 @@ func (k keyLines) branchOfKey(key toml.Key) int {
 			return b
 		}
 	}
+}
+
+// Limits of a config file: far beyond any blanktrack.toml, and short of
+// what makes the TOML decoder slow (its time and memory grow with the
+// square of the nesting).
+const (
+	configMaxBytes = 1 << 20
+	configMaxDepth = 8
+)
+
+type configProblem struct {
+	line int
+	what error
+}
+
+// plainTOML refuses, before decoding, a config that is not UTF-8 text (a
+// UTF-16 file from Notepad, a Big5 file) or that nests arrays and inline
+// tables deeper than any config needs.
+func plainTOML(data []byte) *configProblem {
+	switch {
+	case len(data) > configMaxBytes:
+		return &configProblem{0, msg.Errorf("larger than %d KiB: not a blanktrack config", configMaxBytes>>10)}
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return &configProblem{0, msg.New("a UTF-16 file (Notepad's \"Unicode\"): save it as UTF-8")}
+	case !utf8.Valid(data):
+		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
+		return &configProblem{line, msg.New("not UTF-8 text (Big5?): save it as UTF-8")}
+	}
+	depth, line := 0, 1
+	var quote []byte // the open string's delimiter, nil outside strings
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			line++
+		}
+		switch {
+		case quote != nil:
+			if c == '\\' && quote[0] == '"' {
+				i++ // an escaped character
+				continue
+			}
+			if bytes.HasPrefix(data[i:], quote) {
+				i += len(quote) - 1
+				quote = nil
+			}
+		case c == '#':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			i--
+		case c == '"' || c == '\'':
+			quote = data[i : i+1]
+			if bytes.HasPrefix(data[i:], []byte{c, c, c}) {
+				quote = data[i : i+3]
+				i += 2
+			}
+		case c == '[' || c == '{':
+			if depth++; depth > configMaxDepth {
+				return &configProblem{line, msg.Errorf("arrays or tables nested more than %d deep: not a blanktrack config", configMaxDepth)}
+			}
+		case c == ']' || c == '}':
+			depth = max(0, depth-1)
+		}
+	}
+	return nil
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
 // FuzzLoadConfig: any text gives a config or located errors, never a panic,
@@ -38,4 +39,87 @@ func FuzzLoadConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A config that would make the TOML decoder slow (deep nesting takes time
+// and memory growing with its square), or that is not UTF-8, is refused
+// at once with its line.
+func TestConfigRefusedBeforeDecoding(t *testing.T) {
+	deep := "x = " + strings.Repeat("{a=", 8000) + "1" + strings.Repeat("}", 8000) + "\n"
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"deep":   {[]byte("[[branch]]\nban = \"53212539\"\n" + deep), "c.toml:3: arrays or tables nested more than 8 deep"},
+		"utf16":  {[]byte{0xFF, 0xFE, 'h', 0, 'e', 0}, "c.toml: a UTF-16 file"},
+		"big5":   {[]byte("head = \"53212539\"\n# \xa4\xa4\xa4\xe5\n"), "c.toml:2: not UTF-8 text"},
+		"string": {[]byte("name = \"[[[[[[[[[[[[\"\n[[branch]]\nban = \"53212539\"\nalloc = [\"a.csv\"]\n"), ""},
+	} {
+		_, err := ParseConfig(c.data, "c.toml")
+		switch {
+		case c.want == "" && err != nil && strings.Contains(err.Error(), "nested"):
+			t.Errorf("%s: brackets inside a string counted: %v", name, err)
+		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want %q", name, err, c.want)
+		}
+	}
+}
+
+// A value of the wrong kind is told at its line, with the key, what was
+// found and the fix, in the user's language: not the decoder's English
+// "incompatible types", once per run and without a line.
+func TestConfigWrongKindsAtTheirLines(t *testing.T) {
+	text := `head = 04595257
+`
+	_, err := ParseConfig([]byte(text), "c.toml")
+	if err == nil || !strings.Contains(err.Error(), `c.toml:1: head: not valid TOML`) || !strings.Contains(err.Error(), `head = "04595257"`) {
+		t.Errorf("an unquoted 統一編號 with a leading 0: %v", err)
+	}
+
+	text = `head = "53212539"
+xml = "yes"
+period = 11510
+out = ["o"]
+
+[[branch]]
+ban = 24549210
+alloc = "a.csv"
+invoices = ["b.csv", 3]
+no_invoices = "true"
+
+[[branch]]
+ban = "53212538"
+alloc = ["c.csv"]
+[branch.columns]
+number = 3
+`
+	_, err = ParseConfig([]byte(text), "c.toml")
+	want := []string{
+		`c.toml:2: xml: the text "yes": want true or false, without quotes`,
+		`c.toml:3: period: the number 11510: want text in quotes, as in period = "11510"`,
+		`c.toml:4: out: a list: want text in quotes`,
+		`c.toml:8: branch[1].alloc: the text "a.csv": want a list of file names or patterns`,
+		`c.toml:9: branch[1].invoices: item 2 is the number 3: want a file name or pattern in quotes`,
+		`c.toml:10: branch[1].no_invoices: the text "true": want true or false`,
+		`c.toml:13: branch[2].ban: "53212538" is not a valid 統一編號`,
+		`c.toml:16: branch[2].columns.number: the number 3: want the column's header text in quotes`,
+	}
+	list := ranges.AsList(err)
+	if list == nil || len(list.Errs) != len(want) {
+		t.Fatalf("errors:\n%v\nwant %d, one per wrong value", err, len(want))
+	}
+	for i, w := range want {
+		if got := list.Errs[i].Error(); !strings.HasPrefix(got, w) {
+			t.Errorf("error %d: %s\nwant %s…", i+1, got, w)
+		}
+	}
+	zh := msg.NewPrinter(msg.Chinese).Localize(list.Errs[0])
+	if !strings.Contains(zh, `應為 true 或 false`) {
+		t.Errorf("in Chinese: %s", zh)
+	}
+	// An integer 統一編號 without a leading 0 is what the user meant.
+	c, err := ParseConfig([]byte("head = 53212539\n[[branch]]\nban = 53212539\nalloc = [\"a.csv\"]\n"), "c.toml")
+	if err != nil || c.Head.Ban != "53212539" {
+		t.Errorf("an integer 統一編號: %v, %v", c, err)
+	}
 }

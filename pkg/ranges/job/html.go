@@ -26,6 +26,7 @@ func pageFuncs(p *msg.Printer) template.FuncMap {
 		"t":       func(format string) string { return p.Text(format) },
 		"loc":     func(m msg.Message) string { return m.Localize(p) },
 		"filters": func(st sheet.FileStats) string { return filters(p, st) },
+		"where":   func(st sheet.FileStats) string { return where(p, st) },
 		"more": func(n int) string {
 			return p.Text("… and %d more ranges: the bulk files hold them all.", n)
 		},
@@ -56,6 +57,8 @@ type FileHash struct {
 type htmlPage struct {
 	Period   ranges.Period
 	Deadline string
+	Note     string // where today stands with the deadline, if the run knew today
+	Warning  bool   // Note is a warning: the period is still running
 	Info     ReportInfo
 	Branches []htmlBranch
 	Total    ranges.Summary
@@ -92,10 +95,13 @@ type htmlBan struct {
 // the filing: no scripts, no network, laid out for one or two A4 pages.
 func (r *Result) HTML(info ReportInfo) ([]byte, error) {
 	page := htmlPage{Period: r.Period, Deadline: r.Period.Deadline().Format("2006-01-02"), Info: info, Config: r.Config}
+	if note, warning := r.Calendar(); !note.IsZero() {
+		page.Note, page.Warning = note.Localize(r.p), warning
+	}
 	for _, br := range r.Branches {
 		hb := htmlBranch{Label: br.Label(), Ban: br.Ban}
 		if br.Err != nil {
-			hb.Err = br.Err.Error()
+			hb.Err = r.p.Localize(br.Err)
 			page.Branches = append(page.Branches, hb)
 			continue
 		}
@@ -149,12 +155,19 @@ func pct(n, of int) float64 {
 // and notes, for report.txt.
 func (r *Result) PlainReport(out string) []byte {
 	var b bytes.Buffer
+	note, warning := r.Calendar()
+	if warning {
+		r.p.Say(&b, "warning: %v\n\n", note)
+	}
 	_ = r.WriteReport(&b, out)
 	var w bytes.Buffer
 	_ = r.WriteWarnings(&w)
 	if w.Len() > 0 {
 		b.WriteString("\n")
 		b.Write(w.Bytes())
+	}
+	if !note.IsZero() && !warning {
+		r.p.Say(&b, "note: %v\n", note)
 	}
 	return b.Bytes()
 }

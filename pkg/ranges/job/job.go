@@ -62,6 +62,9 @@ type Spec struct {
 	Tool string
 	// Printer is the language of the reports; nil: English.
 	Printer *msg.Printer
+	// Today is the calendar date the reports say the period's timing on
+	// (still running, or past its deadline); zero: they say nothing of it.
+	Today time.Time
 	// Progress, if set, returns a progress reporter for an invoice file (or
 	// nil for none).
 	Progress func(name string) func(done, total int64)
@@ -79,9 +82,15 @@ type Result struct {
 	// the output folder: files of the run's 統編 and period it no longer
 	// writes.
 	Removed []string
+	// RemovedTemps are the temporary files of a killed earlier run that
+	// Write removed.
+	RemovedTemps []string
 
-	tool string       // Spec.Tool
-	p    *msg.Printer // Spec.Printer
+	tool  string       // Spec.Tool
+	p     *msg.Printer // Spec.Printer
+	today time.Time    // Spec.Today
+	// written says Write wrote the run's files and reports.
+	written bool
 }
 
 // BranchResult is what one branch found and rendered. When Err is set the
@@ -108,7 +117,7 @@ type BranchResult struct {
 // a whole: a period that cannot be settled (ranges.ErrSeveralPeriods), or
 // ctx's error.
 func Run(ctx context.Context, spec Spec) (*Result, error) {
-	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version()), p: spec.Printer}
+	res := &Result{Config: spec.Config, tool: cmp.Or(spec.Tool, Version()), p: spec.Printer, today: spec.Today}
 	for _, b := range spec.Branches {
 		res.Branches = append(res.Branches, &BranchResult{Branch: b, Err: b.err})
 	}
@@ -140,8 +149,11 @@ func Run(ctx context.Context, spec Spec) (*Result, error) {
 		}
 	}
 	res.checkAllocations()
+	if err := res.readInvoices(ctx, spec, p); err != nil {
+		return nil, err
+	}
 	for _, br := range res.ok() {
-		if err := br.run(ctx, spec, p); err != nil {
+		if err := br.finish(ctx, spec, p); err != nil {
 			return nil, err
 		}
 	}
@@ -213,16 +225,61 @@ func (r *Result) checkAllocations() {
 	}
 }
 
-// run reads one branch's invoices, computes its blank ranges, renders its
-// files and applies the warning policy. The returned error is ctx's;
-// the branch's own failure goes to br.Err.
-func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) error {
-	u, err := ranges.NewUsage(p, br.Allocs)
-	if err != nil {
-		br.Err = err
-		return nil
+// readInvoices reads every branch's invoice exports. The exports of a
+// branch may hold other branches' invoices (a head office's ERP export
+// holds its branches' too): each invoice is tallied for the branch whose
+// allocation holds its number, so that no branch reports a number blank
+// that another branch's export shows used. A branch fails when one of its
+// exports fails, and so does every branch that export gave invoices to:
+// without the rest of that export their tallies are not complete. The
+// returned error is ctx's.
+func (r *Result) readInvoices(ctx context.Context, spec Spec, p ranges.Period) error {
+	rt := &router{bans: map[ranges.Ban]bool{}}
+	for _, br := range r.ok() {
+		u, err := ranges.NewUsage(p, br.Allocs)
+		if err != nil {
+			br.Err = err
+			continue
+		}
+		br.Usage = u
+		rt.branches = append(rt.branches, br)
+		for _, a := range br.Allocs {
+			rt.bans[a.Ban] = true
+		}
 	}
-	br.Usage = u
+	failed := map[*BranchResult]error{}
+	for _, br := range r.ok() {
+		sink := &branchSink{rt: rt, br: br, got: map[*BranchResult]bool{}}
+		err := br.readExports(ctx, spec, p, sink)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if err == nil {
+			continue
+		}
+		failed[br] = err
+		for other := range sink.got {
+			if other != br && failed[other] == nil {
+				failed[other] = msg.Errorf("an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v", br.Label(), br.Ban, firstLine(err))
+			}
+		}
+	}
+	for br, err := range failed {
+		br.Err = err
+	}
+	return nil
+}
+
+// firstLine is an error's first line, for naming it inside another.
+func firstLine(err error) msg.Message {
+	if list := ranges.AsList(err); list != nil && len(list.Errs) > 0 {
+		return msg.T("%v", list.Errs[0])
+	}
+	return msg.T("%v", err)
+}
+
+// readExports reads one branch's invoice exports into sink.
+func (br *BranchResult) readExports(ctx context.Context, spec Spec, p ranges.Period, sink *branchSink) error {
 	var errs ranges.ErrorList
 	for _, name := range br.Invoices {
 		opts := sheet.Options{Columns: br.Columns}
@@ -230,13 +287,9 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 			opts.Progress = spec.Progress(name)
 		}
 		before := len(errs.Errs)
-		sts, err := sheet.ReadInvoiceFile(ctx, name, opts, u, &errs)
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
-		}
+		sts, err := sheet.ReadInvoiceFile(ctx, name, opts, sink, &errs)
 		if err != nil {
-			br.Err = err
-			return nil
+			return err
 		}
 		// A file that counts nothing (and whose cells were not the
 		// trouble) would report every number blank without a word.
@@ -254,11 +307,62 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 			break
 		}
 	}
-	if err := errs.Err(); err != nil {
-		br.Err = err
-		return nil
+	return errs.Err()
+}
+
+// router finds the branch whose allocation holds an invoice's number.
+type router struct {
+	branches []*BranchResult // every branch with a tally
+	bans     map[ranges.Ban]bool
+}
+
+// branchSink takes one branch's exports: an invoice goes to the branch
+// whose allocation holds it, the reading branch first; one in no branch's
+// allocation stays with the reading branch, which lists it.
+type branchSink struct {
+	rt   *router
+	br   *BranchResult
+	last *BranchResult // the owner of the last invoice: exports run in number order
+	got  map[*BranchResult]bool
+}
+
+// OwnBan reports whether b is the 統一編號 of any branch's allocation: a
+// head office's export lists its branches' invoices as its own sales.
+func (s *branchSink) OwnBan(b ranges.Ban) bool { return s.rt.bans[b] }
+
+func (s *branchSink) Add(inv ranges.Invoice) ranges.Outcome {
+	owner := s.owner(inv.Number)
+	s.got[owner] = true
+	return owner.Usage.Add(inv)
+}
+
+func (s *branchSink) owner(n ranges.InvoiceNumber) *BranchResult {
+	if _, ok := s.br.Usage.Allocation(n); ok {
+		return s.br
 	}
-	if br.Blank, err = u.Compute(); err != nil {
+	if s.last != nil {
+		if _, ok := s.last.Usage.Allocation(n); ok {
+			return s.last
+		}
+	}
+	for _, other := range s.rt.branches {
+		if _, ok := other.Usage.Allocation(n); ok {
+			s.last = other
+			return other
+		}
+	}
+	return s.br
+}
+
+// finish computes one branch's blank ranges from its tally, renders its
+// files and applies the warning policy; a failure goes to br.Err. The
+// returned error is ctx's.
+func (br *BranchResult) finish(ctx context.Context, spec Spec, p ranges.Period) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var err error
+	if br.Blank, err = br.Usage.Compute(); err != nil {
 		br.Err = err
 		return nil
 	}
@@ -266,7 +370,11 @@ func (br *BranchResult) run(ctx context.Context, spec Spec, p ranges.Period) err
 		br.Err = err
 		return nil
 	}
-	if br.Files, br.NoBlank, err = importfile.Render(br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head}); err != nil {
+	br.Files, br.NoBlank, err = importfile.Render(ctx, br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head})
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if err != nil {
 		br.Err = err
 		return nil
 	}
@@ -320,4 +428,14 @@ func CalendarNote(p ranges.Period, today time.Time) (note msg.Message, warning b
 			p, p.Deadline().Format("2006-01-02"), today.Format("2006-01-02")), false
 	}
 	return msg.Message{}, false
+}
+
+// Calendar is where today (Spec.Today) stands with the period, as
+// CalendarNote says it; zero when the spec gave no date or the report is
+// due.
+func (r *Result) Calendar() (note msg.Message, warning bool) {
+	if r.today.IsZero() || r.Period.IsZero() {
+		return msg.Message{}, false
+	}
+	return CalendarNote(r.Period, r.today)
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
@@ -21,7 +22,7 @@ func resolvePath(dir, p, goos string) (string, error) {
 	slashed := strings.ReplaceAll(p, `\`, "/")
 	if goos != "windows" {
 		if reDrive.MatchString(slashed) || strings.HasPrefix(slashed, "//") {
-			return "", msg.Errorf("%q is a Windows path: on this system write it as a path here, or relative to the config", p)
+			return "", msg.Errorf("%s is a Windows path: on this system write it as a path here, or relative to the config", ranges.Clip(p))
 		}
 		if path.IsAbs(slashed) {
 			return path.Clean(slashed), nil
@@ -35,7 +36,7 @@ func resolvePath(dir, p, goos string) (string, error) {
 	case reDrive.MatchString(slashed) && len(slashed) > 2 && slashed[2] == '/': // C:\…
 		return slashed[:2] + toWin(path.Clean(slashed[2:])), nil
 	case reDrive.MatchString(slashed): // C:foo, relative to C:'s current folder
-		return "", msg.Errorf("%q names a drive without a folder (C:file): write C:\\folder\\file, or a path relative to the config", p)
+		return "", msg.Errorf("%s names a drive without a folder (C:file): write C:\\folder\\file, or a path relative to the config", ranges.Clip(p))
 	case strings.HasPrefix(slashed, "/"): // \folder on the current drive
 		return toWin(path.Clean(slashed)), nil
 	}

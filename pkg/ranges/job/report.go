@@ -27,11 +27,18 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 	} else if len(r.Branches) == 1 && r.Branches[0].Err == nil {
 		r.Branches[0].report(&b, p, out)
 	}
+	for _, name := range r.RemovedTemps {
+		p.Say(&b, "removed %s: a temporary file of an earlier run that was killed while writing\n", filepath.Join(out, name))
+	}
 	for _, name := range r.Removed {
 		ban, _, _ := importfile.OwnedName(name)
 		p.Say(&b, "removed %s: a file of an earlier run for %s %s that this run no longer writes\n", filepath.Join(out, name), ban, r.Period)
 	}
-	if r.Period != (ranges.Period{}) {
+	switch {
+	case !r.written:
+	case r.Failed() == len(r.Branches):
+		p.Say(&b, "nothing to file: every branch failed; this run's report: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
+	default:
 		p.Say(&b, "report to keep: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
 	}
 	_, err := io.WriteString(w, b.String())
@@ -67,11 +74,7 @@ func (br *BranchResult) report(w *strings.Builder, p *msg.Printer, out string) {
 			Right: []bool{false, false, true, true, true, true, true, true, true, true, false},
 		}
 		for _, st := range br.Stats {
-			where := st.Sheet
-			if where == "" {
-				where = st.Encoding
-			}
-			t.Add(st.File, where, itoa(st.Rows), itoa(st.Invoices), itoa(st.Voided), itoa(st.Nullified), itoa(st.Purchases),
+			t.Add(st.File, where(p, st), itoa(st.Rows), itoa(st.Invoices), itoa(st.Voided), itoa(st.Nullified), itoa(st.Purchases),
 				itoa(st.OutsidePeriod), itoa(st.Unallocated), itoa(st.NoNumber), filters(p, st))
 		}
 		t.Write(w)
@@ -115,7 +118,11 @@ func (r *Result) branchTable(w *strings.Builder, out string) {
 		if n := len(br.Warnings); n > 0 {
 			status = count(p, n, msg.T("%d warning", n), msg.T("%d warnings", n))
 		}
-		t.Add(br.Label(), string(br.Ban), itoa(s.Allocated), itoa(s.Used), itoa(s.Voided), itoa(s.Blank), itoa(s.Ranges), itoa(len(br.Files)), status)
+		voided := "-"
+		if slices.ContainsFunc(br.Stats, func(st sheet.FileStats) bool { return st.HasStatus }) {
+			voided = itoa(s.Voided)
+		}
+		t.Add(br.Label(), string(br.Ban), itoa(s.Allocated), itoa(s.Used), voided, itoa(s.Blank), itoa(s.Ranges), itoa(len(br.Files)), status)
 		tot.Add(s)
 		files += len(br.Files)
 	}
@@ -150,6 +157,9 @@ func (r *Result) WriteWarnings(w io.Writer) error {
 				p.Say(&b, "warning: %s: %v\n", label, warn.Line())
 			}
 			br.declaredNone(&b, p, label+p.Text(": "))
+			for _, n := range br.notes() {
+				p.Say(&b, "note: %s%v\n", label+p.Text(": "), n)
+			}
 		}
 	} else {
 		for _, br := range r.Branches {
@@ -311,4 +321,26 @@ func filters(p *msg.Printer, st sheet.FileStats) string {
 		return "-"
 	}
 	return strings.Join(f, "+")
+}
+
+// where is the sheet a workbook was read from, or the encoding of a text
+// file, in p's language.
+func where(p *msg.Printer, st sheet.FileStats) string {
+	if st.Sheet != "" {
+		return st.Sheet
+	}
+	return encodingName(p, st.Encoding)
+}
+
+// encodingName translates the words of the readers' encoding names
+// ("UTF-8 with BOM", "CP950, tab-separated"); the names themselves stay.
+func encodingName(p *msg.Printer, enc string) string {
+	name, tabs := strings.CutSuffix(enc, ", tab-separated")
+	if base, ok := strings.CutSuffix(name, " with BOM"); ok {
+		name = p.Text("%s with BOM", base)
+	}
+	if tabs {
+		name = p.Text("%s, tab-separated", name)
+	}
+	return name
 }

@@ -72,6 +72,18 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		m = &importfile.Manifest{}
 	}
 	owned := r.ownedBans()
+	// A run killed while writing (kill -9 cannot be cleaned up after)
+	// leaves hidden temporary files of the names it wrote.
+	temps, err := importfile.RemoveTemps(dir, func(name string) bool {
+		if ban, code, ok := importfile.OwnedName(name); ok {
+			return code == r.Period.Code() && slices.Contains(owned, ban)
+		}
+		return name == importfile.ManifestName || name == ReportText || name == ReportHTML
+	})
+	r.RemovedTemps = temps
+	if err != nil {
+		return err
+	}
 	stale, err := r.staleFiles(dir, files, owned)
 	if err != nil {
 		return err
@@ -92,8 +104,11 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	seal := importfile.File{Name: importfile.ManifestName, Data: data}
+	// The reports say what the run removes, as the command does.
+	r.Removed = stale
 	reports, err := r.reports(dir, run)
 	if err != nil {
+		r.Removed = nil
 		return err
 	}
 	written := slices.Concat(files, reports)
@@ -101,9 +116,11 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	if err := importfile.Commit(ctx, dir, importfile.Change{Write: written, Remove: stale, Seal: &seal}); err != nil {
+		r.Removed = nil
 		return err
 	}
 	r.Removed = stale
+	r.written = true
 	return nil
 }
 
@@ -116,7 +133,7 @@ const (
 // reports renders report.txt (the tables and warnings the command prints)
 // and report.html (the page to keep with the filing) of a run into dir.
 func (r *Result) reports(dir string, run importfile.ManifestRun) ([]importfile.File, error) {
-	info := ReportInfo{Tool: "blanktrack " + run.Version, Out: dir}
+	info := ReportInfo{Tool: run.Version, Out: dir}
 	for _, in := range run.Inputs {
 		info.Inputs = append(info.Inputs, FileHash{Name: in.Path, Size: in.Size, SHA256: in.SHA256})
 	}

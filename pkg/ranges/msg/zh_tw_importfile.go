@@ -50,8 +50,10 @@ var importfileMessages = map[string]string{
 	"%s is not a valid 統一編號 (the checksum is wrong)":                                                          "%s 不是有效的統一編號（檢查碼不符）",
 
 	// check's findings.
-	"period %s: the file's first line is of %s; want one period a file": "期別 %s：檔案第一行是 %s；每個檔案只能有一個期別",
-	"range of %s %s in a file named for %s %s":                          "%s %s 的區段出現在檔名為 %s %s 的檔案中",
+	"the files hold more than %d ranges, more than any run writes: this file and those after it are not checked":                                     "這些檔案合計超過 %d 段，多於任何一次執行會寫出的：此檔及其後的檔案不予檢查",
+	"period %s: the file's first line is of %s; want one period a file":                                                                              "期別 %s：檔案第一行是 %s；每個檔案只能有一個期別",
+	"統一編號 %s: the file's first line is of %s; want one 統編 a file, as generate writes them":                                                           "統一編號 %s：檔案第一行是 %s；每個檔案只能有一個統編，如 generate 所寫出的",
+	"range of %s %s in a file named for %s %s":                                                                                                       "%s %s 的區段出現在檔名為 %s %s 的檔案中",
 	"字軌 %s (%s %s %s) has ranges in %s too: an upload for a track may replace what an earlier one put on record; keep a track's ranges in one file":  "字軌 %s（%s %s %s）在 %s 也有區段：同一字軌再次上傳可能取代先前的紀錄；同一字軌的區段請放在同一個檔案",
 	"range %s%s-%s overlaps %s%s-%s at %s: a number may be reported once":                                                                            "區段 %s%s-%s 與 %s%s-%s（%s）重疊：每個號碼只能申報一次",
 	"range %s%s-%s repeats %s%s-%s at %s: a number may be reported once":                                                                             "區段 %s%s-%s 與 %s%s-%s（%s）重複：每個號碼只能申報一次",

@@ -232,7 +232,7 @@ var portalMessages = map[string]string{
 	"the portal refused the file: %s":                                                         "平台拒收檔案：%s",
 	"the portal reports %d pages; more than %d is not believed":                               "平台回報有 %d 頁；超過 %d 頁不予採信",
 	"the portal reports %d rows and gave %d":                                                  "平台回報有 %d 列，實際給了 %d 列",
-	"the portal's captcha is in %s\n驗證碼: ":                                                    "平台的驗證碼圖片在 %s\n驗證碼：",
+	"the portal's captcha is in %s\ncaptcha (驗證碼): ":                                          "平台的驗證碼圖片在 %s\n驗證碼：",
 	"the portal's layout, and recording what its screens send to correct it":                  "平台的版面設定，以及記錄平台畫面送出的內容以修正版面設定",
 	"the run's --deadline of %s passed":                                                       "已超過本次執行的 --deadline（%s）",
 	"the session expired: logging in again":                                                   "工作階段已過期：重新登入",

@@ -20,11 +20,23 @@ head = "53212539"          # E0402 HeadBan of every branch
 period = "115/09~115/10"
 xml = true
 
+# For upload (blanktrack upload --config this file): how to reach the portal.
+# Both are the defaults; the layout is the built-in table (blanktrack portal
+# layout prints it), and auto turns to a browser when Cloudflare asks.
+# layout = "portal-layout.toml"
+# carrier = "auto"
+
 [[branch]]
 ban = "53212539"
 name = "總公司"
 alloc = ["alloc/invnoapply_53212539_11510.csv"]
 invoices = ["invoices/head/*.xlsx"]
+# For upload, with a real account: the head office's 帳號 logs in once and
+# uploads for every branch without a user of its own that the portal lets it
+# act for. password_env names the variable that holds the password; never
+# put the password here.
+# user = "acct01"
+# password_env = "HEAD_PORTAL_PASSWORD"
 
 [[branch]]
 ban = "24549210"
@@ -46,6 +58,9 @@ ban = "04595257"
 name = "高雄門市"
 alloc = ["alloc/invnoapply_04595257_11510.csv"]
 invoices = ["invoices/kaohsiung/register-*.csv"]
+# A branch with an account of its own logs in on its own:
+# user = "kh01"
+# password_env = "KAOHSIUNG_PORTAL_PASSWORD"
 `))
 	allocRow := func(ban, track string, start, end int) []byte {
 		return []byte(fmt.Sprintf("營業人統編,發票類別代號,發票類別,發票期別,發票字軌名稱,發票起號,發票迄號\r\n%s,7,一般稅額計算,115/09 ~ 115/10,%s,%08d,%08d\r\n", ban, track, start, end))

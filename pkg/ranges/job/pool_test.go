@@ -1,0 +1,110 @@
+package job
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const allocHeader = "營業人統編,發票類別代號,發票類別,發票期別,發票字軌名稱,發票起號,發票迄號\n"
+
+// A head office's ERP export that also lists a branch's invoices: in a
+// config run each invoice counts for the branch whose allocation holds it,
+// as in one run over all the files. Before, the branch reported the numbers
+// the head office's export used as blank.
+func TestConfigPoolsInvoicesAcrossBranches(t *testing.T) {
+	dir := t.TempDir()
+	headAlloc := writeTestFile(t, dir, "a-head.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00000049\n"))
+	branchAlloc := writeTestFile(t, dir, "a-branch.csv", []byte(allocHeader+"04595257,7,一般稅額計算,115/09~115/10,ZL,00000000,00000049\n"))
+	erp := writeTestFile(t, dir, "head-erp.csv", []byte("發票號碼,發票日期,賣方統一編號\nZK00000001,2026/09/01,53212539\nZL00000001,2026/09/01,04595257\nZL00000002,2026/09/01,04595257\n"))
+	pos := writeTestFile(t, dir, "branch-pos.csv", []byte("發票號碼,發票日期\nZL00000003,2026/09/01\n"))
+
+	config, err := Run(context.Background(), Spec{Config: true, Branches: []Branch{
+		{Ban: "53212539", Allocs: []string{headAlloc}, Invoices: []string{erp}},
+		{Ban: "04595257", Allocs: []string{branchAlloc}, Invoices: []string{pos}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Run(context.Background(), Spec{Branches: []Branch{{Allocs: []string{headAlloc, branchAlloc}, Invoices: []string{erp, pos}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if config.Failed() > 0 || plain.Failed() > 0 {
+		t.Fatalf("failed: %v / %v", config.Branches[0].Err, plain.Branches[0].Err)
+	}
+	got, want := config.Files(), plain.Files()
+	if len(got) != len(want) {
+		t.Fatalf("config run wrote %d files, one run %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].Name != want[i].Name || string(got[i].Data) != string(want[i].Data) {
+			t.Errorf("%s:\n%s\nwant (one run) %s:\n%s", got[i].Name, got[i].Data, want[i].Name, want[i].Data)
+		}
+	}
+	if !strings.Contains(string(got[0].Data), "ZL,00000000,00000000,07") {
+		t.Errorf("branch file %s:\n%s", got[0].Name, got[0].Data)
+	}
+	for _, br := range config.Branches {
+		for _, w := range br.Warnings {
+			t.Errorf("branch %s: warning %v", br.Ban, w)
+		}
+	}
+}
+
+// When an export that gave a branch some of its invoices fails, that
+// branch fails too: its tally is not complete.
+func TestFailedExportFailsTheBranchesItFed(t *testing.T) {
+	dir := t.TempDir()
+	headAlloc := writeTestFile(t, dir, "a-head.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00000049\n"))
+	branchAlloc := writeTestFile(t, dir, "a-branch.csv", []byte(allocHeader+"04595257,7,一般稅額計算,115/09~115/10,ZL,00000000,00000049\n"))
+	erp := writeTestFile(t, dir, "head-erp.csv", []byte("發票號碼,發票日期\nZK00000001,2026/09/01\nZL00000001,2026/09/01\nZK0000O002,2026/09/01\n"))
+	pos := writeTestFile(t, dir, "branch-pos.csv", []byte("發票號碼,發票日期\nZL00000003,2026/09/01\n"))
+	res, err := Run(context.Background(), Spec{Config: true, Branches: []Branch{
+		{Ban: "53212539", Allocs: []string{headAlloc}, Invoices: []string{erp}},
+		{Ban: "04595257", Allocs: []string{branchAlloc}, Invoices: []string{pos}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Branches[0].Err == nil || res.Branches[1].Err == nil {
+		t.Fatalf("errors %v, %v: want both branches failed", res.Branches[0].Err, res.Branches[1].Err)
+	}
+	if !strings.Contains(res.Branches[1].Err.Error(), "an export of branch 53212539 (53212539) that also holds this branch's invoices failed") {
+		t.Errorf("branch error %v", res.Branches[1].Err)
+	}
+}
+
+// A run killed while writing leaves hidden temporary files; the next run
+// into the folder removes those of its files and says so, and leaves
+// other files alone.
+func TestWriteRemovesKilledRunsTemps(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	alloc := writeTestFile(t, dir, "a.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00000049\n"))
+	pos := writeTestFile(t, dir, "pos.csv", []byte("發票號碼,發票日期\nZK00000001,2026/09/01\n"))
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{".53212539_11510.csv.123456.tmp", ".report.html.99.tmp", ".24549210_11510.csv.5.tmp", ".notes.txt.7.tmp"} {
+		writeTestFile(t, out, name, []byte("half"))
+	}
+	res, err := Run(context.Background(), Spec{Branches: []Branch{{Allocs: []string{alloc}, Invoices: []string{pos}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Write(context.Background(), out); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.RemovedTemps, []string{".53212539_11510.csv.123456.tmp", ".report.html.99.tmp"}) {
+		t.Errorf("removed %v", res.RemovedTemps)
+	}
+	for _, keep := range []string{".24549210_11510.csv.5.tmp", ".notes.txt.7.tmp"} {
+		if _, err := os.Stat(filepath.Join(out, keep)); err != nil {
+			t.Errorf("%s: %v (another 統編's or not blanktrack's: keep it)", keep, err)
+		}
+	}
+}
