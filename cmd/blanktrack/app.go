@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
@@ -115,12 +116,19 @@ func helpCommand(e *env) *cli.Command {
 // run is main without the process: tests call it with buffers.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	p, args, langErr := printerFor(args, getenv)
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, p: p}
-	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
+	// A name or value from the user's files or a server is printed with its
+	// control characters escaped: it cannot recolour, hide or rewrite what
+	// the person reads.
+	vout, verr := &ranges.VisibleWriter{W: stdout}, &ranges.VisibleWriter{W: stderr}
+	defer vout.Flush()
+	defer verr.Flush()
+	stdout = vout
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, getenv: getenv, p: p}
+	if f, ok := verr.W.(*os.File); ok && isTerminal(f) {
 		e.term = &terminal{w: f}
-		e.stderr = e.term
-		stderr = e.term
+		verr.W = e.term
 	}
+	e.stderr, stderr = verr, verr
 	if langErr != nil {
 		return exitCode(langErr, stderr, p)
 	}

@@ -37,9 +37,9 @@ func checkCommand(e *env) *cli.Command {
 			"must hold exactly what generate would write from those inputs. Never modifies a file."),
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: e.p.Text("a blanktrack.toml: the files must be exactly what generate --config writes")},
-			&cli.StringSliceFlag{Name: "alloc", Usage: e.p.Text("allocation download(s): every range must lie in an allocation")},
-			&cli.StringSliceFlag{Name: "invoices", Usage: e.p.Text("invoice export(s), with --alloc: the files must be exactly what generate writes")},
+			&cli.StringFlag{Name: "config", TakesFile: true, Usage: e.p.Text("a blanktrack.toml: the files must be exactly what generate --config writes")},
+			&cli.StringSliceFlag{Name: "alloc", TakesFile: true, Usage: e.p.Text("allocation download(s): every range must lie in an allocation")},
+			&cli.StringSliceFlag{Name: "invoices", TakesFile: true, Usage: e.p.Text("invoice export(s), with --alloc: the files must be exactly what generate writes")},
 			noInvoicesFlag(e),
 			&cli.BoolFlag{Name: "all", Usage: e.p.Text("the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding")},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: e.p.Text("findings as text, json (one object a line) or github (workflow annotations)")},

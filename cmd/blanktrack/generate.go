@@ -39,9 +39,9 @@ func generateCommand(e *env) *cli.Command {
 			"and writes <統編>_<yyyMM>.csv for the portal's 匯入字軌 button into --out."),
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: e.p.Text("a blanktrack.toml naming the head office and every branch's files, instead of --alloc and files")},
-			&cli.StringSliceFlag{Name: "alloc", Usage: e.p.Text("allocation download from the portal (.csv or .xlsx); repeat for several (required)")},
-			&cli.StringFlag{Name: "out", Usage: e.p.Text("folder to write the files into (required)")},
+			&cli.StringFlag{Name: "config", TakesFile: true, Usage: e.p.Text("a blanktrack.toml naming the head office and every branch's files, instead of --alloc and files")},
+			&cli.StringSliceFlag{Name: "alloc", TakesFile: true, Usage: e.p.Text("allocation download from the portal (.csv or .xlsx); repeat for several (required)")},
+			&cli.StringFlag{Name: "out", TakesFile: true, Usage: e.p.Text("folder to write the files into (required)")},
 			&cli.BoolFlag{Name: "xml", Usage: e.p.Text("also write E0402 XML for Turnkey")},
 			&cli.StringFlag{Name: "head", Usage: e.p.Text("head office 統一編號 for E0402 HeadBan (default: each 統編 itself)")},
 			&cli.StringFlag{Name: "period", Usage: e.p.Text("period to report, as 114/09~114/10, 11410 or last (default: the allocations' period)")},

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,12 +18,12 @@ import (
 
 // layoutFlag is --layout of the commands that reach the portal.
 func layoutFlag(p *msg.Printer) cli.Flag {
-	return &cli.StringFlag{Name: "layout", Usage: p.Text("a portal layout file (default: the built-in layout of the real portal)")}
+	return &cli.StringFlag{Name: "layout", TakesFile: true, Usage: p.Text("a portal layout file (default: the built-in layout of the real portal)")}
 }
 
 // browserFlag is --browser of the commands that may open a browser.
 func browserFlag(p *msg.Printer) cli.Flag {
-	return &cli.StringFlag{Name: "browser", Usage: p.Text("Chrome, Chromium or Edge to use (default: the one found)")}
+	return &cli.StringFlag{Name: "browser", TakesFile: true, Usage: p.Text("Chrome, Chromium or Edge to use (default: the one found)")}
 }
 
 func portalCommand(e *env) *cli.Command {
@@ -52,7 +53,7 @@ func portalCommand(e *env) *cli.Command {
 					"verifiers, and the content of the file uploaded. Ctrl-C abandons the recording."),
 				OnUsageError: onUsageError,
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "out", Required: true, Usage: p.Text("the file to write (JSON)")},
+					&cli.StringFlag{Name: "out", TakesFile: true, Required: true, Usage: p.Text("the file to write (JSON)")},
 					layoutFlag(p),
 					browserFlag(p),
 				},
@@ -74,6 +75,11 @@ func portalCommand(e *env) *cli.Command {
 					}
 					rec, err := portal.Capture(e.ctx, portal.CaptureOptions{Layout: lay, Browser: portal.BrowserOptions{Path: c.String("browser")}, Done: done,
 						Log: func(s string) { fmt.Fprintln(e.stderr, s) }, Printer: p})
+					if errors.Is(err, portal.ErrNoDisplay) {
+						// A person logs in and works the screens: no
+						// captcha command stands in for that.
+						return msg.Errorf("%w: capture needs a browser window a person works in: run it on a desktop", err)
+					}
 					if err != nil {
 						return explain(err)
 					}

@@ -42,8 +42,8 @@ func portalSimCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "import-format", Value: "csv", Usage: p.Text("what 匯入字軌 takes: csv (the 7-field bulk file) or e0402")},
 			&cli.StringSliceFlag{Name: "period", Usage: p.Text("a 字軌期別 the screen offers, repeat for several (default: the 12 periods up to today)")},
 			&cli.StringFlag{Name: "state", Usage: p.Text("keep what is on record in this file across runs")},
-			&cli.StringFlag{Name: "layout", Usage: p.Text("serve the paths and names of this layout file (to rehearse a corrected layout)")},
-			&cli.StringFlag{Name: "write-layout", Usage: p.Text("write the simulator's layout (its addresses) to this file, for upload --layout")},
+			&cli.StringFlag{Name: "layout", TakesFile: true, Usage: p.Text("serve the paths and names of this layout file (to rehearse a corrected layout)")},
+			&cli.StringFlag{Name: "write-layout", TakesFile: true, Usage: p.Text("write the simulator's layout (its addresses) to this file, for upload --layout")},
 		},
 		Action: func(c *cli.Context) error {
 			o := portalsim.Options{CaptchaAnswer: c.String("captcha-answer"), Delay: c.Duration("delay"),

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
 
@@ -97,5 +98,5 @@ func progressFor(e *env, name string) func(done, total int64) {
 	if err != nil || fi.Size() < progressMinBytes {
 		return nil
 	}
-	return (&progressBar{p: e.p, t: e.term, label: filepath.Base(name)}).update
+	return (&progressBar{p: e.p, t: e.term, label: ranges.Visible(filepath.Base(name))}).update
 }

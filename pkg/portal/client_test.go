@@ -326,3 +326,14 @@ func TestImportE0402(t *testing.T) {
 		t.Errorf("a CSV where E0402 is taken: %v %q", st.State, st.Reason)
 	}
 }
+
+// A login refused during the plan's first request is told as itself, not
+// as a failure to read the 字軌期別.
+func TestPlanTellsRefusedLoginPlainly(t *testing.T) {
+	sim := startSim(t, portalsim.Options{})
+	cl := newClient(t, options(sim, "83012410", "shop", "wrong-"+secret, &captchas{}))
+	_, err := cl.PlanUpload(context.Background(), period, map[string][]ranges.BlankRange{"a.csv": nil}, nil)
+	if !errors.Is(err, portal.ErrLogin) || !strings.HasPrefix(err.Error(), "login refused") {
+		t.Errorf("plan with a wrong password: %v; want the refused login itself", err)
+	}
+}

@@ -160,7 +160,10 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	offered, err := cl.Periods(ctx)
 	if err != nil {
-		return nil, msg.Errorf("字軌期別: %w", err)
+		if sessionWide(err) {
+			return nil, err
+		}
+		return nil, msg.Errorf("reading the 字軌期別 the portal offers: %w", err)
 	}
 	if !slices.Contains(offered, p) {
 		var names []string
@@ -171,6 +174,9 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	companies, err := cl.Companies(ctx)
 	if err != nil {
+		if sessionWide(err) {
+			return nil, err
+		}
 		return nil, msg.Errorf("the companies this login may act for: %w", err)
 	}
 	allowed := map[ranges.Ban]bool{}
@@ -586,4 +592,16 @@ func (p *Plan) WriteTable(w io.Writer, pr *msg.Printer) error {
 	pr.Say(&b, "(%s)\n", p.describe(pr))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sessionWide tells a failed login, a challenge, a missing browser or an
+// interrupt: failures of the session, not of the request that met them,
+// which say all by themselves.
+func sessionWide(err error) bool {
+	for _, whole := range []error{ErrLogin, ErrCaptcha, ErrChallenged, ErrNoBrowser, ErrNoDisplay, context.Canceled} {
+		if errors.Is(err, whole) {
+			return true
+		}
+	}
+	return false
 }

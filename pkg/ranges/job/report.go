@@ -41,7 +41,7 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 	default:
 		p.Say(&b, "report to keep: %s (and %s)\n", filepath.Join(out, ReportHTML), ReportText)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, ranges.Visible(b.String()))
 	return err
 }
 
@@ -166,7 +166,7 @@ func (r *Result) WriteWarnings(w io.Writer) error {
 			br.details(&b, p)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, ranges.Visible(b.String()))
 	return err
 }
 

@@ -267,10 +267,11 @@ var portalMessages = map[string]string{
 	"上傳列表: %w":                   "上傳列表：%w",
 	"匯入字軌 of %s was refused: %s": "%s 的匯入字軌遭拒：%s",
 	"匯入字軌 of %s: %w":             "%s 的匯入字軌：%w",
-	"字軌期別: %w":                   "字軌期別：%w",
-	"帳號 to log in with":          "登入用的帳號",
-	"查詢 %s: %w":                  "查詢 %s：%w",
-	"統一編號 to log in with":        "登入用的統一編號",
+	"%w: capture needs a browser window a person works in: run it on a desktop": "%w：capture 需要有人操作的瀏覽器視窗：請在桌面環境執行",
+	"reading the 字軌期別 the portal offers: %w":                                    "讀取平台提供的字軌期別：%w",
+	"帳號 to log in with":   "登入用的帳號",
+	"查詢 %s: %w":           "查詢 %s：%w",
+	"統一編號 to log in with": "登入用的統一編號",
 
 	// The commands' descriptions, as their help shows them.
 	"Logs in, reads what is on record for the period, uploads only the ranges not there yet\n" +
