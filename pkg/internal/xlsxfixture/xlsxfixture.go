@@ -48,6 +48,9 @@ func Row(c ...Cell) []Cell { return c }
 type Sheet struct {
 	Name string
 	Rows func(emit func([]Cell))
+	// State is the sheet's visibility as workbook.xml says it: "hidden",
+	// "veryHidden", or empty for a visible sheet.
+	State string
 }
 
 // Write writes a workbook with the given sheets to w.
@@ -194,7 +197,11 @@ func workbook(sheets []Sheet) string {
 	for i, sh := range sheets {
 		var name []byte
 		name, _ = xmlEscape(sh.Name)
-		s += fmt.Sprintf(`<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, name, i+1, i+1)
+		state := ""
+		if sh.State != "" {
+			state = fmt.Sprintf(` state="%s"`, sh.State)
+		}
+		s += fmt.Sprintf(`<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>`, name, i+1, state, i+1)
 	}
 	return s + `</sheets></workbook>`
 }

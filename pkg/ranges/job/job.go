@@ -100,7 +100,7 @@ type BranchResult struct {
 	Allocs   []ranges.Allocation // the allocations of the period
 	Skipped  []ranges.Allocation // allocations of other periods, left out
 	Usage    *ranges.Usage
-	Stats    []sheet.FileStats // one per invoice file, in order
+	Stats    []sheet.FileStats // one per invoice file or sheet read, in order
 	Blank    *ranges.Result
 	Files    []importfile.File // the rendered output files, sorted by name
 	NoBlank  []ranges.Ban      // 統編 whose numbers were all used: no file
@@ -287,16 +287,22 @@ func (br *BranchResult) readExports(ctx context.Context, spec Spec, p ranges.Per
 			opts.Progress = spec.Progress(name)
 		}
 		before := len(errs.Errs)
-		st, err := sheet.ReadInvoiceFile(ctx, name, opts, sink, &errs)
+		sts, err := sheet.ReadInvoiceFile(ctx, name, opts, sink, &errs)
 		if err != nil {
 			return err
 		}
 		// A file that counts nothing (and whose cells were not the
 		// trouble) would report every number blank without a word.
-		if st.Invoices == 0 && len(errs.Errs) == before {
-			errs.Add(emptyExport(st, p))
+		counted, clean := 0, len(errs.Errs) == before
+		for _, st := range sts {
+			counted += st.Invoices
 		}
-		br.Stats = append(br.Stats, st)
+		for _, st := range sts {
+			if counted == 0 && clean {
+				errs.Add(emptyExport(st, p))
+			}
+			br.Stats = append(br.Stats, st)
+		}
 		if errs.Full() {
 			break
 		}

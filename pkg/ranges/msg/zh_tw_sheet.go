@@ -8,24 +8,33 @@ var sheetMessages = map[string]string{
 	" that also has the columns given: %s": "，且包含指定的欄位：%s",
 
 	// Headers and cells.
-	"no header row with an invoice-number column":                                        "沒有含發票號碼欄的標題列",
-	"%w (%s) in the first %d rows of any sheet%v":                                        "%v（%s），在任何工作表的前 %d 列中都找不到%v",
-	"%w (%s) in the first %d rows%v":                                                     "%v（%s），前 %d 列中找不到%v",
-	"columns %s could each be the %v: name the one to read":                              "%s 都可能是%v：請指定要讀的那一欄",
-	"; their headers are the same text, so rename one of them in the file first":         "；它們的標題文字相同，請先在檔案中改掉其中一個",
-	"invoice-number column (發票號碼)":                                                       "發票號碼欄",
-	"字軌 column":                                                                          "字軌欄",
-	"status column (發票狀態)":                                                               "發票狀態欄",
-	"void-mark column (作廢註記)":                                                            "作廢註記欄",
-	"invoice-date column (發票日期)":                                                         "發票日期欄",
-	"seller column (賣方統一編號)":                                                             "賣方統一編號欄",
-	"字軌 %s (column %s) for number %s: want two letters A-Z":                              "號碼 %[3]s 的字軌 %[1]s（%[2]s 欄）：請填兩個英文字母 A-Z",
-	"%s does not match 字軌 %s in column %s":                                               "%s 與 %s 欄的字軌 %s 不符",
-	"%s is not a date: want a form such as 2026/01/05, 2026-01-05, 115/01/05 or 1150105": "%s 不是日期：請用 2026/01/05、2026-01-05、115/01/05 或 1150105 這樣的寫法",
-	"%s is not a date: no such day":                                                      "%s 不是日期：沒有這一天",
-	"a formula without a saved value":                                                    "公式沒有存下計算結果",
+	"no header row with an invoice-number column":                                "沒有含發票號碼欄的標題列",
+	"%w (%s) in the first %d rows of any sheet%v%v":                              "%v（%s），在任何工作表的前 %d 列中都找不到%v%v",
+	"%w (%s) in the first %d rows%v%v":                                           "%v（%s），前 %d 列中找不到%v%v",
+	"; the rows that look like header rows have: %s":                             "；看起來像標題列的列內容為：%s",
+	"sheet %s row %d: %s":                                                        "工作表 %s 第 %d 列：%s",
+	"row %d: %s":                                                                 "第 %d 列：%s",
+	"columns %s could each be the %v: name the one to read":                      "%s 都可能是%v：請指定要讀的那一欄",
+	"; their headers are the same text, so rename one of them in the file first": "；它們的標題文字相同，請先在檔案中改掉其中一個",
+	"invoice-number column (發票號碼)":                                               "發票號碼欄",
+	"字軌 column":                                                                  "字軌欄",
+	"status column (發票狀態)":                                                       "發票狀態欄",
+	"void-mark column (作廢註記)":                                                    "作廢註記欄",
+	"invoice-date column (發票日期)":                                                 "發票日期欄",
+	"seller column (賣方統一編號)":                                                     "賣方統一編號欄",
+	"字軌 %s (column %s) for number %s: want two letters A-Z":                      "號碼 %[3]s 的字軌 %[1]s（%[2]s 欄）：請填兩個英文字母 A-Z",
+	"an invoice number above the header row (row %d): the rows above the header are not read (two exports joined into one file, or a list above the table?); move the row below the header, or delete it": "標題列（第 %d 列）上方有發票號碼：標題列上方的列不會被讀取（是兩份匯出檔接成一個檔案，還是表格上方另有清單？）；請把這一列移到標題列下方，或刪除它",
+	"%s does not match 字軌 %s in column %s":                                                                                       "%s 與 %s 欄的字軌 %s 不符",
+	"%s is not a date: want a form such as 2026/01/05, 2026-01-05, 115/01/05 or 1150105":                                         "%s 不是日期：請用 2026/01/05、2026-01-05、115/01/05 或 1150105 這樣的寫法",
+	"%s is not a date and time: %s is not a time of day; want a form such as 13:05, 13:05:00 or 下午 01:05:00":                     "%s 不是日期時間：%s 不是時刻；請用 13:05、13:05:00 或 下午 01:05:00 這樣的寫法",
+	"%s is not a date: no such day":                                                                                              "%s 不是日期：沒有這一天",
+	"a formula without a saved value":                                                                                            "公式沒有存下計算結果",
 	"%w: the program that wrote the workbook did not calculate it; open the file in Excel and save it again, or export values":   "%v：寫出活頁簿的程式沒有計算它；請用 Excel 開啟後重新存檔，或匯出數值",
 	"%s is a formula: a CSV file keeps the formula, not its result; in Excel, paste the column as values and save the CSV again": "%s 是公式：CSV 檔保存的是公式而非結果；請在 Excel 中把該欄貼上為值後重新存成 CSV",
+
+	// Allocations.
+	"%s (%s, %s) contradicts 發票類別 %s in column %s: correct one of them":                                                             "%[1]s（%[2]s，%[3]s）與 %[5]s 欄的發票類別 %[4]s 矛盾：請更正其中一個",
+	"%s: a field past the header's %d columns: the row has more fields than the header (a comma inside a cell that is not quoted?)": "%s：超出標題列的 %d 欄：這一列的欄位比標題列多（儲存格內有逗號卻沒有加引號？）",
 
 	// Files.
 	"%s: no allocations: want rows of %s":                     "%s：沒有配號：請給 %s 的資料列",
@@ -62,6 +71,10 @@ var sheetMessages = map[string]string{
 	"%s: a sheet name of %d characters, %s: Excel allows %d; not a spreadsheet export":                  "%s：工作表名稱有 %d 個字元 %s：Excel 最多 %d 個；不是試算表匯出檔",
 	"%s: a workbook without sheets": "%s：沒有工作表的活頁簿",
 	"%s is damaged: %w":             "%s 已損壞：%v",
+
+	// CSV quoting.
+	"a quote is probably not closed": "引號可能沒有結束",
+	"%w: a quote opens this cell, and the cell runs on over the lines below; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")": "%v：這個儲存格以引號開頭，內容一路延伸到下面幾行；其中第 %d 行 %s 看起來是一列發票資料：請在儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）",
 
 	// Limits.
 	"a line (or a quoted cell spanning lines) longer than %s: not a CSV export":                         "一行（或跨行的引號儲存格）超過 %s：不是 CSV 匯出檔",

@@ -69,6 +69,7 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 
 	cols := [acCount]int{acBan, acTypeCode, acTypeName, acPeriod, acTrack, acStart, acEnd}
 	var headers [acCount]string
+	width := int(acCount) // the header's columns: a field past them is an error
 	var out []ranges.Allocation
 	inData := false // past the header (or the first data row of a file without one)
 	for n := 1; t.Next(); n++ {
@@ -85,6 +86,10 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 			err := allocHeader(row, &cols, &headers)
 			if err == nil {
 				inData = true
+				width = len(row)
+				for width > 0 && ranges.NormalizeText(row[width-1]) == "" {
+					width--
+				}
 				continue
 			}
 			if t.RowNum() < headerScanRows {
@@ -94,7 +99,7 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 			return nil, nil
 		}
 		inData = true
-		a, ok := parseAllocationRow(row, pos, cols, headers, errs)
+		a, ok := parseAllocationRow(row, pos, cols, headers, width, errs)
 		if !ok {
 			if errs.Full() {
 				return out, nil
@@ -166,7 +171,7 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 	return nil
 }
 
-func parseAllocationRow(row []string, pos ranges.Pos, cols [acCount]int, headers [acCount]string, errs *ranges.ErrorList) (ranges.Allocation, bool) {
+func parseAllocationRow(row []string, pos ranges.Pos, cols [acCount]int, headers [acCount]string, width int, errs *ranges.ErrorList) (ranges.Allocation, bool) {
 	a := ranges.Allocation{Pos: pos}
 	ok := true
 	fail := func(c int, err error) {
@@ -185,6 +190,12 @@ func parseAllocationRow(row []string, pos ranges.Pos, cols [acCount]int, headers
 	}
 	if a.Type, err = ranges.ParseInvoiceType(cell(row, cols[typeCol])); err != nil {
 		fail(typeCol, err)
+	} else if name := cell(row, cols[acTypeName]); typeCol == acTypeCode && cols[acTypeName] >= 0 && ranges.NormalizeText(name) != "" {
+		// The code and the name must say the same type.
+		if nt, err := ranges.ParseInvoiceType(name); err == nil && nt != a.Type {
+			fail(acTypeCode, msg.Errorf("%s (%s, %s) contradicts 發票類別 %s in column %s: correct one of them",
+				ranges.Quote(cell(row, cols[acTypeCode])), a.Type, a.Type.Name(), ranges.Quote(name), ranges.ColumnName(cols[acTypeName]+1)))
+		}
 	}
 	if a.Period, err = ranges.ParsePeriod(cell(row, cols[acPeriod])); err != nil {
 		fail(acPeriod, err)
@@ -197,6 +208,15 @@ func parseAllocationRow(row []string, pos ranges.Pos, cols [acCount]int, headers
 	}
 	if a.End, err = ranges.ParseNumber(cell(row, cols[acEnd])); err != nil {
 		fail(acEnd, err)
+	}
+	for i := width; i < len(row); i++ {
+		if v := row[i]; ranges.NormalizeText(v) != "" {
+			ok = false
+			at := pos
+			at.Col = i + 1
+			errs.Add(&ranges.Error{Pos: at, Value: clipValue(v), Err: msg.Errorf("%s: a field past the header's %d columns: the row has more fields than the header (a comma inside a cell that is not quoted?)", ranges.Quote(v), width)})
+			break
+		}
 	}
 	if ok {
 		if err := a.Validate(); err != nil {

@@ -324,12 +324,12 @@ func readInto(b *testing.B, name string, allocs []ranges.Allocation, want int) *
 		b.Fatal(err)
 	}
 	var errs ranges.ErrorList
-	st, err := sheet.ReadInvoiceFile(context.Background(), name, sheet.Options{}, u, &errs)
+	sts, err := sheet.ReadInvoiceFile(context.Background(), name, sheet.Options{}, u, &errs)
 	if err != nil || errs.Err() != nil {
 		b.Fatal(err, errs.Err())
 	}
-	if st.Invoices != want {
-		b.Fatalf("read %d invoices, want %d", st.Invoices, want)
+	if len(sts) != 1 || sts[0].Invoices != want {
+		b.Fatalf("read %+v, want one sheet of %d invoices", sts, want)
 	}
 	return u
 }

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -38,10 +39,11 @@ func (r *csvRecords) add(fields []string, row int) bool {
 	return true
 }
 
-// csvParser parses chunks of CSV text with the rules of encoding/csv with
-// LazyQuotes: a field starting with a quote is quoted ("" inside is a
-// quote, a line end inside is kept, a quote not before a separator or line
-// end is text); quotes inside unquoted fields are text, so Excel's
+// csvParser parses chunks of CSV text as Excel reads CSV: a field starting
+// with a quote is quoted ("" inside is a quote, a line end inside is kept,
+// and the first quote that is not doubled ends the quoted section; the
+// rest of the field up to a separator or a line end is text, quotes
+// included); quotes inside unquoted fields are text, so Excel's
 // ="00000050" stays as written; blank lines are skipped; CRLF and LF end
 // lines. Rows are numbered as a spreadsheet shows the file: a record is a
 // row however many lines its quoted cells span, and a blank line is a row.
@@ -135,44 +137,40 @@ func (p *csvParser) quotedRecord(c *csvChunk, i, row int) (int, error) {
 				if k < 0 {
 					// Not closed: the field runs to the end of the input.
 					p.appendText(strings.TrimSuffix(s[i:], "\r"))
-					return len(s), p.add(string(p.buf), row)
+					i = len(s)
+					break
 				}
 				p.appendText(s[i : i+k])
 				i += k + 1
-				var done, last bool
-				switch {
-				case i == len(s):
-					done, last = true, true
-				case s[i] == '"':
+				if i < len(s) && s[i] == '"' {
 					p.buf = append(p.buf, '"')
 					i++
-				case s[i] == sep:
-					done = true
-					i++
-				case s[i] == '\n':
-					done, last = true, true
-					i++
-				case s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n':
-					done, last = true, true
-					i += 2
-				case s[i] == '\r' && i+1 == len(s):
-					done, last = true, true // a CR before the end of the input is dropped
-					i++
-				default:
-					p.buf = append(p.buf, '"') // a bare quote is text
-				}
-				if !done {
 					continue
-				}
-				if err := p.add(string(p.buf), row); err != nil {
-					return 0, err
-				}
-				if last {
-					return i, nil
 				}
 				break
 			}
-			continue
+			if err := p.checkSpan(sep, row); err != nil {
+				return 0, err
+			}
+			// The rest of the field, up to a separator or a line end, is
+			// text, as Excel reads it: "好市多"台中店 is 好市多台中店.
+			end := len(s)
+			if j := strings.IndexAny(s[i:], p.stops); j >= 0 {
+				end = i + j
+			}
+			rest := s[i:end]
+			if end == len(s) || s[end] == '\n' {
+				rest = strings.TrimSuffix(rest, "\r")
+			}
+			p.buf = append(p.buf, rest...)
+			if err := p.add(string(p.buf), row); err != nil {
+				return 0, err
+			}
+			if end < len(s) && s[end] == sep {
+				i = end + 1
+				continue
+			}
+			return min(end+1, len(s)), nil
 		}
 		j := strings.IndexAny(s[i:], p.stops)
 		if j >= 0 && s[i+j] == sep {
@@ -189,6 +187,76 @@ func (p *csvParser) quotedRecord(c *csvChunk, i, row int) (int, error) {
 		return min(end+1, len(s)), p.add(strings.TrimSuffix(s[i:end], "\r"), row)
 	}
 }
+
+// ErrQuoteNotClosed is a quoted CSV cell that runs over lines looking like
+// invoice rows: a quote that was never closed would silently swallow them.
+var ErrQuoteNotClosed = msg.New("a quote is probably not closed")
+
+// checkSpan looks at the quoted text in p.buf, the cell in column
+// len(p.fields)+1 of the record at row: a cell spanning lines that holds a
+// line looking like an invoice row is most likely a quote that was never
+// closed, swallowing the rows up to some later quote.
+func (p *csvParser) checkSpan(sep byte, row int) error {
+	nl := bytes.IndexByte(p.buf, '\n')
+	if nl < 0 {
+		return nil
+	}
+	first, rest := p.buf[:nl], p.buf[nl+1:]
+	for n := 2; len(rest) > 0; n++ {
+		line := rest
+		if k := bytes.IndexByte(rest, '\n'); k >= 0 {
+			line, rest = rest[:k], rest[k+1:]
+		} else {
+			rest = nil
+		}
+		if !looksLikeInvoiceRow(line, sep) {
+			continue
+		}
+		v := string(first)
+		if p.mode == modeCP950 {
+			v = p.cp950.decode(v)
+		}
+		return &ranges.Error{Pos: ranges.Pos{File: p.file, Row: row, Col: len(p.fields) + 1}, Value: clipValue(v),
+			Err: msg.Errorf("%w: a quote opens this cell, and the cell runs on over the lines below; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")",
+				ErrQuoteNotClosed, n, ranges.Quote(string(line)))}
+	}
+	return nil
+}
+
+// looksLikeInvoiceRow reports whether a line of CSV text has an invoice
+// number among its cells: ZK00000007, ZK-00000007, or a 字軌 cell beside
+// 8 digits.
+func looksLikeInvoiceRow(line []byte, sep byte) bool {
+	if bytes.IndexByte(line, sep) < 0 {
+		return false
+	}
+	var prevTrack bool
+	for len(line) > 0 {
+		f := line
+		if k := bytes.IndexByte(line, sep); k >= 0 {
+			f, line = line[:k], line[k+1:]
+		} else {
+			line = nil
+		}
+		v := ranges.UnwrapExcelText(strings.TrimSpace(string(f)))
+		if isInvoiceNumberText(v) || (prevTrack && len(v) == 8 && allDigits(v)) {
+			return true
+		}
+		prevTrack = len(v) == 2 && isLetter(v[0]) && isLetter(v[1])
+	}
+	return false
+}
+
+// isInvoiceNumberText reports whether v, ASCII, is an invoice number: two
+// letters and 8 digits, with or without a dash between.
+func isInvoiceNumberText(v string) bool {
+	if len(v) == 11 && v[2] == '-' {
+		v = v[:2] + v[3:]
+	}
+	return len(v) == 10 && isLetter(v[0]) && isLetter(v[1]) && allDigits(v[2:])
+}
+
+func isLetter(c byte) bool { return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' }
 
 // tooLong is the error of a record over maxRecordBytes, as the splitter
 // reports it when the record does not end.

@@ -56,6 +56,11 @@ type splitter struct {
 	started bool
 	eof     bool
 	seq     int
+	// crOnly: the file ends its lines with CR alone (old Mac Excel's "CSV
+	// (Macintosh)"), told from its first chunk, which has a CR and no LF.
+	// Its CRs are read as LFs; conv is how much of buf is converted.
+	crOnly bool
+	conv   int
 }
 
 func newSplitter(in textInput, file string) *splitter {
@@ -96,7 +101,11 @@ func (s *splitter) next(ctx context.Context) *csvChunk {
 	s.seq++
 	want := s.target
 	for {
-		if err := s.fill(ctx, want); err != nil {
+		need := want
+		if !s.started {
+			need = max(want, sepSniffLen) // what decides the separator and the line ends
+		}
+		if err := s.fill(ctx, need); err != nil {
 			if ctx.Err() != nil {
 				c.err = ctx.Err()
 			} else {
@@ -105,19 +114,32 @@ func (s *splitter) next(ctx context.Context) *csvChunk {
 			return c
 		}
 		if !s.started {
-			s.sep = separatorOf(s.buf[:min(len(s.buf), sepSniffLen)])
+			head := s.buf[:min(len(s.buf), sepSniffLen)]
+			s.sep = separatorOf(head)
+			s.crOnly = bytes.IndexByte(head, '\n') < 0 && bytes.IndexByte(head, '\r') >= 0
 			s.started = true
 		}
-		cut, rows := len(s.buf), 0
-		if !s.eof {
-			cut, rows = scanCut(s.buf, s.sep)
+		if s.crOnly {
+			for i, c := range s.buf[s.conv:] {
+				if c == '\r' {
+					s.buf[s.conv+i] = '\n'
+				}
+			}
+			s.conv = len(s.buf)
+		}
+		// The chunk is cut from the first want bytes: the buffer may hold
+		// more, read to decide the separator.
+		lim := min(len(s.buf), want)
+		cut, rows := lim, 0
+		if !s.eof || lim < len(s.buf) {
+			cut, rows = scanCut(s.buf[:lim], s.sep)
 			if cut == 0 {
 				// No record ends in the buffer: read on, up to the cap.
-				if len(s.buf) > maxRecordBytes {
+				if lim > maxRecordBytes {
 					c.err = (&csvParser{file: s.file}).tooLong(s.row)
 					return c
 				}
-				want = 2*len(s.buf) + 1
+				want = 2*lim + 1
 				continue
 			}
 		}
@@ -134,7 +156,7 @@ func (s *splitter) next(ctx context.Context) *csvChunk {
 		c.quotes = bytes.IndexByte(s.buf[:cut], '"') >= 0
 		c.mode, c.sep, c.final = s.mode, s.sep, s.eof && cut == len(s.buf)
 		n := copy(s.buf, s.buf[cut:])
-		s.buf = s.buf[:n]
+		s.buf, s.conv = s.buf[:n], n
 		s.row += rows
 		switch {
 		case rows > csvChunkRows:
@@ -147,11 +169,12 @@ func (s *splitter) next(ctx context.Context) *csvChunk {
 }
 
 // scanCut finds the end of the last complete record in b, which starts at
-// a record's start, with the quoting rules of the parser: a field is quoted
-// when it starts with a quote; inside, "" is a quote, a quote before a
-// separator or a line end closes the field, and any other quote is kept as
-// text (lazy quotes). It returns the length of the records (0 if none ends
-// in b) and the rows they span: their line ends outside quotes.
+// a record's start, with the quoting rules of the parser, which are
+// Excel's: a field is quoted when it starts with a quote; inside, "" is a
+// quote, and the first quote that is not doubled ends the quoted section;
+// the rest of the field, up to a separator or a line end, is text, quotes
+// included. It returns the length of the records (0 if none ends in b) and
+// the rows they span: their line ends outside quotes.
 func scanCut(b []byte, sep byte) (cut, rows int) {
 	i, quotedNL, quotedNLAtCut := 0, 0, 0
 	// markCut records the last line end outside quotes in b[from:to].
@@ -173,7 +196,7 @@ scan:
 			i = q + 1 // a quote inside an unquoted field is text
 			continue
 		}
-		// A quoted field: find its closing quote.
+		// A quoted section: find the quote that ends it.
 		j := q + 1
 		for {
 			k := bytes.IndexByte(b[j:], '"')
@@ -181,25 +204,12 @@ scan:
 				break scan // not closed within b, or cannot tell yet
 			}
 			k += j
-			switch c := b[k+1]; {
-			case c == '"':
+			if b[k+1] == '"' {
 				j = k + 2
 				continue
-			case c == sep:
-				quotedNL += bytes.Count(b[q:k], []byte{'\n'})
-				i = k + 2
-			case c == '\n':
-				quotedNL += bytes.Count(b[q:k], []byte{'\n'})
-				cut, quotedNLAtCut, i = k+2, quotedNL, k+2
-			case c == '\r' && k+2 < len(b) && b[k+2] == '\n':
-				quotedNL += bytes.Count(b[q:k], []byte{'\n'})
-				cut, quotedNLAtCut, i = k+3, quotedNL, k+3
-			case c == '\r' && k+2 >= len(b):
-				break scan
-			default:
-				j = k + 1 // a bare quote is text; the field goes on
-				continue
 			}
+			quotedNL += bytes.Count(b[q:k], []byte{'\n'})
+			i = k + 1
 			break
 		}
 	}

@@ -22,10 +22,14 @@ var (
 )
 
 // ParseDate reads an invoice date in the forms exports use: 2026-01-05,
-// 2026/01/05, 2026/1/5 13:05 (a time of day is ignored), ROC 115/01/05,
-// 1150105, 20260105, 115年01月05日 and, when serials is set (a workbook cell),
-// an Excel date serial such as 46027, counted from 1900 or, with date1904,
-// from 1904. The result is the calendar date at midnight UTC.
+// 2026/01/05, 2026/1/5 13:05, ROC 115/01/05, 1150105, 20260105,
+// 115年01月05日 and, when serials is set (a workbook cell), an Excel date
+// serial such as 46027, counted from 1900 or, with date1904, from 1904. A
+// time of day after the date (13:05, 13:05:00.250, 下午 01:05:00, 1:05 PM)
+// must be a valid one; it is ignored, except that a date-time with a zone
+// (2026-01-04T17:30:00Z, 2026-01-05T01:30:00+08:00) is taken in Taiwan's
+// time (UTC+8), the day the invoice was issued. The result is the calendar
+// date at midnight UTC.
 func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 	v := strings.TrimSpace(width.Narrow.String(strings.TrimSpace(s)))
 	v = ranges.UnwrapExcelText(v)
@@ -41,9 +45,10 @@ func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 			}
 		}
 	}
-	// A time of day follows a space or a T: drop it.
+	// A time of day follows a space or a T.
+	var clock string
 	if i := strings.IndexAny(v, " T"); i > 0 {
-		v = v[:i]
+		v, clock = v[:i], strings.TrimSpace(v[i+1:])
 	}
 	var y, m, d int
 	if g := reDateSep.FindStringSubmatch(v); g != nil {
@@ -63,7 +68,128 @@ func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 	if t.Year() != y || int(t.Month()) != m || t.Day() != d || y < 1912 || y > 2200 {
 		return time.Time{}, msg.Errorf("%s is not a date: no such day", ranges.Quote(s))
 	}
+	if clock == "" {
+		return t, nil
+	}
+	tod, offset, zoned, ok := parseClock(clock)
+	if !ok {
+		return time.Time{}, msg.Errorf("%s is not a date and time: %s is not a time of day; want a form such as 13:05, 13:05:00 or 下午 01:05:00", ranges.Quote(s), ranges.Quote(clock))
+	}
+	if zoned {
+		// The instant, in Taiwan's time: the day it shows there.
+		tw := t.Add(tod - offset + taiwanOffset)
+		return time.Date(tw.Year(), tw.Month(), tw.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
 	return t, nil
+}
+
+// taiwanOffset is Taiwan's time, UTC+8, without daylight saving time.
+const taiwanOffset = 8 * time.Hour
+
+// parseClock reads a time of day: H:MM, H:MM:SS or H:MM:SS.fff (or the
+// digits alone, HHMM or HHMMSS), with 上午 or 下午 (AM or PM) before or
+// after it, and then, optionally, a zone: Z, +08:00, +0800 or +08. It
+// returns the time since midnight, the zone's offset east of UTC and
+// whether a zone was given.
+func parseClock(s string) (tod, offset time.Duration, zoned, ok bool) {
+	meridiem := 0 // 1 AM, 2 PM
+	if m, rest := cutMeridiem(s, true); m != 0 {
+		meridiem, s = m, strings.TrimSpace(rest)
+	}
+	// The clock's digits and colons.
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == ':' || s[i] == '.') {
+		i++
+	}
+	digits, rest := s[:i], strings.TrimSpace(s[i:])
+	var h, m, sec int
+	var frac string
+	if k := strings.IndexByte(digits, '.'); k >= 0 {
+		digits, frac = digits[:k], digits[k+1:]
+		if !allDigits(frac) {
+			return 0, 0, false, false
+		}
+	}
+	parts := strings.Split(digits, ":")
+	switch {
+	case len(parts) == 1 && (len(digits) == 4 || len(digits) == 6) && allDigits(digits):
+		parts = []string{digits[:2], digits[2:4]}
+		if len(digits) == 6 {
+			parts = append(parts, digits[4:])
+		}
+	case len(parts) < 2 || len(parts) > 3:
+		return 0, 0, false, false
+	}
+	if frac != "" && len(parts) != 3 {
+		return 0, 0, false, false
+	}
+	for k, p := range parts {
+		if len(p) < 1 || len(p) > 2 || (k > 0 && len(p) != 2) || !allDigits(p) {
+			return 0, 0, false, false
+		}
+	}
+	h, m = atoi(parts[0]), atoi(parts[1])
+	if len(parts) == 3 {
+		sec = atoi(parts[2])
+	}
+	if meridiem == 0 {
+		if mm, after := cutMeridiem(rest, false); mm != 0 {
+			meridiem, rest = mm, strings.TrimSpace(after)
+		}
+	}
+	switch {
+	case m > 59 || sec > 59:
+		return 0, 0, false, false
+	case meridiem == 0 && h > 23, meridiem != 0 && h > 12:
+		return 0, 0, false, false
+	case meridiem == 1 && h == 12:
+		h = 0
+	case meridiem == 2 && h < 12:
+		h += 12
+	}
+	tod = time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
+	if rest == "" {
+		return tod, 0, false, true
+	}
+	if rest == "Z" || rest == "z" {
+		return tod, 0, true, true
+	}
+	if rest[0] != '+' && rest[0] != '-' {
+		return 0, 0, false, false
+	}
+	z := strings.Replace(rest[1:], ":", "", 1)
+	if (len(z) != 2 && len(z) != 4) || !allDigits(z) {
+		return 0, 0, false, false
+	}
+	zh, zm := atoi(z[:2]), 0
+	if len(z) == 4 {
+		zm = atoi(z[2:])
+	}
+	if zh > 14 || zm > 59 {
+		return 0, 0, false, false
+	}
+	offset = time.Duration(zh)*time.Hour + time.Duration(zm)*time.Minute
+	if rest[0] == '-' {
+		offset = -offset
+	}
+	return tod, offset, true, true
+}
+
+// cutMeridiem takes 上午 or AM (1), 下午 or PM (2) off the start of s, or,
+// when prefix is false, takes s when it is one of them.
+func cutMeridiem(s string, prefix bool) (int, string) {
+	for _, w := range []struct {
+		word string
+		m    int
+	}{{"上午", 1}, {"下午", 2}, {"AM", 1}, {"PM", 2}, {"am", 1}, {"pm", 2}} {
+		if prefix && strings.HasPrefix(s, w.word) {
+			return w.m, s[len(w.word):]
+		}
+		if !prefix && s == w.word {
+			return w.m, ""
+		}
+	}
+	return 0, s
 }
 
 func atoi(s string) int {

@@ -2,6 +2,9 @@ package sheet
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,7 +43,7 @@ func TestReadInvoicesDateTimesAtPeriodEdges(t *testing.T) {
 			)})
 			u := zkUsage(t)
 			var errs ranges.ErrorList
-			st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+			st, err := one(ReadInvoiceFile(context.Background(), name, Options{}, u, &errs))
 			if err != nil || errs.Err() != nil {
 				t.Fatalf("err %v, errs %v", err, errs.Err())
 			}
@@ -66,11 +69,66 @@ func TestReadInvoicesTextDateTimesAtPeriodEdges(t *testing.T) {
 		"ZK00000103,114/11/01 00:00:00\n"
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "pos.csv", []byte(data)), Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, "pos.csv", []byte(data)), Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
 	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000101"}; !slicesEqual(got, want) || st.OutsidePeriod != 2 {
 		t.Errorf("counted %v (outside %d), want %v and 2 outside", got, st.OutsidePeriod, want)
+	}
+}
+
+// A date-time with a zone belongs to the day it is in Taiwan: the UTC
+// date was taken, so an invoice issued at 01:30 on the period's first day
+// (17:30Z the day before) was outside the period.
+func TestReadInvoicesZonedDateTimes(t *testing.T) {
+	data := "發票號碼,發票日期\n" +
+		"ZK00000100,2025-08-31T17:30:00Z\n" +
+		"ZK00000101,2025-09-01T01:30:00+08:00\n" +
+		"ZK00000102,2025-10-31T16:30:00Z\n" +
+		"ZK00000103,2025-08-31T15:59:59Z\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "shop.csv", Options{}, u, &errs))
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000101"}; !slicesEqual(got, want) || st.OutsidePeriod != 2 {
+		t.Errorf("counted %v (outside %d), want %v and 2 outside", got, st.OutsidePeriod, want)
+	}
+}
+
+// A time that is not a time of day is an error naming the cell.
+func TestReadInvoicesBadTimeIsAnError(t *testing.T) {
+	data := "發票號碼,發票日期\nZK00000100,115/10/31 25:61:00\n"
+	var errs ranges.ErrorList
+	_, err := ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, zkUsage(t), &errs)
+	if err != nil || len(errs.Errs) != 1 {
+		t.Fatalf("err %v, errs %v: want one cell error", err, errs.Err())
+	}
+	var ce *ranges.Error
+	if !errors.As(errs.Errs[0], &ce) || ce.Row != 2 || ce.Col != 2 || ce.Value != "115/10/31 25:61:00" {
+		t.Errorf("error %v: want it at B2 with the value", errs.Errs[0])
+	}
+}
+
+// A row without a date in an export with a date column counts, as before,
+// but is counted in FileStats so that the job can warn: it was taken as
+// in the period without a word.
+func TestReadInvoicesRowsWithoutDate(t *testing.T) {
+	data := "發票號碼,發票日期,金額\nZK00000100,2025/09/01,10\nZK00000101\nZK00000102,,30\nZK00000103, ,40\nZK00000104,2025/07/01,50\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs))
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	var rows []int
+	for _, inv := range st.NoDateRows.First {
+		rows = append(rows, inv.Pos.Row)
+	}
+	if st.Invoices != 4 || st.NoDate != 3 || st.NoDateRows.Count != 3 || !slices.Equal(rows, []int{3, 4, 5}) {
+		t.Errorf("invoices %d, no date %d at rows %v (count %d): want 4 counted, 3 without a date at rows 3-5",
+			st.Invoices, st.NoDate, rows, st.NoDateRows.Count)
 	}
 }

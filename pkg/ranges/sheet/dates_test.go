@@ -35,6 +35,25 @@ func TestParseDate(t *testing.T) {
 		{"115/13/01", false, false, time.Time{}, "no such day"},
 		{"yesterday", false, false, time.Time{}, "not a date"},
 		{"01/05/2026", false, false, time.Time{}, "not a date"},
+		{"2026/1/5 1:05 PM", false, false, want, ""},
+		{"2026/1/5 上午 12:00:00", false, false, want, ""},
+		{"2026/1/5 235959", false, false, want, ""},
+		// A date-time with a zone is the day it is in Taiwan (UTC+8).
+		{"2026-01-04T17:30:00Z", false, false, want, ""},
+		{"2026-01-04T16:00:00.000Z", false, false, want, ""},
+		{"2026-01-05T15:59:59Z", false, false, want, ""},
+		{"2026-01-05T01:30:00+08:00", false, false, want, ""},
+		{"2026-01-05T00:30:00+0900", false, false, time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC), ""},
+		{"2026-01-04T11:30:00-05", false, false, want, ""},
+		{"2026-01-04T15:59:59Z", false, false, time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC), ""},
+		// A time that is not one is an error, no longer ignored.
+		{"115/10/31 25:61:00", false, false, time.Time{}, "not a time of day"},
+		{"2026/1/5 13:60", false, false, time.Time{}, "not a time of day"},
+		{"2026/1/5 12:00:60", false, false, time.Time{}, "not a time of day"},
+		{"2026/1/5 下午 13:05:00", false, false, time.Time{}, "not a time of day"},
+		{"2026/1/5 13", false, false, time.Time{}, "not a time of day"},
+		{"2026/1/5 noon", false, false, time.Time{}, "not a time of day"},
+		{"2026-01-05T13:05:00+25:00", false, false, time.Time{}, "not a time of day"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

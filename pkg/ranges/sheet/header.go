@@ -179,6 +179,7 @@ type layout struct {
 	row     int
 	col     [numRoles]int
 	headers []string
+	above   []*ranges.Error // invoice numbers in the rows above the header
 }
 
 func (l *layout) has(r role) bool { return l.col[r] >= 0 }

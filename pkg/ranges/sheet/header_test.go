@@ -155,3 +155,59 @@ func TestHeaderAmbiguousInWorkbook(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Rows above the header that hold invoice numbers (two exports joined
+// with cat, a list of voided invoices above the table) were dropped
+// without a word: each is an error naming the row and the header row.
+func TestHeaderInvoiceNumbersAboveIt(t *testing.T) {
+	data := "ZK00000001,2025/09/01\n銷項發票\nＺＫ－００００００02,2025/09/02\n發票號碼,發票日期\nZK00000003,2025/09/03\n"
+	_, err := readCSV(t, data, Columns{})
+	var list *ranges.ErrorList
+	if !errors.As(err, &list) || len(list.Errs) != 2 {
+		t.Fatalf("err %v: want two errors", err)
+	}
+	for i, want := range []int{1, 3} {
+		var ce *ranges.Error
+		if !errors.As(list.Errs[i], &ce) || ce.Row != want || ce.Col != 1 || !strings.Contains(ce.Error(), "row 4") {
+			t.Errorf("error %v: want one at row %d, column A, naming header row 4", list.Errs[i], want)
+		}
+	}
+
+	S := xlsxfixture.S
+	name := writeWorkbook(t, "erp.xlsx", xlsxfixture.Sheet{Name: "銷項", Rows: rows(
+		xlsxfixture.Row(S("作廢清單"), S("ZK00000105")),
+		xlsxfixture.Row(S("發票號碼"), S("發票日期")),
+		xlsxfixture.Row(S("ZK00000100"), S("2025/09/03")),
+	)})
+	var errs ranges.ErrorList
+	_, err = ReadInvoiceFile(context.Background(), name, Options{}, zkUsage(t), &errs)
+	var ce *ranges.Error
+	if err != nil || len(errs.Errs) != 1 || !errors.As(errs.Errs[0], &ce) || ce.Sheet != "銷項" || ce.Row != 1 || ce.Col != 2 {
+		t.Errorf("workbook: err %v, errs %v: want one error at 銷項!B1", err, errs.Err())
+	}
+}
+
+// A header named by --col-number that no row has: the error lists the
+// headers of the rows that looked like header rows, so that the user sees
+// the spelling.
+func TestHeaderNotFoundListsTheHeaders(t *testing.T) {
+	data := "銷項發票明細\n單號,發票號碼 ,開立日期,備註\nA1,ZK00000001,2025/09/01,x\n"
+	_, err := readCSV(t, data, Columns{Number: "發票號"})
+	if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "row 2: 單號, 發票號碼, 開立日期, 備註") {
+		t.Errorf("err %v: want ErrNoHeader listing row 2's headers", err)
+	}
+	_, err = readCSV(t, "單號,票碼\nA1,ZK00000001\n", Columns{Number: "票號"})
+	if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "row 1: 單號, 票碼") {
+		t.Errorf("no known header: err %v: want the first row's cells", err)
+	}
+	S := xlsxfixture.S
+	name := writeWorkbook(t, "erp.xlsx", xlsxfixture.Sheet{Name: "銷項", Rows: rows(
+		xlsxfixture.Row(S("發票 號碼"), S("日期")),
+		xlsxfixture.Row(S("ZK00000100"), S("2025/09/03")),
+	)})
+	var errs ranges.ErrorList
+	_, err = ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Number: "號碼 "}}, zkUsage(t), &errs)
+	if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "sheet 銷項 row 1: 發票 號碼, 日期") {
+		t.Errorf("workbook: err %v: want ErrNoHeader listing 銷項's row 1", err)
+	}
+}

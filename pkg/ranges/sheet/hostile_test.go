@@ -87,7 +87,7 @@ func sheetPart(rows string) part { return part{data: []byte(sheetHead + rows + s
 func readWorkbookBytes(t *testing.T, data []byte) (FileStats, *ranges.ErrorList, error) {
 	t.Helper()
 	var errs ranges.ErrorList
-	st, err := ReadInvoices(context.Background(), bytes.NewReader(data), "w.xlsx", Options{}, zkUsage(t), &errs)
+	st, err := one(ReadInvoices(context.Background(), bytes.NewReader(data), "w.xlsx", Options{}, zkUsage(t), &errs))
 	return st, &errs, err
 }
 

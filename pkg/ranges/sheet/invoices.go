@@ -13,10 +13,12 @@ import (
 // headerScanRows is how many rows are searched for the header row.
 const headerScanRows = 10
 
-// FileStats is what reading one invoice export found.
+// FileStats is what reading one invoice export found: a CSV file, or one
+// sheet of a workbook.
 type FileStats struct {
 	File      string
 	Sheet     string // the sheet read, for a workbook
+	Hidden    bool   // the sheet is hidden in the workbook (an old copy?)
 	Encoding  string // the detected encoding, for a CSV file
 	HeaderRow int
 
@@ -29,6 +31,11 @@ type FileStats struct {
 	Unallocated   int // in no loaded allocation: not counted
 	Voided        int // counted invoices marked voided (作廢)
 	Nullified     int // counted invoices marked nullified (註銷)
+	// NoDate counts the invoices counted without a date in an export that
+	// has a date column (a short row, an empty date cell): taken as in the
+	// period, unchecked. NoDateRows lists the first of them.
+	NoDate     int
+	NoDateRows ranges.Listing
 
 	HasDate   bool // the export has a date column, so the period was checked
 	HasSeller bool // the export has a seller column, so purchases were skipped
@@ -63,106 +70,124 @@ var ErrNoHeader = msg.New("no header row with an invoice-number column")
 
 // ReadInvoices reads one export of issued invoices, a CSV file or an .xlsx
 // workbook told from its bytes, and gives every invoice to sink,
-// streaming. name is the file's name in messages. Bad cells are added to
-// errs (reading stops when it is full); the returned error is for a file
-// that cannot be read at all, or ctx's error. A workbook is read from r
-// directly when r can read at offsets (an *os.File, a *bytes.Reader);
-// from any other reader it is buffered, up to 64 MiB.
-func ReadInvoices(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
+// streaming. name is the file's name in messages. It returns one FileStats
+// per table read: one for a CSV file; for a workbook, one per invoice
+// sheet, in the workbook's order (see readInvoiceWorkbook). Bad cells are
+// added to errs (reading stops when it is full); the returned error is
+// for a file that cannot be read at all, or ctx's error, with the stats of
+// the sheets read before it. A workbook is read from r directly when r
+// can read at offsets (an *os.File, a *bytes.Reader); from any other
+// reader it is buffered, up to 64 MiB.
+func ReadInvoices(ctx context.Context, r io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	return readInvoices(ctx, newSource(r), name, opts, sink, errs)
 }
 
-func readInvoices(ctx context.Context, src source, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
-	st := FileStats{File: name}
+func readInvoices(ctx context.Context, src source, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	format, kind, br, err := sniff(src, name)
 	if err != nil {
-		return st, err
+		return nil, err
 	}
 	if format == FormatWorkbook {
-		return st, readInvoiceWorkbook(ctx, src, br, name, opts, sink, errs, &st)
+		return readInvoiceWorkbook(ctx, src, br, name, opts, sink, errs)
 	}
+	st := FileStats{File: name}
 	t := newCSV(ctx, newTextInput(br, kind), name)
 	defer t.Close()
-	l, err := findHeader(t, opts.Columns, name)
+	l, err := findHeader(t, opts.Columns, name, newSeenHeaders(opts.Columns))
 	if err == nil {
 		err = readInvoiceRows(ctx, t, l, sink, errs, &st)
 	}
 	t.Close()
 	st.Encoding = t.Encoding()
-	return st, err
+	return []FileStats{st}, err
 }
 
-// ReadInvoiceFile reads a named export; progress, if asked for, counts its
-// bytes.
-func ReadInvoiceFile(ctx context.Context, name string, opts Options, sink Sink, errs *ranges.ErrorList) (FileStats, error) {
+// ReadInvoiceFile reads a named export as ReadInvoices does; progress, if
+// asked for, counts its bytes.
+func ReadInvoiceFile(ctx context.Context, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	src, closeFile, err := openFile(name, opts.Progress)
 	if err != nil {
-		return FileStats{File: name}, err
+		return nil, err
 	}
 	defer closeFile()
 	return readInvoices(ctx, src, name, opts, sink, errs)
 }
 
-func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
+// readInvoiceWorkbook reads every invoice sheet of a workbook: each sheet
+// whose header has an invoice-number column and is not a sheet of line
+// items, hidden ones too (an export may keep a month per sheet); failing
+// any, the first with an invoice-number column. Options.Columns.Sheet
+// picks one sheet. Each sheet finds its own header.
+func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	wb, err := openWorkbook(src, br, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer wb.Close()
-	sheets := wb.SheetNames()
+	sheets := wb.sheets
 	if s := opts.Columns.Sheet; s != "" {
-		if !slices.Contains(sheets, s) {
-			list := sheets
+		i := slices.IndexFunc(sheets, func(r sheetRef) bool { return r.name == s })
+		if i < 0 {
+			list := wb.SheetNames()
 			if len(list) > 10 {
 				list = append(slices.Clip(list[:10]), "…")
 			}
-			return msg.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
+			return nil, msg.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
 		}
-		sheets = []string{s}
+		sheets = sheets[i : i+1]
 	}
-	// The invoice sheet is the first whose header has an invoice-number
-	// column and is not a sheet of line items; failing that, the first with
-	// an invoice-number column.
-	var fallback string
-	for _, sheet := range sheets {
-		t, err := wb.openSheet(ctx, sheet)
+	var stats []FileStats
+	fallback := -1
+	seen := newSeenHeaders(opts.Columns)
+	for i, ref := range sheets {
+		t, err := wb.openSheet(ctx, ref.name)
 		if err != nil {
-			return err
+			return stats, err
 		}
-		l, err := findHeader(t, opts.Columns, name)
+		l, err := findHeader(t, opts.Columns, name, seen)
 		if terr := t.Err(); terr != nil { // a damaged sheet
 			t.Close()
-			return terr
+			return stats, terr
 		}
 		if l == nil || (l.has(roleItem) && !l.has(roleStatus)) {
-			if l != nil && fallback == "" {
-				fallback = sheet
+			if l != nil && fallback < 0 {
+				fallback = i
 			}
 			t.Close()
 			continue
 		}
 		if err != nil { // the sheet's header is ambiguous
 			t.Close()
-			return err
+			return stats, err
 		}
-		err = readSheet(ctx, t, l, opts, sink, errs, st)
+		st := FileStats{File: name, Hidden: ref.hidden}
+		err = readSheet(ctx, t, l, opts, sink, errs, &st)
 		t.Close()
-		return err
+		stats = append(stats, st)
+		if err != nil || errs.Full() {
+			return stats, err
+		}
 	}
-	if fallback != "" {
-		t, err := wb.openSheet(ctx, fallback)
+	if len(stats) > 0 {
+		return stats, nil
+	}
+	if fallback >= 0 {
+		ref := sheets[fallback]
+		t, err := wb.openSheet(ctx, ref.name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer t.Close()
-		l, err := findHeader(t, opts.Columns, name)
+		l, err := findHeader(t, opts.Columns, name, nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return readSheet(ctx, t, l, opts, sink, errs, st)
+		st := FileStats{File: name, Hidden: ref.hidden}
+		err = readSheet(ctx, t, l, opts, sink, errs, &st)
+		return []FileStats{st}, err
 	}
-	return &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v",
-		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns))}
+	return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen)}
 }
 
 func readSheet(ctx context.Context, t *sheetTable, l *layout, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
@@ -181,45 +206,150 @@ const knownNumberHeaders = "發票號碼, 號碼, invoice number"
 
 // givenColumns names the columns the options asked for, for a message.
 func givenColumns(c Columns) msg.Message {
-	var named []string
-	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date, c.Seller} {
-		if n != "" {
-			named = append(named, ranges.Quote(n))
-		}
-	}
+	named := c.named()
 	if len(named) == 0 {
 		return msg.T("")
+	}
+	for i, n := range named {
+		named[i] = ranges.Quote(n)
 	}
 	return msg.T(" that also has the columns given: %s", strings.Join(named, ", "))
 }
 
+// named lists the header texts c names.
+func (c Columns) named() []string {
+	var named []string
+	for _, n := range []string{c.Number, c.Track, c.Status, c.Void, c.Date, c.Seller} {
+		if n != "" {
+			named = append(named, n)
+		}
+	}
+	return named
+}
+
 // findHeader reads up to headerScanRows rows for the header row. A header
 // row that names a role in two columns equally well is returned with a
-// located *AmbiguousColumnError.
-func findHeader(t table, c Columns, name string) (*layout, error) {
+// located *AmbiguousColumnError. Cells above the header that hold invoice
+// numbers are kept in the layout as errors: those rows are not read.
+func findHeader(t table, c Columns, name string, seen *seenHeaders) (*layout, error) {
+	var above []*ranges.Error
 	for t.Next() && t.RowNum() <= headerScanRows {
-		if l, err := matchHeader(t.Row(), t.RowNum(), c); l != nil {
+		row := t.Row()
+		seen.look(row, t.RowNum(), t.Sheet())
+		if l, err := matchHeader(row, t.RowNum(), c); l != nil {
 			if l.has(roleTrack) && l.col[roleTrack] == l.col[roleNumber] {
 				l.col[roleTrack] = -1
 			}
 			if err != nil {
 				err = &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}, Err: err}
 			}
+			for _, e := range above {
+				e.Err = msg.Errorf("an invoice number above the header row (row %d): the rows above the header are not read (two exports joined into one file, or a list above the table?); move the row below the header, or delete it", l.row)
+			}
+			l.above = above
 			return l, err
+		}
+		for i, v := range row {
+			if isInvoiceNumberText(ranges.NormalizeCode(v)) {
+				above = append(above, &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum(), Col: i + 1}, Value: clipValue(v)})
+				break
+			}
 		}
 	}
 	pos := ranges.Pos{File: name, Sheet: t.Sheet()}
 	if err := t.Err(); err != nil {
 		return nil, err
 	}
-	return nil, &ranges.Error{Pos: pos, Err: msg.Errorf("%w (%s) in the first %d rows%v",
-		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c))}
+	return nil, &ranges.Error{Pos: pos, Err: msg.Errorf("%w (%s) in the first %d rows%v%v",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c), seen)}
+}
+
+// seenHeaders keeps, for the error of a header row not found when columns
+// were named, the rows that looked like header rows: those with a header
+// name blanktrack knows, or else the first row with text. The user sees
+// how the file spells its headers.
+type seenHeaders struct {
+	rows  []seenRow
+	first *seenRow
+	off   bool // no columns named: the error lists nothing
+}
+
+type seenRow struct {
+	sheet string
+	row   int
+	cells string
+}
+
+const (
+	seenRowsMax  = 3
+	seenCellsMax = 12
+)
+
+func newSeenHeaders(c Columns) *seenHeaders {
+	return &seenHeaders{off: len(c.named()) == 0}
+}
+
+// look takes a row of the scan for the header.
+func (s *seenHeaders) look(row []string, rowNum int, sheet string) {
+	if s == nil || s.off || len(s.rows) == seenRowsMax {
+		return
+	}
+	known, cells := false, make([]string, 0, min(len(row), seenCellsMax+1))
+	for _, v := range row {
+		v = ranges.NormalizeText(v)
+		if v == "" {
+			continue
+		}
+		if len(cells) == seenCellsMax {
+			cells = append(cells, "…")
+			break
+		}
+		cells = append(cells, ranges.Clip(v))
+		if _, ok := headerRoles[normalizeHeader(v)]; ok {
+			known = true
+		}
+	}
+	r := seenRow{sheet: sheet, row: rowNum, cells: strings.Join(cells, ", ")}
+	switch {
+	case known:
+		s.rows = append(s.rows, r)
+	case len(cells) > 0 && s.first == nil:
+		s.first = &r
+	}
+}
+
+// Localize lists the rows seen, as the end of the error's message.
+func (s *seenHeaders) Localize(p *msg.Printer) string {
+	if s == nil {
+		return ""
+	}
+	rows := s.rows
+	if len(rows) == 0 && s.first != nil {
+		rows = []seenRow{*s.first}
+	}
+	if len(rows) == 0 {
+		return ""
+	}
+	list := make([]string, len(rows))
+	for i, r := range rows {
+		if r.sheet != "" {
+			list[i] = p.Text("sheet %s row %d: %s", r.sheet, r.row, r.cells)
+		} else {
+			list[i] = p.Text("row %d: %s", r.row, r.cells)
+		}
+	}
+	return p.Text("; the rows that look like header rows have: %s", strings.Join(list, p.Text("; ")))
 }
 
 // readInvoiceRows reads the rows after the header. A CSV file's rows are
 // parsed by its workers in parallel; a sheet's here.
 func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
 	st.HeaderRow = l.row
+	for _, e := range l.above {
+		if !errs.Add(e) {
+			return nil
+		}
+	}
 	st.HasDate = l.has(roleDate)
 	st.HasSeller = l.has(roleSeller)
 	st.HasStatus = l.has(roleStatus) || l.has(roleVoid)

@@ -35,7 +35,7 @@ func TestReadPortalCSV(t *testing.T) {
 		"M,ZK00000104,2025/08/31,開立已確認,,,83012410,2025/08/31,1,50\r\n"
 	u := ownUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "portal.csv", []byte(data)), Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, "portal.csv", []byte(data)), Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -84,7 +84,7 @@ func TestReadExcelResavedCSV(t *testing.T) {
 		"字軌,,\r\n"
 	u := ownUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "resaved.csv", []byte(data)), Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, "resaved.csv", []byte(data)), Options{}, u, &errs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func FuzzReadPortalCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		u := ownUsage(t)
 		var errs ranges.ErrorList
-		st, err := ReadInvoices(context.Background(), bytes.NewReader(data), "in.csv", Options{}, u, &errs)
+		st, err := one(ReadInvoices(context.Background(), bytes.NewReader(data), "in.csv", Options{}, u, &errs))
 		if err != nil {
 			return
 		}

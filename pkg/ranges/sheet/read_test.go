@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,18 @@ import (
 	"github.com/blanktrack/blanktrack/pkg/internal/xlsxfixture"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
+
+// one is the stats of an export read as one sheet (or a CSV file); an
+// export read as several is an error here.
+func one(sts []FileStats, err error) (FileStats, error) {
+	switch {
+	case len(sts) == 1:
+		return sts[0], err
+	case len(sts) > 1 && err == nil:
+		return sts[0], fmt.Errorf("%d sheets read, want one", len(sts))
+	}
+	return FileStats{}, err
+}
 
 func writeFile(t *testing.T, name string, data []byte) string {
 	t.Helper()
@@ -121,7 +134,7 @@ func TestReadInvoicesWorkbookAsExcelWritesIt(t *testing.T) {
 	)
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), name, Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -146,7 +159,7 @@ func TestReadInvoicesWorkbookNumbersAndTrackColumns(t *testing.T) {
 	)})
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), name, Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -176,7 +189,7 @@ func TestReadInvoicesCSVEncodings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			u := zkUsage(t)
 			var errs ranges.ErrorList
-			st, err := ReadInvoiceFile(context.Background(), writeFile(t, tt.name, tt.data), Options{}, u, &errs)
+			st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, tt.name, tt.data), Options{}, u, &errs))
 			if err != nil || errs.Err() != nil {
 				t.Fatalf("err %v, errs %v", err, errs.Err())
 			}
@@ -256,7 +269,7 @@ func TestReadInvoicesHeaderAndOverrides(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	u := zkUsage(t)
-	st, err := ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Number: "票號"}}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Number: "票號"}}, u, &errs))
 	if err != nil || st.Invoices != 1 {
 		t.Fatalf("with --col-number: err %v, stats %+v", err, st)
 	}
@@ -279,7 +292,7 @@ func TestReadInvoicesSheetChoice(t *testing.T) {
 	name := writeWorkbook(t, "portal.xlsx", items, invoices)
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), name, Options{}, u, &errs))
 	if err != nil || st.Sheet != "發票" {
 		t.Fatalf("err %v, sheet %q: want the invoice sheet, not the item sheet", err, st.Sheet)
 	}
@@ -363,6 +376,36 @@ func TestReadAllocationsErrors(t *testing.T) {
 	}
 }
 
+// A row whose 發票類別代號 and 發票類別 disagree, or with a field past the
+// header's columns, was accepted: the code won, and the extra field was
+// dropped. Each is an error naming the cells.
+func TestReadAllocationsContradictions(t *testing.T) {
+	header := "營業人統編,發票類別代號,發票類別,發票期別,發票字軌名稱,發票起號,發票迄號\n"
+	data := header +
+		"24634102,7,特種稅額計算,110/11~110/12,NQ,42519550,42522049\n" +
+		"24634102,7,一般稅額計算,110/11~110/12,NR,42519550,42522049,,\n" +
+		"24634102,07,一般稅額計算,110/11~110/12,NS,42519550,42522049,x\n" +
+		"24634102,,特種稅額計算,110/11~110/12,NT,00000000,00000049\n"
+	name := writeFile(t, "a.csv", []byte(data))
+	var errs ranges.ErrorList
+	as, err := ReadAllocationFile(context.Background(), name, &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		name + `: row 2, column B (發票類別代號): "7" (07, 一般稅額計算) contradicts 發票類別 "特種稅額計算" in column C: correct one of them`,
+		name + `: row 4, column H: "x": a field past the header's 7 columns: the row has more fields than the header (a comma inside a cell that is not quoted?)`,
+	}
+	if len(errs.Errs) != len(want) || len(as) != 2 {
+		t.Fatalf("%d allocations, errors:\n%v", len(as), errs.Error())
+	}
+	for i, e := range errs.Errs {
+		if e.Error() != want[i] {
+			t.Errorf("error %d:\n got %s\nwant %s", i, e, want[i])
+		}
+	}
+}
+
 func slicesEqual(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
@@ -373,4 +416,65 @@ func slicesEqual(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// A workbook with a sheet per month was read from its first invoice
+// sheet only: the other month was filed as blank, and a hidden old copy
+// or a first sheet with fewer rows won over the full list. Every invoice
+// sheet is read, each with its own header and stats; a hidden one too,
+// said so.
+func TestReadInvoicesEverySheet(t *testing.T) {
+	S := xlsxfixture.S
+	old := xlsxfixture.Sheet{Name: "舊版", State: "veryHidden", Rows: rows(
+		xlsxfixture.Row(S("發票號碼"), S("發票日期")),
+		xlsxfixture.Row(S("ZK00000100"), S("2025/09/01")),
+	)}
+	summary := xlsxfixture.Sheet{Name: "彙總", Rows: rows(
+		xlsxfixture.Row(S("月份"), S("張數")),
+		xlsxfixture.Row(S("9月"), S("3")),
+	)}
+	sep := xlsxfixture.Sheet{Name: "9月", Rows: rows(
+		xlsxfixture.Row(S("發票號碼"), S("發票日期")),
+		xlsxfixture.Row(S("ZK00000100"), S("2025/09/01")),
+		xlsxfixture.Row(S("ZK00000101"), S("2025/09/02")),
+		xlsxfixture.Row(S("ZK00000102"), S("2025/09/03")),
+	)}
+	items := xlsxfixture.Sheet{Name: "明細", Rows: rows(
+		xlsxfixture.Row(S("發票號碼"), S("品名"), S("數量")),
+		xlsxfixture.Row(S("ZK00000199"), S("咖啡"), S("1")),
+	)}
+	oct := xlsxfixture.Sheet{Name: "10月", Rows: rows(
+		xlsxfixture.Row(S("10月銷項發票")),
+		xlsxfixture.Row(S("字軌"), S("號碼"), S("開立日期")),
+		xlsxfixture.Row(S("ZK"), S("00000103"), S("2025/10/01")),
+		xlsxfixture.Row(S("ZK"), S("00000104"), S("2025/10/31")),
+	), State: "hidden"}
+	name := writeWorkbook(t, "erp.xlsx", old, summary, sep, items, oct)
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	sts, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	type read struct {
+		sheet           string
+		hidden          bool
+		header, counted int
+	}
+	var got []read
+	for _, st := range sts {
+		got = append(got, read{st.Sheet, st.Hidden, st.HeaderRow, st.Invoices})
+	}
+	want := []read{{"舊版", true, 1, 1}, {"9月", false, 1, 3}, {"10月", true, 2, 2}}
+	if !slices.Equal(got, want) {
+		t.Errorf("sheets read %+v, want %+v", got, want)
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000101", "ZK00000102", "ZK00000103", "ZK00000104"}; !slicesEqual(got, want) {
+		t.Errorf("counted %v, want %v", got, want)
+	}
+	// Naming a sheet reads that one only.
+	sts, err = ReadInvoiceFile(context.Background(), name, Options{Columns: Columns{Sheet: "10月"}}, zkUsage(t), &errs)
+	if err != nil || len(sts) != 1 || sts[0].Sheet != "10月" || sts[0].Invoices != 2 {
+		t.Errorf("--sheet 10月: %+v, %v", sts, err)
+	}
 }

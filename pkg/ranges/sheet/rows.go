@@ -322,6 +322,10 @@ func (s *rowSink) take(rows *parsedRows, i int) bool {
 	switch s.sink.Add(inv) {
 	case ranges.Counted:
 		st.Invoices++
+		if st.HasDate && !pr.hasDate {
+			st.NoDate++
+			st.NoDateRows.Add(inv)
+		}
 		switch inv.Status {
 		case ranges.StatusVoided:
 			st.Voided++

@@ -37,7 +37,7 @@ func TestReadUXB2BWorkbook(t *testing.T) {
 	)})
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), name, Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -66,7 +66,7 @@ func TestReadICHEFCheckouts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			u := zkUsage(t)
 			var errs ranges.ErrorList
-			st, err := ReadInvoiceFile(context.Background(), writeFile(t, name, []byte("\ufeff"+data)), Options{}, u, &errs)
+			st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, name, []byte("\ufeff"+data)), Options{}, u, &errs))
 			if err != nil || errs.Err() != nil {
 				t.Fatalf("err %v, errs %v", err, errs.Err())
 			}
@@ -91,7 +91,7 @@ func TestReadSHOPLINEOrders(t *testing.T) {
 		"20251002001,2025-10-02,已完成,林美麗,800,ZK00000102,已開立,2025-10-02,,22099131,好公司\r\n"
 	u := zkUsage(t)
 	var errs ranges.ErrorList
-	st, err := ReadInvoiceFile(context.Background(), writeFile(t, "orders.csv", []byte(data)), Options{}, u, &errs)
+	st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, "orders.csv", []byte(data)), Options{}, u, &errs))
 	if err != nil || errs.Err() != nil {
 		t.Fatalf("err %v, errs %v", err, errs.Err())
 	}
@@ -109,7 +109,7 @@ func TestColumnsNeverTheInvoiceNumber(t *testing.T) {
 			u := zkUsage(t)
 			var errs ranges.ErrorList
 			data := h + ",發票號碼,發票日期\n12345678,ZK00000100,2025/10/01\n"
-			st, err := ReadInvoiceFile(context.Background(), writeFile(t, "x.csv", []byte(data)), Options{}, u, &errs)
+			st, err := one(ReadInvoiceFile(context.Background(), writeFile(t, "x.csv", []byte(data)), Options{}, u, &errs))
 			if err != nil || errs.Err() != nil || st.Invoices != 1 {
 				t.Fatalf("beside 發票號碼: err %v, errs %v, stats %+v", err, errs.Err(), st)
 			}

@@ -40,6 +40,7 @@ const maxSheetName = 31
 
 type sheetRef struct {
 	name, part string
+	hidden     bool // state="hidden" or "veryHidden": not shown in Excel's tabs
 }
 
 // openWorkbook opens the workbook in src: from a file or other
@@ -174,9 +175,10 @@ type xmlWorkbook struct {
 		Date1904 string `xml:"date1904,attr"`
 	} `xml:"workbookPr"`
 	Sheets []struct {
-		Name string `xml:"name,attr"`
-		ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		IDs  string `xml:"http://purl.oclc.org/ooxml/officeDocument/relationships id,attr"`
+		Name  string `xml:"name,attr"`
+		State string `xml:"state,attr"`
+		ID    string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		IDs   string `xml:"http://purl.oclc.org/ooxml/officeDocument/relationships id,attr"`
 	} `xml:"sheets>sheet"`
 }
 
@@ -242,7 +244,7 @@ func (w *workbook) readStructure() error {
 		}
 		// A chart sheet or a sheet whose part is missing has no rows: it
 		// is listed, and reads as empty.
-		w.sheets = append(w.sheets, sheetRef{name: s.Name, part: targets[id]})
+		w.sheets = append(w.sheets, sheetRef{name: s.Name, part: targets[id], hidden: s.State == "hidden" || s.State == "veryHidden"})
 	}
 	if len(w.sheets) == 0 {
 		return msg.Errorf("%s: a workbook without sheets", w.name)
