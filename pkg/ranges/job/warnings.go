@@ -28,14 +28,31 @@ const (
 	// period whose numbers fall in this period's allocations (字軌 letters
 	// are reused) cannot be told apart: they would count as used.
 	NoDateColumn
+	// Undated: invoices counted without a date in an export that has a
+	// date column (an empty date cell, a short row): taken as in the
+	// period, unchecked.
+	Undated
+	// HiddenSheet: a hidden sheet of a workbook held invoices, and they
+	// were counted: an old copy kept out of sight would hide blank numbers.
+	HiddenSheet
 )
 
 // Warning is one doubt about a branch's data, with the invoices it concerns.
 type Warning struct {
 	Kind     WarningKind
 	Period   ranges.Period
-	File     string         // for NoDateColumn: the export
+	File     string         // for NoDateColumn, Undated and HiddenSheet: the export
+	Sheet    string         // for a workbook: the sheet
+	Counted  int            // for HiddenSheet: the invoices counted from the sheet
 	Invoices ranges.Listing // the invoices concerned: the first ones and their count
+}
+
+// where names the warning's export, and its sheet in a workbook.
+func (w Warning) where() msg.Message {
+	if w.Sheet != "" {
+		return msg.T("%s, sheet %s", ranges.Visible(w.File), ranges.Visible(w.Sheet))
+	}
+	return msg.T("%s", ranges.Visible(w.File))
 }
 
 // String is the warning in one line.
@@ -51,7 +68,11 @@ func (w Warning) Line() msg.Message {
 	case NotReissued:
 		return msg.T("%d nullified invoice(s) never reissued, first %s", w.Invoices.Count, first(w.Invoices))
 	case NoDateColumn:
-		return msg.T("%s has no date column: invoices of other periods cannot be told apart", w.File)
+		return msg.T("%v has no date column: invoices of other periods cannot be told apart", w.where())
+	case Undated:
+		return msg.T("%d invoice(s) without a date counted, first %s", w.Invoices.Count, first(w.Invoices))
+	case HiddenSheet:
+		return msg.T("%v is hidden, and its %d invoice(s) were counted", w.where(), w.Counted)
 	}
 	return msg.T("unknown warning")
 }
@@ -66,7 +87,11 @@ func (w Warning) Heading() msg.Message {
 	case NotReissued:
 		return msg.T("%d invoice(s) are nullified (註銷) and never reissued in the exports; they stay used, but check them", w.Invoices.Count)
 	case NoDateColumn:
-		return msg.T("%s has no date column: an invoice of another period with a number in this period's allocations (字軌 letters are reused) would count as used; export it with the invoice date, or check that it holds %s only", w.File, w.Period)
+		return msg.T("%v has no date column: an invoice of another period with a number in this period's allocations (字軌 letters are reused) would count as used; export it with the invoice date, or check that it holds %s only", w.where(), w.Period)
+	case Undated:
+		return msg.T("%d invoice(s) of %v have no date; they are counted as used in %s, unchecked: fill in their dates, or check that they belong to the period", w.Invoices.Count, w.where(), w.Period)
+	case HiddenSheet:
+		return msg.T("%v is hidden in the workbook, and its %d invoice(s) were counted as used: if it is an old copy, delete it or export the current sheet alone; its numbers would otherwise not be reported blank", w.where(), w.Counted)
 	}
 	return w.Line()
 }
@@ -108,7 +133,13 @@ func (br *BranchResult) warnings() []Warning {
 	}
 	for _, st := range br.Stats {
 		if !st.HasDate {
-			w = append(w, Warning{Kind: NoDateColumn, Period: p, File: st.File})
+			w = append(w, Warning{Kind: NoDateColumn, Period: p, File: st.File, Sheet: st.Sheet})
+		}
+		if st.NoDate > 0 {
+			w = append(w, Warning{Kind: Undated, Period: p, File: st.File, Sheet: st.Sheet, Invoices: st.NoDateRows})
+		}
+		if st.Hidden && st.Invoices > 0 {
+			w = append(w, Warning{Kind: HiddenSheet, Period: p, File: st.File, Sheet: st.Sheet, Counted: st.Invoices})
 		}
 	}
 	return w
