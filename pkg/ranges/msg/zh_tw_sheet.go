@@ -2,6 +2,14 @@ package msg
 
 // sheetMessages are the messages of pkg/ranges/sheet: reading spreadsheets.
 var sheetMessages = map[string]string{
+	"%s is not a date: %s is a %s, not a %s": "%s 不是有效的日期：%s 是%s，不是%s",
+	"Sunday":                               "星期日",
+	"Monday":                               "星期一",
+	"Tuesday":                              "星期二",
+	"Wednesday":                            "星期三",
+	"Thursday":                             "星期四",
+	"Friday":                               "星期五",
+	"Saturday":                             "星期六",
 	"":                                     "",
 	" and ":                                "與",
 	"%s (%s)":                              "%s（%s）",

@@ -19,7 +19,35 @@ var (
 	reDateChinese = regexp.MustCompile(`^(?:民國)?(\d{2,4})年(\d{1,2})月(\d{1,2})日?$`)
 	reDateCompact = regexp.MustCompile(`^\d{7,8}$`)
 	reSerial      = regexp.MustCompile(`^\d{1,5}(\.\d+)?$`)
+	// A weekday after the date, as reports print it: (一), （二）, (週三),
+	// 星期四, 週五, (Sat); full-width brackets are narrowed first.
+	reWeekday = regexp.MustCompile(`\s*(?:\(\s*(?:星期|週|周|禮拜)?([一二三四五六日天])\s*\)|(?:星期|週|周|禮拜)([一二三四五六日天])|\(\s*(?i:(sun|mon|tue|wed|thu|fri|sat))[a-z]*\.?\s*\))`)
 )
+
+var weekdays = map[string]time.Weekday{
+	"日": time.Sunday, "天": time.Sunday, "一": time.Monday, "二": time.Tuesday, "三": time.Wednesday,
+	"四": time.Thursday, "五": time.Friday, "六": time.Saturday,
+	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+}
+
+// cutWeekday removes a weekday written after the date, returning it; ok is
+// false when there is none.
+func cutWeekday(v string) (rest string, day time.Weekday, ok bool) {
+	if strings.IndexByte(v, '(') < 0 && !strings.Contains(v, "星期") && !strings.Contains(v, "週") && !strings.Contains(v, "周") && !strings.Contains(v, "禮拜") {
+		return v, 0, false // the common case, without the regexp
+	}
+	g := reWeekday.FindStringSubmatchIndex(v)
+	if g == nil || g[0] == 0 {
+		return v, 0, false
+	}
+	for k := 2; k < len(g); k += 2 {
+		if g[k] >= 0 {
+			day = weekdays[strings.ToLower(v[g[k]:g[k+1]])]
+		}
+	}
+	return strings.TrimSpace(v[:g[0]] + " " + v[g[1]:]), day, true
+}
 
 // ParseDate reads an invoice date in the forms exports use: 2026-01-05,
 // 2026/01/05, 2026/1/5 13:05, ROC 115/01/05, 1150105, 20260105,
@@ -45,6 +73,7 @@ func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 			}
 		}
 	}
+	v, weekday, hasWeekday := cutWeekday(v)
 	// A time of day follows a space or a T.
 	var clock string
 	if i := strings.IndexAny(v, " T"); i > 0 {
@@ -67,6 +96,11 @@ func ParseDate(s string, serials, date1904 bool) (time.Time, error) {
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Year() != y || int(t.Month()) != m || t.Day() != d || y < 1912 || y > 2200 {
 		return time.Time{}, msg.Errorf("%s is not a date: no such day", ranges.Quote(s))
+	}
+	if hasWeekday && t.Weekday() != weekday {
+		// The date or the weekday is wrong: which one, only the person
+		// who typed it knows.
+		return time.Time{}, msg.Errorf("%s is not a date: %s is a %s, not a %s", ranges.Quote(s), t.Format("2006-01-02"), weekdayName(t.Weekday()), weekdayName(weekday))
 	}
 	if clock == "" {
 		return t, nil
@@ -195,4 +229,23 @@ func cutMeridiem(s string, prefix bool) (int, string) {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// weekdayName is a weekday in the user's language.
+func weekdayName(d time.Weekday) msg.Message {
+	switch d {
+	case time.Sunday:
+		return msg.T("Sunday")
+	case time.Monday:
+		return msg.T("Monday")
+	case time.Tuesday:
+		return msg.T("Tuesday")
+	case time.Wednesday:
+		return msg.T("Wednesday")
+	case time.Thursday:
+		return msg.T("Thursday")
+	case time.Friday:
+		return msg.T("Friday")
+	}
+	return msg.T("Saturday")
 }
