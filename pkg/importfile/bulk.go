@@ -167,6 +167,10 @@ func ReadBulk(r io.Reader, name string) ([]BulkRow, []Finding) {
 	fs := &findings{name: name}
 	add := fs.add
 	br := bufio.NewReaderSize(r, BulkLineMax+2)
+	if what := sniffNotText(br); !what.IsZero() {
+		add(1, "", what)
+		return nil, fs.fs
+	}
 	line, ordinal := 0, 0
 	for {
 		raw, err := br.ReadSlice('\n')
@@ -328,4 +332,19 @@ func FindBulkFiles(dir string, b ranges.Ban, p ranges.Period) ([]string, error) 
 		}
 		out = append(out, name)
 	}
+}
+
+// sniffNotText tells, from a bulk file's first bytes, a file that is not
+// plain text at all, which line-by-line findings would only obscure: UTF-16
+// (what Notepad and Excel call "Unicode") or a workbook.
+func sniffNotText(br *bufio.Reader) msg.Message {
+	head, _ := br.Peek(64)
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return msg.T("a workbook or zip, not text: the portal wants the bulk file as plain CSV text, as blanktrack generate writes it")
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}),
+		len(head) >= 4 && bytes.Count(head, []byte{0}) >= len(head)/4:
+		return msg.T("UTF-16 text (Notepad's or Excel's \"Unicode\"): the portal wants plain ASCII; save it as ANSI or UTF-8 text, or write it again with blanktrack generate")
+	}
+	return msg.Message{}
 }

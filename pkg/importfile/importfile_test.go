@@ -110,12 +110,22 @@ func TestReadBulkFindings(t *testing.T) {
 		{"bom", "\ufeff" + ok + "\r\n", "byte-order mark"},
 		{"spaces", "00001, 83012410,11410,ZK,37210312,37210499,07\r\n", `field 2 (統一編號) " 83012410"`},
 		{"empty", "", "empty file"},
+		// Not text at all: one finding that says what the file is, not a
+		// finding per line about stray CRs and control characters.
+		{"utf-16 with bom", "\xff\xfe" + utf16le(ok+"\r\n"), "x.csv:1: UTF-16 text"},
+		{"utf-16 without bom", utf16le(ok + "\r\n"), "x.csv:1: UTF-16 text"},
+		{"workbook", "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "x.csv:1: a workbook or zip, not text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, fs := ReadBulk(strings.NewReader(tt.data), "x.csv")
 			if all := findingsText(fs); !strings.Contains(all, tt.want) {
 				t.Errorf("findings %q do not contain %q", all, tt.want)
+			}
+			if strings.Contains(tt.want, "not text") || strings.Contains(tt.want, "UTF-16") {
+				if len(fs) != 1 {
+					t.Errorf("%d findings, want the one saying what the file is: %q", len(fs), findingsText(fs))
+				}
 			}
 		})
 	}
@@ -212,6 +222,11 @@ func TestReadE0402Findings(t *testing.T) {
 			_, fs := ReadE0402(strings.NewReader(tt.data), "x.xml")
 			if all := findingsText(fs); !strings.Contains(all, tt.want) {
 				t.Errorf("findings %q do not contain %q", all, tt.want)
+			}
+			if strings.Contains(tt.want, "not text") || strings.Contains(tt.want, "UTF-16") {
+				if len(fs) != 1 {
+					t.Errorf("%d findings, want the one saying what the file is: %q", len(fs), findingsText(fs))
+				}
 			}
 		})
 	}
@@ -322,4 +337,14 @@ func findingsText(fs []Finding) string {
 		msgs = append(msgs, f.Error())
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// utf16le is s as UTF-16LE, the way Notepad saves "Unicode".
+func utf16le(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteByte(byte(r))
+		b.WriteByte(byte(r >> 8))
+	}
+	return b.String()
 }

@@ -3,6 +3,8 @@ package msg
 // importfileMessages are the messages of pkg/importfile: the bulk file,
 // E0402, check's findings, the manifest and the writing of files.
 var importfileMessages = map[string]string{
+	"UTF-16 text (Notepad's or Excel's \"Unicode\"): the portal wants plain ASCII; save it as ANSI or UTF-8 text, or write it again with blanktrack generate": "UTF-16 文字檔（記事本或 Excel 的「Unicode」）：平台只收純 ASCII；請另存為 ANSI 或 UTF-8 文字檔，或用 blanktrack generate 重新產生",
+	"a workbook or zip, not text: the portal wants the bulk file as plain CSV text, as blanktrack generate writes it":                                         "這是活頁簿或 zip，不是文字檔：平台要的是純 CSV 文字的批次檔，如 blanktrack generate 所寫出的",
 	// Rendering.
 	"more blank ranges than one bulk file holds":                                                          "空白區段多於一個匯入字軌檔可容納的數量",
 	"%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports": "%s %s %s 字軌 %s：%d 段：%v（%d）；請改用 Turnkey（E0402）申報此字軌，或檢查匯出檔",

@@ -3,17 +3,17 @@ package msg
 // sheetMessages are the messages of pkg/ranges/sheet: reading spreadsheets.
 var sheetMessages = map[string]string{
 	"%s is not a date: %s is a %s, not a %s": "%s 不是有效的日期：%s 是%s，不是%s",
-	"Sunday":                               "星期日",
-	"Monday":                               "星期一",
-	"Tuesday":                              "星期二",
-	"Wednesday":                            "星期三",
-	"Thursday":                             "星期四",
-	"Friday":                               "星期五",
-	"Saturday":                             "星期六",
-	"":                                     "",
-	" and ":                                "與",
-	"%s (%s)":                              "%s（%s）",
-	" that also has the columns given: %s": "，且包含指定的欄位：%s",
+	"Sunday":                                 "星期日",
+	"Monday":                                 "星期一",
+	"Tuesday":                                "星期二",
+	"Wednesday":                              "星期三",
+	"Thursday":                               "星期四",
+	"Friday":                                 "星期五",
+	"Saturday":                               "星期六",
+	"":                                       "",
+	" and ":                                  "與",
+	"%s (%s)":                                "%s（%s）",
+	" that also has the columns given: %s":   "，且包含指定的欄位：%s",
 
 	// Headers and cells.
 	"no header row with an invoice-number column":                                "沒有含發票號碼欄的標題列",
