@@ -25,6 +25,10 @@ func runError(err error, config bool) error {
 // inputError prints input errors one a line, with a hint naming the flag
 // that fixes them, and turns the rest into the error exitCode expects.
 func inputError(e *env, err error, config bool) error {
+	if !config && errors.Is(err, sheet.ErrNoSheet) {
+		// --sheet names a sheet the workbook lacks: a bad flag value.
+		return usageError{err}
+	}
 	list := ranges.AsList(err)
 	if list == nil {
 		return err
@@ -56,7 +60,15 @@ func hints(err error, config bool) []msg.Message {
 		}
 		return msg.T("%s", f)
 	}
-	if errors.Is(err, sheet.ErrNoHeader) {
+	var named *sheet.NamedColumnsError
+	switch {
+	case errors.As(err, &named):
+		where := msg.T("%s", "--col-…")
+		if config {
+			where = msg.T("%s", "[branch.columns]")
+		}
+		h = append(h, msg.T("a header named with %v must be written exactly as in the file: compare it with the header rows listed", where))
+	case errors.Is(err, sheet.ErrNoHeader):
 		h = append(h, msg.T("name the invoice-number column with %v, or the sheet with %v", flag("--col-number", "number"), flag("--sheet", "sheet")))
 	}
 	if errors.Is(err, ranges.ErrNoTrack) {

@@ -2,6 +2,7 @@ package msg
 
 // cmdMessages are the messages of cmd/blanktrack.
 var cmdMessages = map[string]string{
+	"a header named with %v must be written exactly as in the file: compare it with the header rows listed": "用 %v 指定的欄位標題必須與檔案中的寫法完全相同：請與上面列出的標題列比對",
 	"%s is a folder: want a file":              "%s 是資料夾：請給檔案",
 	"%v with --period or period in the config": "%v，請用 --period 或設定檔的 period 指定",
 	"%v with --period":                         "%v，請用 --period 指定",

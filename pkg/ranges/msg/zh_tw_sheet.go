@@ -47,7 +47,8 @@ var sheetMessages = map[string]string{
 	// Files.
 	"%s: no allocations: want rows of %s":                     "%s：沒有配號：請給 %s 的資料列",
 	"header row lacks %s: want the columns %s":                "標題列缺少 %s：需要的欄位為 %s",
-	"%s: no sheet %s; its sheets are: %s":                     "%s：沒有工作表 %s；它的工作表有：%s",
+	"%w %s; its sheets are: %s":                               "%w %s；它的工作表有：%s",
+	"no sheet":                                                "沒有工作表",
 	"%s: after row %d: %w":                                    "%s：第 %d 列之後：%v",
 	"%s: sheet %s: after row %d: %w":                          "%s：工作表 %s：第 %d 列之後：%v",
 	"it ends inside its rows":                                 "檔案在資料列中途結束",

@@ -68,6 +68,30 @@ type Sink interface {
 // column was found.
 var ErrNoHeader = msg.New("no header row with an invoice-number column")
 
+// ErrNoSheet is a workbook without the sheet the options named.
+var ErrNoSheet = msg.New("no sheet")
+
+// NamedColumnsError is ErrNoHeader when the options named columns (a
+// header the user typed): no header row has them all, so the name given,
+// not the file, is the likely mistake.
+type NamedColumnsError struct {
+	Named []string // the headers named in the options
+	err   error
+}
+
+func (e *NamedColumnsError) Error() string                  { return e.err.Error() }
+func (e *NamedColumnsError) Localize(p *msg.Printer) string { return p.Localize(e.err) }
+func (e *NamedColumnsError) Unwrap() error                  { return e.err }
+
+// noHeader is the error of an export without a header row; named columns
+// make it a *NamedColumnsError.
+func noHeader(c Columns, err error) error {
+	if named := c.named(); len(named) > 0 {
+		return &NamedColumnsError{Named: named, err: err}
+	}
+	return err
+}
+
 // ReadInvoices reads one export of issued invoices, a CSV file or an .xlsx
 // workbook told from its bytes, and gives every invoice to sink,
 // streaming. name is the file's name in messages. It returns one FileStats
@@ -132,7 +156,8 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			if len(list) > 10 {
 				list = append(slices.Clip(list[:10]), "…")
 			}
-			return nil, msg.Errorf("%s: no sheet %s; its sheets are: %s", name, ranges.Quote(s), strings.Join(list, ", "))
+			return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Value: s,
+				Err: msg.Errorf("%w %s; its sheets are: %s", ErrNoSheet, ranges.Quote(s), strings.Join(list, ", "))}
 		}
 		sheets = sheets[i : i+1]
 	}
@@ -186,8 +211,8 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 		err = readSheet(ctx, t, l, opts, sink, errs, &st)
 		return []FileStats{st}, err
 	}
-	return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Err: msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
-		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen)}
+	return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Err: noHeader(opts.Columns, msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen))}
 }
 
 func readSheet(ctx context.Context, t *sheetTable, l *layout, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
@@ -260,8 +285,8 @@ func findHeader(t table, c Columns, name string, seen *seenHeaders) (*layout, er
 	if err := t.Err(); err != nil {
 		return nil, err
 	}
-	return nil, &ranges.Error{Pos: pos, Err: msg.Errorf("%w (%s) in the first %d rows%v%v",
-		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c), seen)}
+	return nil, &ranges.Error{Pos: pos, Err: noHeader(c, msg.Errorf("%w (%s) in the first %d rows%v%v",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c), seen))}
 }
 
 // seenHeaders keeps, for the error of a header row not found when columns
