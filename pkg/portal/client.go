@@ -2,16 +2,23 @@ package portal
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 
 	"github.com/gocolly/colly/v2"
 
@@ -66,7 +73,8 @@ type Client struct {
 	token    string     // the Bearer token of a direct session
 	loggedIn bool
 	browser  *browser
-	secrets  []string // values no output may show
+	secMu    sync.Mutex
+	secrets  []string // values no output may show, guarded by secMu
 	public   []string // values any output may show (統編, 帳號, the layout's names)
 }
 
@@ -122,7 +130,7 @@ func New(o Options) (*Client, error) {
 		}
 	}
 	if o.Password != "" {
-		cl.secrets = append(cl.secrets, o.Password)
+		cl.secrets = append(cl.secrets, secretForms(o.Password)...)
 	}
 	cl.public = publicValues(o)
 	direct := o.Transport
@@ -177,15 +185,55 @@ func (cl *Client) log(m msg.Message) {
 	}
 }
 
-// keep notes a value no output may show.
+// keep notes a value no output may show, in every form a server may echo
+// it in.
 func (cl *Client) keep(secret string) {
 	if len(secret) >= 4 {
-		cl.secrets = append(cl.secrets, secret)
+		cl.secMu.Lock()
+		cl.secrets = append(cl.secrets, secretForms(secret)...)
+		cl.secMu.Unlock()
 	}
 }
 
+// secretList is a copy of the secrets kept so far.
+func (cl *Client) secretList() []string {
+	cl.secMu.Lock()
+	defer cl.secMu.Unlock()
+	return slices.Clone(cl.secrets)
+}
+
+// secretForms is a secret as a server may echo it: as it is, URL-encoded,
+// in a JSON string (Go's and Python's escapes), HTML-escaped, in base64.
+func secretForms(s string) []string {
+	forms := []string{s, url.QueryEscape(s), url.PathEscape(s), html.EscapeString(s),
+		strings.NewReplacer(`&`, "&amp;", `<`, "&lt;", `>`, "&gt;", `"`, "&quot;", `'`, "&#x27;").Replace(s),
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s))}
+	if j, err := json.Marshal(s); err == nil {
+		forms = append(forms, string(j[1:len(j)-1]))
+	}
+	var ascii strings.Builder // JSON with every non-ASCII rune escaped
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			ascii.WriteByte('\\')
+			ascii.WriteRune(r)
+		case r < 0x20 || r > 0x7e:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&ascii, `\u%04x`, u)
+			}
+		default:
+			ascii.WriteRune(r)
+		}
+	}
+	forms = append(forms, ascii.String(), strings.ToUpper(url.QueryEscape(s)))
+	// Longest first: a form inside another (base64 without its padding)
+	// must not leave the rest of the longer one.
+	slices.SortFunc(forms, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return slices.Compact(forms)
+}
+
 // scrub removes every secret from a text.
-func (cl *Client) scrub(s string) string { return scrub(cl.secrets, cl.public, s) }
+func (cl *Client) scrub(s string) string { return scrub(cl.secretList(), cl.public, s) }
 
 // scrub replaces every secret in s with [redacted]. A public value that
 // holds a secret (a password that is the 統編, the account or a word of the
@@ -205,9 +253,16 @@ func scrub(secrets, public []string, s string) string {
 	for i, p := range shielded {
 		s = strings.ReplaceAll(s, p, "\x00"+strconv.Itoa(i)+"\x00")
 	}
+	secrets = slices.Clone(secrets)
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) }) // a secret inside another goes last
 	for _, v := range secrets {
 		s = strings.ReplaceAll(s, v, "[redacted]")
 	}
+	s = scrubClipped(secrets, s)
+	// Whatever the client was not told: a bearer token or a JWT echoed in
+	// an answer.
+	s = reBearer.ReplaceAllString(s, "${1}[redacted]")
+	s = reJWTAny.ReplaceAllString(s, "[redacted]")
 	for i, p := range shielded {
 		s = strings.ReplaceAll(s, "\x00"+strconv.Itoa(i)+"\x00", p)
 	}
@@ -267,7 +322,7 @@ func (cl *Client) clean(err error) error {
 		return nil
 	}
 	if s := err.Error(); cl.scrub(s) != s {
-		return &scrubbed{secrets: slices.Clone(cl.secrets), public: cl.public, err: err}
+		return &scrubbed{secrets: cl.secretList(), public: cl.public, err: err}
 	}
 	return err
 }
@@ -291,7 +346,21 @@ func (cl *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if !sameOrigin(req.URL, cl.api) {
 		req.Header.Del("Authorization")
 	}
+	cl.keepQuery(req.URL)
 	return nil
+}
+
+// keepQuery keeps the long values of an address's query: the login's
+// redirects carry its one-time values (code, state, verifier) there, and an
+// error echoing one must not show it.
+func (cl *Client) keepQuery(u *url.URL) {
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if len(v) >= 8 {
+				cl.keep(v)
+			}
+		}
+	}
 }
 
 // call is one request.
@@ -478,4 +547,34 @@ func (cl *Client) isChallenge(a *answer) bool {
 		}
 	}
 	return false
+}
+
+var (
+	reBearer = regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9\-._~+/]+=*`)
+)
+
+// scrubClipped removes the start of a secret that a text cut short ends
+// with: a message clipped to a length ("…") may stop inside a secret.
+func scrubClipped(secrets []string, s string) string {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "…")
+		if i < 0 {
+			return s
+		}
+		i += from
+		longest := 0
+		for _, v := range secrets {
+			for k := min(len(v)-1, i); k >= 4 && k > longest; k-- {
+				if strings.HasSuffix(s[:i], v[:k]) {
+					longest = k
+					break
+				}
+			}
+		}
+		if longest > 0 {
+			s = s[:i-longest] + "[redacted]" + s[i:]
+			i += len("[redacted]") - longest
+		}
+		from = i + len("…")
+	}
 }

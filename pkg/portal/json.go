@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"html"
 	"mime"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
@@ -61,6 +63,10 @@ func (cl *Client) titleOf(a *answer) string {
 // characters (a terminal escape sequence could rewrite the screen), no
 // secret, at most 200 characters.
 func (cl *Client) printable(s string) string {
+	// A secret may come back escaped in any mix of JSON, URL and HTML
+	// forms: the portal's words are shown decoded, so that the secret, as
+	// the client knows it, is found in them.
+	s = unescapeEcho(s)
 	s = strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
 			return ' '
@@ -68,8 +74,20 @@ func (cl *Client) printable(s string) string {
 		return r
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > 200 {
-		s = string([]rune(s)[:200]) + "…"
+	// Secrets go before the text is cut: a cut inside one would show its
+	// start.
+	s = cl.scrub(s)
+	if r := []rune(s); len(r) > 200 {
+		cut := 200
+		// Not inside a [redacted]: it would read as the start of a value.
+		const mark = "[redacted]"
+		for i := max(0, cut-len(mark)+1); i < cut; i++ {
+			if strings.HasPrefix(string(r[i:]), mark) {
+				cut = i + len(mark)
+				break
+			}
+		}
+		s = string(r[:cut]) + "…"
 	}
 	return cl.scrub(s)
 }
@@ -231,4 +249,41 @@ func decodeJSON(data []byte) (any, error) {
 		return nil, msg.New("more after the JSON value")
 	}
 	return v, nil
+}
+
+var (
+	reJSONEscape = regexp.MustCompile(`\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\["\\/]`)
+	rePercent    = regexp.MustCompile(`(%[0-9a-fA-F]{2})+`)
+)
+
+// unescapeEcho decodes, in a text a server sent, the escapes a value it
+// echoes may carry: JSON's \uXXXX and \", URL encoding, HTML entities, in
+// any mix and nested up to three deep.
+func unescapeEcho(s string) string {
+	for range 3 {
+		was := s
+		s = reJSONEscape.ReplaceAllStringFunc(s, func(e string) string {
+			if len(e) == 2 {
+				return e[1:]
+			}
+			var units []uint16
+			for i := 0; i+6 <= len(e); i += 6 {
+				n, _ := strconv.ParseUint(e[i+2:i+6], 16, 16)
+				units = append(units, uint16(n))
+			}
+			return string(utf16.Decode(units))
+		})
+		s = rePercent.ReplaceAllStringFunc(s, func(e string) string {
+			if d, err := url.PathUnescape(e); err == nil && utf8.ValidString(d) {
+				return d
+			}
+			return e
+		})
+		s = strings.ReplaceAll(s, "+", "+")
+		s = html.UnescapeString(s)
+		if s == was {
+			break
+		}
+	}
+	return s
 }

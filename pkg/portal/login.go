@@ -152,6 +152,7 @@ func (cl *Client) finishDirect(ctx context.Context, do call, a *answer) error {
 	if err != nil || !u.IsAbs() || !cl.guard.allowed(u) {
 		return &RedirectError{From: do.where(), To: redact(next), Why: msg.T("not one of the portal's origins over https: not followed")}
 	}
+	cl.keepQuery(u)
 	a, err = cl.do(ctx, call{method: http.MethodGet, url: next, header: http.Header{"Accept": {"text/html,*/*"}}})
 	if err != nil {
 		return msg.Errorf("after logging in: %w", err)
