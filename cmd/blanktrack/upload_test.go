@@ -385,3 +385,24 @@ func TestUploadInterruptedAfterSending(t *testing.T) {
 		t.Errorf("rerun: exit %d, %d imports (want the first followed, not sent again)\n%s%s", code, sim.Imports(), stdout, stderr)
 	}
 }
+
+// portal-sim --import-format e0402 writes a layout that says so: a
+// rehearsal with it sends E0402 XML, which the simulator takes, and not the
+// CSV, which it would refuse.
+func TestPortalSimWritesItsImportFormat(t *testing.T) {
+	lay := filepath.Join(t.TempDir(), "sim.toml")
+	startSimCommand(t, "--addr", "127.0.0.1:0", "--delay", "10ms", "--import-format", "e0402", "--write-layout", lay)
+	data, err := os.ReadFile(lay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^\s*import_format = "e0402"$`).Match(data) {
+		t.Errorf("the layout portal-sim --import-format e0402 wrote:\n%s", data)
+	}
+	f := writeBulk(t, t.TempDir(), "53212539_11510.csv", "00001,53212539,11510,TB,20000060,20000099,07\n")
+	code, stdout, stderr := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret},
+		append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)...)
+	if code != 0 || !strings.Contains(stdout, "TB20000060-20000099  uploaded") {
+		t.Errorf("upload in E0402 to the simulator: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
