@@ -50,6 +50,9 @@ type RetryError struct {
 }
 
 func (e *RetryError) text() msg.Message {
+	if e.Attempts == 1 {
+		return msg.T("%s %s: gave up after 1 attempt: %v", e.Method, e.URL, e.Last)
+	}
 	return msg.T("%s %s: gave up after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Last)
 }
 

@@ -38,6 +38,7 @@ var portalMessages = map[string]string{
 	"%s %s: HTTP %d: %v, which a plain HTTP client cannot pass: carry the requests through a browser": "%s %s：HTTP %d：%v，一般 HTTP 用戶端無法通過：請改由瀏覽器送出請求",
 	"%s %s: HTTP %d: the portal says %q":   "%s %s：HTTP %d：平台回覆 %q",
 	"%s %s: gave up after %d attempts: %v": "%s %s：試了 %d 次後放棄：%v",
+	"%s %s: gave up after 1 attempt: %v":   "%s %s：試了 1 次後放棄：%v",
 	"%s %s: the portal asks to wait %s before the next request (Retry-After), longer than the %s this run has left: try again later": "%s %s：平台要求等待 %s 再送下一個請求（Retry-After），超過本次執行剩下的 %s：請稍後再試",
 	"%s %v is not a count":         "%s %v 不是數量",
 	"%s (%s)":                      "%s（%s）",
