@@ -301,8 +301,12 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	e.p.Say(e.stdout, "Before upload, %s:\n", plan.Period)
 	_ = plan.WriteTable(e.stdout, e.p)
 	blocked, pending := plan.Blocked(), plan.Pending()
-	if blocked > 0 {
-		e.p.Say(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers) or are of a 統編 this login may not act for; their files are not uploaded: settle it on the portal first\n", blocked, plan.Period)
+	states := plan.Summary()
+	if n := states[portal.Conflict]; n > 0 {
+		e.p.Say(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers); their files are not uploaded: settle it on the portal first\n", n, plan.Period)
+	}
+	if n := states[portal.Unauthorized]; n > 0 {
+		e.p.Say(e.stderr, "error: %d range(s) are of a 統編 the login %s may not act for; their files are not uploaded: upload them with that 統編's own account, or have it authorize %s on the portal\n", n, l.Ban, l.Ban)
 	}
 	if o.DryRun {
 		e.p.Say(e.stdout, "dry run: %d range(s) would be uploaded\n", pending)

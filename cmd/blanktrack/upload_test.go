@@ -406,3 +406,53 @@ func TestPortalSimWritesItsImportFormat(t *testing.T) {
 		t.Errorf("upload in E0402 to the simulator: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// The error under the plan names the causes that hold files back, each
+// once: a 統編 the login may not act for is not called an overlap, nor an
+// overlap a 統編 not authorized.
+func TestUploadBlockedSaysWhy(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	sim.AddRecord(portal.Record{Ban: "53212539", Type: ranges.TypeGeneral, Period: p11510, Track: "ZL", Start: 100, End: 120})
+	dir := t.TempDir()
+	unauthorized := writeBulk(t, dir, "a.csv", "00001,22099131,11510,ZK,37210357,37210358,07\n")
+	conflict := writeBulk(t, dir, "b.csv", "00001,53212539,11510,ZL,00000110,00000149,07\n")
+	base := append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, uploadFlags...)
+	const (
+		overlap = "1 range(s) overlap different ranges on record for 115/09~115/10"
+		notOurs = "1 range(s) are of a 統編 the login 53212539 may not act for"
+	)
+	for _, c := range []struct {
+		name      string
+		files     []string
+		want, not []string
+		zh        []string
+	}{
+		{"not authorized", []string{unauthorized}, []string{notOurs}, []string{"overlap"}, []string{"錯誤：1 段屬於登入的 53212539 無權代理的統編"}},
+		{"a conflict", []string{conflict}, []string{overlap}, []string{"may not act for"}, []string{"錯誤：1 段與 115/09~115/10 已在平台上的不同區段重疊"}},
+		{"both", []string{unauthorized, conflict}, []string{notOurs, overlap}, nil, nil},
+	} {
+		code, out, errOut := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret}, append(base, c.files...)...)
+		for _, w := range c.want {
+			if code != exitData || strings.Count(errOut, w) != 1 {
+				t.Errorf("%s: exit %d, want %q once:\n%s%s", c.name, code, w, out, errOut)
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(errOut, n) {
+				t.Errorf("%s: %q where it is not the cause:\n%s", c.name, n, errOut)
+			}
+		}
+		if c.zh == nil {
+			continue
+		}
+		_, _, errOut = runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret}, append([]string{"--lang", "zh-TW"}, append(base, c.files...)...)...)
+		for _, w := range c.zh {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s, in Chinese: no %q:\n%s", c.name, w, errOut)
+			}
+		}
+	}
+	if sim.Imports() != 0 {
+		t.Error("a file held back was uploaded")
+	}
+}
