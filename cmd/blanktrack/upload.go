@@ -270,6 +270,13 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	if errors.As(err, &findings) {
 		return false, msg.Errorf("%v; run blanktrack check", err)
 	}
+	var xml *portal.E0402FileError
+	if errors.As(err, &xml) {
+		if lay.Blank.ImportFormat == portal.ImportE0402 {
+			return false, msg.Errorf("%v; the layout's import_format is %q already: give the .csv files", err, lay.Blank.ImportFormat)
+		}
+		return false, msg.Errorf("%v; the layout's import_format is %q: for a portal that takes E0402, give --layout a layout file with import_format = \"e0402\" (blanktrack portal layout prints one)", err, lay.Blank.ImportFormat)
+	}
 	if err != nil {
 		return false, err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/portal"
 	"github.com/blanktrack/blanktrack/pkg/portal/portalsim"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -454,5 +455,38 @@ func TestUploadBlockedSaysWhy(t *testing.T) {
 	}
 	if sim.Imports() != 0 {
 		t.Error("a file held back was uploaded")
+	}
+}
+
+// An E0402 XML file given to upload is said to be one, with the layout's
+// import format and how to send E0402; nothing is sent.
+func TestUploadTellsAnE0402File(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	m := importfile.E0402Messages("53212539", []ranges.BlankRange{{Key: ranges.Key{Ban: "53212539", Type: ranges.TypeGeneral, Period: p11510, Track: "ZK"}, Start: 37210357, End: 37210358}})
+	data, err := importfile.MarshalE0402(m[0].Message)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), m[0].Name)
+	if err := os.WriteFile(f, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)
+	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
+	code, out, errOut := runCLI(t, env, args...)
+	for _, want := range []string{m[0].Name + ": an E0402 XML file, not a 匯入字軌 bulk CSV file", `the layout's import_format is "csv"`, `import_format = "e0402"`} {
+		if code == 0 || !strings.Contains(errOut, want) {
+			t.Errorf("exit %d, no %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	if strings.Contains(errOut, "fields: want") {
+		t.Errorf("the XML read as CSV lines:\n%s", errOut)
+	}
+	_, _, errOut = runCLI(t, env, append([]string{"--lang", "zh-TW"}, args...)...)
+	if !strings.Contains(errOut, "E0402 XML 檔，不是匯入字軌的 CSV 檔") || strings.Contains(errOut, "an E0402") {
+		t.Errorf("in Chinese:\n%s", errOut)
+	}
+	if sim.Requests() != 0 {
+		t.Errorf("%d requests to the portal for a file that cannot be sent", sim.Requests())
 	}
 }

@@ -30,8 +30,25 @@ type FindingsError struct {
 }
 
 func (e *FindingsError) text() msg.Message {
+	if len(e.Findings) == 1 {
+		return msg.T("%v", e.Findings[0])
+	}
 	return msg.T("%v (and %d more finding(s))", e.Findings[0], len(e.Findings)-1)
 }
+
+// E0402FileError is a file to upload that is an E0402 XML message, not a
+// bulk file: upload reads bulk files, and makes E0402 messages of them
+// itself where the layout's import format is E0402.
+type E0402FileError struct {
+	File string
+}
+
+func (e *E0402FileError) text() msg.Message {
+	return msg.T("%s: an E0402 XML file, not a 匯入字軌 bulk CSV file: upload reads the bulk CSV files generate writes (BAN_PERIOD.csv), and makes E0402 XML of them itself where the portal takes E0402", e.File)
+}
+
+func (e *E0402FileError) Error() string                  { return e.text().String() }
+func (e *E0402FileError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 func (e *FindingsError) Error() string                  { return e.text().String() }
 func (e *FindingsError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
@@ -40,7 +57,8 @@ func (e *FindingsError) Localize(p *msg.Printer) string { return e.text().Locali
 // when period is zero, for the period of their first line. It refuses a
 // file over the size a bulk file can have, a file that the manifest of its
 // folder (which generate writes beside its files) does not record with
-// these bytes, a file with findings (a *FindingsError), a file named twice
+// these bytes, an E0402 XML file (an *E0402FileError), a file with
+// findings (a *FindingsError), a file named twice
 // and a line of another period: one period is uploaded at a time. A file
 // in a folder without a manifest is read as it is.
 func ReadBulkFiles(ctx context.Context, names []string, period ranges.Period) (*Files, error) {
@@ -56,6 +74,9 @@ func ReadBulkFiles(ctx context.Context, names []string, period ranges.Period) (*
 		data, err := readGenerated(&ms, n)
 		if err != nil {
 			return nil, err
+		}
+		if importfile.IsE0402(data) {
+			return nil, &E0402FileError{File: n}
 		}
 		rows, found := importfile.ReadBulk(bytes.NewReader(data), n)
 		if len(found) > 0 {
