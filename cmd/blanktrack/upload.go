@@ -270,6 +270,10 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	if errors.As(err, &findings) {
 		return false, msg.Errorf("%v; run blanktrack check", err)
 	}
+	var same *portal.SameContentError
+	if errors.As(err, &same) {
+		return false, usageError{err}
+	}
 	var xml *portal.E0402FileError
 	if errors.As(err, &xml) {
 		if lay.Blank.ImportFormat == portal.ImportE0402 {

@@ -490,3 +490,27 @@ func TestUploadTellsAnE0402File(t *testing.T) {
 		t.Errorf("%d requests to the portal for a file that cannot be sent", sim.Requests())
 	}
 }
+
+// One file given twice, by its absolute and its relative path, is refused
+// before any login, naming both (exit 2): sent twice, it would be imported
+// twice.
+func TestUploadRefusesTheSameFileTwice(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	f := writeBulk(t, t.TempDir(), "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n")
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret},
+		append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f, rel)...)...)
+	if code != exitUsage || !strings.Contains(errOut, f+" and "+rel+" have the same content") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	if sim.Requests() != 0 {
+		t.Errorf("%d requests to the portal", sim.Requests())
+	}
+}

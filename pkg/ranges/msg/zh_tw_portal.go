@@ -3,9 +3,11 @@ package msg
 // portalMessages are the messages of pkg/portal, portalsim and the
 // commands upload, portal-sim and portal.
 var portalMessages = map[string]string{
+	"%s and %s both hold %s %s %s%s-%s: an upload sends a range once; give one of the files":                                                                                             "%s 與 %s 都有 %s %s %s%s-%s：一次上傳只送一次同一段；請只給其中一個檔案",
+	"%s and %s have the same content (the same file by two paths, or a copy): an upload sends a file once; give it once":                                                                 "%s 與 %s 內容相同（同一個檔案的兩個路徑，或其副本）：一次上傳只送一次同一個檔案；請只給一次",
 	"%s: an E0402 XML file, not a 匯入字軌 bulk CSV file: upload reads the bulk CSV files generate writes (BAN_PERIOD.csv), and makes E0402 XML of them itself where the portal takes E0402": "%s：這是 E0402 XML 檔，不是匯入字軌的 CSV 檔：upload 讀取 generate 寫出的 CSV 檔（統編_期別.csv），平台收 E0402 時由 upload 自行把它們轉成 E0402 XML",
-	"%v; the layout's import_format is %q already: give the .csv files":                                                                                                     "%v；版面設定的 import_format 已是 %q：請給 .csv 檔",
-	"%v; the layout's import_format is %q: for a portal that takes E0402, give --layout a layout file with import_format = \"e0402\" (blanktrack portal layout prints one)": "%v；版面設定的 import_format 為 %q：平台若收 E0402，請以 --layout 指定 import_format = \"e0402\" 的版面設定檔（blanktrack portal layout 會印出一份）",
+	"%v; the layout's import_format is %q already: give the .csv files":                                                                                                                  "%v；版面設定的 import_format 已是 %q：請給 .csv 檔",
+	"%v; the layout's import_format is %q: for a portal that takes E0402, give --layout a layout file with import_format = \"e0402\" (blanktrack portal layout prints one)":              "%v；版面設定的 import_format 為 %q：平台若收 E0402，請以 --layout 指定 import_format = \"e0402\" 的版面設定檔（blanktrack portal layout 會印出一份）",
 	"  %v, account %s: %s\n": "  %v，帳號 %s：%s\n",
 	"# The layout of blanktrack portal-sim at %s: give it to blanktrack upload --layout.\n": "# blanktrack portal-sim（%s）的版面設定：請交給 blanktrack upload --layout 使用。\n",
 	"%d already on record":                   "已在平台上 %d 段",
