@@ -3,6 +3,8 @@ package msg
 // portalMessages are the messages of pkg/portal, portalsim and the
 // commands upload, portal-sim and portal.
 var portalMessages = map[string]string{
+	"%w: %s led to %s; the password is not typed there (a look-alike page, or the portal moved: the layout's [origins] name its addresses)": "%w：%s 導向 %s；密碼不會在那裡輸入（可能是仿冒網頁，或平台已搬移：平台位址記在版面設定的 [origins]）",
+	"the portal's login page is not on one of its origins":                                                                                                                               "平台的登入頁不在平台自己的來源（origin）上",
 	"%s and %s both hold %s %s %s%s-%s: an upload sends a range once; give one of the files":                                                                                             "%s 與 %s 都有 %s %s %s%s-%s：一次上傳只送一次同一段；請只給其中一個檔案",
 	"%s and %s have the same content (the same file by two paths, or a copy): an upload sends a file once; give it once":                                                                 "%s 與 %s 內容相同（同一個檔案的兩個路徑，或其副本）：一次上傳只送一次同一個檔案；請只給一次",
 	"%s: an E0402 XML file, not a 匯入字軌 bulk CSV file: upload reads the bulk CSV files generate writes (BAN_PERIOD.csv), and makes E0402 XML of them itself where the portal takes E0402": "%s：這是 E0402 XML 檔，不是匯入字軌的 CSV 檔：upload 讀取 generate 寫出的 CSV 檔（統編_期別.csv），平台收 E0402 時由 upload 自行把它們轉成 E0402 XML",
