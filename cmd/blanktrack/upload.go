@@ -284,6 +284,13 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	if err != nil {
 		return false, err
 	}
+	if !o.DryRun {
+		lock, err := lockUpload(e, l, files)
+		if err != nil {
+			return false, err
+		}
+		defer lock.Release()
+	}
 	password, err := readPassword(e, l)
 	if err != nil {
 		return false, err

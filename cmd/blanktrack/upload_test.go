@@ -54,9 +54,25 @@ func startSim(t *testing.T, o portalsim.Options) (*portalsim.Simulator, string) 
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), append([]string{"blanktrack"}, args...), strings.NewReader(""), &out, &errOut,
-		func(k string) string { return env[k] })
+	code := run(context.Background(), append([]string{"blanktrack"}, args...), strings.NewReader(""), &out, &errOut, withCache(t, env))
 	return code, out.String(), errOut.String()
+}
+
+// withCache is env for a command a test runs, with a cache folder of its
+// own (upload keeps its locks there) unless env names one: no test writes
+// into the user's.
+func withCache(t *testing.T, env map[string]string) func(string) string {
+	cache := t.TempDir()
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		switch k {
+		case "XDG_CACHE_HOME", "HOME", "LocalAppData":
+			return cache
+		}
+		return ""
+	}
 }
 
 func writeBulk(t *testing.T, dir, name, content string) string {
@@ -377,7 +393,7 @@ func TestUploadInterruptedAfterSending(t *testing.T) {
 		cancel()
 	}()
 	var out, errOut bytes.Buffer
-	code := run(ctx, args, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	code := run(ctx, args, strings.NewReader(""), &out, &errOut, withCache(t, env))
 	if code != exitInterrupted || !strings.Contains(errOut.String(), "interrupted; a file being sent may have reached the portal: run the same upload again") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
 	}

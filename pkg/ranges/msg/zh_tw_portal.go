@@ -3,6 +3,10 @@ package msg
 // portalMessages are the messages of pkg/portal, portalsim and the
 // commands upload, portal-sim and portal.
 var portalMessages = map[string]string{
+	"another blanktrack upload for %s, %s is running on this machine (it holds %s): let it end first; two at once would import the same files twice": "這台電腦上已有另一個 blanktrack upload 正在上傳 %s、%s（它持有 %s）：請等它結束；兩個同時上傳會把同樣的檔案匯入兩次",
+	"locking the upload of %s, %s: %w":    "鎖定 %s、%s 的上傳：%w",
+	"the folder of upload's locks: %w":    "upload 鎖定檔的資料夾：%w",
+	"the lock is held by another process": "鎖定已由另一個程序持有",
 	"%w: %s led to %s; the password is not typed there (a look-alike page, or the portal moved: the layout's [origins] name its addresses)": "%w：%s 導向 %s；密碼不會在那裡輸入（可能是仿冒網頁，或平台已搬移：平台位址記在版面設定的 [origins]）",
 	"the portal's login page is not on one of its origins":                                                                                                                               "平台的登入頁不在平台自己的來源（origin）上",
 	"%s and %s both hold %s %s %s%s-%s: an upload sends a range once; give one of the files":                                                                                             "%s 與 %s 都有 %s %s %s%s-%s：一次上傳只送一次同一段；請只給其中一個檔案",
