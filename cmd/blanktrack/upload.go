@@ -270,8 +270,26 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	if errors.As(err, &findings) {
 		return false, msg.Errorf("%v; run blanktrack check", err)
 	}
+	var same *portal.SameContentError
+	if errors.As(err, &same) {
+		return false, usageError{err}
+	}
+	var xml *portal.E0402FileError
+	if errors.As(err, &xml) {
+		if lay.Blank.ImportFormat == portal.ImportE0402 {
+			return false, msg.Errorf("%v; the layout's import_format is %q already: give the .csv files", err, lay.Blank.ImportFormat)
+		}
+		return false, msg.Errorf("%v; the layout's import_format is %q: for a portal that takes E0402, give --layout a layout file with import_format = \"e0402\" (blanktrack portal layout prints one)", err, lay.Blank.ImportFormat)
+	}
 	if err != nil {
 		return false, err
+	}
+	if !o.DryRun {
+		lock, err := lockUpload(e, l, files)
+		if err != nil {
+			return false, err
+		}
+		defer lock.Release()
 	}
 	password, err := readPassword(e, l)
 	if err != nil {
@@ -301,8 +319,12 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	e.p.Say(e.stdout, "Before upload, %s:\n", plan.Period)
 	_ = plan.WriteTable(e.stdout, e.p)
 	blocked, pending := plan.Blocked(), plan.Pending()
-	if blocked > 0 {
-		e.p.Say(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers) or are of a 統編 this login may not act for; their files are not uploaded: settle it on the portal first\n", blocked, plan.Period)
+	states := plan.Summary()
+	if n := states[portal.Conflict]; n > 0 {
+		e.p.Say(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers); their files are not uploaded: settle it on the portal first\n", n, plan.Period)
+	}
+	if n := states[portal.Unauthorized]; n > 0 {
+		e.p.Say(e.stderr, "error: %d range(s) are of a 統編 the login %s may not act for; their files are not uploaded: upload them with that 統編's own account, or have it authorize %s on the portal\n", n, l.Ban, l.Ban)
 	}
 	if o.DryRun {
 		e.p.Say(e.stdout, "dry run: %d range(s) would be uploaded\n", pending)
