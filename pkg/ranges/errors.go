@@ -29,7 +29,7 @@ func (p Pos) String() string { return p.Localize(nil) }
 // file:line: sheet S, row R, column C (header), key.
 func (p Pos) Localize(pr *msg.Printer) string {
 	var b strings.Builder
-	b.WriteString(Visible(p.File))
+	b.WriteString(VisibleName(p.File))
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ":%d", p.Line)
 	}
@@ -44,7 +44,7 @@ func (p Pos) Localize(pr *msg.Printer) string {
 		b.WriteString(m.Localize(pr))
 	}
 	if p.Sheet != "" {
-		part(msg.T("sheet %s", Visible(p.Sheet)))
+		part(msg.T("sheet %s", VisibleName(p.Sheet)))
 	}
 	if p.Row > 0 {
 		part(msg.T("row %d", p.Row))
@@ -114,9 +114,9 @@ func Quote(s string) string {
 func Clip(s string) string {
 	head, cut := clip(s)
 	if !cut {
-		return Visible(s)
+		return VisibleName(s)
 	}
-	return fmt.Sprintf("%s… (%d B)", Visible(head), len(s))
+	return fmt.Sprintf("%s… (%d B)", VisibleName(head), len(s))
 }
 
 func clip(s string) (string, bool) {

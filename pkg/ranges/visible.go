@@ -31,8 +31,46 @@ func hasControl(s string) bool {
 		if c == '\r' && (i+1 == len(s) || s[i+1] != '\n') {
 			return true
 		}
+		if (c == 0xe2 || c == 0xd8) && invisible(s[i:]) > 0 {
+			return true
+		}
 	}
 	return false
+}
+
+// invisible is the length of the format character s starts with that
+// reorders or breaks what a terminal shows (bidirectional overrides,
+// isolates and marks, the line and paragraph separators), or 0.
+func invisible(s string) int {
+	r, n := utf8.DecodeRuneInString(s)
+	switch {
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029:
+		return n
+	}
+	return 0
+}
+
+// VisibleName is Visible for a name shown inside a line (a file, a sheet,
+// a header, a branch): newlines and tabs are written out too, so that a
+// name cannot break a table or forge a line of its own.
+func VisibleName(s string) string {
+	if !hasControl(s) && !strings.ContainsAny(s, "\n\t\r") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		default:
+			b.WriteString(Visible(string(r)))
+		}
+	}
+	return b.String()
 }
 
 // writeVisible writes s escaped; with held, a trailing '\r' or 0xc2 (which
@@ -55,6 +93,13 @@ func writeVisible(b *strings.Builder, s string, held bool) int {
 			fmt.Fprintf(b, `\u%04x`, r)
 			i += 2
 			continue
+		case held && (c == 0xe2 || c == 0xd8) && len(s)-i < 3 && !utf8.FullRuneInString(s[i:]):
+			return len(s) - i // a format character the next write may complete
+		case (c == 0xe2 || c == 0xd8) && invisible(s[i:]) > 0:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			fmt.Fprintf(b, `\u%04x`, r)
+			i += n
+			continue
 		default:
 			b.WriteByte(c)
 		}
@@ -73,7 +118,7 @@ type VisibleWriter struct {
 func (v *VisibleWriter) Write(p []byte) (int, error) {
 	s := string(v.held) + string(p)
 	v.held = v.held[:0]
-	if !hasControl(s) && !strings.HasSuffix(s, "\r") && !strings.HasSuffix(s, "\xc2") {
+	if !hasControl(s) && !strings.HasSuffix(s, "\r") && !strings.HasSuffix(s, "\xc2") && !partialFormat(s) {
 		if _, err := io.WriteString(v.W, s); err != nil {
 			return 0, err
 		}
@@ -98,4 +143,15 @@ func (v *VisibleWriter) Flush() error {
 	v.held = v.held[:0]
 	_, err := io.WriteString(v.W, s)
 	return err
+}
+
+// partialFormat reports whether s ends in the first bytes of a character
+// that may be a format character.
+func partialFormat(s string) bool {
+	for k := 1; k <= 2 && k <= len(s); k++ {
+		if c := s[len(s)-k]; (c == 0xe2 || c == 0xd8) && !utf8.FullRuneInString(s[len(s)-k:]) {
+			return true
+		}
+	}
+	return false
 }

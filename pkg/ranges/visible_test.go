@@ -16,6 +16,9 @@ func TestVisible(t *testing.T) {
 		"csi\u009b31m":            `csi\u009b31m`,
 		"degree°, section§":       "degree°, section§",
 		"bell\a del\x7f nul\x00.": `bell\x07 del\x7f nul\x00.`,
+		"txt.\u202egpj.exe":       `txt.\u202egpj.exe`,
+		"a\u2028b\u2066c\u200fd":  `a\u2028b\u2066c\u200fd`,
+		"中文—“引號”…":                "中文—“引號”…",
 	} {
 		if got := Visible(in); got != want {
 			t.Errorf("Visible(%q) = %q, want %q", in, got, want)
@@ -26,7 +29,7 @@ func TestVisible(t *testing.T) {
 // A write split anywhere, even inside "\r\n" or a C1 control's two bytes,
 // gives what one write of the whole would.
 func TestVisibleWriterSplitWrites(t *testing.T) {
-	in := "ok\r\nred\x1b[31m\u009b1m°\rX\r\n"
+	in := "ok\r\nred\x1b[31m\u009b1m°\rX\u202e—中\r\n"
 	want := Visible(in)
 	for cut := 0; cut <= len(in); cut++ {
 		var b strings.Builder
@@ -52,5 +55,21 @@ func TestPosEscapesNames(t *testing.T) {
 	got := p.String()
 	if strings.ContainsAny(got, "\x1b\a") {
 		t.Errorf("%q: control characters printed raw", got)
+	}
+}
+
+// A name cannot break a line: its newlines and tabs are written out too.
+func TestVisibleName(t *testing.T) {
+	for in, want := range map[string]string{
+		"pos.csv":            "pos.csv",
+		"a\nerror: fake.csv": `a\nerror: fake.csv`,
+		"發票號碼\nInvoice No.":  `發票號碼\nInvoice No.`,
+		"tab\there\r":        `tab\there\r`,
+		"s\x1b[2J\u202e":     `s\x1b[2J\u202e`,
+		"分店—台北":              "分店—台北",
+	} {
+		if got := VisibleName(in); got != want {
+			t.Errorf("VisibleName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

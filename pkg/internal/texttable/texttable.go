@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/width"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 // Table prints aligned columns. Unlike text/tabwriter it measures cells
@@ -17,8 +19,15 @@ type Table struct {
 	rows   [][]string
 }
 
-// Add adds a row.
-func (t *Table) Add(cells ...string) { t.rows = append(t.rows, cells) }
+// Add adds a row. A cell is one line: control characters in it (a file or
+// branch name with a newline or an escape sequence) are written out, so
+// that no cell can break the table or forge a line.
+func (t *Table) Add(cells ...string) {
+	for i, c := range cells {
+		cells[i] = ranges.VisibleName(c)
+	}
+	t.rows = append(t.rows, cells)
+}
 
 // Write prints the header and the rows.
 func (t *Table) Write(w io.Writer) error {

@@ -144,7 +144,9 @@ func (r *Result) HTML(info ReportInfo) ([]byte, error) {
 	if err := tmpl.Funcs(pageFuncs(r.p)).Execute(&b, page); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	// A name with an escape sequence or a bidirectional override is shown
+	// written out, in the page as on the terminal.
+	return []byte(ranges.Visible(b.String())), nil
 }
 
 func pct(n, of int) float64 {

@@ -27,6 +27,7 @@ func (r *Result) WriteReport(w io.Writer, out string) error {
 	} else if len(r.Branches) == 1 && r.Branches[0].Err == nil {
 		r.Branches[0].report(&b, p, out)
 	}
+	out = ranges.VisibleName(out)
 	for _, name := range r.RemovedTemps {
 		p.Say(&b, "removed %s: a temporary file of an earlier run that was killed while writing\n", filepath.Join(out, name))
 	}
@@ -82,10 +83,10 @@ func (br *BranchResult) report(w *strings.Builder, p *msg.Printer, out string) {
 
 	fmt.Fprintln(w)
 	if len(br.Files) == 0 {
-		p.Say(w, "No file written to %s.\n", out)
+		p.Say(w, "No file written to %s.\n", ranges.VisibleName(out))
 	}
 	for _, f := range br.Files {
-		p.Say(w, "wrote %s (%s)\n", filepath.Join(out, f.Name), describeFile(p, f.Name, f.Data))
+		p.Say(w, "wrote %s (%s)\n", ranges.VisibleName(filepath.Join(out, f.Name)), describeFile(p, f.Name, f.Data))
 	}
 	for _, b := range br.NoBlank {
 		p.Say(w, "%s has no blank number in %s: no file written for it\n", b, res.Period)
@@ -132,7 +133,7 @@ func (r *Result) branchTable(w *strings.Builder, out string) {
 	fmt.Fprintln(w)
 	for _, br := range r.ok() {
 		for _, f := range br.Files {
-			p.Say(w, "wrote %s\n", filepath.Join(out, f.Name))
+			p.Say(w, "wrote %s\n", ranges.VisibleName(filepath.Join(out, f.Name)))
 		}
 	}
 }
@@ -145,7 +146,7 @@ func (r *Result) WriteWarnings(w io.Writer) error {
 	p := r.p
 	if r.Config {
 		for _, br := range r.Branches {
-			label := p.Text("branch %s (%s)", br.Label(), br.Ban)
+			label := p.Text("branch %s (%s)", ranges.VisibleName(br.Label()), br.Ban)
 			if br.Err != nil {
 				p.Say(&b, "error: %s failed, nothing written for it:\n", label)
 				for _, line := range strings.Split(p.Localize(br.Err), "\n") {
@@ -271,10 +272,10 @@ func (br *BranchResult) notes() []msg.Message {
 			if more := st.Repaired.Count - len(st.Repaired.First); more > 0 {
 				rows = append(rows, msg.T("... and %d more", more))
 			}
-			notes = append(notes, msg.T("%s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:%v", st.File, st.Repaired.Count, indented(rows)))
+			notes = append(notes, msg.T("%s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:%v", ranges.VisibleName(st.File), st.Repaired.Count, indented(rows)))
 		}
 		if !st.HasSeller {
-			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號): purchases cannot be told apart", st.File))
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號): purchases cannot be told apart", ranges.VisibleName(st.File)))
 		}
 	}
 	if len(br.Skipped) > 0 {

@@ -50,9 +50,9 @@ type Warning struct {
 // where names the warning's export, and its sheet in a workbook.
 func (w Warning) where() msg.Message {
 	if w.Sheet != "" {
-		return msg.T("%s, sheet %s", ranges.Visible(w.File), ranges.Visible(w.Sheet))
+		return msg.T("%s, sheet %s", ranges.VisibleName(w.File), ranges.VisibleName(w.Sheet))
 	}
-	return msg.T("%s", ranges.Visible(w.File))
+	return msg.T("%s", ranges.VisibleName(w.File))
 }
 
 // String is the warning in one line.
