@@ -281,7 +281,7 @@ func (cl *Client) pack(fp *FilePlan, p ranges.Period) error {
 type Wait struct {
 	First time.Duration // first pause; default 2s
 	Max   time.Duration // longest pause; default 30s
-	Limit time.Duration // overall; default 10m, and never past the context's deadline
+	Limit time.Duration // overall, ending with a last look; default 10m, and never past the context's deadline
 }
 
 // Execute uploads the pending ranges of every file without conflicts, then
@@ -345,7 +345,10 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 		if open == 0 {
 			return nil
 		}
-		if time.Now().Add(pause).After(deadline) {
+		// The pause before the next look ends at the deadline at the
+		// latest: the last look is taken when the wait runs out.
+		left := time.Until(deadline)
+		if left <= 0 {
 			for _, f := range plan.Files {
 				for _, pc := range f.Parcels {
 					for _, i := range pc.Ranges {
@@ -357,8 +360,9 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			}
 			return nil
 		}
-		say(msg.T("waiting %s for the portal to process %d range(s)", pause.Round(time.Millisecond), open))
-		t := time.NewTimer(pause)
+		wait := min(pause, left)
+		say(msg.T("waiting %s for the portal to process %d range(s)", wait.Round(time.Millisecond), open))
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
