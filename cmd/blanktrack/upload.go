@@ -73,7 +73,7 @@ func uploadCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "config", TakesFile: true, Usage: p.Text("a blanktrack.toml: upload every branch's file, one login per account")},
 			&cli.StringFlag{Name: "out", TakesFile: true, Usage: p.Text("with --config: the folder generate wrote into (default: out in the config)")},
 			&cli.DurationFlag{Name: "deadline", Value: 30 * time.Minute, Usage: p.Text("the longest the whole run may take: logins, uploads and waiting")},
-			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait for the portal to process the files")},
+			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait, from the first file sent, for the portal to list and process the files")},
 			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: p.Text("first pause between looks at 上傳列表 and 查詢")},
 			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: p.Text("first pause before retrying a failed request")},
 		},

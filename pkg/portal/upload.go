@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -281,7 +282,11 @@ func (cl *Client) pack(fp *FilePlan, p ranges.Period) error {
 type Wait struct {
 	First time.Duration // first pause; default 2s
 	Max   time.Duration // longest pause; default 30s
-	Limit time.Duration // overall, ending with a last look; default 10m, and never past the context's deadline
+	// Limit bounds the whole wait from the first import: watching
+	// 上傳列表 for a file whose sending failed without a clear answer, and
+	// polling, which ends with a last look. Default 10m, and never past
+	// the context's deadline.
+	Limit time.Duration
 }
 
 // Execute uploads the pending ranges of every file without conflicts, then
@@ -289,11 +294,14 @@ type Wait struct {
 // rejected, or the time limit passes.
 //
 // An import is never sent twice: one whose content an earlier run sent
-// (its name holds a hash of the content) is followed, not sent again; after
-// an ambiguous failure (no answer, a timeout, a 5xx) 上傳列表 is searched
-// for it before it is sent again. An import refused whole, and rejected
-// rows, are reported through log at once. log, if set, is told what happens,
-// in the language of Options.Printer.
+// (its name holds a hash of the content) is followed, not sent again.
+// After an ambiguous failure (a 5xx, a reset, a timeout once the file was
+// sent) the file is not sent again in this run: 上傳列表 is watched for it
+// until the wait runs out, and when it never shows Execute stops with an
+// *UnsureError. Only a file that never left (the connection was refused)
+// is sent again. An import refused whole, and rejected rows, are reported
+// through log at once. log, if set, is told what happens, in the language
+// of Options.Printer.
 func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(string)) error {
 	if w.First == 0 {
 		w.First = 2 * time.Second
@@ -307,6 +315,15 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 	say := func(m msg.Message) {
 		if log != nil {
 			log(cl.scrub(m.Localize(cl.o.Printer)))
+		}
+	}
+	// The wait starts with the first import: the time spent watching
+	// 上傳列表 for a file whose sending failed is part of it.
+	deadline := time.Now().Add(w.Limit)
+	if d, ok := ctx.Deadline(); ok {
+		// Leave time to report before the run's deadline.
+		if d = d.Add(-min(time.Until(d)/10, 2*time.Second)); d.Before(deadline) {
+			deadline = d
 		}
 	}
 	uploads, err := cl.Uploads(ctx, plan.Period)
@@ -323,19 +340,12 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 				say(msg.T("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID))
 				continue
 			}
-			if err := cl.send1(ctx, plan.Period, f, pc, say); err != nil {
+			if err := cl.send1(ctx, plan.Period, f, pc, w, deadline, say); err != nil {
 				return err
 			}
 		}
 	}
 
-	deadline := time.Now().Add(w.Limit)
-	if d, ok := ctx.Deadline(); ok {
-		// Leave time to report before the run's deadline.
-		if d = d.Add(-min(time.Until(d)/10, 2*time.Second)); d.Before(deadline) {
-			deadline = d
-		}
-	}
 	pause := w.First
 	for {
 		open, err := cl.poll(ctx, plan, say)
@@ -362,12 +372,8 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 		}
 		wait := min(pause, left)
 		say(msg.T("waiting %s for the portal to process %d range(s)", wait.Round(time.Millisecond), open))
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return context.Cause(ctx)
-		case <-t.C:
+		if err := sleep(ctx, wait); err != nil {
+			return err
 		}
 		pause = min(pause*3/2, w.Max)
 	}
@@ -382,54 +388,90 @@ func findUpload(list []UploadInfo, name string) (UploadInfo, bool) {
 	return UploadInfo{}, false
 }
 
-// send1 sends one parcel. When the sending fails without a clear answer
-// (the portal may have taken it), 上傳列表 is searched for its name before
-// it is sent again.
-func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, say func(msg.Message)) error {
-	var last error
-	for try := 0; try <= cl.o.Retries; try++ {
+// send1 sends one parcel, once. When the sending fails without a clear
+// answer (the portal may have taken it), it is not sent again: 上傳列表 is
+// watched for its name until the deadline. Only a request that never left
+// is sent again, after the backoff.
+func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, w Wait, deadline time.Time, say func(msg.Message)) error {
+	for try := 0; ; try++ {
 		id, err := cl.Import(ctx, p, pc.Name, pc.data)
 		if err == nil {
 			pc.Sent = true
 			pc.ID = id
 			if id == "" {
-				list, err := cl.Uploads(ctx, p)
+				// The answer does not name the import: 上傳列表 does, once
+				// it shows it.
+				start := time.Now()
+				found, err := cl.watch(ctx, p, pc, w, deadline)
 				if err != nil {
 					return msg.Errorf("%s: sent as %s; 上傳列表: %w", f.Name, pc.Name, err)
 				}
-				u, ok := findUpload(list, pc.Name)
-				if !ok {
-					return msg.Errorf("%s: sent as %s, which 上傳列表 does not show", f.Name, pc.Name)
+				if !found {
+					return msg.Errorf("%s: sent as %s, which 上傳列表 did not show in %s of watching", f.Name, pc.Name, roundWait(time.Since(start)))
 				}
-				pc.ID = u.ID
 			}
 			say(msg.T("%s: uploaded %d range(s) as %s (上傳編號 %s)", f.Name, len(pc.Ranges), pc.Name, pc.ID))
 			return nil
 		}
-		if ctx.Err() != nil || !ambiguous(err) {
+		if ctx.Err() != nil {
 			return msg.Errorf("%s: %w", f.Name, err)
 		}
-		last = err
-		say(msg.T("%s: sending %s failed without a clear answer (%v): looking for it in 上傳列表 before sending again", f.Name, pc.Name, err))
-		list, lerr := cl.Uploads(ctx, p)
-		if lerr != nil {
-			return msg.Errorf("%s: %w; and 上傳列表: %w", f.Name, err, lerr)
+		if neverLeft(err) && try < cl.o.Retries {
+			if err := sleep(ctx, cl.o.Backoff<<try); err != nil {
+				return err
+			}
+			continue
 		}
-		if u, ok := findUpload(list, pc.Name); ok {
-			pc.Sent, pc.ID = true, u.ID
+		if !ambiguous(err) {
+			return msg.Errorf("%s: %w", f.Name, err)
+		}
+		say(msg.T("%s: sending %s failed without a clear answer (%v): watching 上傳列表 for it until the wait runs out, without sending it again", f.Name, pc.Name, err))
+		start := time.Now()
+		found, lerr := cl.watch(ctx, p, pc, w, deadline)
+		if found {
+			pc.Sent = true
 			say(msg.T("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID))
 			return nil
 		}
-		wait := cl.o.Backoff << try
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return context.Cause(ctx)
-		case <-t.C:
+		if ctx.Err() != nil {
+			return msg.Errorf("%s: %w", f.Name, context.Cause(ctx))
 		}
+		return &UnsureError{File: f.Name, Name: pc.Name, Watched: time.Since(start), Err: err, List: lerr}
 	}
-	return &RetryError{Method: "POST", URL: cl.apiURL(cl.lay.Blank.Import, nil), Attempts: cl.o.Retries + 1, Last: last}
+}
+
+// watch reads 上傳列表 until it shows the parcel's name, or the deadline
+// passes (a last look is taken then), pausing as the wait says; found
+// sets the parcel's ID.
+func (cl *Client) watch(ctx context.Context, p ranges.Period, pc *Parcel, w Wait, deadline time.Time) (found bool, err error) {
+	pause := w.First
+	for {
+		list, err := cl.Uploads(ctx, p)
+		if err != nil {
+			return false, err
+		}
+		if u, ok := findUpload(list, pc.Name); ok {
+			pc.ID = u.ID
+			return true, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return false, nil
+		}
+		wait := min(pause, left)
+		cl.log(msg.T("%s is not in 上傳列表 yet: looking again in %s", pc.Name, wait.Round(time.Millisecond)))
+		if err := sleep(ctx, wait); err != nil {
+			return false, err
+		}
+		pause = min(pause*3/2, w.Max)
+	}
+}
+
+// neverLeft reports whether a failed request certainly did not reach the
+// portal: the connection to it could not be made.
+func neverLeft(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
 }
 
 // ambiguous reports whether a failed import may still have reached the

@@ -2,8 +2,13 @@ package portal
 
 import (
 	"context"
+	"errors"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -83,5 +88,103 @@ func TestLastLookWhenTheWaitRunsOut(t *testing.T) {
 	took := time.Since(start)
 	if st := plan.Files[0].Ranges[0].State; st != Uploaded || p.looks.Load() != 2 || took > 900*time.Millisecond {
 		t.Errorf("%v after %d looks in %s; want uploaded, seen at a last look when the 200ms wait ran out", st, p.looks.Load(), took)
+	}
+}
+
+// storeThen makes the fake's 匯入字軌 store the file, as the portal's
+// backend goes on doing after its gateway gave up, and then answer with
+// fail.
+func (p *laggingPortal) storeThen(fail func(http.ResponseWriter)) {
+	p.on(p.lay.Blank.Import, func(w http.ResponseWriter, r *http.Request) {
+		p.apiDefault(httptest.NewRecorder(), r)
+		fail(w)
+	})
+}
+
+// After an import that failed without a clear answer, the file is not sent
+// again while 上傳列表 is slow to show it: the list is watched until it
+// does, and the import it shows is followed. (It was sent again after one
+// look at the list and a --retry-wait.)
+func TestAmbiguousImportIsWatchedForNotResent(t *testing.T) {
+	for name, fail := range map[string]func(http.ResponseWriter){
+		"a 500":   func(w http.ResponseWriter) { writeJSONTo(w, 500, map[string]string{"title": "Internal Server Error"}) },
+		"a reset": func(w http.ResponseWriter) { c, _, _ := w.(http.Hijacker).Hijack(); c.Close() },
+		// Not a failure: an answer that does not name the import.
+		"no 上傳編號": func(w http.ResponseWriter) { writeJSONTo(w, 200, map[string]string{"message": "ok"}) },
+	} {
+		p := newLaggingPortal(t)
+		var sent atomic.Pointer[time.Time]
+		p.visible = func() bool { at := sent.Load(); return at != nil && time.Since(*at) > 300*time.Millisecond }
+		p.on(p.lay.Blank.Import, func(w http.ResponseWriter, r *http.Request) {
+			now := time.Now()
+			sent.CompareAndSwap(nil, &now)
+			p.apiDefault(httptest.NewRecorder(), r)
+			fail(w)
+		})
+		cl, logs := p.client()
+		plan := p.plan(t, cl)
+		var said []string
+		err := cl.Execute(context.Background(), plan, Wait{First: 20 * time.Millisecond, Max: 50 * time.Millisecond, Limit: 10 * time.Second}, func(s string) { said = append(said, s) })
+		pc := plan.Files[0].Parcels[0]
+		if err != nil || p.imports != 1 || pc.ID != "1" || !pc.Sent || plan.Files[0].Ranges[0].State != Uploaded {
+			t.Errorf("%s: %v; %d imports, parcel %+v, %v; want one import, found in 上傳列表 and followed", name, err, p.imports, pc, plan.Files[0].Ranges[0].State)
+		}
+		if text := strings.Join(said, "\n"); name != "no 上傳編號" && (!strings.Contains(text, "without sending it again") || !strings.Contains(text, "the portal has it (上傳編號 1)")) {
+			t.Errorf("%s: said %q", name, said)
+		}
+		noSecret(t, append(*logs, said...)...)
+	}
+}
+
+// When 上傳列表 never shows the file, the run stops when the wait runs
+// out, without sending it again, and says that the file may or may not
+// have reached the portal and that a rerun is safe.
+func TestAmbiguousImportNeverListed(t *testing.T) {
+	p := newLaggingPortal(t)
+	p.storeThen(func(w http.ResponseWriter) { writeJSONTo(w, 502, map[string]string{"title": "Bad Gateway"}) })
+	p.visible = func() bool { return false }
+	cl, logs := p.client()
+	plan := p.plan(t, cl)
+	start := time.Now()
+	err := cl.Execute(context.Background(), plan, Wait{First: 20 * time.Millisecond, Max: 50 * time.Millisecond, Limit: 300 * time.Millisecond}, nil)
+	var ue *UnsureError
+	if !errors.Is(err, ErrMaybeSent) || !errors.As(err, &ue) || p.imports != 1 || time.Since(start) < 300*time.Millisecond || p.looks.Load() < 3 {
+		t.Fatalf("%v after %s, %d looks; %d imports; want an *UnsureError once the wait ran out, and one import", err, time.Since(start), p.looks.Load(), p.imports)
+	}
+	text := errText(err)
+	for _, want := range []string{"f.csv: sending 83012410_11410_", "HTTP 502", "may or may not have reached the portal", "not sent again", "reads 上傳列表 first", "可能已送達平台，也可能沒有"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in %q", want, text)
+		}
+	}
+	noSecret(t, append(*logs, text)...)
+}
+
+// refuseFirstDial fails the first 匯入字軌 before it leaves, as a refused
+// connection does: that request certainly did not reach the portal.
+type refuseFirstDial struct {
+	path  string
+	tries atomic.Int32
+}
+
+func (d *refuseFirstDial) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == d.path && d.tries.Add(1) == 1 {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// A file that never left (the connection was refused) is sent again after
+// the backoff, without waiting for 上傳列表.
+func TestImportThatNeverLeftIsSentAgain(t *testing.T) {
+	p := newLaggingPortal(t)
+	d := &refuseFirstDial{path: p.lay.Blank.Import}
+	cl, _ := p.client(func(o *Options) { o.Transport = d })
+	plan := p.plan(t, cl)
+	if err := cl.Execute(context.Background(), plan, Wait{First: time.Millisecond, Limit: 5 * time.Second}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d.tries.Load() != 2 || p.imports != 1 || plan.Files[0].Ranges[0].State != Uploaded {
+		t.Errorf("%d tries, %d imports, %v; want the import sent again once", d.tries.Load(), p.imports, plan.Files[0].Ranges[0].State)
 	}
 }
