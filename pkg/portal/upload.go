@@ -29,16 +29,19 @@ const (
 	ToUpload     State = iota // not on record yet: will be uploaded
 	OnRecord                  // was already on record before this run
 	Conflict                  // overlaps a different range on record: not uploaded
-	Uploaded                  // uploaded by this run and now on record
+	Uploaded                  // uploaded by this run, or in an import it followed, and now on record
 	Rejected                  // uploaded and rejected by the portal
 	Unconfirmed               // uploaded but not on record when time ran out
 	Vanished                  // was on record, and is no longer
 	Unauthorized              // a 統編 this login may not act for: not uploaded
+	HeldBack                  // not on record, in a file a conflict or a 統編 not authorized keeps back: not uploaded
+	Imported                  // in an import sent earlier (上傳編號 in Reason), not on record yet: followed, not sent again
 )
 
 func (s State) text() msg.Message {
 	return [...]msg.Message{msg.T("to upload"), msg.T("already on record"), msg.T("conflict"), msg.T("uploaded"),
-		msg.T("rejected"), msg.T("not confirmed"), msg.T("no longer on record"), msg.T("not authorized")}[s]
+		msg.T("rejected"), msg.T("not confirmed"), msg.T("no longer on record"), msg.T("not authorized"),
+		msg.T("held back"), msg.T("imported earlier")}[s]
 }
 
 func (s State) String() string { return s.text().String() }
@@ -49,13 +52,15 @@ func (s State) Localize(p *msg.Printer) string { return s.text().Localize(p) }
 // because is the state with its reason.
 func (s State) because(why msg.Message) msg.Message {
 	return [...]msg.Message{msg.T("to upload: %v", why), msg.T("already on record: %v", why), msg.T("conflict: %v", why), msg.T("uploaded: %v", why),
-		msg.T("rejected: %v", why), msg.T("not confirmed: %v", why), msg.T("no longer on record: %v", why), msg.T("not authorized: %v", why)}[s]
+		msg.T("rejected: %v", why), msg.T("not confirmed: %v", why), msg.T("no longer on record: %v", why), msg.T("not authorized: %v", why),
+		msg.T("held back: %v", why), msg.T("imported earlier: %v", why)}[s]
 }
 
 // count is "n ranges in the state", for a plan's summary.
 func (s State) count(n int) msg.Message {
 	return [...]msg.Message{msg.T("%d to upload", n), msg.T("%d already on record", n), msg.T("%d conflict", n), msg.T("%d uploaded", n),
-		msg.T("%d rejected", n), msg.T("%d not confirmed", n), msg.T("%d no longer on record", n), msg.T("%d not authorized", n)}[s]
+		msg.T("%d rejected", n), msg.T("%d not confirmed", n), msg.T("%d no longer on record", n), msg.T("%d not authorized", n),
+		msg.T("%d held back", n), msg.T("%d imported earlier", n)}[s]
 }
 
 // Done reports whether the range is on record.
@@ -141,10 +146,11 @@ func (p *Plan) Blocked() int {
 // PlanUpload compares the files' ranges with what is on record: ranges
 // already there are not uploaded again; a range overlapping a different one
 // on record is a conflict (someone, perhaps another system, reported other
-// numbers) and its file is not uploaded; a 統編 that
-// btb002i/company/authorized does not list for this login is not uploaded
-// either. order is the order of the files in the plan, each named once; nil
-// means sorted by name.
+// numbers) and its file is not uploaded (its other ranges are held back);
+// a 統編 that btb002i/company/authorized does not list for this login is
+// not uploaded either. The ranges of an import 上傳列表 shows from an
+// earlier run are imported earlier: Execute follows it. order is the order
+// of the files in the plan, each named once; nil means sorted by name.
 func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[string][]ranges.BlankRange, order []string) (*Plan, error) {
 	if order == nil {
 		order = slices.Sorted(maps.Keys(files))
@@ -221,12 +227,52 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 			}
 			fp.Ranges = append(fp.Ranges, st)
 		}
+		if fp.Blocked() > 0 {
+			for i := range fp.Ranges {
+				if st := &fp.Ranges[i]; st.State == ToUpload {
+					st.State, st.Reason = HeldBack, msg.T("another range of its file is in conflict or not authorized, and a file is uploaded whole or not at all")
+				}
+			}
+		}
 		if err := cl.pack(fp, p); err != nil {
 			return nil, msg.Errorf("%s: %w", name, err)
 		}
 		plan.Files = append(plan.Files, fp)
 	}
+	if plan.Pending() == 0 {
+		return plan, nil
+	}
+	uploads, err := cl.Uploads(ctx, p)
+	if err != nil {
+		return nil, msg.Errorf("上傳列表: %w", err)
+	}
+	for _, fp := range plan.Files {
+		for _, pc := range fp.Parcels {
+			fp.match(pc, uploads)
+		}
+	}
 	return plan, nil
+}
+
+// match sets a parcel and its ranges by what 上傳列表 shows of its
+// content: an import to follow, whose ranges are imported earlier, or
+// none, and the parcel is to be sent. It reports whether there is one to
+// follow.
+func (fp *FilePlan) match(pc *Parcel, list []UploadInfo) bool {
+	u, follow := findUpload(list, pc.Name)
+	pc.ID = ""
+	if follow {
+		pc.ID = u.ID
+	}
+	for _, i := range pc.Ranges {
+		st := &fp.Ranges[i]
+		if follow {
+			st.State, st.Reason = Imported, msg.T("上傳編號 %s, sent earlier; not on record yet", u.ID)
+		} else {
+			st.State, st.Reason = ToUpload, msg.Message{}
+		}
+	}
+	return follow
 }
 
 // pack puts a file's pending ranges into the files 匯入字軌 takes, in the
@@ -335,8 +381,8 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			continue
 		}
 		for _, pc := range f.Parcels {
-			if u, ok := findUpload(uploads, pc.Name); ok {
-				pc.ID = u.ID
+			// 上傳列表 again: it may have changed since the plan was made.
+			if f.match(pc, uploads) {
 				say(msg.T("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID))
 				continue
 			}
@@ -362,8 +408,8 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			for _, f := range plan.Files {
 				for _, pc := range f.Parcels {
 					for _, i := range pc.Ranges {
-						if pc.ID != "" && f.Ranges[i].State == ToUpload {
-							f.Ranges[i].State = Unconfirmed
+						if st := &f.Ranges[i]; pc.ID != "" && st.open() {
+							st.State = Unconfirmed
 						}
 					}
 				}
@@ -501,7 +547,7 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 	banned := map[ranges.Ban]bool{}
 	for _, f := range plan.Files {
 		for _, r := range f.Ranges {
-			if r.State == OnRecord || r.State == ToUpload {
+			if r.State == OnRecord || r.open() {
 				banned[r.Range.Ban] = true
 			}
 		}
@@ -537,12 +583,12 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 			refused := false
 			for _, i := range pc.Ranges {
 				st := &f.Ranges[i]
-				if st.State != ToUpload {
+				if !st.open() {
 					continue
 				}
 				switch row, ok := rowFor(rows, st.Range); {
 				case onRecord[st.Range]:
-					st.State = Uploaded
+					st.State, st.Reason = Uploaded, msg.Message{}
 				case listed && u.Status == Refused:
 					st.State, st.Reason = Rejected, msg.T("the portal refused the file: %s", u.Message)
 					refused = true
@@ -573,6 +619,10 @@ func rowFor(rows []RowResult, r ranges.BlankRange) (RowResult, bool) {
 	return RowResult{}, false
 }
 
+// open reports whether a range is in an import not processed yet, or one
+// still to be sent.
+func (r RangeStatus) open() bool { return r.State == ToUpload || r.State == Imported }
+
 // Summary counts a plan's ranges by state.
 func (p *Plan) Summary() map[State]int {
 	m := map[State]int{}
@@ -602,7 +652,7 @@ func (p *Plan) Describe() string { return p.describe(nil) }
 func (p *Plan) describe(pr *msg.Printer) string {
 	s := p.Summary()
 	var parts []string
-	for st := ToUpload; st <= Unauthorized; st++ {
+	for st := ToUpload; st <= Imported; st++ {
 		if s[st] > 0 {
 			parts = append(parts, st.count(s[st]).Localize(pr))
 		}
