@@ -83,6 +83,9 @@ type Parcel struct {
 	ID     string // the import in 上傳列表, once sent or found
 	Sent   bool   // sent by this run (not found from an earlier one)
 	data   []byte
+	// refused are earlier imports of the same content that the portal
+	// refused whole: they put nothing on record, and are not followed.
+	refused []UploadInfo
 }
 
 // FilePlan is one bulk file to upload.
@@ -255,24 +258,55 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 }
 
 // match sets a parcel and its ranges by what 上傳列表 shows of its
-// content: an import to follow, whose ranges are imported earlier, or
-// none, and the parcel is to be sent. It reports whether there is one to
-// follow.
+// content: an import to follow (processing, or processed), whose ranges
+// are imported earlier; or none, and the parcel is to be sent, also when
+// earlier imports of it were refused whole. It reports whether there is
+// one to follow.
 func (fp *FilePlan) match(pc *Parcel, list []UploadInfo) bool {
-	u, follow := findUpload(list, pc.Name)
-	pc.ID = ""
-	if follow {
-		pc.ID = u.ID
+	var follow *UploadInfo
+	pc.ID, pc.refused = "", nil
+	for i, u := range list {
+		switch {
+		case u.FileName != pc.Name:
+		case u.Status == Refused:
+			pc.refused = append(pc.refused, u)
+		case follow == nil:
+			follow = &list[i]
+			pc.ID = u.ID
+		}
 	}
 	for _, i := range pc.Ranges {
 		st := &fp.Ranges[i]
-		if follow {
-			st.State, st.Reason = Imported, msg.T("上傳編號 %s, sent earlier; not on record yet", u.ID)
-		} else {
+		switch {
+		case follow != nil:
+			st.State, st.Reason = Imported, msg.T("上傳編號 %s, sent earlier; not on record yet", follow.ID)
+		case pc.refused != nil:
+			what, why := pc.lastRefused()
+			st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, why)
+		default:
 			st.State, st.Reason = ToUpload, msg.Message{}
 		}
 	}
-	return follow
+	return follow != nil
+}
+
+// lastRefused names the latest of the earlier imports of a parcel's
+// content that the portal refused whole, and gives the portal's reason.
+func (pc *Parcel) lastRefused() (what, why msg.Message) {
+	u := pc.refused[0]
+	for _, v := range pc.refused[1:] {
+		if v.Date > u.Date {
+			u = v
+		}
+	}
+	what, why = msg.T("上傳編號 %s", u.ID), msg.T("%s", u.Message)
+	if u.Date != "" {
+		what = msg.T("上傳編號 %s of %s", u.ID, u.Date)
+	}
+	if u.Message == "" {
+		why = msg.T("no reason given (status %s)", u.Code)
+	}
+	return what, why
 }
 
 // pack puts a file's pending ranges into the files 匯入字軌 takes, in the
@@ -340,7 +374,9 @@ type Wait struct {
 // rejected, or the time limit passes.
 //
 // An import is never sent twice: one whose content an earlier run sent
-// (its name holds a hash of the content) is followed, not sent again.
+// (its name holds a hash of the content) is followed, not sent again,
+// unless the portal refused it whole: that put nothing on record, and the
+// file is sent again, saying so.
 // After an ambiguous failure (a 5xx, a reset, a timeout once the file was
 // sent) the file is not sent again in this run: 上傳列表 is watched for it
 // until the wait runs out, and when it never shows Execute stops with an
@@ -386,6 +422,10 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 				say(msg.T("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID))
 				continue
 			}
+			if pc.refused != nil {
+				what, why := pc.lastRefused()
+				say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, why))
+			}
 			if err := cl.send1(ctx, plan.Period, f, pc, w, deadline, say); err != nil {
 				return err
 			}
@@ -425,9 +465,11 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 	}
 }
 
-func findUpload(list []UploadInfo, name string) (UploadInfo, bool) {
+// findSent finds in 上傳列表 the import of a parcel this run sent: its
+// name, and none of the earlier imports of its content.
+func findSent(list []UploadInfo, pc *Parcel) (UploadInfo, bool) {
 	for _, u := range list {
-		if u.FileName == name {
+		if u.FileName == pc.Name && !slices.ContainsFunc(pc.refused, func(r UploadInfo) bool { return r.ID == u.ID }) {
 			return u, true
 		}
 	}
@@ -486,9 +528,9 @@ func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *P
 	}
 }
 
-// watch reads 上傳列表 until it shows the parcel's name, or the deadline
-// passes (a last look is taken then), pausing as the wait says; found
-// sets the parcel's ID.
+// watch reads 上傳列表 until it shows the parcel as sent by this run, or
+// the deadline passes (a last look is taken then), pausing as the wait
+// says; found sets the parcel's ID.
 func (cl *Client) watch(ctx context.Context, p ranges.Period, pc *Parcel, w Wait, deadline time.Time) (found bool, err error) {
 	pause := w.First
 	for {
@@ -496,7 +538,7 @@ func (cl *Client) watch(ctx context.Context, p ranges.Period, pc *Parcel, w Wait
 		if err != nil {
 			return false, err
 		}
-		if u, ok := findUpload(list, pc.Name); ok {
+		if u, ok := findSent(list, pc); ok {
 			pc.ID = u.ID
 			return true, nil
 		}

@@ -188,3 +188,60 @@ func TestImportThatNeverLeftIsSentAgain(t *testing.T) {
 		t.Errorf("%d tries, %d imports, %v; want the import sent again once", d.tries.Load(), p.imports, plan.Files[0].Ranges[0].State)
 	}
 }
+
+// An import of the same content that the portal refused whole in an
+// earlier run put nothing on record: the rerun says so, with its 上傳編號,
+// date and the portal's reason, and sends the file again (it used to
+// follow the refused import forever). One still processing, or processed,
+// is followed and never sent again.
+func TestEarlierImportRefusedWholeIsSentAgain(t *testing.T) {
+	for _, c := range []struct {
+		status string
+		resend bool
+	}{{"3", true}, {"1", false}, {"2", false}} {
+		f := newFake(t)
+		cl, logs := f.client()
+		files := map[string][]ranges.BlankRange{"f.csv": {fakeRange(100, 199)}}
+		first, err := cl.PlanUpload(context.Background(), fakePeriod, files, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := first.Files[0].Parcels[0].Name
+		f.mu.Lock()
+		f.uploads = append(f.uploads, map[string]any{"seqNo": 7, "fileName": name, "status": c.status, "errorMsg": "檔案處理失敗 system busy", "applyDate": "2025-11-26T01:04:05.000Z"})
+		f.mu.Unlock()
+		plan, err := cl.PlanUpload(context.Background(), fakePeriod, files, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var table strings.Builder
+		plan.WriteTable(&table, nil)
+		var said []string
+		if err := cl.Execute(context.Background(), plan, Wait{First: time.Millisecond, Limit: 50 * time.Millisecond}, func(s string) { said = append(said, s) }); err != nil {
+			t.Fatal(err)
+		}
+		pc := plan.Files[0].Parcels[0]
+		text := strings.Join(said, "\n")
+		if !c.resend {
+			if f.imports != 0 || pc.ID != "7" || pc.Sent || !strings.Contains(table.String(), "imported earlier: 上傳編號 7, sent earlier") || !strings.Contains(text, "following it, not sending it again") {
+				t.Errorf("status %s: %d imports, parcel %s; want 上傳編號 7 followed\n%s%s", c.status, f.imports, pc.ID, table.String(), text)
+			}
+			continue
+		}
+		if f.imports != 1 || pc.ID != "2" || !pc.Sent {
+			t.Errorf("refused earlier: %d imports, parcel %s; want it sent again, as 上傳編號 2", f.imports, pc.ID)
+		}
+		for _, want := range []string{
+			"f.csv: an earlier import of " + name + ", 上傳編號 7 of 2025-11-26 09:04, was refused whole: 檔案處理失敗 system busy; it put nothing on record: sending it again",
+			"f.csv: uploaded 1 range(s) as " + name + " (上傳編號 2)",
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("refused earlier: no %q in\n%s", want, text)
+			}
+		}
+		if !strings.Contains(table.String(), "to upload: an earlier import of this file, 上傳編號 7 of 2025-11-26 09:04, was refused whole: 檔案處理失敗 system busy; it put nothing on record") {
+			t.Errorf("refused earlier: the plan:\n%s", table.String())
+		}
+		noSecret(t, append(*logs, said...)...)
+	}
+}
