@@ -321,7 +321,11 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	// From here a file may be on its way: a rerun reads the 上傳列表 first
 	// and follows what arrived instead of sending it twice.
 	setInterruptNote(msg.T("a file being sent may have reached the portal: run the same upload again; it reads the 上傳列表 first and sends no file twice"))
-	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
+	// What was sent, followed or refused is printed wherever stderr goes:
+	// a cron log must show that a file reached the portal, also when a
+	// later step fails. The waiting goes to log, on a terminal only.
+	events := func(s string) { fmt.Fprintln(e.stderr, s) }
+	if err := cl.Execute(ctx, plan, o.Wait, events); err != nil {
 		return false, explain(err)
 	}
 	e.p.Say(e.stdout, "Result, %s:\n", plan.Period)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -48,4 +49,36 @@ func TestUploadTableStates(t *testing.T) {
 			t.Errorf("in Chinese: exit %d, no %q\n%s", code, want, out)
 		}
 	}
+}
+
+// Without a terminal (cron), what an audit trail needs is printed all the
+// same: the file sent with its 上傳編號, before a later step fails; the
+// waiting is not. A rerun says it follows the import.
+func TestUploadEventsWithoutTerminal(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{Delay: time.Hour})
+	f := writeBulk(t, t.TempDir(), "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n")
+	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
+	args := append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, uploadFlags...)
+	// Once the file is in, the portal fails every request: the run fails
+	// while it waits.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for sim.Imports() == 0 && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		sim.FailNext(1 << 20)
+	}()
+	code, out, errOut := runCLI(t, env, append(args, f)...)
+	if code != exitData || !strings.Contains(errOut, "53212539_11510.csv: uploaded 1 range(s) as 53212539_11510_") || !strings.Contains(errOut, "(上傳編號 ") ||
+		!strings.Contains(errOut, "HTTP 500") || strings.Contains(errOut, "waiting") || sim.Imports() != 1 {
+		t.Errorf("exit %d, %d imports\n%s%s", code, sim.Imports(), out, errOut)
+	}
+	sim.FailNext(0)
+	code, out, errOut = runCLI(t, env, append(args, "--wait", "20ms", f)...)
+	if code != exitData || !strings.Contains(errOut, "53212539_11510.csv: already imported as 53212539_11510_") || !strings.Contains(errOut, "following it, not sending it again") ||
+		strings.Contains(errOut, "waiting") || sim.Imports() != 1 {
+		t.Errorf("rerun: exit %d, %d imports\n%s%s", code, sim.Imports(), out, errOut)
+	}
+	noSecrets(t, sim, out, errOut)
 }

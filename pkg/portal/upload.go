@@ -381,9 +381,13 @@ type Wait struct {
 // sent) the file is not sent again in this run: 上傳列表 is watched for it
 // until the wait runs out, and when it never shows Execute stops with an
 // *UnsureError. Only a file that never left (the connection was refused)
-// is sent again. An import refused whole, and rejected rows, are reported
-// through log at once. log, if set, is told what happens, in the language
-// of Options.Printer.
+// is sent again.
+//
+// log, if set, is told at once, in the language of Options.Printer, what an
+// audit trail keeps: each file sent with its 上傳編號, each import
+// followed, each sending that failed without a clear answer, each import
+// refused whole and each rejected row. The waiting in between is progress:
+// it goes to Options.Log, like the client's other progress.
 func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(string)) error {
 	if w.First == 0 {
 		w.First = 2 * time.Second
@@ -457,7 +461,7 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			return nil
 		}
 		wait := min(pause, left)
-		say(msg.T("waiting %s for the portal to process %d range(s)", wait.Round(time.Millisecond), open))
+		cl.log(msg.T("waiting %s for the portal to process %d range(s)", wait.Round(time.Millisecond), open))
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
