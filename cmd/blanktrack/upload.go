@@ -156,7 +156,15 @@ func runUpload(ctx context.Context, e *env, o uploadOptions) error {
 		return err
 	}
 	l := portal.LoginPlan{Ban: o.Ban, User: o.User, PasswordEnv: o.PasswordEnv, Head: o.Ban, Files: o.Files}
-	ok, err := uploadLogin(ctx, e, o, lay, l)
+	files, err := readUploadFiles(ctx, l, o.Period)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(e, l)
+	if err != nil {
+		return err
+	}
+	ok, err := uploadLogin(ctx, e, o, lay, l, files, password)
 	if err != nil {
 		return err
 	}
@@ -242,9 +250,30 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 		fmt.Fprintln(e.stdout)
 	}
 	allOK := len(orphans) == 0
+	// Every login's files are checked, and every password found, before
+	// the first login: a mistake stops or skips a login before anything
+	// is sent.
+	var ready []portal.LoginPlan
+	var files []*portal.Files
 	for _, l := range logins {
+		f, err := readUploadFiles(ctx, l, o.Period)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			e.p.Say(e.stderr, "error: %v: %v\n", l.Label(), err)
+			allOK = false
+			continue
+		}
+		ready, files = append(ready, l), append(files, f)
+	}
+	passwords, err := readPasswords(e, ready)
+	if err != nil {
+		return err
+	}
+	for i, l := range ready {
 		e.p.Say(e.stdout, "== %v\n", l.Label())
-		ok, err := uploadLogin(ctx, e, o, lay, l)
+		ok, err := uploadLogin(ctx, e, o, lay, l, files[i], passwords[i])
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -262,21 +291,19 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 	return nil
 }
 
-// uploadLogin logs in once and uploads a login's files; ok is whether
-// every range ended on record.
-func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l portal.LoginPlan) (bool, error) {
-	files, err := portal.ReadBulkFiles(ctx, l.Files, o.Period)
+// readUploadFiles reads and checks a login's bulk files.
+func readUploadFiles(ctx context.Context, l portal.LoginPlan, p ranges.Period) (*portal.Files, error) {
+	files, err := portal.ReadBulkFiles(ctx, l.Files, p)
 	var findings *portal.FindingsError
 	if errors.As(err, &findings) {
-		return false, msg.Errorf("%v; run blanktrack check", err)
+		return nil, msg.Errorf("%v; run blanktrack check", err)
 	}
-	if err != nil {
-		return false, err
-	}
-	password, err := readPassword(e, l)
-	if err != nil {
-		return false, err
-	}
+	return files, err
+}
+
+// uploadLogin logs in once and uploads a login's files; ok is whether
+// every range ended on record.
+func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l portal.LoginPlan, files *portal.Files, password string) (bool, error) {
 	solver := terminalSolver(e)
 	if o.CaptchaCmd != "" {
 		solver = portal.CommandSolver(o.CaptchaCmd, o.CaptchaTimeout)
@@ -344,6 +371,30 @@ func explain(err error) error {
 		return msg.Errorf("%w: answer the captcha with --captcha-cmd, which runs the browser headless", err)
 	}
 	return err
+}
+
+// readPasswords finds every login's password before the first login, so
+// that a missing one stops the run before anything is sent; each missing
+// one is named.
+func readPasswords(e *env, logins []portal.LoginPlan) ([]string, error) {
+	var passwords []string
+	missing := 0
+	for _, l := range logins {
+		p, err := readPassword(e, l)
+		var ue usageError
+		switch {
+		case errors.As(err, &ue):
+			e.p.Say(e.stderr, "error: %v\n", ue.err)
+			missing++
+		case err != nil:
+			return nil, err
+		}
+		passwords = append(passwords, p)
+	}
+	if missing > 0 {
+		return nil, usagef("%d of the %d logins have no password: nothing was sent", missing, len(logins))
+	}
+	return passwords, nil
 }
 
 // readPassword takes the password from the named environment variable, or

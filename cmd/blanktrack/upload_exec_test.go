@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -81,4 +83,47 @@ func TestUploadEventsWithoutTerminal(t *testing.T) {
 		t.Errorf("rerun: exit %d, %d imports\n%s%s", code, sim.Imports(), out, errOut)
 	}
 	noSecrets(t, sim, out, errOut)
+}
+
+// upload --config finds every account's password before the first login:
+// a missing one stops the run before anything is sent (it was found only
+// after the first account had logged in and uploaded).
+func TestUploadConfigPasswordsFirst(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	os.Mkdir(out, 0o755)
+	writeBulk(t, out, "53212539_11510.csv", "00001,53212539,11510,TA,10000075,10000075,07\n")
+	writeBulk(t, out, "83012410_11510.csv", "00001,83012410,11510,TC,30000000,30000049,07\n")
+	cfg := filepath.Join(dir, "blanktrack.toml")
+	os.WriteFile(cfg, []byte(`head = "53212539"
+period = "115/09~115/10"
+out = "out"
+layout = "`+lay+`"
+carrier = "direct"
+[[branch]]
+ban = "53212539"
+name = "總公司"
+alloc = ["a.csv"]
+user = "head"
+password_env = "HEAD_PW"
+[[branch]]
+ban = "83012410"
+name = "加盟店"
+alloc = ["c.csv"]
+user = "shop"
+password_env = "SHOP_PW"
+`), 0o644)
+	count := filepath.Join(dir, "captchas")
+	code, stdout, errOut := runCLI(t, map[string]string{"HEAD_PW": simSecret}, "upload", "--yes", "--config", cfg,
+		"--captcha-cmd", "cat >/dev/null; echo x >> "+count+"; echo "+portalsim.DefaultCaptchaAnswer, "--poll", "5ms", "--retry-wait", "1ms")
+	if _, err := os.Stat(count); code != exitUsage || !strings.Contains(errOut, "no password for 83012410 (加盟店): set the environment variable SHOP_PW") ||
+		sim.Imports() != 0 || err == nil || strings.Contains(stdout, "== ") {
+		t.Errorf("exit %d, %d imports, captcha asked: %v\n%s%s", code, sim.Imports(), err == nil, stdout, errOut)
+	}
+	// Both missing: both are named.
+	code, _, errOut = runCLI(t, nil, "upload", "--yes", "--config", cfg, "--captcha-cmd", "false")
+	if code != exitUsage || !strings.Contains(errOut, "set the environment variable HEAD_PW") || !strings.Contains(errOut, "set the environment variable SHOP_PW") || sim.Imports() != 0 {
+		t.Errorf("no password at all: exit %d\n%s", code, errOut)
+	}
 }
