@@ -107,8 +107,9 @@ func (p *laggingPortal) storeThen(fail func(http.ResponseWriter)) {
 // look at the list and a --retry-wait.)
 func TestAmbiguousImportIsWatchedForNotResent(t *testing.T) {
 	for name, fail := range map[string]func(http.ResponseWriter){
-		"a 500":   func(w http.ResponseWriter) { writeJSONTo(w, 500, map[string]string{"title": "Internal Server Error"}) },
-		"a reset": func(w http.ResponseWriter) { c, _, _ := w.(http.Hijacker).Hijack(); c.Close() },
+		"a 500":     func(w http.ResponseWriter) { writeJSONTo(w, 500, map[string]string{"title": "Internal Server Error"}) },
+		"a reset":   func(w http.ResponseWriter) { c, _, _ := w.(http.Hijacker).Hijack(); c.Close() },
+		"a timeout": func(w http.ResponseWriter) { time.Sleep(time.Second) }, // past the client's Timeout
 		// Not a failure: an answer that does not name the import.
 		"no 上傳編號": func(w http.ResponseWriter) { writeJSONTo(w, 200, map[string]string{"message": "ok"}) },
 	} {
@@ -121,7 +122,7 @@ func TestAmbiguousImportIsWatchedForNotResent(t *testing.T) {
 			p.apiDefault(httptest.NewRecorder(), r)
 			fail(w)
 		})
-		cl, logs := p.client()
+		cl, logs := p.client(func(o *Options) { o.Timeout = 300 * time.Millisecond })
 		plan := p.plan(t, cl)
 		var said []string
 		err := cl.Execute(context.Background(), plan, Wait{First: 20 * time.Millisecond, Max: 50 * time.Millisecond, Limit: 10 * time.Second}, func(s string) { said = append(said, s) })
