@@ -377,6 +377,7 @@ type Wait struct {
 // (its name holds a hash of the content) is followed, not sent again,
 // unless the portal refused it whole: that put nothing on record, and the
 // file is sent again, saying so.
+//
 // After an ambiguous failure (a 5xx, a reset, a timeout once the file was
 // sent) the file is not sent again in this run: 上傳列表 is watched for it
 // until the wait runs out, and when it never shows Execute stops with an
