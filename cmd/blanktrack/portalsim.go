@@ -47,7 +47,11 @@ func portalSimCommand(e *env) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			o := portalsim.Options{CaptchaAnswer: c.String("captcha-answer"), Delay: c.Duration("delay"),
-				SessionTTL: c.Duration("session-ttl"), Gate: c.Bool("gate"), ImportFormat: c.String("import-format"), StateFile: c.String("state")}
+				SessionTTL: c.Duration("session-ttl"), Gate: c.Bool("gate"), StateFile: c.String("state")}
+			if c.IsSet("import-format") || !c.IsSet("layout") {
+				// Unless given, a --layout's import_format says what the simulator takes.
+				o.ImportFormat = c.String("import-format")
+			}
 			password := e.getenv(simPasswordEnv)
 			if password == "" {
 				password = defaultSimPassword

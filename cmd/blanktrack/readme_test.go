@@ -60,7 +60,7 @@ func TestREADMECommands(t *testing.T) {
 			return a
 		})
 		env, args := shellWords(t, line)
-		getenv := func(k string) string { return env[k] }
+		getenv := withCache(t, env)
 		if len(args) > 1 && args[1] == "portal-sim" {
 			shown := ""
 			for i, a := range args {

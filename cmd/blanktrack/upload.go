@@ -156,7 +156,7 @@ func runUpload(ctx context.Context, e *env, o uploadOptions) error {
 		return err
 	}
 	l := portal.LoginPlan{Ban: o.Ban, User: o.User, PasswordEnv: o.PasswordEnv, Head: o.Ban, Files: o.Files}
-	files, err := readUploadFiles(ctx, l, o.Period)
+	files, err := readUploadFiles(ctx, l, o.Period, lay)
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 	var ready []portal.LoginPlan
 	var files []*portal.Files
 	for _, l := range logins {
-		f, err := readUploadFiles(ctx, l, o.Period)
+		f, err := readUploadFiles(ctx, l, o.Period, lay)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -292,11 +292,22 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 }
 
 // readUploadFiles reads and checks a login's bulk files.
-func readUploadFiles(ctx context.Context, l portal.LoginPlan, p ranges.Period) (*portal.Files, error) {
+func readUploadFiles(ctx context.Context, l portal.LoginPlan, p ranges.Period, lay *portal.Layout) (*portal.Files, error) {
 	files, err := portal.ReadBulkFiles(ctx, l.Files, p)
 	var findings *portal.FindingsError
 	if errors.As(err, &findings) {
 		return nil, msg.Errorf("%v; run blanktrack check", err)
+	}
+	var same *portal.SameContentError
+	if errors.As(err, &same) {
+		return nil, usageError{err}
+	}
+	var xml *portal.E0402FileError
+	if errors.As(err, &xml) {
+		if lay.Blank.ImportFormat == portal.ImportE0402 {
+			return nil, msg.Errorf("%v; the layout's import_format is %q already: give the .csv files", err, lay.Blank.ImportFormat)
+		}
+		return nil, msg.Errorf("%v; the layout's import_format is %q: for a portal that takes E0402, give --layout a layout file with import_format = \"e0402\" (blanktrack portal layout prints one)", err, lay.Blank.ImportFormat)
 	}
 	return files, err
 }
@@ -304,6 +315,13 @@ func readUploadFiles(ctx context.Context, l portal.LoginPlan, p ranges.Period) (
 // uploadLogin logs in once and uploads a login's files; ok is whether
 // every range ended on record.
 func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l portal.LoginPlan, files *portal.Files, password string) (bool, error) {
+	if !o.DryRun {
+		lock, err := lockUpload(e, l, files)
+		if err != nil {
+			return false, err
+		}
+		defer lock.Release()
+	}
 	solver := terminalSolver(e)
 	if o.CaptchaCmd != "" {
 		solver = portal.CommandSolver(o.CaptchaCmd, o.CaptchaTimeout)
@@ -328,8 +346,12 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	e.p.Say(e.stdout, "Before upload, %s:\n", plan.Period)
 	_ = plan.WriteTable(e.stdout, e.p)
 	blocked, pending := plan.Blocked(), plan.Pending()
-	if blocked > 0 {
-		e.p.Say(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers) or are of a 統編 this login may not act for; their files are not uploaded: settle it on the portal first\n", blocked, plan.Period)
+	states := plan.Summary()
+	if n := states[portal.Conflict]; n > 0 {
+		e.p.Say(e.stderr, "error: %d range(s) overlap different ranges on record for %s (someone, perhaps another system, reported other numbers); their files are not uploaded: settle it on the portal first\n", n, plan.Period)
+	}
+	if n := states[portal.Unauthorized]; n > 0 {
+		e.p.Say(e.stderr, "error: %d range(s) are of a 統編 the login %s may not act for; their files are not uploaded: upload them with that 統編's own account, or have it authorize %s on the portal\n", n, l.Ban, l.Ban)
 	}
 	if o.DryRun {
 		e.p.Say(e.stdout, "dry run: %d range(s) would be uploaded\n", pending)

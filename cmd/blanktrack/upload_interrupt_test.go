@@ -32,6 +32,7 @@ func TestInterruptUploadInBrowser(t *testing.T) {
 	f := writeBulk(t, dir, "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n")
 	marker := filepath.Join(dir, "asked")
 	t.Setenv("BLANKTRACK_PASSWORD", simSecret)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // upload's locks
 	cmd, stderr := blanktrackProcess(t, dir, tmp, "upload", "--layout", lay, "--carrier", "browser", "--browser", browser,
 		"--ban", "53212539", "--user", "head", "--captcha-cmd", "cat >/dev/null; touch "+marker+"; sleep 30", "--yes", f)
 	for i := 0; i < 1000; i++ {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/portal"
 	"github.com/blanktrack/blanktrack/pkg/portal/portalsim"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -53,9 +54,25 @@ func startSim(t *testing.T, o portalsim.Options) (*portalsim.Simulator, string) 
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), append([]string{"blanktrack"}, args...), strings.NewReader(""), &out, &errOut,
-		func(k string) string { return env[k] })
+	code := run(context.Background(), append([]string{"blanktrack"}, args...), strings.NewReader(""), &out, &errOut, withCache(t, env))
 	return code, out.String(), errOut.String()
+}
+
+// withCache is env for a command a test runs, with a cache folder of its
+// own (upload keeps its locks there) unless env names one: no test writes
+// into the user's.
+func withCache(t *testing.T, env map[string]string) func(string) string {
+	cache := t.TempDir()
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		switch k {
+		case "XDG_CACHE_HOME", "HOME", "LocalAppData":
+			return cache
+		}
+		return ""
+	}
 }
 
 func writeBulk(t *testing.T, dir, name, content string) string {
@@ -376,12 +393,140 @@ func TestUploadInterruptedAfterSending(t *testing.T) {
 		cancel()
 	}()
 	var out, errOut bytes.Buffer
-	code := run(ctx, args, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	code := run(ctx, args, strings.NewReader(""), &out, &errOut, withCache(t, env))
 	if code != exitInterrupted || !strings.Contains(errOut.String(), "interrupted; a file being sent may have reached the portal: run the same upload again") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
 	}
 	code, stdout, stderr := runCLI(t, env, args[1:]...)
 	if code != 0 || sim.Imports() != 1 {
 		t.Errorf("rerun: exit %d, %d imports (want the first followed, not sent again)\n%s%s", code, sim.Imports(), stdout, stderr)
+	}
+}
+
+// portal-sim --import-format e0402 writes a layout that says so: a
+// rehearsal with it sends E0402 XML, which the simulator takes, and not the
+// CSV, which it would refuse.
+func TestPortalSimWritesItsImportFormat(t *testing.T) {
+	lay := filepath.Join(t.TempDir(), "sim.toml")
+	startSimCommand(t, "--addr", "127.0.0.1:0", "--delay", "10ms", "--import-format", "e0402", "--write-layout", lay)
+	data, err := os.ReadFile(lay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^\s*import_format = "e0402"$`).Match(data) {
+		t.Errorf("the layout portal-sim --import-format e0402 wrote:\n%s", data)
+	}
+	f := writeBulk(t, t.TempDir(), "53212539_11510.csv", "00001,53212539,11510,TB,20000060,20000099,07\n")
+	code, stdout, stderr := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret},
+		append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)...)
+	if code != 0 || !strings.Contains(stdout, "TB20000060-20000099  uploaded") {
+		t.Errorf("upload in E0402 to the simulator: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// The error under the plan names the causes that hold files back, each
+// once: a 統編 the login may not act for is not called an overlap, nor an
+// overlap a 統編 not authorized.
+func TestUploadBlockedSaysWhy(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	sim.AddRecord(portal.Record{Ban: "53212539", Type: ranges.TypeGeneral, Period: p11510, Track: "ZL", Start: 100, End: 120})
+	dir := t.TempDir()
+	unauthorized := writeBulk(t, dir, "a.csv", "00001,22099131,11510,ZK,37210357,37210358,07\n")
+	conflict := writeBulk(t, dir, "b.csv", "00001,53212539,11510,ZL,00000110,00000149,07\n")
+	base := append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, uploadFlags...)
+	const (
+		overlap = "1 range(s) overlap different ranges on record for 115/09~115/10"
+		notOurs = "1 range(s) are of a 統編 the login 53212539 may not act for"
+	)
+	for _, c := range []struct {
+		name      string
+		files     []string
+		want, not []string
+		zh        []string
+	}{
+		{"not authorized", []string{unauthorized}, []string{notOurs}, []string{"overlap"}, []string{"錯誤：1 段屬於登入的 53212539 無權代理的統編"}},
+		{"a conflict", []string{conflict}, []string{overlap}, []string{"may not act for"}, []string{"錯誤：1 段與 115/09~115/10 已在平台上的不同區段重疊"}},
+		{"both", []string{unauthorized, conflict}, []string{notOurs, overlap}, nil, nil},
+	} {
+		code, out, errOut := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret}, append(base, c.files...)...)
+		for _, w := range c.want {
+			if code != exitData || strings.Count(errOut, w) != 1 {
+				t.Errorf("%s: exit %d, want %q once:\n%s%s", c.name, code, w, out, errOut)
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(errOut, n) {
+				t.Errorf("%s: %q where it is not the cause:\n%s", c.name, n, errOut)
+			}
+		}
+		if c.zh == nil {
+			continue
+		}
+		_, _, errOut = runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret}, append([]string{"--lang", "zh-TW"}, append(base, c.files...)...)...)
+		for _, w := range c.zh {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s, in Chinese: no %q:\n%s", c.name, w, errOut)
+			}
+		}
+	}
+	if sim.Imports() != 0 {
+		t.Error("a file held back was uploaded")
+	}
+}
+
+// An E0402 XML file given to upload is said to be one, with the layout's
+// import format and how to send E0402; nothing is sent.
+func TestUploadTellsAnE0402File(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	m := importfile.E0402Messages("53212539", []ranges.BlankRange{{Key: ranges.Key{Ban: "53212539", Type: ranges.TypeGeneral, Period: p11510, Track: "ZK"}, Start: 37210357, End: 37210358}})
+	data, err := importfile.MarshalE0402(m[0].Message)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), m[0].Name)
+	if err := os.WriteFile(f, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f)...)
+	env := map[string]string{"BLANKTRACK_PASSWORD": simSecret}
+	code, out, errOut := runCLI(t, env, args...)
+	for _, want := range []string{m[0].Name + ": an E0402 XML file, not a 匯入字軌 bulk CSV file", `the layout's import_format is "csv"`, `import_format = "e0402"`} {
+		if code == 0 || !strings.Contains(errOut, want) {
+			t.Errorf("exit %d, no %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	if strings.Contains(errOut, "fields: want") {
+		t.Errorf("the XML read as CSV lines:\n%s", errOut)
+	}
+	_, _, errOut = runCLI(t, env, append([]string{"--lang", "zh-TW"}, args...)...)
+	if !strings.Contains(errOut, "E0402 XML 檔，不是匯入字軌的 CSV 檔") || strings.Contains(errOut, "an E0402") {
+		t.Errorf("in Chinese:\n%s", errOut)
+	}
+	if sim.Requests() != 0 {
+		t.Errorf("%d requests to the portal for a file that cannot be sent", sim.Requests())
+	}
+}
+
+// One file given twice, by its absolute and its relative path, is refused
+// before any login, naming both (exit 2): sent twice, it would be imported
+// twice.
+func TestUploadRefusesTheSameFileTwice(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	f := writeBulk(t, t.TempDir(), "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n")
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret},
+		append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, f, rel)...)...)
+	if code != exitUsage || !strings.Contains(errOut, f+" and "+rel+" have the same content") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	if sim.Requests() != 0 {
+		t.Errorf("%d requests to the portal", sim.Requests())
 	}
 }

@@ -335,11 +335,16 @@ func FindBulkFiles(dir string, b ranges.Ban, p ranges.Period) ([]string, error) 
 }
 
 // sniffNotText tells, from a bulk file's first bytes, a file that is not
-// plain text at all, which line-by-line findings would only obscure: UTF-16
-// (what Notepad and Excel call "Unicode") or a workbook.
+// a bulk file at all, which line-by-line findings would only obscure: UTF-16
+// (what Notepad and Excel call "Unicode"), a workbook, an E0402 message
+// or other XML or HTML.
 func sniffNotText(br *bufio.Reader) msg.Message {
-	head, _ := br.Peek(64)
+	head, _ := br.Peek(sniffSize)
 	switch {
+	case IsE0402(head):
+		return msg.T("an E0402 XML file, not a 匯入字軌 bulk CSV file (7 comma-separated fields a line): give the BAN_PERIOD.csv blanktrack generate writes beside it, or name the file .xml for check to read it as E0402")
+	case markup(head) != nil:
+		return msg.T("XML or HTML, not a 匯入字軌 bulk CSV file (7 comma-separated fields a line): is this the right file?")
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return msg.T("a workbook or zip, not text: the portal wants the bulk file as plain CSV text, as blanktrack generate writes it")
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}),
@@ -347,4 +352,26 @@ func sniffNotText(br *bufio.Reader) msg.Message {
 		return msg.T("UTF-16 text (Notepad's or Excel's \"Unicode\"): the portal wants plain ASCII; save it as ANSI or UTF-8 text, or write it again with blanktrack generate")
 	}
 	return msg.Message{}
+}
+
+// sniffSize is how much of a file IsE0402 and sniffNotText look at.
+const sniffSize = 512
+
+// IsE0402 reports whether a file's first bytes are those of an E0402 XML
+// message (its root element BranchTrackBlank), as generate writes one
+// beside each bulk file: what a person may give where a bulk file is
+// wanted.
+func IsE0402(head []byte) bool {
+	h := markup(head)
+	return h != nil && bytes.Contains(h[:min(len(h), sniffSize)], []byte("BranchTrackBlank"))
+}
+
+// markup is a file's text from its first '<', when it starts as XML and
+// HTML do: after a byte-order mark and white space at most; nil when not.
+func markup(head []byte) []byte {
+	h := bytes.TrimLeft(bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n")
+	if len(h) == 0 || h[0] != '<' {
+		return nil
+	}
+	return h
 }

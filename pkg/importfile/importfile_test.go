@@ -115,6 +115,12 @@ func TestReadBulkFindings(t *testing.T) {
 		{"utf-16 with bom", "\xff\xfe" + utf16le(ok+"\r\n"), "x.csv:1: UTF-16 text"},
 		{"utf-16 without bom", utf16le(ok + "\r\n"), "x.csv:1: UTF-16 text"},
 		{"workbook", "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "x.csv:1: a workbook or zip, not text"},
+		// E0402 XML, as generate writes it beside the bulk file: said so,
+		// not "1 fields: want 7".
+		{"e0402", e0402Text, "x.csv:1: an E0402 XML file, not a 匯入字軌 bulk CSV file"},
+		{"e0402 with bom", "\ufeff" + e0402Text, "x.csv:1: an E0402 XML file"},
+		{"e0402 without declaration", e0402Text[strings.Index(e0402Text, "<BranchTrackBlank"):], "x.csv:1: an E0402 XML file"},
+		{"html", "<!DOCTYPE html>\n<html><head><title>系統維護中</title></head></html>\n", "x.csv:1: XML or HTML, not a 匯入字軌 bulk CSV file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,7 +128,7 @@ func TestReadBulkFindings(t *testing.T) {
 			if all := findingsText(fs); !strings.Contains(all, tt.want) {
 				t.Errorf("findings %q do not contain %q", all, tt.want)
 			}
-			if strings.Contains(tt.want, "not text") || strings.Contains(tt.want, "UTF-16") {
+			if strings.Contains(tt.want, "not text") || strings.Contains(tt.want, "UTF-16") || strings.Contains(tt.want, "XML") {
 				if len(fs) != 1 {
 					t.Errorf("%d findings, want the one saying what the file is: %q", len(fs), findingsText(fs))
 				}
@@ -348,3 +354,13 @@ func utf16le(s string) string {
 	}
 	return b.String()
 }
+
+// e0402Text is an E0402 message as generate writes it.
+var e0402Text = func() string {
+	m := E0402Messages("83012410", sampleRanges()[:1])
+	data, err := MarshalE0402(m[0].Message)
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}()

@@ -378,6 +378,10 @@ func (cl *Client) loginInPage(ctx context.Context) error {
 		switch {
 		case err != nil:
 			// The page is between two documents: look again.
+		case cl.elsewhere(st.Origin):
+			// Whatever it shows, it is not the portal's login: a look-alike,
+			// or the portal moved. Waiting would only wait for the deadline.
+			return cl.loginElsewhere(st.Origin + st.Path)
 		case st.Token && st.Origin == cl.www.Scheme+"://"+cl.www.Host:
 			return cl.loggedInBrowser(ctx)
 		case st.Form && strings.HasPrefix(st.Path, L.Page):
@@ -393,6 +397,40 @@ func (cl *Client) loginInPage(ctx context.Context) error {
 	}
 }
 
+// elsewhere reports whether a page's origin is a web origin other than the
+// portal's: the page of about:blank or of a browser error is not.
+func (cl *Client) elsewhere(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false
+	}
+	return !cl.guard.allowed(u)
+}
+
+// loginElsewhere is the error of a login page at where, an address (no
+// query) that is not on one of the portal's origins.
+func (cl *Client) loginElsewhere(where string) error {
+	return msg.Errorf("%w: %s led to %s; the password is not typed there (a look-alike page, or the portal moved: the layout's [origins] name its addresses)",
+		ErrLoginElsewhere, cl.lay.Origins.WWW+cl.lay.Login.Start, where)
+}
+
+// pageOrigins are the portal's origins as a page's location.origin
+// spells them: the only pages the login types into.
+func (cl *Client) pageOrigins() []string {
+	var out []string
+	for _, u := range []*url.URL{cl.www, cl.login, cl.api} {
+		host := strings.ToLower(u.Hostname())
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
+		}
+		if p := u.Port(); p != "" && p != port(&url.URL{Scheme: u.Scheme}) {
+			host += ":" + p
+		}
+		out = append(out, u.Scheme+"://"+host)
+	}
+	return out
+}
+
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -405,16 +443,24 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // fill types a value into a field as a person would, so that the page's
-// script sees it.
+// script sees it: only on a page of the portal's origins, which the
+// script itself checks, so that a page that changed since it was looked
+// at gets nothing.
 func (cl *Client) fill(ctx context.Context, selector, value string) error {
-	script := fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) return false;
+	script := fmt.Sprintf(`(() => { if (!%s.includes(location.origin)) return {elsewhere: location.origin + location.pathname};
+		const e = document.querySelector(%s); if (!e) return {};
 		e.focus(); e.value = %s; e.dispatchEvent(new Event("input", {bubbles: true}));
-		e.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, js(selector), js(value))
-	ok, err := eval[bool](ctx, cl.browser, script)
-	if err != nil {
+		e.dispatchEvent(new Event("change", {bubbles: true})); return {filled: true} })()`, js(cl.pageOrigins()), js(selector), js(value))
+	res, err := eval[struct {
+		Filled    bool   `json:"filled"`
+		Elsewhere string `json:"elsewhere"`
+	}](ctx, cl.browser, script)
+	switch {
+	case err != nil:
 		return msg.Errorf("the login form: %w", err)
-	}
-	if !ok {
+	case res.Elsewhere != "":
+		return cl.loginElsewhere(res.Elsewhere)
+	case !res.Filled:
 		return &FormatError{Method: "GET", URL: cl.lay.Origins.WWW + cl.lay.Login.Page, Why: msg.T("the login form has no %s", selector)}
 	}
 	return nil

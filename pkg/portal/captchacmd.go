@@ -3,6 +3,8 @@ package portal
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -13,7 +15,9 @@ import (
 // command gets the PNG image on its standard input and prints the answer.
 // It runs at most limit (default 60s), its output is read up to 1 KiB,
 // its standard error is never shown (it could echo anything), and ending
-// ctx (Ctrl-C) stops it and every process it started.
+// ctx (Ctrl-C) stops it and every process it started. Once it has ended,
+// what it left running in the background is killed: its answer stands,
+// even when such a child holds its output open.
 func CommandSolver(command string, limit time.Duration) CaptchaSolver {
 	if limit <= 0 {
 		limit = time.Minute
@@ -21,13 +25,23 @@ func CommandSolver(command string, limit time.Duration) CaptchaSolver {
 	return func(ctx context.Context, img []byte) (string, error) {
 		tctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
-		c := shell(tctx, command)
+		c, tree := shell(tctx, command)
 		c.Stdin = bytes.NewReader(img)
 		out := &limited{max: 1 << 10}
 		c.Stdout = out
 		c.Stderr = nil // not shown, not kept
+		// A child left in the background may hold the output open: the
+		// wait for it ends after WaitDelay.
 		c.WaitDelay = 500 * time.Millisecond
-		err := c.Run()
+		err := c.Start()
+		if err == nil {
+			tree.started()
+			err = c.Wait()
+			_ = tree.kill() // what the command left running
+		}
+		if errors.Is(err, exec.ErrWaitDelay) && c.ProcessState.Success() {
+			err = nil // it answered and ended; a child held its output
+		}
 		switch {
 		case ctx.Err() != nil:
 			return "", context.Cause(ctx)

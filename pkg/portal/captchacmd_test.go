@@ -73,6 +73,43 @@ func TestCommandSolver(t *testing.T) {
 	}
 }
 
+// A command that prints its answer and leaves a child in the background
+// is answered, whether the child keeps the command's output open or not,
+// and the child is killed once the command ends; a failing command's
+// child too. No child is left running.
+func TestCommandSolverLeavesNoChild(t *testing.T) {
+	img := []byte("\x89PNG image")
+	for _, c := range []struct {
+		name, command string
+		ok            bool
+	}{
+		{"a child holding stdout", "cat >/dev/null; sleep 1001 & echo $! > PID; echo 54321", true},
+		{"a child on /dev/null", "cat >/dev/null; sleep 1001 >/dev/null 2>&1 & echo $! > PID; echo 54321", true},
+		{"a failing command", "cat >/dev/null; sleep 1001 & echo $! > PID; exit 3", false},
+	} {
+		pidFile := filepath.Join(t.TempDir(), "pid")
+		got, err := CommandSolver(strings.ReplaceAll(c.command, "PID", pidFile), 5*time.Second)(context.Background(), img)
+		if c.ok && (err != nil || got != "54321") {
+			t.Errorf("%s: %q, %v; want the answer", c.name, got, err)
+		}
+		if !c.ok && err == nil {
+			t.Errorf("%s: answered %q", c.name, got)
+		}
+		data, _ := os.ReadFile(pidFile)
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+		if pid == 0 {
+			t.Fatalf("%s: no child started", c.name)
+		}
+		for i := 0; i < 100 && alive(pid); i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if alive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("%s: the command's child %d was left running", c.name, pid)
+		}
+	}
+}
+
 // alive reports whether a process runs: a zombie (killed, waiting for a
 // parent that is gone to reap it) does not.
 func alive(pid int) bool {

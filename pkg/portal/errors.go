@@ -22,6 +22,10 @@ var (
 	ErrGaveUp = msg.New("gave up retrying")
 	// ErrNoBrowser: no Chrome, Chromium or Edge was found.
 	ErrNoBrowser = msg.New("no Chrome, Chromium or Edge found")
+	// ErrLoginElsewhere: the portal's start led the browser to a login
+	// page on another origin than the portal's (a look-alike, or the
+	// portal moved): nothing is typed there.
+	ErrLoginElsewhere = msg.New("the portal's login page is not on one of its origins")
 	// ErrNoDisplay: a browser window was asked for where there is no
 	// display (DISPLAY and WAYLAND_DISPLAY unset): run it headless, with a
 	// captcha solver.
@@ -56,6 +60,9 @@ type RetryError struct {
 }
 
 func (e *RetryError) text() msg.Message {
+	if e.Attempts == 1 {
+		return msg.T("%s %s: gave up after 1 attempt: %v", e.Method, e.URL, e.Last)
+	}
 	return msg.T("%s %s: gave up after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Last)
 }
 

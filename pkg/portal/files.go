@@ -30,32 +30,85 @@ type FindingsError struct {
 }
 
 func (e *FindingsError) text() msg.Message {
+	if len(e.Findings) == 1 {
+		return msg.T("%v", e.Findings[0])
+	}
 	return msg.T("%v (and %d more finding(s))", e.Findings[0], len(e.Findings)-1)
 }
 
+// E0402FileError is a file to upload that is an E0402 XML message, not a
+// bulk file: upload reads bulk files, and makes E0402 messages of them
+// itself where the layout's import format is E0402.
+type E0402FileError struct {
+	File string
+}
+
+func (e *E0402FileError) text() msg.Message {
+	return msg.T("%s: an E0402 XML file, not a 匯入字軌 bulk CSV file: upload reads the bulk CSV files generate writes (BAN_PERIOD.csv), and makes E0402 XML of them itself where the portal takes E0402", e.File)
+}
+
+func (e *E0402FileError) Error() string                  { return e.text().String() }
+func (e *E0402FileError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+
 func (e *FindingsError) Error() string                  { return e.text().String() }
 func (e *FindingsError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+
+// SameContentError is the same content given twice to one upload: a file
+// named twice, another path to it, a copy of it, or another file holding
+// one of its ranges. Each would be sent, and imported, once for each time
+// it is given.
+type SameContentError struct {
+	First, Second string             // the files, as given, in their order
+	Range         *ranges.BlankRange // a range both hold, when their bytes differ
+}
+
+func (e *SameContentError) text() msg.Message {
+	switch {
+	case e.First == e.Second:
+		return msg.T("%s: named twice", e.First)
+	case e.Range != nil:
+		r := e.Range
+		return msg.T("%s and %s both hold %s %s %s%s-%s: an upload sends a range once; give one of the files", e.First, e.Second, r.Ban, r.Type, r.Track, r.Start, r.End)
+	}
+	return msg.T("%s and %s have the same content (the same file by two paths, or a copy): an upload sends a file once; give it once", e.First, e.Second)
+}
+
+func (e *SameContentError) Error() string                  { return e.text().String() }
+func (e *SameContentError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // ReadBulkFiles reads and checks the bulk files to upload, for period, or,
 // when period is zero, for the period of their first line. It refuses a
 // file over the size a bulk file can have, a file that the manifest of its
 // folder (which generate writes beside its files) does not record with
-// these bytes, a file with findings (a *FindingsError), a file named twice
-// and a line of another period: one period is uploaded at a time. A file
-// in a folder without a manifest is read as it is.
+// these bytes, an E0402 XML file (an *E0402FileError), a file with
+// findings (a *FindingsError), the same content given twice (a
+// *SameContentError: the same file by two names, a copy of it, a range in
+// two files) and a line of another period: one period is uploaded at a
+// time. A file in a folder without a manifest is read as it is.
 func ReadBulkFiles(ctx context.Context, names []string, period ranges.Period) (*Files, error) {
 	fs := &Files{Period: period, Ranges: map[string][]ranges.BlankRange{}}
 	var ms importfile.Manifests
+	bySum := map[[sha256.Size]byte]string{}
+	byRange := map[ranges.BlankRange]string{}
 	for _, n := range names {
 		if err := ctx.Err(); err != nil {
 			return nil, context.Cause(ctx)
 		}
 		if _, dup := fs.Ranges[n]; dup {
-			return nil, msg.Errorf("%s: named twice", n)
+			return nil, &SameContentError{First: n, Second: n}
 		}
-		data, err := readGenerated(&ms, n)
+		data, sum, err := readGenerated(&ms, n)
 		if err != nil {
 			return nil, err
+		}
+		// Compared by content, not by name: "out/a.csv" and its absolute
+		// path, or a copy of the folder, are the same file to the portal.
+		if first, dup := bySum[sum]; dup {
+			return nil, &SameContentError{First: first, Second: n}
+		}
+		bySum[sum] = n
+		if importfile.IsE0402(data) {
+			return nil, &E0402FileError{File: n}
 		}
 		rows, found := importfile.ReadBulk(bytes.NewReader(data), n)
 		if len(found) > 0 {
@@ -69,7 +122,12 @@ func ReadBulkFiles(ctx context.Context, names []string, period ranges.Period) (*
 			if r.Period != fs.Period {
 				return nil, msg.Errorf("%s:%d: period %s: the upload is for %s; upload one period at a time", n, r.Line, r.Period.Code(), fs.Period.Code())
 			}
-			fs.Ranges[n] = append(fs.Ranges[n], r.Range())
+			br := r.Range()
+			if first, dup := byRange[br]; dup && first != n {
+				return nil, &SameContentError{First: first, Second: n, Range: &br}
+			}
+			byRange[br] = n
+			fs.Ranges[n] = append(fs.Ranges[n], br)
 		}
 		fs.Names = append(fs.Names, n)
 	}
@@ -79,17 +137,18 @@ func ReadBulkFiles(ctx context.Context, names []string, period ranges.Period) (*
 // readGenerated reads a file to upload, in bounded memory, and refuses it
 // when the manifest of its folder does not record it with these bytes:
 // changed after generate wrote it, or left by an earlier run.
-func readGenerated(ms *importfile.Manifests, name string) ([]byte, error) {
+func readGenerated(ms *importfile.Manifests, name string) ([]byte, [sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
 	data, err := importfile.ReadFileAtMost(name, bulkFileMax)
 	if errors.Is(err, importfile.ErrTooLarge) {
-		return nil, msg.Errorf("%w: not a bulk file (99,999 ranges take 4.6 MB)", err)
+		return nil, sum, msg.Errorf("%w: not a bulk file (99,999 ranges take 4.6 MB)", err)
 	}
 	if err != nil {
-		return nil, err
+		return nil, sum, err
 	}
-	sum := sha256.Sum256(data)
+	sum = sha256.Sum256(data)
 	if err := ms.Verify(name, sum[:]); err != nil {
-		return nil, err
+		return nil, sum, err
 	}
-	return data, nil
+	return data, sum, nil
 }

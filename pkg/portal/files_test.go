@@ -55,3 +55,39 @@ func TestReadBulkFiles(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// The same content twice in one upload is refused before anything is
+// sent, naming both files: the same file by two paths, a copy of it (a
+// copy of the folder, manifest and all), or its ranges written again with
+// other line ends. Sent twice, it would be imported twice.
+func TestReadBulkFilesRefusesTheSameContentTwice(t *testing.T) {
+	dir, copyDir := t.TempDir(), t.TempDir()
+	lines := "00001,83012410,11410,ZK,00000100,00000199,07\n00002,83012410,11410,ZL,00000000,00000049,07\n"
+	a := bulkFile(t, dir, "83012410_11410.csv", lines)
+	b := bulkFile(t, dir, "24549210_11410.csv", "00001,24549210,11410,ZM,00000000,00000009,07\n")
+	acopy := bulkFile(t, copyDir, "83012410_11410.csv", lines)
+	lf := filepath.Join(t.TempDir(), "lf.csv")
+	if err := os.WriteFile(lf, []byte("00001,83012410,11410,ZL,00000000,00000049,07\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		name          string
+		files         []string
+		first, second string
+		also          string
+	}{
+		{"two paths to one file", []string{a, b, dir + string(filepath.Separator) + "." + string(filepath.Separator) + "83012410_11410.csv"}, a, dir + string(filepath.Separator) + "." + string(filepath.Separator) + "83012410_11410.csv", "the same content"},
+		{"a copy", []string{acopy, b, a}, acopy, a, "the same content"},
+		{"a range in two files", []string{a, b, lf}, a, lf, "ZL00000000-00000049"},
+	} {
+		_, err := portal.ReadBulkFiles(ctx, c.files, ranges.Period{})
+		var same *portal.SameContentError
+		if !errors.As(err, &same) || same.First != c.first || same.Second != c.second || !strings.Contains(err.Error(), c.first) || !strings.Contains(err.Error(), c.second) || !strings.Contains(err.Error(), c.also) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	if _, err := portal.ReadBulkFiles(ctx, []string{a, b}, ranges.Period{}); err != nil {
+		t.Errorf("two different files: %v", err)
+	}
+}

@@ -513,3 +513,25 @@ func TestWrongPasswordStopsAtOnce(t *testing.T) {
 		t.Errorf("%d tries: %v", tries.Load(), err)
 	}
 }
+
+// A request tried once says "1 attempt", not "1 attempts"; more say how
+// many.
+func TestGaveUpCountsAttempts(t *testing.T) {
+	f := newFake(t)
+	f.on(f.lay.Blank.Periods, func(w http.ResponseWriter, r *http.Request) {
+		writeJSONTo(w, http.StatusInternalServerError, map[string]string{"title": "busy"})
+	})
+	for _, c := range []struct {
+		retries int
+		want    string
+	}{{-1, "gave up after 1 attempt: "}, {2, "gave up after 3 attempts: "}} {
+		cl, _ := f.client(func(o *Options) { o.Retries = c.retries })
+		_, err := cl.Periods(context.Background())
+		if !errors.Is(err, ErrGaveUp) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%d retries: %v; want %q", c.retries, err, c.want)
+		}
+		if zh := strings.SplitN(errText(err), "\n", 2)[1]; !strings.Contains(zh, "次後放棄") || strings.Contains(zh, "gave up") {
+			t.Errorf("%d retries, in Chinese: %s", c.retries, zh)
+		}
+	}
+}

@@ -18,3 +18,9 @@ func DefaultLayoutText() string { return layout.DefaultText }
 // LoadLayout reads a layout file over the built-in one: keys it leaves out
 // keep their built-in values. Errors name the file, line and key.
 func LoadLayout(name string) (*Layout, error) { return layout.Load(name) }
+
+// The import formats of a layout's Blank.ImportFormat: what 匯入字軌 takes.
+const (
+	ImportCSV   = layout.FormatCSV   // the 7-field bulk CSV file
+	ImportE0402 = layout.FormatE0402 // E0402 XML messages
+)

@@ -741,7 +741,7 @@ func (p *Plan) WriteTable(w io.Writer, pr *msg.Printer) error {
 // interrupt: failures of the session, not of the request that met them,
 // which say all by themselves.
 func sessionWide(err error) bool {
-	for _, whole := range []error{ErrLogin, ErrCaptcha, ErrChallenged, ErrNoBrowser, ErrNoDisplay, context.Canceled} {
+	for _, whole := range []error{ErrLogin, ErrCaptcha, ErrChallenged, ErrNoBrowser, ErrNoDisplay, ErrLoginElsewhere, context.Canceled} {
 		if errors.Is(err, whole) {
 			return true
 		}

@@ -52,7 +52,7 @@ type Options struct {
 	Delay         time.Duration   // how long an import or a 新增 entry waits before it shows
 	SessionTTL    time.Duration   // lifetime of a session's token; 0: no end
 	Gate          bool            // answer requests without clearance with a Cloudflare-like challenge
-	ImportFormat  string          // what 匯入字軌 accepts: "csv" (default) or "e0402"
+	ImportFormat  string          // what 匯入字軌 accepts: "csv" or "e0402"; "": the layout's import_format (csv by default); Layout() says which
 	StateFile     string          // keep what is on record here across runs; "": in memory
 	Layout        *portal.Layout  // paths and names; nil: the built-in layout (origins are the simulator's)
 	Periods       []ranges.Period // the 字軌期別 offered; nil: the 12 periods up to now
@@ -146,11 +146,22 @@ func New(o Options) (*Simulator, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	lay := o.Layout
+	if lay == nil {
+		lay = layout.Default()
+	}
 	if o.ImportFormat == "" {
-		o.ImportFormat = layout.FormatCSV
+		o.ImportFormat = lay.Blank.ImportFormat
 	}
 	if o.ImportFormat != layout.FormatCSV && o.ImportFormat != layout.FormatE0402 {
 		return nil, msg.Errorf("import format %q: want csv or e0402", o.ImportFormat)
+	}
+	// The layout a client gets (and portal-sim --write-layout writes) says
+	// what 匯入字軌 takes here, so that a rehearsal sends what it takes.
+	if lay.Blank.ImportFormat != o.ImportFormat {
+		c := *lay
+		c.Blank.ImportFormat = o.ImportFormat
+		lay = &c
 	}
 	if o.Periods == nil {
 		p := ranges.PeriodOf(o.Now())
@@ -158,10 +169,6 @@ func New(o Options) (*Simulator, error) {
 			o.Periods = append(o.Periods, p)
 			p = p.Previous()
 		}
-	}
-	lay := o.Layout
-	if lay == nil {
-		lay = layout.Default()
 	}
 	s := &Simulator{opts: o, lay: lay, sessions: map[string]*session{}, captchas: map[string]string{},
 		challenges: map[string]bool{}, verifiers: map[string]*Account{}, consents: map[string]*Account{},

@@ -300,3 +300,28 @@ func TestStartRefusesPublicAddresses(t *testing.T) {
 		t.Errorf("0.0.0.0: %v", err)
 	}
 }
+
+// The simulator's layout says what its 匯入字軌 takes: the import format
+// given, or else the given layout's; a client of that layout sends what
+// the simulator takes.
+func TestLayoutSaysTheImportFormat(t *testing.T) {
+	e0402 := portal.DefaultLayout()
+	e0402.Blank.ImportFormat = "e0402"
+	for _, c := range []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"default", Options{}, "csv"},
+		{"e0402", Options{ImportFormat: "e0402"}, "e0402"},
+		{"a layout's", Options{Layout: e0402}, "e0402"},
+		{"given over a layout's", Options{Layout: e0402, ImportFormat: "csv"}, "csv"},
+	} {
+		if got := start(t, c.o).Layout().Blank.ImportFormat; got != c.want {
+			t.Errorf("%s: the layout's import_format is %q, want %q", c.name, got, c.want)
+		}
+	}
+	if e0402.Blank.ImportFormat != "e0402" {
+		t.Error("the simulator changed the layout it was given")
+	}
+}

@@ -3,8 +3,10 @@ package msg
 // importfileMessages are the messages of pkg/importfile: the bulk file,
 // E0402, check's findings, the manifest and the writing of files.
 var importfileMessages = map[string]string{
-	"UTF-16 text (Notepad's or Excel's \"Unicode\"): the portal wants plain ASCII; save it as ANSI or UTF-8 text, or write it again with blanktrack generate": "UTF-16 文字檔（記事本或 Excel 的「Unicode」）：平台只收純 ASCII；請另存為 ANSI 或 UTF-8 文字檔，或用 blanktrack generate 重新產生",
-	"a workbook or zip, not text: the portal wants the bulk file as plain CSV text, as blanktrack generate writes it":                                         "這是活頁簿或 zip，不是文字檔：平台要的是純 CSV 文字的批次檔，如 blanktrack generate 所寫出的",
+	"XML or HTML, not a 匯入字軌 bulk CSV file (7 comma-separated fields a line): is this the right file?":                                                                                                 "XML 或 HTML，不是匯入字軌的 CSV 檔（每行 7 個以逗號分隔的欄位）：是不是給錯檔案了？",
+	"an E0402 XML file, not a 匯入字軌 bulk CSV file (7 comma-separated fields a line): give the BAN_PERIOD.csv blanktrack generate writes beside it, or name the file .xml for check to read it as E0402": "這是 E0402 XML 檔，不是匯入字軌的 CSV 檔（每行 7 個以逗號分隔的欄位）：請改給 blanktrack generate 在它旁邊寫出的 統編_期別.csv，或把檔名改為 .xml，讓 check 以 E0402 讀取",
+	"UTF-16 text (Notepad's or Excel's \"Unicode\"): the portal wants plain ASCII; save it as ANSI or UTF-8 text, or write it again with blanktrack generate":                                          "UTF-16 文字檔（記事本或 Excel 的「Unicode」）：平台只收純 ASCII；請另存為 ANSI 或 UTF-8 文字檔，或用 blanktrack generate 重新產生",
+	"a workbook or zip, not text: the portal wants the bulk file as plain CSV text, as blanktrack generate writes it":                                                                                  "這是活頁簿或 zip，不是文字檔：平台要的是純 CSV 文字的批次檔，如 blanktrack generate 所寫出的",
 	// Rendering.
 	"more blank ranges than one bulk file holds":                                                          "空白區段多於一個匯入字軌檔可容納的數量",
 	"%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports": "%s %s %s 字軌 %s：%d 段：%v（%d）；請改用 Turnkey（E0402）申報此字軌，或檢查匯出檔",
