@@ -73,7 +73,7 @@ func uploadCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "config", TakesFile: true, Usage: p.Text("a blanktrack.toml: upload every branch's file, one login per account")},
 			&cli.StringFlag{Name: "out", TakesFile: true, Usage: p.Text("with --config: the folder generate wrote into (default: out in the config)")},
 			&cli.DurationFlag{Name: "deadline", Value: 30 * time.Minute, Usage: p.Text("the longest the whole run may take: logins, uploads and waiting")},
-			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait for the portal to process the files")},
+			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait, from the first file sent, for the portal to list and process the files")},
 			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: p.Text("first pause between looks at 上傳列表 and 查詢")},
 			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: p.Text("first pause before retrying a failed request")},
 		},
@@ -156,7 +156,15 @@ func runUpload(ctx context.Context, e *env, o uploadOptions) error {
 		return err
 	}
 	l := portal.LoginPlan{Ban: o.Ban, User: o.User, PasswordEnv: o.PasswordEnv, Head: o.Ban, Files: o.Files}
-	ok, err := uploadLogin(ctx, e, o, lay, l)
+	files, err := readUploadFiles(ctx, l, o.Period, lay)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(e, l)
+	if err != nil {
+		return err
+	}
+	ok, err := uploadLogin(ctx, e, o, lay, l, files, password)
 	if err != nil {
 		return err
 	}
@@ -242,9 +250,30 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 		fmt.Fprintln(e.stdout)
 	}
 	allOK := len(orphans) == 0
+	// Every login's files are checked, and every password found, before
+	// the first login: a mistake stops or skips a login before anything
+	// is sent.
+	var ready []portal.LoginPlan
+	var files []*portal.Files
 	for _, l := range logins {
+		f, err := readUploadFiles(ctx, l, o.Period, lay)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			e.p.Say(e.stderr, "error: %v: %v\n", l.Label(), err)
+			allOK = false
+			continue
+		}
+		ready, files = append(ready, l), append(files, f)
+	}
+	passwords, err := readPasswords(e, ready)
+	if err != nil {
+		return err
+	}
+	for i, l := range ready {
 		e.p.Say(e.stdout, "== %v\n", l.Label())
-		ok, err := uploadLogin(ctx, e, o, lay, l)
+		ok, err := uploadLogin(ctx, e, o, lay, l, files[i], passwords[i])
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -262,38 +291,36 @@ func runUploadConfig(ctx context.Context, e *env, o uploadOptions) error {
 	return nil
 }
 
-// uploadLogin logs in once and uploads a login's files; ok is whether
-// every range ended on record.
-func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l portal.LoginPlan) (bool, error) {
-	files, err := portal.ReadBulkFiles(ctx, l.Files, o.Period)
+// readUploadFiles reads and checks a login's bulk files.
+func readUploadFiles(ctx context.Context, l portal.LoginPlan, p ranges.Period, lay *portal.Layout) (*portal.Files, error) {
+	files, err := portal.ReadBulkFiles(ctx, l.Files, p)
 	var findings *portal.FindingsError
 	if errors.As(err, &findings) {
-		return false, msg.Errorf("%v; run blanktrack check", err)
+		return nil, msg.Errorf("%v; run blanktrack check", err)
 	}
 	var same *portal.SameContentError
 	if errors.As(err, &same) {
-		return false, usageError{err}
+		return nil, usageError{err}
 	}
 	var xml *portal.E0402FileError
 	if errors.As(err, &xml) {
 		if lay.Blank.ImportFormat == portal.ImportE0402 {
-			return false, msg.Errorf("%v; the layout's import_format is %q already: give the .csv files", err, lay.Blank.ImportFormat)
+			return nil, msg.Errorf("%v; the layout's import_format is %q already: give the .csv files", err, lay.Blank.ImportFormat)
 		}
-		return false, msg.Errorf("%v; the layout's import_format is %q: for a portal that takes E0402, give --layout a layout file with import_format = \"e0402\" (blanktrack portal layout prints one)", err, lay.Blank.ImportFormat)
+		return nil, msg.Errorf("%v; the layout's import_format is %q: for a portal that takes E0402, give --layout a layout file with import_format = \"e0402\" (blanktrack portal layout prints one)", err, lay.Blank.ImportFormat)
 	}
-	if err != nil {
-		return false, err
-	}
+	return files, err
+}
+
+// uploadLogin logs in once and uploads a login's files; ok is whether
+// every range ended on record.
+func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layout, l portal.LoginPlan, files *portal.Files, password string) (bool, error) {
 	if !o.DryRun {
 		lock, err := lockUpload(e, l, files)
 		if err != nil {
 			return false, err
 		}
 		defer lock.Release()
-	}
-	password, err := readPassword(e, l)
-	if err != nil {
-		return false, err
 	}
 	solver := terminalSolver(e)
 	if o.CaptchaCmd != "" {
@@ -343,7 +370,11 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 	// From here a file may be on its way: a rerun reads the 上傳列表 first
 	// and follows what arrived instead of sending it twice.
 	setInterruptNote(msg.T("a file being sent may have reached the portal: run the same upload again; it reads the 上傳列表 first and sends no file twice"))
-	if err := cl.Execute(ctx, plan, o.Wait, log); err != nil {
+	// What was sent, followed or refused is printed wherever stderr goes:
+	// a cron log must show that a file reached the portal, also when a
+	// later step fails. The waiting goes to log, on a terminal only.
+	events := func(s string) { fmt.Fprintln(e.stderr, s) }
+	if err := cl.Execute(ctx, plan, o.Wait, events); err != nil {
 		return false, explain(err)
 	}
 	e.p.Say(e.stdout, "Result, %s:\n", plan.Period)
@@ -362,6 +393,30 @@ func explain(err error) error {
 		return msg.Errorf("%w: answer the captcha with --captcha-cmd, which runs the browser headless", err)
 	}
 	return err
+}
+
+// readPasswords finds every login's password before the first login, so
+// that a missing one stops the run before anything is sent; each missing
+// one is named.
+func readPasswords(e *env, logins []portal.LoginPlan) ([]string, error) {
+	var passwords []string
+	missing := 0
+	for _, l := range logins {
+		p, err := readPassword(e, l)
+		var ue usageError
+		switch {
+		case errors.As(err, &ue):
+			e.p.Say(e.stderr, "error: %v\n", ue.err)
+			missing++
+		case err != nil:
+			return nil, err
+		}
+		passwords = append(passwords, p)
+	}
+	if missing > 0 {
+		return nil, usagef("%d of the %d logins have no password: nothing was sent", missing, len(logins))
+	}
+	return passwords, nil
 }
 
 // readPassword takes the password from the named environment variable, or

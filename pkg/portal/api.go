@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -290,9 +291,26 @@ func (cl *Client) Uploads(ctx context.Context, p ranges.Period) ([]UploadInfo, e
 		}
 		m, _ := r.str(U.Message)
 		u.Message = cl.printable(m)
+		if U.Date != "" {
+			d, _ := r.str(U.Date)
+			u.Date = cl.printable(taiwanTime(d))
+		}
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// taiwan is the portal's time zone: UTC+8 all year.
+var taiwan = time.FixedZone("UTC+8", 8*60*60)
+
+// taiwanTime writes an ISO 8601 time as a Taiwanese user reads it; any
+// other text stays as it is.
+func taiwanTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.In(taiwan).Format("2006-01-02 15:04")
 }
 
 // UploadRows returns how each line of an import was processed.

@@ -62,7 +62,15 @@ func TestBrowserCarrier(t *testing.T) {
 		return portalsim.DefaultCaptchaAnswer, nil
 	}
 	ctx := context.Background()
-	cl := newClient(t, browserOptions(t, sim, portal.ModeBrowser, solve))
+	// onWait is called as the client says it waits for the portal.
+	var onWait atomic.Pointer[func()]
+	first := browserOptions(t, sim, portal.ModeBrowser, solve)
+	first.Log = func(s string) {
+		if f := onWait.Load(); f != nil && strings.HasPrefix(s, "waiting") {
+			(*f)()
+		}
+	}
+	cl := newClient(t, first)
 	start := time.Now()
 	if err := cl.Login(ctx); err != nil {
 		t.Fatalf("login: %v", err)
@@ -80,11 +88,12 @@ func TestBrowserCarrier(t *testing.T) {
 	sim.ExpireSessions()
 	var polls atomic.Int32
 	wait := portal.Wait{First: 5 * time.Millisecond, Max: 5 * time.Millisecond, Limit: 10 * time.Second}
-	if err := cl.Execute(ctx, plan, wait, func(s string) {
-		if strings.HasPrefix(s, "waiting") && polls.Add(1) == 2 {
+	onWait.Store(new(func() {
+		if polls.Add(1) == 2 {
 			now.Add(int64(time.Minute))
 		}
-	}); err != nil {
+	}))
+	if err := cl.Execute(ctx, plan, wait, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !plan.AllOnRecord() || captchas.Load() != 2 || polls.Load() < 2 {
@@ -99,11 +108,12 @@ func TestBrowserCarrier(t *testing.T) {
 	}
 	sim.AddRecord(portal.Record{Ban: "53212539", Type: ranges.TypeGeneral, Period: period, Track: "AC", Start: 5, End: 20})
 	polls.Store(0)
-	if err := cl.Execute(ctx, plan, wait, func(s string) {
-		if strings.HasPrefix(s, "waiting") && polls.Add(1) == 1 {
+	onWait.Store(new(func() {
+		if polls.Add(1) == 1 {
 			now.Add(int64(time.Minute))
 		}
-	}); err != nil {
+	}))
+	if err := cl.Execute(ctx, plan, wait, nil); err != nil {
 		t.Fatal(err)
 	}
 	if st := plan.Files[0].Ranges[0]; st.State != portal.Rejected || st.Reason.String() != portalsim.ReasonOverlap {

@@ -48,8 +48,9 @@ type Options struct {
 	MaxBody       int64         // largest answer after decompression; default 8 MiB
 	MaxRetryAfter time.Duration // longest Retry-After honoured when ctx has no deadline; default 2m
 
-	// Log is told of logins and mode switches, never of a secret, in
-	// Printer's language (nil: English); so is Execute's log.
+	// Log is told of logins, mode switches and the waiting for the
+	// portal: progress, for a terminal. It never shows a secret, and
+	// speaks Printer's language (nil: English); so does Execute's log.
 	Log     func(string)
 	Printer *msg.Printer
 

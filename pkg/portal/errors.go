@@ -30,6 +30,12 @@ var (
 	// display (DISPLAY and WAYLAND_DISPLAY unset): run it headless, with a
 	// captcha solver.
 	ErrNoDisplay = msg.New("no display to show the browser window on")
+	// ErrMaybeSent: an import failed without a clear answer and 上傳列表
+	// did not show it while the run watched: the file may or may not have
+	// reached the portal. An *UnsureError wraps it. The run did not send it
+	// again; running the same upload again is safe, as a run reads 上傳列表
+	// before it sends anything.
+	ErrMaybeSent = msg.New("the file may or may not have reached the portal")
 )
 
 // ChallengeError is a challenge met at an address.
@@ -185,3 +191,40 @@ func (e *ImportError) text() msg.Message {
 
 func (e *ImportError) Error() string                  { return e.text().String() }
 func (e *ImportError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+
+// UnsureError is an import that failed without a clear answer (a 5xx, a
+// reset, a timeout after the file was sent) and that 上傳列表 did not show
+// while the run watched it, until the wait ran out.
+type UnsureError struct {
+	File    string        // the file as given
+	Name    string        // the name it was sent as
+	Watched time.Duration // how long 上傳列表 was watched
+	Err     error         // the import's failure
+	List    error         // 上傳列表's failure, when it could not be read
+}
+
+func (e *UnsureError) text() msg.Message {
+	if e.List != nil {
+		return msg.T("%s: sending %s failed without a clear answer (%v), and 上傳列表 could not be read (%v): %v. It was not sent again: run the same upload again later; it reads 上傳列表 first and sends no file twice",
+			e.File, e.Name, e.Err, e.List, ErrMaybeSent)
+	}
+	return msg.T("%s: sending %s failed without a clear answer (%v), and 上傳列表 did not show it in %s of watching: %v. It was not sent again: run the same upload again later; it reads 上傳列表 first and sends no file twice",
+		e.File, e.Name, e.Err, roundWait(e.Watched), ErrMaybeSent)
+}
+
+func (e *UnsureError) Error() string                  { return e.text().String() }
+func (e *UnsureError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+
+// Is makes errors.Is(err, ErrMaybeSent) true.
+func (e *UnsureError) Is(target error) bool { return target == ErrMaybeSent }
+
+func (e *UnsureError) Unwrap() error { return e.Err }
+
+// roundWait is a duration as a person reads it: whole seconds, or
+// milliseconds under a second.
+func roundWait(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Second)
+}

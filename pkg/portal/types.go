@@ -72,6 +72,7 @@ type UploadInfo struct {
 	OK       int
 	Failed   int
 	Message  string // the portal's words for a refused file
+	Date     string // when it was sent, in Taiwan time (or as the portal wrote it); "" when not given
 }
 
 // UploadStatus is where an import stands.

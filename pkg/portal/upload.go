@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -28,16 +29,19 @@ const (
 	ToUpload     State = iota // not on record yet: will be uploaded
 	OnRecord                  // was already on record before this run
 	Conflict                  // overlaps a different range on record: not uploaded
-	Uploaded                  // uploaded by this run and now on record
+	Uploaded                  // uploaded by this run, or in an import it followed, and now on record
 	Rejected                  // uploaded and rejected by the portal
 	Unconfirmed               // uploaded but not on record when time ran out
 	Vanished                  // was on record, and is no longer
 	Unauthorized              // a 統編 this login may not act for: not uploaded
+	HeldBack                  // not on record, in a file a conflict or a 統編 not authorized keeps back: not uploaded
+	Imported                  // in an import sent earlier (上傳編號 in Reason), not on record yet: followed, not sent again
 )
 
 func (s State) text() msg.Message {
 	return [...]msg.Message{msg.T("to upload"), msg.T("already on record"), msg.T("conflict"), msg.T("uploaded"),
-		msg.T("rejected"), msg.T("not confirmed"), msg.T("no longer on record"), msg.T("not authorized")}[s]
+		msg.T("rejected"), msg.T("not confirmed"), msg.T("no longer on record"), msg.T("not authorized"),
+		msg.T("held back"), msg.T("imported earlier")}[s]
 }
 
 func (s State) String() string { return s.text().String() }
@@ -48,13 +52,15 @@ func (s State) Localize(p *msg.Printer) string { return s.text().Localize(p) }
 // because is the state with its reason.
 func (s State) because(why msg.Message) msg.Message {
 	return [...]msg.Message{msg.T("to upload: %v", why), msg.T("already on record: %v", why), msg.T("conflict: %v", why), msg.T("uploaded: %v", why),
-		msg.T("rejected: %v", why), msg.T("not confirmed: %v", why), msg.T("no longer on record: %v", why), msg.T("not authorized: %v", why)}[s]
+		msg.T("rejected: %v", why), msg.T("not confirmed: %v", why), msg.T("no longer on record: %v", why), msg.T("not authorized: %v", why),
+		msg.T("held back: %v", why), msg.T("imported earlier: %v", why)}[s]
 }
 
 // count is "n ranges in the state", for a plan's summary.
 func (s State) count(n int) msg.Message {
 	return [...]msg.Message{msg.T("%d to upload", n), msg.T("%d already on record", n), msg.T("%d conflict", n), msg.T("%d uploaded", n),
-		msg.T("%d rejected", n), msg.T("%d not confirmed", n), msg.T("%d no longer on record", n), msg.T("%d not authorized", n)}[s]
+		msg.T("%d rejected", n), msg.T("%d not confirmed", n), msg.T("%d no longer on record", n), msg.T("%d not authorized", n),
+		msg.T("%d held back", n), msg.T("%d imported earlier", n)}[s]
 }
 
 // Done reports whether the range is on record.
@@ -77,6 +83,9 @@ type Parcel struct {
 	ID     string // the import in 上傳列表, once sent or found
 	Sent   bool   // sent by this run (not found from an earlier one)
 	data   []byte
+	// refused are earlier imports of the same content that the portal
+	// refused whole: they put nothing on record, and are not followed.
+	refused []UploadInfo
 }
 
 // FilePlan is one bulk file to upload.
@@ -140,10 +149,11 @@ func (p *Plan) Blocked() int {
 // PlanUpload compares the files' ranges with what is on record: ranges
 // already there are not uploaded again; a range overlapping a different one
 // on record is a conflict (someone, perhaps another system, reported other
-// numbers) and its file is not uploaded; a 統編 that
-// btb002i/company/authorized does not list for this login is not uploaded
-// either. order is the order of the files in the plan, each named once; nil
-// means sorted by name.
+// numbers) and its file is not uploaded (its other ranges are held back);
+// a 統編 that btb002i/company/authorized does not list for this login is
+// not uploaded either. The ranges of an import 上傳列表 shows from an
+// earlier run are imported earlier: Execute follows it. order is the order
+// of the files in the plan, each named once; nil means sorted by name.
 func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[string][]ranges.BlankRange, order []string) (*Plan, error) {
 	if order == nil {
 		order = slices.Sorted(maps.Keys(files))
@@ -220,12 +230,83 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 			}
 			fp.Ranges = append(fp.Ranges, st)
 		}
+		if fp.Blocked() > 0 {
+			for i := range fp.Ranges {
+				if st := &fp.Ranges[i]; st.State == ToUpload {
+					st.State, st.Reason = HeldBack, msg.T("another range of its file is in conflict or not authorized, and a file is uploaded whole or not at all")
+				}
+			}
+		}
 		if err := cl.pack(fp, p); err != nil {
 			return nil, msg.Errorf("%s: %w", name, err)
 		}
 		plan.Files = append(plan.Files, fp)
 	}
+	if plan.Pending() == 0 {
+		return plan, nil
+	}
+	uploads, err := cl.Uploads(ctx, p)
+	if err != nil {
+		return nil, msg.Errorf("上傳列表: %w", err)
+	}
+	for _, fp := range plan.Files {
+		for _, pc := range fp.Parcels {
+			fp.match(pc, uploads)
+		}
+	}
 	return plan, nil
+}
+
+// match sets a parcel and its ranges by what 上傳列表 shows of its
+// content: an import to follow (processing, or processed), whose ranges
+// are imported earlier; or none, and the parcel is to be sent, also when
+// earlier imports of it were refused whole. It reports whether there is
+// one to follow.
+func (fp *FilePlan) match(pc *Parcel, list []UploadInfo) bool {
+	var follow *UploadInfo
+	pc.ID, pc.refused = "", nil
+	for i, u := range list {
+		switch {
+		case u.FileName != pc.Name:
+		case u.Status == Refused:
+			pc.refused = append(pc.refused, u)
+		case follow == nil:
+			follow = &list[i]
+			pc.ID = u.ID
+		}
+	}
+	for _, i := range pc.Ranges {
+		st := &fp.Ranges[i]
+		switch {
+		case follow != nil:
+			st.State, st.Reason = Imported, msg.T("上傳編號 %s, sent earlier; not on record yet", follow.ID)
+		case pc.refused != nil:
+			what, why := pc.lastRefused()
+			st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, why)
+		default:
+			st.State, st.Reason = ToUpload, msg.Message{}
+		}
+	}
+	return follow != nil
+}
+
+// lastRefused names the latest of the earlier imports of a parcel's
+// content that the portal refused whole, and gives the portal's reason.
+func (pc *Parcel) lastRefused() (what, why msg.Message) {
+	u := pc.refused[0]
+	for _, v := range pc.refused[1:] {
+		if v.Date > u.Date {
+			u = v
+		}
+	}
+	what, why = msg.T("上傳編號 %s", u.ID), msg.T("%s", u.Message)
+	if u.Date != "" {
+		what = msg.T("上傳編號 %s of %s", u.ID, u.Date)
+	}
+	if u.Message == "" {
+		why = msg.T("no reason given (status %s)", u.Code)
+	}
+	return what, why
 }
 
 // pack puts a file's pending ranges into the files 匯入字軌 takes, in the
@@ -281,7 +362,11 @@ func (cl *Client) pack(fp *FilePlan, p ranges.Period) error {
 type Wait struct {
 	First time.Duration // first pause; default 2s
 	Max   time.Duration // longest pause; default 30s
-	Limit time.Duration // overall; default 10m, and never past the context's deadline
+	// Limit bounds the whole wait from the first import: watching
+	// 上傳列表 for a file whose sending failed without a clear answer, and
+	// polling, which ends with a last look. Default 10m, and never past
+	// the context's deadline.
+	Limit time.Duration
 }
 
 // Execute uploads the pending ranges of every file without conflicts, then
@@ -289,11 +374,21 @@ type Wait struct {
 // rejected, or the time limit passes.
 //
 // An import is never sent twice: one whose content an earlier run sent
-// (its name holds a hash of the content) is followed, not sent again; after
-// an ambiguous failure (no answer, a timeout, a 5xx) 上傳列表 is searched
-// for it before it is sent again. An import refused whole, and rejected
-// rows, are reported through log at once. log, if set, is told what happens,
-// in the language of Options.Printer.
+// (its name holds a hash of the content) is followed, not sent again,
+// unless the portal refused it whole: that put nothing on record, and the
+// file is sent again, saying so.
+//
+// After an ambiguous failure (a 5xx, a reset, a timeout once the file was
+// sent) the file is not sent again in this run: 上傳列表 is watched for it
+// until the wait runs out, and when it never shows Execute stops with an
+// *UnsureError. Only a file that never left (the connection was refused)
+// is sent again.
+//
+// log, if set, is told at once, in the language of Options.Printer, what an
+// audit trail keeps: each file sent with its 上傳編號, each import
+// followed, each sending that failed without a clear answer, each import
+// refused whole and each rejected row. The waiting in between is progress:
+// it goes to Options.Log, like the client's other progress.
 func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(string)) error {
 	if w.First == 0 {
 		w.First = 2 * time.Second
@@ -309,6 +404,15 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			log(cl.scrub(m.Localize(cl.o.Printer)))
 		}
 	}
+	// The wait starts with the first import: the time spent watching
+	// 上傳列表 for a file whose sending failed is part of it.
+	deadline := time.Now().Add(w.Limit)
+	if d, ok := ctx.Deadline(); ok {
+		// Leave time to report before the run's deadline.
+		if d = d.Add(-min(time.Until(d)/10, 2*time.Second)); d.Before(deadline) {
+			deadline = d
+		}
+	}
 	uploads, err := cl.Uploads(ctx, plan.Period)
 	if err != nil {
 		return msg.Errorf("上傳列表: %w", err)
@@ -318,24 +422,21 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			continue
 		}
 		for _, pc := range f.Parcels {
-			if u, ok := findUpload(uploads, pc.Name); ok {
-				pc.ID = u.ID
+			// 上傳列表 again: it may have changed since the plan was made.
+			if f.match(pc, uploads) {
 				say(msg.T("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID))
 				continue
 			}
-			if err := cl.send1(ctx, plan.Period, f, pc, say); err != nil {
+			if pc.refused != nil {
+				what, why := pc.lastRefused()
+				say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, why))
+			}
+			if err := cl.send1(ctx, plan.Period, f, pc, w, deadline, say); err != nil {
 				return err
 			}
 		}
 	}
 
-	deadline := time.Now().Add(w.Limit)
-	if d, ok := ctx.Deadline(); ok {
-		// Leave time to report before the run's deadline.
-		if d = d.Add(-min(time.Until(d)/10, 2*time.Second)); d.Before(deadline) {
-			deadline = d
-		}
-	}
 	pause := w.First
 	for {
 		open, err := cl.poll(ctx, plan, say)
@@ -345,87 +446,125 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 		if open == 0 {
 			return nil
 		}
-		if time.Now().Add(pause).After(deadline) {
+		// The pause before the next look ends at the deadline at the
+		// latest: the last look is taken when the wait runs out.
+		left := time.Until(deadline)
+		if left <= 0 {
 			for _, f := range plan.Files {
 				for _, pc := range f.Parcels {
 					for _, i := range pc.Ranges {
-						if pc.ID != "" && f.Ranges[i].State == ToUpload {
-							f.Ranges[i].State = Unconfirmed
+						if st := &f.Ranges[i]; pc.ID != "" && st.open() {
+							st.State = Unconfirmed
 						}
 					}
 				}
 			}
 			return nil
 		}
-		say(msg.T("waiting %s for the portal to process %d range(s)", pause.Round(time.Millisecond), open))
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return context.Cause(ctx)
-		case <-t.C:
+		wait := min(pause, left)
+		cl.log(msg.T("waiting %s for the portal to process %d range(s)", wait.Round(time.Millisecond), open))
+		if err := sleep(ctx, wait); err != nil {
+			return err
 		}
 		pause = min(pause*3/2, w.Max)
 	}
 }
 
-func findUpload(list []UploadInfo, name string) (UploadInfo, bool) {
+// findSent finds in 上傳列表 the import of a parcel this run sent: its
+// name, and none of the earlier imports of its content.
+func findSent(list []UploadInfo, pc *Parcel) (UploadInfo, bool) {
 	for _, u := range list {
-		if u.FileName == name {
+		if u.FileName == pc.Name && !slices.ContainsFunc(pc.refused, func(r UploadInfo) bool { return r.ID == u.ID }) {
 			return u, true
 		}
 	}
 	return UploadInfo{}, false
 }
 
-// send1 sends one parcel. When the sending fails without a clear answer
-// (the portal may have taken it), 上傳列表 is searched for its name before
-// it is sent again.
-func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, say func(msg.Message)) error {
-	var last error
-	for try := 0; try <= cl.o.Retries; try++ {
+// send1 sends one parcel, once. When the sending fails without a clear
+// answer (the portal may have taken it), it is not sent again: 上傳列表 is
+// watched for its name until the deadline. Only a request that never left
+// is sent again, after the backoff.
+func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, w Wait, deadline time.Time, say func(msg.Message)) error {
+	for try := 0; ; try++ {
 		id, err := cl.Import(ctx, p, pc.Name, pc.data)
 		if err == nil {
 			pc.Sent = true
 			pc.ID = id
 			if id == "" {
-				list, err := cl.Uploads(ctx, p)
+				// The answer does not name the import: 上傳列表 does, once
+				// it shows it.
+				start := time.Now()
+				found, err := cl.watch(ctx, p, pc, w, deadline)
 				if err != nil {
 					return msg.Errorf("%s: sent as %s; 上傳列表: %w", f.Name, pc.Name, err)
 				}
-				u, ok := findUpload(list, pc.Name)
-				if !ok {
-					return msg.Errorf("%s: sent as %s, which 上傳列表 does not show", f.Name, pc.Name)
+				if !found {
+					return msg.Errorf("%s: sent as %s, which 上傳列表 did not show in %s of watching", f.Name, pc.Name, roundWait(time.Since(start)))
 				}
-				pc.ID = u.ID
 			}
 			say(msg.T("%s: uploaded %d range(s) as %s (上傳編號 %s)", f.Name, len(pc.Ranges), pc.Name, pc.ID))
 			return nil
 		}
-		if ctx.Err() != nil || !ambiguous(err) {
+		if ctx.Err() != nil {
 			return msg.Errorf("%s: %w", f.Name, err)
 		}
-		last = err
-		say(msg.T("%s: sending %s failed without a clear answer (%v): looking for it in 上傳列表 before sending again", f.Name, pc.Name, err))
-		list, lerr := cl.Uploads(ctx, p)
-		if lerr != nil {
-			return msg.Errorf("%s: %w; and 上傳列表: %w", f.Name, err, lerr)
+		if neverLeft(err) && try < cl.o.Retries {
+			if err := sleep(ctx, cl.o.Backoff<<try); err != nil {
+				return err
+			}
+			continue
 		}
-		if u, ok := findUpload(list, pc.Name); ok {
-			pc.Sent, pc.ID = true, u.ID
+		if !ambiguous(err) {
+			return msg.Errorf("%s: %w", f.Name, err)
+		}
+		say(msg.T("%s: sending %s failed without a clear answer (%v): watching 上傳列表 for it until the wait runs out, without sending it again", f.Name, pc.Name, err))
+		start := time.Now()
+		found, lerr := cl.watch(ctx, p, pc, w, deadline)
+		if found {
+			pc.Sent = true
 			say(msg.T("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID))
 			return nil
 		}
-		wait := cl.o.Backoff << try
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return context.Cause(ctx)
-		case <-t.C:
+		if ctx.Err() != nil {
+			return msg.Errorf("%s: %w", f.Name, context.Cause(ctx))
 		}
+		return &UnsureError{File: f.Name, Name: pc.Name, Watched: time.Since(start), Err: err, List: lerr}
 	}
-	return &RetryError{Method: "POST", URL: cl.apiURL(cl.lay.Blank.Import, nil), Attempts: cl.o.Retries + 1, Last: last}
+}
+
+// watch reads 上傳列表 until it shows the parcel as sent by this run, or
+// the deadline passes (a last look is taken then), pausing as the wait
+// says; found sets the parcel's ID.
+func (cl *Client) watch(ctx context.Context, p ranges.Period, pc *Parcel, w Wait, deadline time.Time) (found bool, err error) {
+	pause := w.First
+	for {
+		list, err := cl.Uploads(ctx, p)
+		if err != nil {
+			return false, err
+		}
+		if u, ok := findSent(list, pc); ok {
+			pc.ID = u.ID
+			return true, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return false, nil
+		}
+		wait := min(pause, left)
+		cl.log(msg.T("%s is not in 上傳列表 yet: looking again in %s", pc.Name, wait.Round(time.Millisecond)))
+		if err := sleep(ctx, wait); err != nil {
+			return false, err
+		}
+		pause = min(pause*3/2, w.Max)
+	}
+}
+
+// neverLeft reports whether a failed request certainly did not reach the
+// portal: the connection to it could not be made.
+func neverLeft(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
 }
 
 // ambiguous reports whether a failed import may still have reached the
@@ -455,7 +594,7 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 	banned := map[ranges.Ban]bool{}
 	for _, f := range plan.Files {
 		for _, r := range f.Ranges {
-			if r.State == OnRecord || r.State == ToUpload {
+			if r.State == OnRecord || r.open() {
 				banned[r.Range.Ban] = true
 			}
 		}
@@ -491,12 +630,12 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 			refused := false
 			for _, i := range pc.Ranges {
 				st := &f.Ranges[i]
-				if st.State != ToUpload {
+				if !st.open() {
 					continue
 				}
 				switch row, ok := rowFor(rows, st.Range); {
 				case onRecord[st.Range]:
-					st.State = Uploaded
+					st.State, st.Reason = Uploaded, msg.Message{}
 				case listed && u.Status == Refused:
 					st.State, st.Reason = Rejected, msg.T("the portal refused the file: %s", u.Message)
 					refused = true
@@ -527,6 +666,10 @@ func rowFor(rows []RowResult, r ranges.BlankRange) (RowResult, bool) {
 	return RowResult{}, false
 }
 
+// open reports whether a range is in an import not processed yet, or one
+// still to be sent.
+func (r RangeStatus) open() bool { return r.State == ToUpload || r.State == Imported }
+
 // Summary counts a plan's ranges by state.
 func (p *Plan) Summary() map[State]int {
 	m := map[State]int{}
@@ -556,7 +699,7 @@ func (p *Plan) Describe() string { return p.describe(nil) }
 func (p *Plan) describe(pr *msg.Printer) string {
 	s := p.Summary()
 	var parts []string
-	for st := ToUpload; st <= Unauthorized; st++ {
+	for st := ToUpload; st <= Imported; st++ {
 		if s[st] > 0 {
 			parts = append(parts, st.count(s[st]).Localize(pr))
 		}

@@ -306,7 +306,10 @@ func (s *Simulator) uploads(w http.ResponseWriter, r *http.Request, sess *sessio
 			}
 		}
 		fields := map[string]any{U.ID: u.ID, U.FileName: u.FileName, U.Status: u.Status, U.OKCount: ok, U.FailedCount: failed,
-			U.Message: u.Message, "applyDate": u.Time.UTC().Format("2006-01-02T15:04:05.000Z"), "ban": string(u.Ban)}
+			U.Message: u.Message, "ban": string(u.Ban)}
+		if U.Date != "" {
+			fields[U.Date] = u.Time.UTC().Format("2006-01-02T15:04:05.000Z")
+		}
 		if U.Token == "" {
 			rows = append(rows, fields)
 			continue

@@ -165,6 +165,7 @@ type UploadFields struct {
 	OKCount      string   `toml:"ok_count" json:"okCount"`
 	FailedCount  string   `toml:"failed_count" json:"failedCount"`
 	Message      string   `toml:"message" json:"message"`
+	Date         string   `toml:"date" json:"date"` // when it was sent; "": not read
 	StatusDone   []string `toml:"status_done" json:"statusDone"`
 	StatusFailed []string `toml:"status_failed" json:"statusFailed"`
 }

@@ -205,7 +205,7 @@
         const u = tokenData(row);
         const status = U.statusDone.includes(String(u[U.status])) ? "處理完成" : U.statusFailed.includes(String(u[U.status])) ? "處理失敗" : "處理中";
         t.append(el("tr", {class: "upload"}, el("td", {}, el("a", {href: "#", class: "detail", onclick: guard(async () => detail(u[U.id]))}, String(u[U.id]))),
-          el("td", {}, u.applyDate || ""), el("td", {}, u[U.fileName]), el("td", {}, status),
+          el("td", {}, u[U.date] || ""), el("td", {}, u[U.fileName]), el("td", {}, status),
           el("td", {}, String(u[U.okCount])), el("td", {}, String(u[U.failedCount])), el("td", {}, u[U.message] || "")));
       }
       result.replaceChildren(el("h3", {}, "上傳列表"), t, el("div", {id: "uploadDetail"}));
