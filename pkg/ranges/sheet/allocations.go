@@ -151,7 +151,7 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 		cols[i] = -1
 	}
 	for i, h := range row {
-		if c, ok := allocHeaders[normalizeHeader(h)]; ok && cols[c] < 0 {
+		if c, ok := allocColumn(h); ok && cols[c] < 0 {
 			cols[c] = i
 			headers[c] = ranges.NormalizeText(h)
 		}
@@ -169,6 +169,25 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 		return msg.Errorf("header row lacks %s: want the columns %s", strings.Join(missing, ", "), strings.Join(allocColumnNames[:], ","))
 	}
 	return nil
+}
+
+// allocColumn is the allocation column a header cell names; a cell with
+// line breaks (a bilingual header) by its lines, as lookupRole reads them.
+func allocColumn(h string) (int, bool) {
+	c, ok := allocHeaders[normalizeHeader(h)]
+	if ok || !strings.ContainsAny(h, "\n\r") {
+		return c, ok
+	}
+	found := false
+	for _, line := range headerLines(h) {
+		if d, ok := allocHeaders[line]; ok {
+			if found && d != c {
+				return 0, false
+			}
+			c, found = d, true
+		}
+	}
+	return c, found
 }
 
 func parseAllocationRow(row []string, pos ranges.Pos, cols [acCount]int, headers [acCount]string, width int, errs *ranges.ErrorList) (ranges.Allocation, bool) {

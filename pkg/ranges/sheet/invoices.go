@@ -330,7 +330,7 @@ func (s *seenHeaders) look(row []string, rowNum int, sheet string) {
 			break
 		}
 		cells = append(cells, ranges.Clip(v))
-		if _, ok := headerRoles[normalizeHeader(v)]; ok {
+		if _, ok := lookupRole(v); ok {
 			known = true
 		}
 	}
