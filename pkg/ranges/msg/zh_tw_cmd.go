@@ -107,4 +107,10 @@ var cmdMessages = map[string]string{
 	"--col-%s %q":                "--col-%s %q",
 	"%s = %q":                    "%s = %q",
 	"pick the %v with %v, as %v": "請用 %[2]v 指定%[1]v，例如 %[3]v",
+
+	// Hints for sheets not read.
+	"name a header blanktrack does not know with %v; every invoice sheet read must then have it": "blanktrack 不認得的標題可用 %v 指定；之後每個要讀的發票工作表都必須有這個標題",
+	"%v reads the sheet it names alone, a sheet of line items too":                               "%v 只讀取所指定的工作表，明細工作表也可以",
+	"a column named with %v must be in every invoice sheet of the workbook":                      "用 %v 指定的欄位必須出現在活頁簿的每個發票工作表中",
+	"without %v, every invoice sheet of a workbook is read":                                      "不使用 %v 時，會讀取活頁簿中的每個發票工作表",
 }

@@ -210,4 +210,9 @@ var jobMessages = map[string]string{
 	"input":                   "輸入",
 	"output":                  "輸出",
 	"… and %d more ranges: the bulk files hold them all.": "…… 另有 %d 段：匯入字軌檔中列有全部區段。",
+
+	// Sheets not read.
+	"%w, so %s, an allocated number listed in no export that was read, would be reported blank; %v":                                 "%v，因此 %s（已配號，但沒有任何已讀取的匯出檔列出）會被申報為空白；%v",
+	"%w, so %s and %d more allocated numbers, listed in no export that was read, would be reported blank; %v":                       "%v，因此 %s 及另外 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼會被申報為空白；%v",
+	"%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank": "另有 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼位於未讀取的工作表中，會被申報為空白",
 }
