@@ -67,7 +67,7 @@ var cmdMessages = map[string]string{
 	"the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding": "這些檔案就是全部輸出：有空白號碼卻沒有匯入字軌檔的統編會列為問題",
 	"findings as text, json (one object a line) or github (workflow annotations)":                      "問題的輸出格式：text、json（每行一個物件）或 github（workflow 註記）",
 	"period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)":         "輸入的期別，如 114/09~114/10、11410 或 last（預設：配號的期別）",
-	"workbook sheet to read (default: the first with an invoice-number header)":                        "要讀取的工作表（預設：第一個有發票號碼標題的工作表）",
+	"workbook sheet to read alone (default: every sheet whose header has an invoice-number column)":    "只讀取這個工作表（預設：讀取每個標題有發票號碼欄的工作表）",
 	"header of the invoice-number column":                                                              "發票號碼欄的標題",
 	"header of the 字軌 column":                                                                          "字軌欄的標題",
 	"header of the status column":                                                                      "發票狀態欄的標題",
