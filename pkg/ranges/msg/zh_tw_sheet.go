@@ -121,6 +121,9 @@ var sheetMessages = map[string]string{
 	"a '&' that starts no entity":                                     "'&' 之後沒有實體",
 	"unknown entity %q":                                               "未知的實體 %q",
 
+	// Allocation workbooks.
+	"a row of allocations below the first %d rows, in none of which a header row was found: delete the rows above the header row (or above the first allocation of a table without one)": "前 %d 列之下有配號資料列，但前面幾列都不是標題列：請刪除標題列（沒有標題列時為第一筆配號）上方的列",
+
 	// Sheets not read.
 	"hidden sheet %s": "隱藏的工作表 %s",
 	"%s was not read: it has no header row with an invoice-number column (%s) in its first %d rows":                                                                   "%[1]s 未讀取：它的前 %[3]d 列中沒有含發票號碼欄（%[2]s）的標題列",

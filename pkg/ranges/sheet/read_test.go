@@ -351,6 +351,67 @@ func TestReadAllocationsWorkbook(t *testing.T) {
 	}
 }
 
+// Issue 4: an allocation workbook was read from its first sheet only: an
+// allocation on a second sheet, or a hidden one, was never reported. Every
+// sheet with allocation rows is read; a sheet of notes is passed over; a
+// sheet whose allocation rows fail is an error naming the sheet.
+func TestReadAllocationsEverySheet(t *testing.T) {
+	S, N := xlsxfixture.S, xlsxfixture.N
+	header := xlsxfixture.Row(S("營業人統編"), S("發票類別代號"), S("發票類別"), S("發票期別"), S("發票字軌名稱"), S("發票起號"), S("發票迄號"))
+	notes := xlsxfixture.Sheet{Name: "說明", Rows: rows(
+		xlsxfixture.Row(S("字軌號碼取號")),
+		xlsxfixture.Row(N(1), S("本表由財政部電子發票整合服務平台下載")),
+		xlsxfixture.Row(N(2), S("起號與迄號為 8 碼")),
+	)}
+	head := xlsxfixture.Sheet{Name: "總公司", Rows: rows(header,
+		xlsxfixture.Row(N(53212539), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZK"), N(100), N(149)),
+	)}
+	branch := xlsxfixture.Sheet{Name: "分公司", Rows: rows(header,
+		xlsxfixture.Row(N(4595257), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZL"), N(0), N(49)),
+	)}
+	hidden := xlsxfixture.Sheet{Name: "補領", State: "hidden", Rows: rows(
+		xlsxfixture.Row(N(53212539), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZM"), N(50), N(99)),
+	)}
+	var errs ranges.ErrorList
+	as, err := ReadAllocationFile(context.Background(), writeWorkbook(t, "invnoapply.xlsx", notes, head, branch, hidden), &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatal(err, errs.Err())
+	}
+	var got []string
+	for _, a := range as {
+		got = append(got, fmt.Sprintf("%s %s %s", a.Pos.Sheet, a.Ban, a.Track))
+	}
+	if want := []string{"總公司 53212539 ZK", "分公司 04595257 ZL", "補領 53212539 ZM"}; !slices.Equal(got, want) {
+		t.Errorf("allocations %v, want %v", got, want)
+	}
+
+	bad := xlsxfixture.Sheet{Name: "分公司", Rows: rows(header,
+		xlsxfixture.Row(N(4595257), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZL"), N(0), N(48)),
+	)}
+	title := xlsxfixture.Sheet{Name: "舊", Rows: func(emit func([]xlsxfixture.Cell)) {
+		for range 12 {
+			emit(xlsxfixture.Row(S("備註")))
+		}
+		emit(header)
+	}}
+	errs = ranges.ErrorList{}
+	if _, err := ReadAllocationFile(context.Background(), writeWorkbook(t, "invnoapply.xlsx", head, bad, title, notes), &errs); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"sheet 分公司, row 2, column G (發票迄號): 迄號 00000048 must end in 49 or 99",
+		"sheet 舊, row 13: a row of allocations below the first 10 rows",
+	}
+	if len(errs.Errs) != len(want) {
+		t.Fatalf("errors:\n%v", errs.Error())
+	}
+	for i, w := range want {
+		if !strings.Contains(errs.Errs[i].Error(), w) {
+			t.Errorf("error %d: %v, want %q", i, errs.Errs[i], w)
+		}
+	}
+}
+
 func TestReadAllocationsErrors(t *testing.T) {
 	data := "24634102,7,一般稅額計算,110/11 ~ 110/12,NQ,42519550,42522049\n" +
 		"24634103,7,一般稅額計算,110/11 ~ 110/12,NQ,42522050,42522099\n" +
