@@ -121,6 +121,10 @@ var sheetMessages = map[string]string{
 	"a '&' that starts no entity":                                     "'&' 之後沒有實體",
 	"unknown entity %q":                                               "未知的實體 %q",
 
+	// Statuses.
+	"a status that says the number was not used": "表示號碼未使用的狀態",
+	"%s: %w, but blanktrack counts every number an export lists as used, so it would not be reported blank; delete the rows of numbers that were never issued (they are then reported blank), or correct the status of an invoice that was issued": "%s：%v，但 blanktrack 會把匯出檔列出的每個號碼都當作已使用，這個號碼就不會被申報為空白；請刪除從未開立的號碼所在的列（它們才會被申報為空白），或更正已開立發票的狀態",
+
 	// Allocation workbooks.
 	"a row of allocations below the first %d rows, in none of which a header row was found: delete the rows above the header row (or above the first allocation of a table without one)": "前 %d 列之下有配號資料列，但前面幾列都不是標題列：請刪除標題列（沒有標題列時為第一筆配號）上方的列",
 

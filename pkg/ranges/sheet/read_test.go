@@ -203,6 +203,32 @@ func TestReadInvoicesCSVEncodings(t *testing.T) {
 	}
 }
 
+// Issue 5: a row whose status says the number was not used (空白未使用,
+// 跳號, unused) counted as used, so the number was never reported blank.
+// It is an error at the status cell; voided and nullified rows count.
+func TestReadInvoicesUnusedStatusIsAnError(t *testing.T) {
+	data := "發票號碼,發票狀態,發票日期\n" +
+		"ZK00000100,開立,2025/10/01\nZK00000101,空白未使用,2025/10/01\nZK00000102,作廢,2025/10/01\n" +
+		"ZK00000103,註銷,2025/10/01\nZK00000104,跳號,2025/10/01\nZK00000105,unused,2025/10/01\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	_, err := ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000102", "ZK00000103"}; !slices.Equal(got, want) {
+		t.Errorf("counted %v, want %v", got, want)
+	}
+	if len(errs.Errs) != 3 {
+		t.Fatalf("errors:\n%v", errs.Err())
+	}
+	var ce *ranges.Error
+	if !errors.As(errs.Errs[0], &ce) || !errors.Is(ce, ErrUnusedStatus) || ce.Row != 3 || ce.Col != 2 ||
+		!strings.HasPrefix(ce.Err.Error(), `"空白未使用": a status that says the number was not used, but blanktrack counts every number an export lists as used`) {
+		t.Errorf("error %v", errs.Errs[0])
+	}
+}
+
 func TestReadInvoicesErrorsNameTheCell(t *testing.T) {
 	data := "POS 匯出\n\n字軌,號碼,日期\nZK,00000100,2025/10/01\nZK,0000O101,2025/10/01\nZ1,00000102,2025/10/01\nZK,00000103,2025/13/01\n"
 	name := writeFile(t, "pos.csv", []byte(data))
