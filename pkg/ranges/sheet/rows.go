@@ -173,7 +173,7 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 		switch v := cell(row, l.col[roleDate]); {
 		case v != "" && v == p.lastDateRaw:
 			pr.date, pr.hasDate = p.lastDate, true
-		case strings.TrimSpace(v) != "":
+		case ranges.NormalizeCode(v) != "": // not empty, nor iCHEF's "--" for an empty cell
 			d, err := ParseDate(v, p.serials, p.date1904)
 			if err != nil {
 				pr.err, pr.dateErr = bad(roleDate, err), true
