@@ -336,11 +336,15 @@ func where(p *msg.Printer, st sheet.FileStats) string {
 // ("UTF-8 with BOM", "CP950, tab-separated"); the names themselves stay.
 func encodingName(p *msg.Printer, enc string) string {
 	name, tabs := strings.CutSuffix(enc, ", tab-separated")
+	name, semicolons := strings.CutSuffix(name, ", semicolon-separated")
 	if base, ok := strings.CutSuffix(name, " with BOM"); ok {
 		name = p.Text("%s with BOM", base)
 	}
-	if tabs {
+	switch {
+	case tabs:
 		name = p.Text("%s, tab-separated", name)
+	case semicolons:
+		name = p.Text("%s, semicolon-separated", name)
 	}
 	return name
 }

@@ -205,6 +205,7 @@ var jobMessages = map[string]string{
 	"warnings":                "有警告",
 	"%s with BOM":             "%s（含 BOM）",
 	"%s, tab-separated":       "%s，以 Tab 分隔",
+	"%s, semicolon-separated": "%s，以分號分隔",
 	"warning: %v\n\n":         "警告：%v\n\n",
 	"Files and their SHA-256": "檔案與其 SHA-256",
 	"input":                   "輸入",
