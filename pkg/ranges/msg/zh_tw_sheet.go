@@ -82,8 +82,10 @@ var sheetMessages = map[string]string{
 	"%s is damaged: %w":             "%s 已損壞：%v",
 
 	// CSV quoting.
-	"a quote is probably not closed": "引號可能沒有結束",
-	"%w: a quote opens this cell, and the cell runs on over the lines below; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")": "%v：這個儲存格以引號開頭，內容一路延伸到下面幾行；其中第 %d 行 %s 看起來是一列發票資料：請在儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）",
+	"a quote is not closed":                                 "引號沒有結束",
+	"a quoted cell spans lines that look like invoice rows": "以引號括住的儲存格跨越了看起來像發票資料列的幾行",
+	"%w: a quote opens this cell, and the cell runs on over the lines below to a quote that does not end a cell; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")":                                                                                     "%v：這個儲存格以引號開頭，內容一路延伸到下面幾行，直到一個不在儲存格結尾的引號；其中第 %d 行 %s 看起來是一列發票資料：請在儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）",
+	"%w: its line %d of %d, %s, would not be read as an invoice; if a quote opened in this cell was not closed, swallowing the rows up to a quote at the end of a later cell, end this cell with a quote, or double a quote meant as text (\"\"); if the cell is a note of several lines, put the note on one line": "%v：它 %[3]d 行中的第 %[2]d 行 %[4]s 不會被當作發票讀取；若這個儲存格開頭的引號沒有結束，把下面的列一路吞到後面某個儲存格結尾的引號，請在這個儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）；若這個儲存格是多行的備註，請把備註寫成一行",
 
 	// Limits.
 	"a line (or a quoted cell spanning lines) longer than %s: not a CSV export":                         "一行（或跨行的引號儲存格）超過 %s：不是 CSV 匯出檔",
