@@ -273,12 +273,55 @@ func (br *BranchResult) notes() []msg.Message {
 			}
 			notes = append(notes, msg.T("%s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:%v", st.File, st.Repaired.Count, indented(rows)))
 		}
-		if !st.HasSeller {
-			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號): purchases cannot be told apart", st.File))
-		}
 	}
+	notes = append(notes, br.noSellerNotes()...)
 	if len(br.Skipped) > 0 {
 		notes = append(notes, msg.T("%d allocation(s) of other periods than %s were left out", len(br.Skipped), br.Blank.Period))
+	}
+	return notes
+}
+
+// noSellerSheets is how many sheets without a seller column a note names.
+const noSellerSheets = 5
+
+// noSellerNotes say which exports have no seller column: one note a file,
+// naming the sheets of a workbook read from several.
+func (br *BranchResult) noSellerNotes() []msg.Message {
+	type file struct {
+		name   string
+		tables int      // the tables read: 1 for a CSV file
+		sheets []string // those without a seller column, the first noSellerSheets
+		n      int      // how many
+	}
+	var files []*file
+	byName := map[string]*file{}
+	for _, st := range br.Stats {
+		f := byName[st.File]
+		if f == nil {
+			f = &file{name: st.File}
+			byName[st.File] = f
+			files = append(files, f)
+		}
+		f.tables++
+		if !st.HasSeller {
+			f.n++
+			if len(f.sheets) < noSellerSheets {
+				f.sheets = append(f.sheets, ranges.Visible(st.Sheet))
+			}
+		}
+	}
+	var notes []msg.Message
+	for _, f := range files {
+		switch {
+		case f.n == 0:
+		case f.tables == 1:
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號): purchases cannot be told apart", f.name))
+		case f.n > len(f.sheets):
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號) in %d sheets (%s and %d more): purchases cannot be told apart",
+				f.name, f.n, strings.Join(f.sheets, ", "), f.n-len(f.sheets)))
+		default:
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號) in sheet(s) %s: purchases cannot be told apart", f.name, strings.Join(f.sheets, ", ")))
+		}
 	}
 	return notes
 }
