@@ -58,6 +58,8 @@ unit:
 # generated in a temporary folder, never committed):
 # - pkg/ranges/sheet: a 300,000-invoice workbook with shared strings, read
 #   (x-excelize: time over a bare excelize row loop) and through generate;
+#   the old portal's download of as many invoices, its item sheet of
+#   600,000 rows looked through for numbers (x-read: time over the former);
 #   a 20,000,000-invoice, 660 MB CSV (x-lines: time over a loop counting
 #   its lines); the readers' peak memory on hostile files;
 # - pkg/ranges: the used-number tally of 20,000,000 invoices;

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/job"
@@ -71,6 +72,22 @@ func hints(err error, config bool) []msg.Message {
 	case errors.Is(err, sheet.ErrNoHeader):
 		h = append(h, msg.T("name the invoice-number column with %v, or the sheet with %v", flag("--col-number", "number"), flag("--sheet", "sheet")))
 	}
+	for _, r := range notReadReasons(err) {
+		switch r {
+		case sheet.NoHeaderRow:
+			h = append(h, msg.T("name a header blanktrack does not know with %v; every invoice sheet read must then have it", flag("--col-number", "number")))
+		case sheet.ItemSheet:
+			h = append(h, msg.T("%v reads the sheet it names alone, a sheet of line items too", flag("--sheet", "sheet")))
+		case sheet.LacksNamedColumn:
+			where := msg.T("%s", "--col-…")
+			if config {
+				where = msg.T("%s", "[branch.columns]")
+			}
+			h = append(h, msg.T("a column named with %v must be in every invoice sheet of the workbook", where))
+		case sheet.OtherSheetPicked:
+			h = append(h, msg.T("without %v, every invoice sheet of a workbook is read", flag("--sheet", "sheet")))
+		}
+	}
 	if errors.Is(err, ranges.ErrNoTrack) {
 		h = append(h, msg.T("name the 字軌 column with %v", flag("--col-track", "track")))
 	}
@@ -91,6 +108,23 @@ func hints(err error, config bool) []msg.Message {
 		h = append(h, msg.T("pick the %v with %v, as %v", amb.What, flag("--col-"+amb.Column, amb.Column), example))
 	}
 	return h
+}
+
+// notReadReasons lists, once each, why the sheets of err's errors were
+// not read.
+func notReadReasons(err error) []sheet.NotReadReason {
+	list := ranges.AsList(err)
+	if list == nil {
+		return nil
+	}
+	var reasons []sheet.NotReadReason
+	for _, e := range list.Errs {
+		var nr *sheet.NotReadError
+		if errors.As(e, &nr) && !slices.Contains(reasons, nr.Reason) {
+			reasons = append(reasons, nr.Reason)
+		}
+	}
+	return reasons
 }
 
 // branchHints prints, once each, the hints for the failures of a config

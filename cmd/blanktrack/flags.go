@@ -11,7 +11,7 @@ import (
 // exports, shared by the commands that read them.
 func columnFlags(e *env) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "sheet", Usage: e.p.Text("workbook sheet to read (default: the first with an invoice-number header)")},
+		&cli.StringFlag{Name: "sheet", Usage: e.p.Text("workbook sheet to read alone (default: every sheet whose header has an invoice-number column)")},
 		&cli.StringFlag{Name: "col-number", Usage: e.p.Text("header of the invoice-number column")},
 		&cli.StringFlag{Name: "col-track", Usage: e.p.Text("header of the 字軌 column")},
 		&cli.StringFlag{Name: "col-status", Usage: e.p.Text("header of the status column")},

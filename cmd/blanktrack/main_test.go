@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) {
@@ -75,6 +76,16 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				_, err = f.WriteString(strings.Repeat(strings.ReplaceAll(args[2], `\n`, "\n"), n))
 				ts.Check(errors.Join(err, f.Close()))
+			},
+			// xlsx OUT SPEC: write the workbook SPEC describes: a line
+			// [NAME] starts a sheet ([NAME hidden], a hidden one), any
+			// other line is a row of text cells separated by commas; \n
+			// in a cell is a line break.
+			"xlsx": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: xlsx OUT SPEC")
+				}
+				ts.Check(writeXLSX(ts.MkAbs(args[0]), ts.ReadFile(args[1])))
 			},
 			// snapshot: remember every file and folder of $WORK with the
 			// hash of its bytes, for unchanged to compare with.
@@ -202,4 +213,45 @@ func compareTrees(before, after map[string]string, except []string) error {
 		return fmt.Errorf("the work folder changed since the snapshot:\n%s", strings.Join(diffs, "\n"))
 	}
 	return nil
+}
+
+// writeXLSX writes the workbook spec describes (see the xlsx command).
+func writeXLSX(name, spec string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	var sheet string
+	row := 0
+	for _, line := range strings.Split(strings.TrimRight(spec, "\n"), "\n") {
+		if h, ok := strings.CutPrefix(line, "["); ok && strings.HasSuffix(h, "]") {
+			h = strings.TrimSuffix(h, "]")
+			name, hidden := strings.CutSuffix(h, " hidden")
+			if sheet == "" {
+				if err := f.SetSheetName("Sheet1", name); err != nil {
+					return err
+				}
+			} else if _, err := f.NewSheet(name); err != nil {
+				return err
+			}
+			if hidden {
+				if err := f.SetSheetVisible(name, false); err != nil {
+					return err
+				}
+			}
+			sheet, row = name, 0
+			continue
+		}
+		if sheet == "" {
+			return fmt.Errorf("xlsx: a row before the first [sheet] line")
+		}
+		row++
+		var cells []any
+		for _, c := range strings.Split(line, ",") {
+			cells = append(cells, strings.ReplaceAll(c, `\n`, "\n"))
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
+			return err
+		}
+	}
+	return f.SaveAs(name)
 }

@@ -64,6 +64,26 @@ func (b *bitset) count(lo, hi uint32) int {
 	return n
 }
 
+// countAndNot is how many numbers b holds that none of others does; all
+// must be of the same size.
+func (b *bitset) countAndNot(others ...*bitset) int {
+	n := 0
+	for ci, c := range b.chunks {
+		if c == nil {
+			continue
+		}
+		for w, v := range c {
+			for _, o := range others {
+				if oc := o.chunks[ci]; oc != nil {
+					v &^= oc[w]
+				}
+			}
+			n += bits.OnesCount64(v)
+		}
+	}
+	return n
+}
+
 // span masks the bits of word w that lie in lo..hi.
 func span(w, lo, hi uint32) uint64 {
 	m := ^uint64(0)

@@ -276,10 +276,27 @@ func TestParseStatus(t *testing.T) {
 		"開立": StatusIssued, "已開立": StatusIssued, "開立已確認": StatusIssued, "": StatusIssued,
 		"作廢": StatusVoided, "作廢已確認": StatusVoided, "Void": StatusVoided,
 		"註銷": StatusNullified, "已註銷": StatusNullified,
+		"未作廢": StatusIssued, "未註銷": StatusIssued,
 	}
 	for in, want := range tests {
 		if got := ParseStatus(in); got != want {
 			t.Errorf("ParseStatus(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// Issue 5: statuses that say a number was not used counted as issued.
+// UnusedStatus tells them; voided and nullified numbers are used.
+func TestUnusedStatus(t *testing.T) {
+	for _, s := range []string{"空白未使用", "未使用", "空白", "跳號", "取號未開立", "尚未開立", "空號", "預留", "待開立",
+		"unused", "Unused", " BLANK ", "not used", "Not issued", "unissued", "skipped"} {
+		if !UnusedStatus(s) {
+			t.Errorf("UnusedStatus(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"", "開立", "已開立", "開立已確認", "作廢", "已作廢 2025/10/01 13:00", "註銷", "Void", "issued", "已使用", "正常", "未中獎", "已上傳"} {
+		if UnusedStatus(s) {
+			t.Errorf("UnusedStatus(%q) = true", s)
 		}
 	}
 }

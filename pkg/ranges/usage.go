@@ -25,6 +25,8 @@ type tally struct {
 	voided    bitset // of used, the numbers an export marked voided (作廢)
 	nullified bitset // numbers a row marked nullified (註銷)
 	reissued  bitset // of nullified, the numbers another row used too
+	outside   bitset // numbers of invoices dated outside the period: listed, not used
+	unread    bitset // numbers found in sheets that were not read (AddUnread)
 }
 
 // Usage tallies the numbers used in one period. Its memory is bounded by the
@@ -44,10 +46,19 @@ type Usage struct {
 	// nullifiedSeen keeps the first nullified invoices, with where they
 	// were read, to list those never reissued.
 	nullifiedSeen []Invoice
+
+	// unreadSeen keeps the first numbers found in sheets not read that
+	// were not used when found, with where; unreadFull: no more are kept.
+	unreadSeen []Unread
+	unreadFull bool
 }
 
-// nullifiedKeep is how many nullified invoices a Usage keeps to list.
-const nullifiedKeep = 4096
+// nullifiedKeep is how many nullified invoices a Usage keeps to list;
+// unreadKeep, how many numbers of sheets not read.
+const (
+	nullifiedKeep = 4096
+	unreadKeep    = 4096
+)
 
 // NewUsage starts collecting the used numbers of allocs, which must all be of
 // period p, valid and not overlapping (see Allocation.Validate and
@@ -71,6 +82,7 @@ func NewUsage(p Period, allocs []Allocation) (*Usage, error) {
 		u.byTrack[a.Track] = append(u.byTrack[a.Track], &tally{
 			Allocation: a,
 			used:       newBitset(n), voided: newBitset(n), nullified: newBitset(n), reissued: newBitset(n),
+			outside: newBitset(n), unread: newBitset(n),
 		})
 		u.bans[a.Ban] = struct{}{}
 	}
@@ -126,6 +138,9 @@ func (u *Usage) Allocation(n InvoiceNumber) (Allocation, bool) {
 func (u *Usage) Add(inv Invoice) Outcome {
 	if !inv.Date.IsZero() && !u.contains(inv.Date) {
 		u.OutsidePeriod.Add(inv)
+		if t := u.tallyOf(inv.Number); t != nil {
+			t.outside.set(uint32(inv.Number.Number - t.Start))
+		}
 		return OutsidePeriod
 	}
 	t := u.tallyOf(inv.Number)
@@ -152,6 +167,84 @@ func (u *Usage) Add(inv Invoice) Outcome {
 	}
 	return Counted
 }
+
+// Unread is an invoice-number-like cell of a sheet that a reader did not
+// read (a sheet without a header row it knows, a sheet of line items): the
+// number is accounted for only if an export that was read lists it, used
+// or dated outside the period.
+type Unread struct {
+	Number InvoiceNumber
+	Pos    Pos   // the cell
+	Why    error // why the sheet was not read: one value for every cell of a sheet
+}
+
+// AddUnread records the number of a cell of a sheet that was not read,
+// and reports whether it lies in a loaded allocation; one that does not is
+// no concern of this tally. Its memory is bounded by the allocations, as
+// Add's, and a few thousand cells kept to locate them.
+func (u *Usage) AddUnread(c Unread) bool {
+	t := u.tallyOf(c.Number)
+	if t == nil {
+		return false
+	}
+	i := uint32(c.Number.Number - t.Start)
+	if t.listed(i) || t.unread.set(i) || u.unreadFull {
+		return true // listed already, or found before
+	}
+	if len(u.unreadSeen) == unreadKeep {
+		// Drop the cells whose numbers an export has listed since; when
+		// few go, stop keeping: NotRead counts every number all the same.
+		kept := slices.DeleteFunc(u.unreadSeen, func(c Unread) bool { return u.listed(c.Number) })
+		clear(u.unreadSeen[len(kept):])
+		u.unreadSeen = kept
+		if len(kept) > unreadKeep*3/4 {
+			u.unreadFull = true
+			return true
+		}
+	}
+	u.unreadSeen = append(u.unreadSeen, c)
+	return true
+}
+
+// NotRead is what the sheets that were not read hold that no export read.
+type NotRead struct {
+	// Count is how many numbers of the allocations were found in sheets not
+	// read and in no invoice of an export that was read: not used, and not
+	// dated outside the period either.
+	Count int
+	// First are the cells of the first of them, in the order found, a
+	// number once; fewer than Count when more were found than are kept.
+	First []Unread
+}
+
+// NotRead says which numbers found in sheets that were not read no export
+// that was read lists: they would be reported blank.
+func (u *Usage) NotRead() NotRead {
+	var nr NotRead
+	for _, ts := range u.byTrack {
+		for _, t := range ts {
+			nr.Count += t.unread.countAndNot(&t.used, &t.outside)
+		}
+	}
+	if nr.Count == 0 {
+		return nr
+	}
+	for _, c := range u.unreadSeen {
+		if !u.listed(c.Number) {
+			nr.First = append(nr.First, c)
+		}
+	}
+	return nr
+}
+
+// listed reports whether an invoice of an export that was read has n, a
+// number of an allocation: used, or dated outside the period.
+func (u *Usage) listed(n InvoiceNumber) bool {
+	t := u.tallyOf(n)
+	return t != nil && t.listed(uint32(n.Number-t.Start))
+}
+
+func (t *tally) listed(i uint32) bool { return t.used.has(i) || t.outside.has(i) }
 
 // NotReissued lists the nullified (註銷) numbers that no other invoice
 // used: nullified numbers are meant to be issued again with the same

@@ -264,10 +264,59 @@ func (r *Result) readInvoices(ctx context.Context, spec Spec, p ranges.Period) e
 			}
 		}
 	}
+	for _, br := range r.ok() {
+		if err := notRead(br.Usage.NotRead()); err != nil && failed[br] == nil {
+			failed[br] = err
+		}
+	}
 	for br, err := range failed {
 		br.Err = err
 	}
 	return nil
+}
+
+// notRead fails a branch whose numbers were found in sheets that were not
+// read and in no export that was: they would be reported blank. An error
+// a sheet names the sheet's first such cell and why it was not read.
+func notRead(nr ranges.NotRead) error {
+	if nr.Count == 0 {
+		return nil
+	}
+	var errs ranges.ErrorList
+	type sheetCells struct {
+		first ranges.Unread
+		n     int
+	}
+	var sheets []*sheetCells
+	bySheet := map[error]*sheetCells{}
+	for _, c := range nr.First {
+		s := bySheet[c.Why]
+		if s == nil {
+			s = &sheetCells{first: c}
+			bySheet[c.Why] = s
+			sheets = append(sheets, s)
+		}
+		s.n++
+	}
+	for _, s := range sheets {
+		c := s.first
+		var remedy msg.Message
+		if why, ok := c.Why.(*sheet.NotReadError); ok {
+			remedy = why.Remedy()
+		}
+		err := msg.Errorf("%w, so %s, an allocated number listed in no export that was read, would be reported blank; %v", c.Why, c.Number, remedy)
+		if s.n > 1 {
+			err = msg.Errorf("%w, so %s and %d more allocated numbers, listed in no export that was read, would be reported blank; %v", c.Why, c.Number, s.n-1, remedy)
+		}
+		if !errs.Add(&ranges.Error{Pos: c.Pos, Value: c.Number.String(), Err: err}) {
+			return &errs
+		}
+	}
+	if more := nr.Count - len(nr.First); more > 0 {
+		// Too many to keep each cell: counted, not located.
+		errs.Add(msg.Errorf("%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank", more))
+	}
+	return &errs
 }
 
 // firstLine is an error's first line, for naming it inside another.
@@ -334,6 +383,17 @@ func (s *branchSink) Add(inv ranges.Invoice) ranges.Outcome {
 	owner := s.owner(inv.Number)
 	s.got[owner] = true
 	return owner.Usage.Add(inv)
+}
+
+// AddUnread gives a number of a sheet that was not read to the branch
+// whose allocation holds it.
+func (s *branchSink) AddUnread(c ranges.Unread) bool {
+	owner := s.owner(c.Number)
+	if !owner.Usage.AddUnread(c) {
+		return false
+	}
+	s.got[owner] = true
+	return true
 }
 
 func (s *branchSink) owner(n ranges.InvoiceNumber) *BranchResult {

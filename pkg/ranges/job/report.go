@@ -274,12 +274,55 @@ func (br *BranchResult) notes() []msg.Message {
 			}
 			notes = append(notes, msg.T("%s: %d row(s) have more fields than the header: a comma in 買方名稱 was not quoted; read with the fields after the name shifted back:%v", ranges.VisibleName(st.File), st.Repaired.Count, indented(rows)))
 		}
-		if !st.HasSeller {
-			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號): purchases cannot be told apart", ranges.VisibleName(st.File)))
-		}
 	}
+	notes = append(notes, br.noSellerNotes()...)
 	if len(br.Skipped) > 0 {
 		notes = append(notes, msg.T("%d allocation(s) of other periods than %s were left out", len(br.Skipped), br.Blank.Period))
+	}
+	return notes
+}
+
+// noSellerSheets is how many sheets without a seller column a note names.
+const noSellerSheets = 5
+
+// noSellerNotes say which exports have no seller column: one note a file,
+// naming the sheets of a workbook read from several.
+func (br *BranchResult) noSellerNotes() []msg.Message {
+	type file struct {
+		name   string
+		tables int      // the tables read: 1 for a CSV file
+		sheets []string // those without a seller column, the first noSellerSheets
+		n      int      // how many
+	}
+	var files []*file
+	byName := map[string]*file{}
+	for _, st := range br.Stats {
+		f := byName[st.File]
+		if f == nil {
+			f = &file{name: ranges.VisibleName(st.File)}
+			byName[st.File] = f
+			files = append(files, f)
+		}
+		f.tables++
+		if !st.HasSeller {
+			f.n++
+			if len(f.sheets) < noSellerSheets {
+				f.sheets = append(f.sheets, ranges.VisibleName(st.Sheet))
+			}
+		}
+	}
+	var notes []msg.Message
+	for _, f := range files {
+		switch {
+		case f.n == 0:
+		case f.tables == 1:
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號): purchases cannot be told apart", f.name))
+		case f.n > len(f.sheets):
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號) in %d sheets (%s and %d more): purchases cannot be told apart",
+				f.name, f.n, strings.Join(f.sheets, ", "), f.n-len(f.sheets)))
+		default:
+			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號) in sheet(s) %s: purchases cannot be told apart", f.name, strings.Join(f.sheets, ", ")))
+		}
 	}
 	return notes
 }
@@ -337,11 +380,15 @@ func where(p *msg.Printer, st sheet.FileStats) string {
 // ("UTF-8 with BOM", "CP950, tab-separated"); the names themselves stay.
 func encodingName(p *msg.Printer, enc string) string {
 	name, tabs := strings.CutSuffix(enc, ", tab-separated")
+	name, semicolons := strings.CutSuffix(name, ", semicolon-separated")
 	if base, ok := strings.CutSuffix(name, " with BOM"); ok {
 		name = p.Text("%s with BOM", base)
 	}
-	if tabs {
+	switch {
+	case tabs:
 		name = p.Text("%s, tab-separated", name)
+	case semicolons:
+		name = p.Text("%s, semicolon-separated", name)
 	}
 	return name
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +75,50 @@ func TestWarnsOfHiddenSheetsAndUndatedInvoices(t *testing.T) {
 	var strict *StrictError
 	if !errors.As(res.Branches[0].Err, &strict) || len(strict.Warnings) != 2 {
 		t.Errorf("strict: %v, want the branch failed on both warnings", res.Branches[0].Err)
+	}
+}
+
+// Review 14: the note of an export without a seller column was printed
+// once a sheet, without the sheet's name (5,000 lines for a workbook of
+// 5,000 sheets). It is one note a file, naming the first sheets.
+func TestNoSellerNoteOncePerFile(t *testing.T) {
+	dir := t.TempDir()
+	alloc := writeTestFile(t, dir, "alloc.csv", []byte("83012410,7,一般稅額計算,114/09~114/10,ZK,37210300,37210399\n"))
+	S := xlsxfixture.S
+	var sheets []xlsxfixture.Sheet
+	for i := range 8 {
+		header := xlsxfixture.Row(S("發票號碼"), S("發票日期"))
+		if i == 1 {
+			header = append(header, S("賣方統一編號"))
+		}
+		sheets = append(sheets, xlsxfixture.Sheet{Name: fmt.Sprintf("%d月", i+1), Rows: rows(header,
+			xlsxfixture.Row(S(fmt.Sprintf("ZK%08d", 37210300+i)), S("2025/09/03"), S("83012410")))})
+	}
+	var wb bytes.Buffer
+	if err := xlsxfixture.Write(&wb, sheets); err != nil {
+		t.Fatal(err)
+	}
+	erp := writeTestFile(t, dir, "erp.xlsx", wb.Bytes())
+	wb.Reset()
+	if err := xlsxfixture.Write(&wb, sheets[:3]); err != nil {
+		t.Fatal(err)
+	}
+	small := writeTestFile(t, dir, "small.xlsx", wb.Bytes())
+	pos := writeTestFile(t, dir, "pos.csv", []byte("發票號碼,發票日期\nZK37210310,114/09/05\n"))
+	res, err := Run(context.Background(), Spec{Branches: []Branch{{Allocs: []string{alloc}, Invoices: []string{erp, small, pos}}}})
+	if err != nil || res.Branches[0].Err != nil {
+		t.Fatal(err, res.Branches[0].Err)
+	}
+	var got []string
+	for _, n := range res.Branches[0].notes() {
+		got = append(got, n.String())
+	}
+	want := []string{
+		erp + " has no column for seller (賣方統一編號) in 7 sheets (1月, 3月, 4月, 5月, 6月 and 2 more): purchases cannot be told apart",
+		small + " has no column for seller (賣方統一編號) in sheet(s) 1月, 3月: purchases cannot be told apart",
+		pos + " has no column for seller (賣方統一編號): purchases cannot be told apart",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("notes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -67,7 +67,7 @@ var cmdMessages = map[string]string{
 	"the files are the whole output: a 統編 with blank numbers and no bulk file among them is a finding": "這些檔案就是全部輸出：有空白號碼卻沒有匯入字軌檔的統編會列為問題",
 	"findings as text, json (one object a line) or github (workflow annotations)":                      "問題的輸出格式：text、json（每行一個物件）或 github（workflow 註記）",
 	"period of the inputs, as 114/09~114/10, 11410 or last (default: the allocations' period)":         "輸入的期別，如 114/09~114/10、11410 或 last（預設：配號的期別）",
-	"workbook sheet to read (default: the first with an invoice-number header)":                        "要讀取的工作表（預設：第一個有發票號碼標題的工作表）",
+	"workbook sheet to read alone (default: every sheet whose header has an invoice-number column)":    "只讀取這個工作表（預設：讀取每個標題有發票號碼欄的工作表）",
 	"header of the invoice-number column":                                                              "發票號碼欄的標題",
 	"header of the 字軌 column":                                                                          "字軌欄的標題",
 	"header of the status column":                                                                      "發票狀態欄的標題",
@@ -107,4 +107,10 @@ var cmdMessages = map[string]string{
 	"--col-%s %q":                "--col-%s %q",
 	"%s = %q":                    "%s = %q",
 	"pick the %v with %v, as %v": "請用 %[2]v 指定%[1]v，例如 %[3]v",
+
+	// Hints for sheets not read.
+	"name a header blanktrack does not know with %v; every invoice sheet read must then have it": "blanktrack 不認得的標題可用 %v 指定；之後每個要讀的發票工作表都必須有這個標題",
+	"%v reads the sheet it names alone, a sheet of line items too":                               "%v 只讀取所指定的工作表，明細工作表也可以",
+	"a column named with %v must be in every invoice sheet of the workbook":                      "用 %v 指定的欄位必須出現在活頁簿的每個發票工作表中",
+	"without %v, every invoice sheet of a workbook is read":                                      "不使用 %v 時，會讀取活頁簿中的每個發票工作表",
 }

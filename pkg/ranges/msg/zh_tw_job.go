@@ -205,9 +205,19 @@ var jobMessages = map[string]string{
 	"warnings":                "有警告",
 	"%s with BOM":             "%s（含 BOM）",
 	"%s, tab-separated":       "%s，以 Tab 分隔",
+	"%s, semicolon-separated": "%s，以分號分隔",
 	"warning: %v\n\n":         "警告：%v\n\n",
 	"Files and their SHA-256": "檔案與其 SHA-256",
 	"input":                   "輸入",
 	"output":                  "輸出",
 	"… and %d more ranges: the bulk files hold them all.": "…… 另有 %d 段：匯入字軌檔中列有全部區段。",
+
+	// Exports without a seller column.
+	"%s has no column for seller (賣方統一編號) in %d sheets (%s and %d more): purchases cannot be told apart": "%s 有 %d 個工作表（%s 及另外 %d 個）沒有賣方統一編號欄：無法分辨進項發票",
+	"%s has no column for seller (賣方統一編號) in sheet(s) %s: purchases cannot be told apart":                "%s 的工作表 %s 沒有賣方統一編號欄：無法分辨進項發票",
+
+	// Sheets not read.
+	"%w, so %s, an allocated number listed in no export that was read, would be reported blank; %v":                                 "%v，因此 %s（已配號，但沒有任何已讀取的匯出檔列出）會被申報為空白；%v",
+	"%w, so %s and %d more allocated numbers, listed in no export that was read, would be reported blank; %v":                       "%v，因此 %s 及另外 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼會被申報為空白；%v",
+	"%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank": "另有 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼位於未讀取的工作表中，會被申報為空白",
 }

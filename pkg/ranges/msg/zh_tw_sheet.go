@@ -82,8 +82,10 @@ var sheetMessages = map[string]string{
 	"%s is damaged: %w":             "%s 已損壞：%v",
 
 	// CSV quoting.
-	"a quote is probably not closed": "引號可能沒有結束",
-	"%w: a quote opens this cell, and the cell runs on over the lines below; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")": "%v：這個儲存格以引號開頭，內容一路延伸到下面幾行；其中第 %d 行 %s 看起來是一列發票資料：請在儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）",
+	"a quote is not closed":                                 "引號沒有結束",
+	"a quoted cell spans lines that look like invoice rows": "以引號括住的儲存格跨越了看起來像發票資料列的幾行",
+	"%w: a quote opens this cell, and the cell runs on over the lines below to a quote that does not end a cell; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")":                                                                                     "%v：這個儲存格以引號開頭，內容一路延伸到下面幾行，直到一個不在儲存格結尾的引號；其中第 %d 行 %s 看起來是一列發票資料：請在儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）",
+	"%w: its line %d of %d, %s, would not be read as an invoice; if a quote opened in this cell was not closed, swallowing the rows up to a quote at the end of a later cell, end this cell with a quote, or double a quote meant as text (\"\"); if the cell is a note of several lines, put the note on one line": "%v：它 %[3]d 行中的第 %[2]d 行 %[4]s 不會被當作發票讀取；若這個儲存格開頭的引號沒有結束，把下面的列一路吞到後面某個儲存格結尾的引號，請在這個儲存格結尾補上引號，或把要當作文字的引號寫成兩個（\"\"）；若這個儲存格是多行的備註，請把備註寫成一行",
 
 	// Limits.
 	"a line (or a quoted cell spanning lines) longer than %s: not a CSV export":                         "一行（或跨行的引號儲存格）超過 %s：不是 CSV 匯出檔",
@@ -120,4 +122,22 @@ var sheetMessages = map[string]string{
 	"a CDATA section":                                                 "CDATA 區段",
 	"a '&' that starts no entity":                                     "'&' 之後沒有實體",
 	"unknown entity %q":                                               "未知的實體 %q",
+
+	// Statuses.
+	"a status that says the number was not used": "表示號碼未使用的狀態",
+	"%s: %w, but blanktrack counts every number an export lists as used, so it would not be reported blank; delete the rows of numbers that were never issued (they are then reported blank), or correct the status of an invoice that was issued": "%s：%v，但 blanktrack 會把匯出檔列出的每個號碼都當作已使用，這個號碼就不會被申報為空白；請刪除從未開立的號碼所在的列（它們才會被申報為空白），或更正已開立發票的狀態",
+
+	// Allocation workbooks.
+	"a row of allocations below the first %d rows, in none of which a header row was found: delete the rows above the header row (or above the first allocation of a table without one)": "前 %d 列之下有配號資料列，但前面幾列都不是標題列：請刪除標題列（沒有標題列時為第一筆配號）上方的列",
+
+	// Sheets not read.
+	"hidden sheet %s": "隱藏的工作表 %s",
+	"%s was not read: it has no header row with an invoice-number column (%s) in its first %d rows":                                                                   "%[1]s 未讀取：它的前 %[3]d 列中沒有含發票號碼欄（%[2]s）的標題列",
+	"%s was not read: its column %s (row %d) makes it a sheet of line items, taken for the items of invoices listed elsewhere":                                        "%s 未讀取：它的 %s 欄（第 %d 列）表示這是明細工作表，視為別處所列發票的品項",
+	"%s was not read: its header row (row %d) lacks the column(s) named to read: %s":                                                                                  "%s 未讀取：它的標題列（第 %d 列）缺少指定要讀的欄位：%s",
+	"%s was not read: sheet %s alone was named to read":                                                                                                               "%s 未讀取：只指定讀取工作表 %s",
+	"if the sheet lists invoices that were issued, head their column 發票號碼 in one of its first %d rows, or name the header it has; if it lists none, delete the sheet": "若此工作表列的是已開立的發票，請在它的前 %d 列之一把該欄的標題寫為 發票號碼，或指定它現有的標題；若沒有列任何發票，請刪除此工作表",
+	"if its rows are invoices that were issued, save the sheet as a file of its own and give that file as well; if it lists none, delete the sheet":                   "若它的各列是已開立的發票，請把此工作表另存成一個檔案並一併提供；若沒有列任何發票，請刪除此工作表",
+	"if the sheet lists invoices that were issued, give it the header named; if it lists none, delete the sheet":                                                      "若此工作表列的是已開立的發票，請給它所指定的標題；若沒有列任何發票，請刪除此工作表",
+	"name no sheet to read every invoice sheet of the workbook; if the sheet lists no invoice that was issued, delete it":                                             "不指定工作表，即可讀取活頁簿中的每個發票工作表；若此工作表沒有列任何已開立的發票，請刪除它",
 }

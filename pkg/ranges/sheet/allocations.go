@@ -38,7 +38,9 @@ var allocColumnNames = [acCount]string{"營業人統編", "發票類別代號", 
 // usually invnoapply*.csv): CSV (CP950 or UTF-8, detected) or an .xlsx
 // workbook, told from its bytes, with or without its header row. name is
 // the file's name in messages. Each allocation is validated (booklet
-// alignment, order); bad cells are added to errs.
+// alignment, order); bad cells are added to errs. A workbook is read from
+// every sheet that holds allocation rows, hidden ones too; a sheet of one
+// that holds none (notes, a summary) is passed over.
 func ReadAllocations(ctx context.Context, r io.Reader, name string, errs *ranges.ErrorList) ([]ranges.Allocation, error) {
 	return readAllocations(ctx, newSource(r), name, errs)
 }
@@ -48,39 +50,85 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 	if err != nil {
 		return nil, err
 	}
-	var t table
+	var out []ranges.Allocation
 	if format == FormatWorkbook {
 		wb, err := openWorkbook(src, br, name)
 		if err != nil {
 			return nil, err
 		}
 		defer wb.Close()
-		st, err := wb.openSheet(ctx, wb.SheetNames()[0])
-		if err != nil {
+		for _, ref := range wb.sheets {
+			t, err := wb.openSheet(ctx, ref.name)
+			if err != nil {
+				return nil, err
+			}
+			// A sheet's errors count only if it holds allocation rows;
+			// a workbook of one sheet is read as a CSV file is.
+			sheetErrs := errs
+			if len(wb.sheets) > 1 {
+				sheetErrs = &ranges.ErrorList{}
+			}
+			as, looked, err := readAllocationTable(ctx, t, name, sheetErrs, len(wb.sheets) == 1)
+			t.Close()
+			if err != nil {
+				return nil, err
+			}
+			if sheetErrs != errs && looked {
+				for _, e := range sheetErrs.Errs {
+					errs.Add(e)
+				}
+			}
+			if looked {
+				out = append(out, as...)
+			}
+			if errs.Full() {
+				return out, nil
+			}
+		}
+	} else {
+		t := newCSV(ctx, newTextInput(br, kind), name)
+		defer t.Close()
+		if out, _, err = readAllocationTable(ctx, t, name, errs, true); err != nil {
 			return nil, err
 		}
-		defer st.Close()
-		t = st
-	} else {
-		ct := newCSV(ctx, newTextInput(br, kind), name)
-		defer ct.Close()
-		t = ct
 	}
+	if len(out) == 0 && len(errs.Errs) == 0 {
+		return nil, msg.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
+	}
+	return out, nil
+}
 
+// readAllocationTable reads the allocations of a CSV file or a sheet.
+// looked says the table holds allocation rows, good or bad: a header row
+// with several allocation headers, or a row with a 字軌 and two numbers
+// after a 統編-like first cell. A table without a header row in its first
+// rows is an error at once when it is the file's only one (lone), and
+// else only if allocation rows follow.
+func readAllocationTable(ctx context.Context, t table, name string, errs *ranges.ErrorList, lone bool) (out []ranges.Allocation, looked bool, err error) {
 	cols := [acCount]int{acBan, acTypeCode, acTypeName, acPeriod, acTrack, acStart, acEnd}
 	var headers [acCount]string
 	width := int(acCount) // the header's columns: a field past them is an error
-	var out []ranges.Allocation
-	inData := false // past the header (or the first data row of a file without one)
+	inData := false       // past the header (or the first data row of a file without one)
+	var noHeader *ranges.Error
 	for n := 1; t.Next(); n++ {
 		if err := ctxErr(ctx, n); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		row := t.Row()
 		if emptyRow(row) {
 			continue
 		}
+		looked = looked || allocationLike(row)
 		pos := ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum()}
+		if noHeader != nil {
+			// No header in the first rows: the table is an error if it
+			// holds allocation rows further down.
+			if looked {
+				errs.Add(&ranges.Error{Pos: pos, Err: msg.Errorf("a row of allocations below the first %d rows, in none of which a header row was found: delete the rows above the header row (or above the first allocation of a table without one)", headerScanRows)})
+				return nil, true, nil
+			}
+			continue
+		}
 		if !inData && !ranges.AllDigits(ranges.NormalizeCode(cell(row, 0))) {
 			// A header row, or a title row above it.
 			err := allocHeader(row, &cols, &headers)
@@ -95,26 +143,57 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 			if t.RowNum() < headerScanRows {
 				continue
 			}
-			errs.Add(&ranges.Error{Pos: pos, Err: err})
-			return nil, nil
+			noHeader = &ranges.Error{Pos: pos, Err: err}
+			if looked || lone {
+				errs.Add(noHeader)
+				return nil, true, nil
+			}
+			continue
 		}
 		inData = true
 		a, ok := parseAllocationRow(row, pos, cols, headers, width, errs)
 		if !ok {
 			if errs.Full() {
-				return out, nil
+				return out, looked, nil
 			}
 			continue
 		}
+		looked = true
 		out = append(out, a)
 	}
 	if err := t.Err(); err != nil {
-		return nil, err
+		return nil, looked, err
 	}
-	if len(out) == 0 && len(errs.Errs) == 0 {
-		return nil, msg.Errorf("%s: no allocations: want rows of %s", name, strings.Join(allocColumnNames[:], ","))
+	return out, looked, nil
+}
+
+// allocationLike reports whether a row looks like part of an allocation
+// table: three or more allocation headers, or a 統編-like first cell (up
+// to 8 digits) followed by a 字軌 cell and, after it, two numbers.
+func allocationLike(row []string) bool {
+	headers := 0
+	for _, h := range row {
+		if _, ok := allocColumn(h); ok {
+			headers++
+		}
 	}
-	return out, nil
+	if headers >= 3 {
+		return true
+	}
+	if v := ranges.NormalizeCode(cell(row, 0)); len(v) > 8 || !ranges.AllDigits(v) {
+		return false
+	}
+	numbers := -1 // counted after the 字軌
+	for _, v := range row[1:] {
+		v = ranges.NormalizeCode(v)
+		switch {
+		case numbers < 0 && len(v) == 2 && isUpperASCII(v[0]) && isUpperASCII(v[1]):
+			numbers = 0
+		case numbers >= 0 && len(v) <= 8 && ranges.AllDigits(v):
+			numbers++
+		}
+	}
+	return numbers >= 2
 }
 
 // ReadAllocationFile reads a named allocation download.
@@ -151,7 +230,7 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 		cols[i] = -1
 	}
 	for i, h := range row {
-		if c, ok := allocHeaders[normalizeHeader(h)]; ok && cols[c] < 0 {
+		if c, ok := allocColumn(h); ok && cols[c] < 0 {
 			cols[c] = i
 			headers[c] = ranges.NormalizeText(h)
 		}
@@ -169,6 +248,25 @@ func allocHeader(row []string, cols *[acCount]int, headers *[acCount]string) err
 		return msg.Errorf("header row lacks %s: want the columns %s", strings.Join(missing, ", "), strings.Join(allocColumnNames[:], ","))
 	}
 	return nil
+}
+
+// allocColumn is the allocation column a header cell names; a cell with
+// line breaks (a bilingual header) by its lines, as lookupRole reads them.
+func allocColumn(h string) (int, bool) {
+	c, ok := allocHeaders[normalizeHeader(h)]
+	if ok || !strings.ContainsAny(h, "\n\r") {
+		return c, ok
+	}
+	found := false
+	for _, line := range headerLines(h) {
+		if d, ok := allocHeaders[line]; ok {
+			if found && d != c {
+				return 0, false
+			}
+			c, found = d, true
+		}
+	}
+	return c, found
 }
 
 func parseAllocationRow(row []string, pos ranges.Pos, cols [acCount]int, headers [acCount]string, width int, errs *ranges.ErrorList) (ranges.Allocation, bool) {

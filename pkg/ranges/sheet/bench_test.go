@@ -154,6 +154,60 @@ func BenchmarkReadWorkbook(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(base), "x-excelize")
 }
 
+var portalWorkbookInput benchInput
+
+// benchPortalWorkbook is the old portal's download of benchInvoices
+// invoices: a sheet of their items first, two a invoice, then the invoice
+// sheet. The item sheet is not read, only looked through for numbers no
+// export lists (none here).
+func benchPortalWorkbook(b *testing.B) string {
+	return portalWorkbookInput.get(b, "portal.xlsx", func(w *bufio.Writer) error {
+		S, N := xlsxfixture.S, xlsxfixture.N
+		day := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
+		date := func(i int) xlsxfixture.Cell {
+			return S(day.AddDate(0, 0, i*61/benchInvoices).Format("2006-01-02"))
+		}
+		items := xlsxfixture.Sheet{Name: "明細", Rows: func(emit func([]xlsxfixture.Cell)) {
+			emit(xlsxfixture.Row(S("發票號碼"), S("發票日期"), S("序號"), S("發票品名"), S("數量"), S("單位"), S("小計")))
+			for i := range benchInvoices {
+				for k := range 2 {
+					emit(xlsxfixture.Row(S(fmt.Sprintf("ZK%08d", 37000000+i)), date(i), N(float64(k+1)), S("商品"), N(1), S("個"), N(float64(100+i%900))))
+				}
+			}
+		}}
+		invoices := xlsxfixture.Sheet{Name: "發票", Rows: func(emit func([]xlsxfixture.Cell)) {
+			emit(xlsxfixture.Row(S("發票號碼"), S("發票狀態"), S("發票日期"), S("賣方統一編號"), S("總計")))
+			for i := range benchInvoices {
+				emit(xlsxfixture.Row(S(fmt.Sprintf("ZK%08d", 37000000+i)), S("開立已確認"), date(i), S("83012410"), N(float64(200+i%900))))
+			}
+		}}
+		return xlsxfixture.Write(w, []xlsxfixture.Sheet{items, invoices})
+	})
+}
+
+// BenchmarkReadPortalWorkbook reads the old portal's download: the
+// invoice sheet, and the item sheet, twice as long, looked through for
+// numbers the invoice sheet lacks. x-read is its time over
+// BenchmarkReadWorkbook's work (one sheet of as many invoices, without
+// the item sheet), the best of three measured in the same run.
+func BenchmarkReadPortalWorkbook(b *testing.B) {
+	name, plain := benchPortalWorkbook(b), benchWorkbook(b)
+	base := fastest(3, func() { readInto(b, plain, workbookAllocs(), benchInvoices) })
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		peak = max(peak, benchmem.Peak(func() {
+			if nr := readInto(b, name, workbookAllocs(), benchInvoices).NotRead(); nr.Count != 0 {
+				b.Fatalf("NotRead %+v", nr)
+			}
+		}))
+	}
+	b.StopTimer()
+	benchmem.Report(b, peak)
+	setBytes(b, name)
+	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(base), "x-read")
+}
+
 // BenchmarkBareExcelizeRows is the floor: excelize iterating the same rows
 // with raw values and doing nothing with them, with excelize's default
 // options (the shared-string table of this file is parsed into memory).

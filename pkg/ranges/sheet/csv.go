@@ -85,8 +85,11 @@ func (t *csvTable) Encoding() string {
 	if name == "" {
 		name = encodingName(t.pipe.split.mode)
 	}
-	if t.pipe.split.sep == '\t' {
+	switch t.pipe.split.sep {
+	case '\t':
 		name += ", tab-separated"
+	case ';':
+		name += ", semicolon-separated"
 	}
 	return name
 }

@@ -141,7 +141,7 @@ func parseChunked(t testing.TB, s string, size int) (recs [][]string, rows []int
 			rows = append(rows, row)
 			return true
 		})
-		if errors.Is(err, ErrQuoteNotClosed) {
+		if errors.Is(err, ErrQuoteNotClosed) || errors.Is(err, ErrQuotedRows) {
 			recs, rows = refCSV(s)
 			if !spansInvoiceRow(recs) {
 				t.Fatalf("%q: %v, but no cell spans a line with a separator", s, err)
@@ -353,6 +353,33 @@ func TestReadInvoicesExcelUnicodeText(t *testing.T) {
 func TestCSVTabSeparatedCP950(t *testing.T) {
 	rows, _, enc, err := readText(t, big5(t, "發票號碼\t狀態\nZK00000100\t作廢\n"))
 	if err != nil || enc != "CP950, tab-separated" || len(rows) != 2 || rows[1][1] != "作廢" {
+		t.Fatalf("rows %q, encoding %q, err %v", rows, enc, err)
+	}
+}
+
+// Review 14: a CSV file separated by semicolons (Excel's CSV where the
+// list separator is ';') got "no header row", and --col-number could not
+// help. A semicolon is the separator when that is unambiguous: semicolons,
+// and no tab nor comma outside quotes.
+func TestCSVSemicolonSeparated(t *testing.T) {
+	tests := []struct {
+		name, data string
+		sep        byte
+	}{
+		{"semicolons", "發票號碼;發票日期\nZK00000100;2025/10/01\n", ';'},
+		{"comma quoted", "發票號碼;買方名稱\nZK00000100;\"甲, 乙\"\n", ';'},
+		{"comma outside quotes", "發票號碼;金額\nZK00000100;1,200\n", ','},
+		{"semicolon in a cell", "發票號碼,備註\nZK00000100,a;b\n", ','},
+		{"tab", "發票號碼\t備註\nZK00000100\ta;b\n", '\t'},
+		{"none", "發票號碼\nZK00000100\n", ','},
+	}
+	for _, tt := range tests {
+		if got := headSep(tt.data); got != tt.sep {
+			t.Errorf("%s: separator %q, want %q", tt.name, got, tt.sep)
+		}
+	}
+	rows, _, enc, err := readText(t, big5(t, "發票號碼;發票狀態\r\nZK00000100;作廢\r\n"))
+	if err != nil || enc != "CP950, semicolon-separated" || len(rows) != 2 || rows[1][1] != "作廢" {
 		t.Fatalf("rows %q, encoding %q, err %v", rows, enc, err)
 	}
 }

@@ -132,12 +132,13 @@ func (p *csvParser) quotedRecord(c *csvChunk, i, row int) (int, error) {
 		if i < len(s) && s[i] == '"' {
 			i++
 			p.buf = p.buf[:0]
+			closed := true
 			for {
 				k := strings.IndexByte(s[i:], '"')
 				if k < 0 {
 					// Not closed: the field runs to the end of the input.
 					p.appendText(strings.TrimSuffix(s[i:], "\r"))
-					i = len(s)
+					i, closed = len(s), false
 					break
 				}
 				p.appendText(s[i : i+k])
@@ -149,7 +150,9 @@ func (p *csvParser) quotedRecord(c *csvChunk, i, row int) (int, error) {
 				}
 				break
 			}
-			if err := p.checkSpan(sep, row); err != nil {
+			// A quote closes a quoted cell well when the cell ends there.
+			closed = closed && (i == len(s) || s[i] == sep || s[i] == '\n' || s[i] == '\r')
+			if err := p.checkSpan(sep, row, closed); err != nil {
 				return 0, err
 			}
 			// The rest of the field, up to a separator or a line end, is
@@ -189,14 +192,22 @@ func (p *csvParser) quotedRecord(c *csvChunk, i, row int) (int, error) {
 }
 
 // ErrQuoteNotClosed is a quoted CSV cell that runs over lines looking like
-// invoice rows: a quote that was never closed would silently swallow them.
-var ErrQuoteNotClosed = msg.New("a quote is probably not closed")
+// invoice rows and is not closed where a cell ends: a quote that was never
+// closed swallowed them.
+var ErrQuoteNotClosed = msg.New("a quote is not closed")
+
+// ErrQuotedRows is a quoted CSV cell, closed where a cell ends, that spans
+// lines looking like invoice rows: a note of several lines, or a quote not
+// closed that swallowed rows up to a quote at the end of a later cell.
+// Which one, only the person who wrote the file knows.
+var ErrQuotedRows = msg.New("a quoted cell spans lines that look like invoice rows")
 
 // checkSpan looks at the quoted text in p.buf, the cell in column
 // len(p.fields)+1 of the record at row: a cell spanning lines that holds a
 // line looking like an invoice row is most likely a quote that was never
-// closed, swallowing the rows up to some later quote.
-func (p *csvParser) checkSpan(sep byte, row int) error {
+// closed, swallowing the rows up to some later quote. closed says the
+// quote closing the cell is where a cell ends, as in a well-formed file.
+func (p *csvParser) checkSpan(sep byte, row int, closed bool) error {
 	nl := bytes.IndexByte(p.buf, '\n')
 	if nl < 0 {
 		return nil
@@ -216,9 +227,13 @@ func (p *csvParser) checkSpan(sep byte, row int) error {
 		if p.mode == modeCP950 {
 			v = p.cp950.decode(v)
 		}
-		return &ranges.Error{Pos: ranges.Pos{File: p.file, Row: row, Col: len(p.fields) + 1}, Value: clipValue(v),
-			Err: msg.Errorf("%w: a quote opens this cell, and the cell runs on over the lines below; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")",
-				ErrQuoteNotClosed, n, ranges.Quote(string(line)))}
+		err := msg.Errorf("%w: a quote opens this cell, and the cell runs on over the lines below to a quote that does not end a cell; its line %d, %s, looks like an invoice row: end the cell with a quote, or double a quote meant as text (\"\")",
+			ErrQuoteNotClosed, n, ranges.Quote(string(line)))
+		if closed {
+			err = msg.Errorf("%w: its line %d of %d, %s, would not be read as an invoice; if a quote opened in this cell was not closed, swallowing the rows up to a quote at the end of a later cell, end this cell with a quote, or double a quote meant as text (\"\"); if the cell is a note of several lines, put the note on one line",
+				ErrQuotedRows, n, bytes.Count(p.buf, []byte{'\n'})+1, ranges.Quote(string(line)))
+		}
+		return &ranges.Error{Pos: ranges.Pos{File: p.file, Row: row, Col: len(p.fields) + 1}, Value: clipValue(v), Err: err}
 	}
 	return nil
 }

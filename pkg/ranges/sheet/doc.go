@@ -5,8 +5,8 @@
 //
 // A file's format is told from its bytes, never its name: CSV text (UTF-8,
 // UTF-8 with a BOM, CP950, or UTF-16 such as Excel's "Unicode text" export,
-// comma- or tab-separated) or an .xlsx workbook, read with raw cell values
-// (dates as serials, the 1904 system too). Anything else is an error
+// comma-, tab- or semicolon-separated) or an .xlsx workbook, read with raw
+// cell values (dates as serials, the 1904 system too). Anything else is an error
 // wrapping ErrNotSpreadsheet that says what the file is: an old .xls, a
 // password-protected workbook, an .ods or .xlsb, a zip of something else,
 // a PDF, an HTML page saved as .xls, a binary file.

@@ -79,6 +79,59 @@ var headerRoles = map[string]headerName{
 	"買方名稱": {roleBuyerName, generic}, "買受人名稱": {roleBuyerName, generic}, "buyername": {roleBuyerName, generic},
 }
 
+// lookupRole finds the role a header cell names. A cell with line breaks
+// (a bilingual header written with Alt+Enter, 發票號碼 over Invoice No.)
+// is known by its whole text or else by its lines: the lines blanktrack
+// knows must name one role, and the most specific of them is the cell's
+// rank; lines that name different roles name none.
+func lookupRole(h string) (headerName, bool) {
+	n, ok := headerRoles[normalizeHeader(h)]
+	if ok || !strings.ContainsAny(h, "\n\r") {
+		return n, ok
+	}
+	found := false
+	for _, line := range headerLines(h) {
+		m, ok := headerRoles[line]
+		switch {
+		case !ok:
+		case found && m.role != n.role:
+			return headerName{}, false
+		case !found || m.rank > n.rank:
+			n, found = m, true
+		}
+	}
+	return n, found
+}
+
+// headerLines are the normalised lines of a header cell with line breaks.
+func headerLines(h string) []string {
+	var lines []string
+	for _, line := range strings.FieldsFunc(h, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if n := normalizeHeader(line); n != "" {
+			lines = append(lines, n)
+		}
+	}
+	return lines
+}
+
+// headerIs reports whether the header cell h reads as the name given (a
+// --col-* value): its whole text, or one of its lines.
+func headerIs(h, name string) bool {
+	name = normalizeHeader(name)
+	if normalizeHeader(h) == name {
+		return true
+	}
+	if !strings.ContainsAny(h, "\n\r") {
+		return false
+	}
+	for _, line := range headerLines(h) {
+		if line == name {
+			return true
+		}
+	}
+	return false
+}
+
 func normalizeHeader(s string) string {
 	s = strings.ToLower(width.Narrow.String(ranges.NormalizeText(s)))
 	return strings.Map(func(r rune) rune {
@@ -206,7 +259,7 @@ func matchHeader(row []string, rowNum int, c Columns) (*layout, error) {
 	for i, h := range row {
 		l.headers[i] = ranges.NormalizeText(h)
 		norm[i] = normalizeHeader(h)
-		n, ok := headerRoles[norm[i]]
+		n, ok := lookupRole(h)
 		if !ok {
 			continue
 		}
@@ -223,8 +276,8 @@ func matchHeader(row []string, rowNum int, c Columns) (*layout, error) {
 			continue
 		}
 		var at []int
-		for i, n := range norm {
-			if n == normalizeHeader(name) {
+		for i, h := range row {
+			if headerIs(h, name) {
 				at = append(at, i)
 			}
 		}

@@ -211,3 +211,33 @@ func TestHeaderNotFoundListsTheHeaders(t *testing.T) {
 		t.Errorf("workbook: err %v: want ErrNoHeader listing 銷項's row 1", err)
 	}
 }
+
+// A bilingual header written with Alt+Enter (發票號碼 over Invoice No.) was
+// not recognised, and a sheet headed so was dropped: a cell with line
+// breaks is known by its lines, when those blanktrack knows agree.
+func TestHeaderLineBreaks(t *testing.T) {
+	data := "\"發票號碼\nInvoice No.\",\"發票日期\r\nDate\"\nZK00000001,2025/10/01\n"
+	if got, err := readCSV(t, data, Columns{}); err != nil || !slicesEqual(got, []string{"ZK00000001"}) {
+		t.Errorf("counted %v, err %v: want ZK00000001", got, err)
+	}
+	// Either line names the column for --col-*.
+	for _, name := range []string{"Invoice No.", "發票號碼"} {
+		if got, err := readCSV(t, data, Columns{Number: name}); err != nil || !slicesEqual(got, []string{"ZK00000001"}) {
+			t.Errorf("--col-number %q: counted %v, err %v", name, got, err)
+		}
+	}
+	// Lines naming different columns name none: 發票號碼 over 日期 is no
+	// invoice-number header, and the plain 號碼 beside it is taken.
+	got, err := readCSV(t, "\"發票號碼\n日期\",號碼\nZK00000002,ZK00000003\n", Columns{})
+	if err != nil || !slicesEqual(got, []string{"ZK00000003"}) {
+		t.Errorf("lines naming two roles: counted %v, err %v: want ZK00000003 from 號碼", got, err)
+	}
+	// An allocation download's header likewise.
+	var errs ranges.ErrorList
+	allocs, err := ReadAllocations(context.Background(), strings.NewReader(
+		"\"營業人統編\nBAN\",發票類別代號,發票類別,發票期別,\"發票字軌名稱\nTrack\",\"發票起號\nFrom\",\"發票迄號\nTo\"\n53212539,07,一般稅額計算,114/09~114/10,ZK,00000000,00000049\n"),
+		"alloc.csv", &errs)
+	if err != nil || errs.Err() != nil || len(allocs) != 1 {
+		t.Errorf("allocation header with line breaks: %v, %v, %v", allocs, err, errs.Err())
+	}
+}

@@ -62,6 +62,11 @@ type Sink interface {
 	OwnBan(b ranges.Ban) bool
 	// Add records an invoice and says whether it counted.
 	Add(inv ranges.Invoice) ranges.Outcome
+	// AddUnread takes a cell of a sheet that was not read that holds an
+	// invoice number, and says whether the number lies in a loaded
+	// allocation: it counts as used only if an export that was read
+	// lists it (see ranges.Usage.NotRead).
+	AddUnread(c ranges.Unread) bool
 }
 
 // ErrNoHeader is an export in which no header row with an invoice-number
@@ -141,30 +146,34 @@ func ReadInvoiceFile(ctx context.Context, name string, opts Options, sink Sink, 
 // whose header has an invoice-number column and is not a sheet of line
 // items, hidden ones too (an export may keep a month per sheet); failing
 // any, the first with an invoice-number column. Options.Columns.Sheet
-// picks one sheet. Each sheet finds its own header.
+// picks one sheet. Each sheet finds its own header. Every other sheet is
+// then looked through for invoice numbers, given to sink.AddUnread.
 func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name string, opts Options, sink Sink, errs *ranges.ErrorList) ([]FileStats, error) {
 	wb, err := openWorkbook(src, br, name)
 	if err != nil {
 		return nil, err
 	}
 	defer wb.Close()
-	sheets := wb.sheets
-	if s := opts.Columns.Sheet; s != "" {
-		i := slices.IndexFunc(sheets, func(r sheetRef) bool { return r.name == s })
-		if i < 0 {
-			list := wb.SheetNames()
-			if len(list) > 10 {
-				list = append(slices.Clip(list[:10]), "…")
-			}
-			return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Value: s,
-				Err: msg.Errorf("%w %s; its sheets are: %s", ErrNoSheet, ranges.Quote(s), strings.Join(list, ", "))}
+	pick := opts.Columns.Sheet
+	if pick != "" && !slices.ContainsFunc(wb.sheets, func(r sheetRef) bool { return r.name == pick }) {
+		list := wb.SheetNames()
+		if len(list) > 10 {
+			list = append(slices.Clip(list[:10]), "…")
 		}
-		sheets = sheets[i : i+1]
+		return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Value: pick,
+			Err: msg.Errorf("%w %s; its sheets are: %s", ErrNoSheet, ranges.Quote(pick), strings.Join(list, ", "))}
 	}
 	var stats []FileStats
-	fallback := -1
+	var skipped []skippedSheet
+	fallback := -1 // in skipped: the first sheet of line items
 	seen := newSeenHeaders(opts.Columns)
-	for i, ref := range sheets {
+	for _, ref := range wb.sheets {
+		why := &NotReadError{Sheet: ref.name, Hidden: ref.hidden}
+		if pick != "" && ref.name != pick {
+			why.Reason, why.Picked = OtherSheetPicked, pick
+			skipped = append(skipped, skippedSheet{ref, why})
+			continue
+		}
 		t, err := wb.openSheet(ctx, ref.name)
 		if err != nil {
 			return stats, err
@@ -175,10 +184,16 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			return stats, terr
 		}
 		if l == nil || (l.has(roleItem) && !l.has(roleStatus)) {
-			if l != nil && fallback < 0 {
-				fallback = i
-			}
 			t.Close()
+			if l != nil {
+				if fallback < 0 {
+					fallback = len(skipped)
+				}
+				why.Reason, why.HeaderRow, why.Header = ItemSheet, l.row, l.header(roleItem)
+			} else if err := wb.lacksNamed(ctx, ref, opts.Columns, why); err != nil {
+				return stats, err
+			}
+			skipped = append(skipped, skippedSheet{ref, why})
 			continue
 		}
 		if err != nil { // the sheet's header is ambiguous
@@ -193,26 +208,64 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			return stats, err
 		}
 	}
-	if len(stats) > 0 {
-		return stats, nil
-	}
-	if fallback >= 0 {
-		ref := sheets[fallback]
+	if len(stats) == 0 && fallback >= 0 {
+		ref := skipped[fallback].ref
+		skipped = slices.Delete(skipped, fallback, fallback+1)
 		t, err := wb.openSheet(ctx, ref.name)
 		if err != nil {
 			return nil, err
 		}
-		defer t.Close()
 		l, err := findHeader(t, opts.Columns, name, nil)
 		if err != nil {
+			t.Close()
 			return nil, err
 		}
 		st := FileStats{File: name, Hidden: ref.hidden}
 		err = readSheet(ctx, t, l, opts, sink, errs, &st)
-		return []FileStats{st}, err
+		t.Close()
+		stats = append(stats, st)
+		if err != nil || errs.Full() {
+			return stats, err
+		}
 	}
-	return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Err: noHeader(opts.Columns, msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
-		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen))}
+	if len(stats) == 0 {
+		return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Err: noHeader(opts.Columns, msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
+			ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen))}
+	}
+	for _, s := range skipped {
+		if err := wb.scanUnread(ctx, s, sink); err != nil {
+			return stats, err
+		}
+	}
+	return stats, nil
+}
+
+// lacksNamed tells a sheet without a header row from one whose header
+// row lacks a column the options name: why says which.
+func (w *workbook) lacksNamed(ctx context.Context, ref sheetRef, c Columns, why *NotReadError) error {
+	why.Reason = NoHeaderRow
+	if len(c.named()) == 0 {
+		return nil
+	}
+	t, err := w.openSheet(ctx, ref.name)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	l, _ := findHeader(t, Columns{}, w.name, nil)
+	if err := t.Err(); err != nil {
+		return err
+	}
+	if l == nil {
+		return nil
+	}
+	why.Reason, why.HeaderRow = LacksNamedColumn, l.row
+	for _, n := range c.named() {
+		if !slices.ContainsFunc(l.headers, func(h string) bool { return headerIs(h, n) }) {
+			why.Missing = append(why.Missing, n)
+		}
+	}
+	return nil
 }
 
 func readSheet(ctx context.Context, t *sheetTable, l *layout, opts Options, sink Sink, errs *ranges.ErrorList, st *FileStats) error {
@@ -330,7 +383,7 @@ func (s *seenHeaders) look(row []string, rowNum int, sheet string) {
 			break
 		}
 		cells = append(cells, ranges.Clip(v))
-		if _, ok := headerRoles[normalizeHeader(v)]; ok {
+		if _, ok := lookupRole(v); ok {
 			known = true
 		}
 	}

@@ -203,6 +203,32 @@ func TestReadInvoicesCSVEncodings(t *testing.T) {
 	}
 }
 
+// Issue 5: a row whose status says the number was not used (空白未使用,
+// 跳號, unused) counted as used, so the number was never reported blank.
+// It is an error at the status cell; voided and nullified rows count.
+func TestReadInvoicesUnusedStatusIsAnError(t *testing.T) {
+	data := "發票號碼,發票狀態,發票日期\n" +
+		"ZK00000100,開立,2025/10/01\nZK00000101,空白未使用,2025/10/01\nZK00000102,作廢,2025/10/01\n" +
+		"ZK00000103,註銷,2025/10/01\nZK00000104,跳號,2025/10/01\nZK00000105,unused,2025/10/01\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	_, err := ReadInvoices(context.Background(), strings.NewReader(data), "pos.csv", Options{}, u, &errs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := usedNumbers(t, u), []string{"ZK00000100", "ZK00000102", "ZK00000103"}; !slices.Equal(got, want) {
+		t.Errorf("counted %v, want %v", got, want)
+	}
+	if len(errs.Errs) != 3 {
+		t.Fatalf("errors:\n%v", errs.Err())
+	}
+	var ce *ranges.Error
+	if !errors.As(errs.Errs[0], &ce) || !errors.Is(ce, ErrUnusedStatus) || ce.Row != 3 || ce.Col != 2 ||
+		!strings.HasPrefix(ce.Err.Error(), `"空白未使用": a status that says the number was not used, but blanktrack counts every number an export lists as used`) {
+		t.Errorf("error %v", errs.Errs[0])
+	}
+}
+
 func TestReadInvoicesErrorsNameTheCell(t *testing.T) {
 	data := "POS 匯出\n\n字軌,號碼,日期\nZK,00000100,2025/10/01\nZK,0000O101,2025/10/01\nZ1,00000102,2025/10/01\nZK,00000103,2025/13/01\n"
 	name := writeFile(t, "pos.csv", []byte(data))
@@ -348,6 +374,67 @@ func TestReadAllocationsWorkbook(t *testing.T) {
 	as, err := ReadAllocationFile(context.Background(), name, &errs)
 	if err != nil || errs.Err() != nil || len(as) != 1 || as[0].Size() != 2500 {
 		t.Fatalf("err %v, errs %v, allocs %v", err, errs.Err(), as)
+	}
+}
+
+// Issue 4: an allocation workbook was read from its first sheet only: an
+// allocation on a second sheet, or a hidden one, was never reported. Every
+// sheet with allocation rows is read; a sheet of notes is passed over; a
+// sheet whose allocation rows fail is an error naming the sheet.
+func TestReadAllocationsEverySheet(t *testing.T) {
+	S, N := xlsxfixture.S, xlsxfixture.N
+	header := xlsxfixture.Row(S("營業人統編"), S("發票類別代號"), S("發票類別"), S("發票期別"), S("發票字軌名稱"), S("發票起號"), S("發票迄號"))
+	notes := xlsxfixture.Sheet{Name: "說明", Rows: rows(
+		xlsxfixture.Row(S("字軌號碼取號")),
+		xlsxfixture.Row(N(1), S("本表由財政部電子發票整合服務平台下載")),
+		xlsxfixture.Row(N(2), S("起號與迄號為 8 碼")),
+	)}
+	head := xlsxfixture.Sheet{Name: "總公司", Rows: rows(header,
+		xlsxfixture.Row(N(53212539), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZK"), N(100), N(149)),
+	)}
+	branch := xlsxfixture.Sheet{Name: "分公司", Rows: rows(header,
+		xlsxfixture.Row(N(4595257), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZL"), N(0), N(49)),
+	)}
+	hidden := xlsxfixture.Sheet{Name: "補領", State: "hidden", Rows: rows(
+		xlsxfixture.Row(N(53212539), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZM"), N(50), N(99)),
+	)}
+	var errs ranges.ErrorList
+	as, err := ReadAllocationFile(context.Background(), writeWorkbook(t, "invnoapply.xlsx", notes, head, branch, hidden), &errs)
+	if err != nil || errs.Err() != nil {
+		t.Fatal(err, errs.Err())
+	}
+	var got []string
+	for _, a := range as {
+		got = append(got, fmt.Sprintf("%s %s %s", a.Pos.Sheet, a.Ban, a.Track))
+	}
+	if want := []string{"總公司 53212539 ZK", "分公司 04595257 ZL", "補領 53212539 ZM"}; !slices.Equal(got, want) {
+		t.Errorf("allocations %v, want %v", got, want)
+	}
+
+	bad := xlsxfixture.Sheet{Name: "分公司", Rows: rows(header,
+		xlsxfixture.Row(N(4595257), N(7), S("一般稅額計算"), S("114/09~114/10"), S("ZL"), N(0), N(48)),
+	)}
+	title := xlsxfixture.Sheet{Name: "舊", Rows: func(emit func([]xlsxfixture.Cell)) {
+		for range 12 {
+			emit(xlsxfixture.Row(S("備註")))
+		}
+		emit(header)
+	}}
+	errs = ranges.ErrorList{}
+	if _, err := ReadAllocationFile(context.Background(), writeWorkbook(t, "invnoapply.xlsx", head, bad, title, notes), &errs); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"sheet 分公司, row 2, column G (發票迄號): 迄號 00000048 must end in 49 or 99",
+		"sheet 舊, row 13: a row of allocations below the first 10 rows",
+	}
+	if len(errs.Errs) != len(want) {
+		t.Fatalf("errors:\n%v", errs.Error())
+	}
+	for i, w := range want {
+		if !strings.Contains(errs.Errs[i].Error(), w) {
+			t.Errorf("error %d: %v, want %q", i, errs.Errs[i], w)
+		}
 	}
 }
 

@@ -71,9 +71,9 @@ type rowParser struct {
 	lastDateRaw   string
 	lastDate      int32
 	lastStatusRaw string
-	lastStatus    ranges.Status
+	lastStatus    statusWord
 	statusSeen    bool
-	statusCache   map[string]ranges.Status
+	statusCache   map[string]statusWord
 	repairBuf     []string
 	checked       []role // the roles whose cells a formula without a value must not fill
 	valued        []role // the roles whose cells must be values, not formulas, in a CSV file
@@ -81,7 +81,7 @@ type rowParser struct {
 
 func newRowParser(l *layout, file, sheet string, serials, date1904, text bool) *rowParser {
 	p := &rowParser{l: l, file: file, sheet: sheet, serials: serials, date1904: date1904, text: text,
-		statusCache: map[string]ranges.Status{}}
+		statusCache: map[string]statusWord{}}
 	for _, r := range []role{roleNumber, roleTrack, roleSeller, roleDate, roleStatus, roleVoid, roleRowKind} {
 		if l.has(r) {
 			p.checked = append(p.checked, r)
@@ -159,13 +159,21 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 		}
 	}
 	pr.kind = rowInvoice
+	status, unused := p.status(row)
+	if unused {
+		v := cell(row, l.col[roleStatus])
+		pr.err = bad(roleStatus, msg.Errorf("%s: %w, but blanktrack counts every number an export lists as used, so it would not be reported blank; delete the rows of numbers that were never issued (they are then reported blank), or correct the status of an invoice that was issued",
+			ranges.Quote(v), ErrUnusedStatus))
+		return
+	}
+	pr.status = status
 	if l.has(roleDate) {
 		// Exports are sorted by date or number, so a date repeats over
 		// many rows: it is parsed once.
 		switch v := cell(row, l.col[roleDate]); {
 		case v != "" && v == p.lastDateRaw:
 			pr.date, pr.hasDate = p.lastDate, true
-		case strings.TrimSpace(v) != "":
+		case ranges.NormalizeCode(v) != "": // not empty, nor iCHEF's "--" for an empty cell
 			d, err := ParseDate(v, p.serials, p.date1904)
 			if err != nil {
 				pr.err, pr.dateErr = bad(roleDate, err), true
@@ -176,36 +184,50 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 			pr.date, pr.hasDate = p.lastDate, true
 		}
 	}
-	pr.status = p.status(row)
+}
+
+// ErrUnusedStatus is a row whose status says its number was not used
+// (空白未使用, 跳號, unused): an export that lists the numbers it never
+// issued would have them counted as used.
+var ErrUnusedStatus = msg.New("a status that says the number was not used")
+
+// statusWord is what a status cell says.
+type statusWord struct {
+	status ranges.Status
+	unused bool // the number was not used: ranges.UnusedStatus
 }
 
 // status reads the status and void columns. Unknown words count as
 // issued: every status is a used number, so the status only feeds the
-// report. A file has a few status words, mostly one after the other: the
-// last is kept, the others in a small map.
-func (p *rowParser) status(row []string) ranges.Status {
+// report; unused says the status denies the number was used at all. A
+// file has a few status words, mostly one after the other: the last is
+// kept, the others in a small map.
+func (p *rowParser) status(row []string) (s ranges.Status, unused bool) {
 	l := p.l
 	if l.has(roleStatus) {
 		v := cell(row, l.col[roleStatus])
 		if v != p.lastStatusRaw || !p.statusSeen {
-			s, ok := p.statusCache[v]
+			w, ok := p.statusCache[v]
 			if !ok {
-				s = ranges.ParseStatus(v)
+				w = statusWord{ranges.ParseStatus(v), ranges.UnusedStatus(v)}
 				if len(p.statusCache) < 64 {
 					// A copy: v may be a piece of a large chunk of the file.
-					p.statusCache[strings.Clone(v)] = s
+					p.statusCache[strings.Clone(v)] = w
 				}
 			}
-			p.lastStatusRaw, p.lastStatus, p.statusSeen = strings.Clone(v), s, true
+			p.lastStatusRaw, p.lastStatus, p.statusSeen = strings.Clone(v), w, true
 		}
-		if p.lastStatus != ranges.StatusIssued {
-			return p.lastStatus
+		if p.lastStatus.unused {
+			return 0, true
+		}
+		if p.lastStatus.status != ranges.StatusIssued {
+			return p.lastStatus.status, false
 		}
 	}
 	if l.has(roleVoid) && isVoidMark(cell(row, l.col[roleVoid])) {
-		return ranges.StatusVoided
+		return ranges.StatusVoided, false
 	}
-	return ranges.StatusIssued
+	return ranges.StatusIssued, false
 }
 
 // cleanNumber reads the invoice number in the clean forms most exports

@@ -84,6 +84,22 @@ func TestReadICHEFCheckouts(t *testing.T) {
 	}
 }
 
+// Review 14: iCHEF writes "--" for an empty cell, a date cell too, and the
+// row was an error although the README says "--" reads as empty: it is an
+// invoice without a date, counted and named as undated.
+func TestReadICHEFDashDate(t *testing.T) {
+	data := ",結帳時間,發票號碼,發票狀態\n0,--,ZK-00000100,已開立\n1,2025/10/01 12:00,ZK-00000101,已開立\n2, -- ,ZK-00000102,已開立\n"
+	u := zkUsage(t)
+	var errs ranges.ErrorList
+	st, err := one(ReadInvoices(context.Background(), strings.NewReader(data), "ichef.csv", Options{}, u, &errs))
+	if err != nil || errs.Err() != nil {
+		t.Fatalf("err %v, errs %v", err, errs.Err())
+	}
+	if st.Invoices != 3 || st.NoDate != 2 || st.NoDateRows.First[0].Pos.Row != 2 {
+		t.Errorf("stats %+v: want 3 counted, rows 2 and 4 undated", st)
+	}
+}
+
 func TestReadSHOPLINEOrders(t *testing.T) {
 	data := "訂單號碼,訂單日期,訂單狀態,顧客,合計,發票號碼,發票狀態,發票開立日期,發票作廢日期,發票統一編號,發票抬頭\r\n" +
 		"20251001001,2025-10-01,已完成,王小明,500,ZK00000100,已開立,2025-10-01,,,\r\n" +

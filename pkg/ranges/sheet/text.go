@@ -165,10 +165,32 @@ func (d *cp950Decoder) decode(s string) string {
 
 // separatorOf decides the separator of a text file from its first
 // bytes: Excel's "Unicode text" and "Text (Tab delimited)" exports separate
-// cells with tabs, CSV with commas.
+// cells with tabs, CSV with commas; a CSV file written where the list
+// separator is a semicolon has semicolons between its cells, and is taken
+// so only when that is unambiguous: semicolons, and no tab nor any comma
+// outside quotes.
 func separatorOf(head []byte) byte {
-	if bytes.Count(head, []byte{'\t'}) > bytes.Count(head, []byte{','}) {
+	tabs := bytes.Count(head, []byte{'\t'})
+	if tabs > bytes.Count(head, []byte{','}) {
 		return '\t'
+	}
+	if tabs == 0 && bytes.IndexByte(head, ';') >= 0 {
+		var commas, semicolons int
+		quoted := false
+		for _, c := range head {
+			switch {
+			case c == '"':
+				quoted = !quoted
+			case quoted:
+			case c == ',':
+				commas++
+			case c == ';':
+				semicolons++
+			}
+		}
+		if commas == 0 && semicolons > 0 {
+			return ';'
+		}
 	}
 	return ','
 }
