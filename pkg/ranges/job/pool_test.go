@@ -78,6 +78,59 @@ func TestFailedExportFailsTheBranchesItFed(t *testing.T) {
 	}
 }
 
+// An export whose reading stopped before its end may have held invoices of
+// any branch in the rest not read: every branch of the run fails, naming
+// the export. Before, a branch whose invoices lay after the stop (here
+// 04595257's, after 25 bad rows or a line over 4 MiB in the head office's
+// export) was written with those numbers reported blank.
+func TestStoppedExportFailsEveryBranch(t *testing.T) {
+	dir := t.TempDir()
+	headAlloc := writeTestFile(t, dir, "a-head.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00000049\n"))
+	branchAlloc := writeTestFile(t, dir, "a-branch.csv", []byte(allocHeader+"04595257,7,一般稅額計算,115/09~115/10,ZL,00000000,00000049\n"))
+	pos := writeTestFile(t, dir, "branch-pos.csv", []byte("發票號碼,發票日期\nZL00000003,2026/09/01\n"))
+	rest := "ZK00000001,2026/09/01\nZL00000010,2026/09/01\n"
+	for _, tc := range []struct {
+		name, erp, why string
+		more           bool // the head office has an export after it
+	}{
+		{name: "too many errors", erp: "發票號碼,發票日期\n" + strings.Repeat("ZK0000000X,2026/09/01\n", 25) + rest, why: "stopped after 20 errors"},
+		{name: "a line too long", erp: "發票號碼,發票日期\nZK00000002," + strings.Repeat("x", 5<<20) + "\n" + rest, why: "row 2"},
+		{name: "exports after it", erp: "發票號碼,發票日期\n" + strings.Repeat("ZK0000000X,2026/09/01\n", 25) + rest, why: "stopped after 20 errors", more: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			erp := writeTestFile(t, dir, "head-erp.csv", []byte(tc.erp))
+			head := []string{erp}
+			if tc.more {
+				head = append(head, writeTestFile(t, dir, "head-more.csv", []byte("發票號碼,發票日期\nZK00000003,2026/09/01\n")))
+			}
+			res, err := Run(context.Background(), Spec{Config: true, Branches: []Branch{
+				{Ban: "53212539", Allocs: []string{headAlloc}, Invoices: head},
+				{Ban: "04595257", Allocs: []string{branchAlloc}, Invoices: []string{pos}},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Branches[0].Err == nil {
+				t.Fatal("head office did not fail")
+			}
+			got := res.Branches[1].Err
+			if got == nil {
+				t.Fatal("branch 04595257 did not fail: its numbers after the stop would be reported blank")
+			}
+			want := erp + ", an export of branch 53212539 (53212539), was not read to its end"
+			if tc.more {
+				want += ", nor were that branch's exports after it"
+			}
+			if !strings.Contains(got.Error(), want) || !strings.Contains(got.Error(), tc.why) {
+				t.Errorf("branch error %v\nwant it to say %q and %q", got, want, tc.why)
+			}
+			if n := len(res.Files()); n != 0 {
+				t.Errorf("%d files rendered", n)
+			}
+		})
+	}
+}
+
 // A run killed while writing leaves hidden temporary files; the next run
 // into the folder removes those of its files and says so, and leaves
 // other files alone.

@@ -109,7 +109,10 @@ var jobMessages = map[string]string{
 	"%s is declared to have issued no invoice, but has no allocation in %s":                                                                                                   "%s 宣告未開立發票，但在 %s 沒有配號",
 	"%s is declared to have issued no invoice in %s, yet the exports use %d of its numbers":                                                                                   "%s 宣告在 %s 未開立發票，匯出檔卻用了它的 %d 個號碼",
 
-	"an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v": "分支機構 %s（%s）的匯出檔也含有此分支機構的發票，但讀取失敗，因此發票沒有全部讀到：%v",
+	"an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v":                                    "分支機構 %s（%s）的匯出檔也含有此分支機構的發票，但讀取失敗，因此發票沒有全部讀到：%v",
+	"%s, an export of branch %s (%s), was not read to its end: its rest may hold this branch's invoices (%v)":                                            "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾：未讀的部分可能有此分支機構的發票（%[4]v）",
+	"%s, an export of branch %s (%s), was not read to its end, nor were that branch's exports after it: their rest may hold this branch's invoices (%v)": "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾，該分支機構其後的匯出檔也沒有讀：未讀的部分可能有此分支機構的發票（%[4]v）",
+	"stopped after %d errors": "錯誤已達 %d 筆，停止讀取",
 
 	// Inputs and outputs.
 	"%s and %s are the same file, given twice: one of them is probably meant to be another file":  "%s 與 %s 是同一個檔案，給了兩次：其中一個應該是別的檔案",
