@@ -113,6 +113,7 @@ var jobMessages = map[string]string{
 	"%s, an export of branch %s (%s), was not read to its end: its rest may hold this branch's invoices (%v)":                                            "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾：未讀的部分可能有此分支機構的發票（%[4]v）",
 	"%s, an export of branch %s (%s), was not read to its end, nor were that branch's exports after it: their rest may hold this branch's invoices (%v)": "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾，該分支機構其後的匯出檔也沒有讀：未讀的部分可能有此分支機構的發票（%[4]v）",
 	"stopped after %d errors": "錯誤已達 %d 筆，停止讀取",
+	"%s %s track %s (%s, %d numbers): no invoice at all: the whole track is reported blank; check that no register's export is missing": "%s %s 字軌 %s（%s，%d 個號碼）：完全沒有發票：整個字軌都申報為空白；請確認沒有漏給哪一台收銀機（或系統）的匯出檔",
 
 	// Inputs and outputs.
 	"%s and %s are the same file, given twice: one of them is probably meant to be another file":  "%s 與 %s 是同一個檔案，給了兩次：其中一個應該是別的檔案",
