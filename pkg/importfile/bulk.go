@@ -152,7 +152,7 @@ func (f *findings) addAt(x Finding) bool {
 	}
 	f.fs = append(f.fs, x)
 	if len(f.fs) == MaxFindings {
-		f.fs = append(f.fs, Finding{File: f.name, Line: x.Line}.with(msg.T("stopped after %d findings", MaxFindings)))
+		f.fs = append(f.fs, Finding{File: f.name, Line: x.Line, more: true}.with(msg.T("stopped after %d findings", MaxFindings)))
 		return false
 	}
 	return true
@@ -238,6 +238,17 @@ func readBulkLine(raw []byte, line int, ordinal *int, rows *[]BulkRow, add func(
 		}
 	}
 	if len(problems) == 0 {
+		// The 統編 and 字軌 are cut from the line's text: the previous
+		// row's copies let the line go (a file repeats them on every line).
+		if n := len(*rows); n > 0 {
+			prev := &(*rows)[n-1]
+			if row.Ban == prev.Ban {
+				row.Ban = prev.Ban
+			}
+			if row.Track == prev.Track {
+				row.Track = prev.Track
+			}
+		}
 		*rows = append(*rows, row)
 	}
 	return true
