@@ -278,6 +278,8 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	}
 	if len(f[1]) != 8 || !ranges.AllDigits(f[1]) {
 		bad(1, msg.T("8 digits"))
+	} else if f[1] == "00000000" {
+		bad(1, msg.T("a 統一編號 a business has"))
 	} else if b, err := ranges.ParseBan(f[1]); err != nil {
 		bad(1, msg.T("a valid 統一編號 (the checksum is wrong)"))
 	} else {

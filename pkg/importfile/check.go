@@ -184,6 +184,30 @@ func cmpBool(a, b bool) int {
 
 var reBulkName = regexp.MustCompile(`^(?:空白發票_)?(\d{8})[_(](\d{5})\)?(?:_part\d+)?\.csv$`)
 
+// reE0402Name is the name generate gives an E0402 file:
+// E0402_<HeadBan>_<BranchBan>_<yyyMM>_<類別>_<字軌>.xml, and _partN.
+var reE0402Name = regexp.MustCompile(`^E0402_(\d{8})_(\d{8})_(\d{5})_(\d{2})_([A-Z]{2})(?:_part\d+)?\.xml$`)
+
+// e0402Named finds the fields of an E0402 file named as generate names it
+// that its message does not hold: a file renamed, or copied over another,
+// would be filed or uploaded for what its name says.
+func e0402Named(name string, m E0402Main) []Finding {
+	n := reE0402Name.FindStringSubmatch(filepath.Base(name))
+	if n == nil {
+		return nil
+	}
+	var fs []Finding
+	for i, f := range []struct{ elem, has string }{
+		{"HeadBan", m.HeadBan}, {"BranchBan", m.BranchBan}, {"YearMonth", m.YearMonth}, {"InvoiceType", m.InvoiceType}, {"InvoiceTrack", m.InvoiceTrack},
+	} {
+		if n[i+1] != f.has {
+			fs = append(fs, Finding{File: name, Element: "BranchTrackBlank/Main/" + f.elem}.with(
+				msg.T("%s, but the file's name says %s: a file named as generate names its E0402 files (E0402_<HeadBan>_<BranchBan>_<yyyMM>_<類別>_<字軌>.xml) must hold what its name says", f.has, n[i+1])))
+		}
+	}
+	return fs
+}
+
 // readFile is what reading one file found.
 type readFile struct {
 	ranges   []located
@@ -224,7 +248,10 @@ func readLocated(name string, hash bool) (rf readFile) {
 			rf.findings = []Finding{Finding{File: name}.with(msg.T("%v", err))}
 			return rf
 		}
-		rf.e0402 = &m
+		rf.findings = e0402Named(name, m.Main)
+		if len(rf.findings) == 0 {
+			rf.e0402 = &m
+		}
 		for i, br := range rs {
 			rf.ranges = append(rf.ranges, located{BlankRange: br, file: name, line: m.Items[i].Line,
 				element: fmt.Sprintf("BranchTrackBlank/Details/BranchTrackBlankItem[%d]", i+1)})
