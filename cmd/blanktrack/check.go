@@ -86,8 +86,10 @@ func parseCheckOptions(e *env, c *cli.Context) (checkOptions, error) {
 	if (len(o.Invoices) > 0 || len(o.NoInvoices) > 0) && len(o.Allocs) == 0 && o.Config == "" {
 		return o, usagef("--invoices and --no-invoices need --alloc: the allocations say which numbers could be blank")
 	}
-	if o.Config != "" && (len(o.Allocs) > 0 || len(o.Invoices) > 0) {
-		return o, usagef("--config names every input: give no --alloc or --invoices with it")
+	if o.Config != "" {
+		if err := configReplaces(c, o.Config, nil); err != nil {
+			return o, err
+		}
 	}
 	if o.Period, err = periodFlag(e, c.String("period")); err != nil {
 		return o, err
