@@ -63,6 +63,29 @@ const MaxBulkLines = 99999
 // track and period appears to replace what is on record.
 var ErrTrackTooLarge = msg.New("more blank ranges than one bulk file holds")
 
+// TrackTooLargeError is ErrTrackTooLarge for one 字軌: the portal's 匯入字軌
+// cannot take its 統編's ranges. Its E0402 messages (split at
+// E0402MaxItems items) can, through Turnkey.
+type TrackTooLargeError struct {
+	Ban    ranges.Ban
+	Period ranges.Period
+	Type   ranges.InvoiceType
+	Track  ranges.Track
+	Ranges int // the track's blank ranges
+}
+
+func (e *TrackTooLargeError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *TrackTooLargeError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *TrackTooLargeError) Unwrap() error { return ErrTrackTooLarge }
+
+func (e *TrackTooLargeError) message() msg.Message {
+	return msg.T("%s %s %s 字軌 %s: %d ranges: %v (%d): the portal's 匯入字軌 cannot take %s's ranges; check the exports (so many ranges mean about every other number unused), or write E0402 (--xml, or xml = true in a config) and report %s through Turnkey",
+		e.Ban, e.Period.Code(), e.Type, e.Track, e.Ranges, ErrTrackTooLarge, MaxBulkLines, e.Ban, e.Ban)
+}
+
 // BulkFiles renders the bulk files of one 統編 and period: its ranges,
 // ordered by 類別, 字軌 and 起號, in as few files as hold them, at most
 // MaxBulkLines lines each, named by BulkPartName. A 字軌 is never split
@@ -81,8 +104,7 @@ func BulkFiles(rs []ranges.BlankRange) ([]File, error) {
 			j++
 		}
 		if j-i > MaxBulkLines {
-			return nil, msg.Errorf("%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports",
-				rs[i].Ban, rs[i].Period.Code(), rs[i].Type, rs[i].Track, j-i, ErrTrackTooLarge, MaxBulkLines)
+			return nil, &TrackTooLargeError{Ban: rs[i].Ban, Period: rs[i].Period, Type: rs[i].Type, Track: rs[i].Track, Ranges: j - i}
 		}
 		if j-start > MaxBulkLines {
 			f, err := bulkFile(rs[start:i], len(files)+1)

@@ -106,6 +106,10 @@ type BranchResult struct {
 	NoBlank  []ranges.Ban      // 統編 whose numbers were all used: no file
 	Warnings []Warning
 	Err      error
+
+	// NoBulk lists the tracks too large for a bulk file (with XML): their
+	// 統編 get E0402 files only.
+	NoBulk []*importfile.TrackTooLargeError
 }
 
 // Run reads every branch's allocations, settles the period, checks the
@@ -406,7 +410,7 @@ func (br *BranchResult) finish(ctx context.Context, spec Spec, p ranges.Period) 
 		br.Err = err
 		return nil
 	}
-	br.Files, br.NoBlank, err = importfile.Render(ctx, br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head})
+	br.Files, br.NoBlank, br.NoBulk, err = importfile.Render(ctx, br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head})
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}

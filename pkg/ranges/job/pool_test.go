@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -159,5 +160,50 @@ func TestWriteRemovesKilledRunsTemps(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, keep)); err != nil {
 			t.Errorf("%s: %v (another 統編's or not blanktrack's: keep it)", keep, err)
 		}
+	}
+}
+
+// A track with more blank ranges than a bulk file holds: with XML the run
+// writes its E0402 files and no bulk file for its 統編, with a warning
+// saying to report it through Turnkey (--strict fails it); without XML it
+// fails, saying to check the exports or write E0402. Before, both failed
+// with "report this track through Turnkey (E0402)", and --xml wrote none.
+func TestTrackTooLargeForBulkFile(t *testing.T) {
+	dir := t.TempDir()
+	alloc := writeTestFile(t, dir, "a.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00199999\n"))
+	var b strings.Builder
+	b.WriteString("發票號碼,發票日期\n")
+	for i := range 100_000 { // every other number: 100,000 blank ranges
+		fmt.Fprintf(&b, "ZK%08d,2026/09/01\n", 2*i+1)
+	}
+	export := writeTestFile(t, dir, "pos.csv", []byte(b.String()))
+	run := func(xml, strict bool) *BranchResult {
+		res, err := Run(context.Background(), Spec{XML: xml, Strict: strict, Branches: []Branch{{Allocs: []string{alloc}, Invoices: []string{export}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Branches[0]
+	}
+	br := run(true, false)
+	if br.Err != nil {
+		t.Fatal(br.Err)
+	}
+	for _, f := range br.Files {
+		if !strings.HasPrefix(f.Name, "E0402_53212539_53212539_11510_07_ZK") {
+			t.Errorf("file %s: want the track's E0402 files only", f.Name)
+		}
+	}
+	if len(br.Files) != 10 {
+		t.Errorf("%d E0402 files, want 10 of 10,000 items", len(br.Files))
+	}
+	if len(br.Warnings) != 1 || br.Warnings[0].Kind != NoBulkFile ||
+		!strings.Contains(br.Warnings[0].Line().String(), "53212539 字軌 ZK has 100000 blank ranges, more than a bulk file holds: no bulk file for 53212539; report it through Turnkey") {
+		t.Errorf("warnings %v", br.Warnings)
+	}
+	if br := run(true, true); br.Err == nil {
+		t.Error("--strict passed a 統編 written without a bulk file")
+	}
+	if br := run(false, false); br.Err == nil || !strings.Contains(br.Err.Error(), "or write E0402 (--xml, or xml = true in a config)") {
+		t.Errorf("without XML: %v", br.Err)
 	}
 }

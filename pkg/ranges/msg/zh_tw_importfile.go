@@ -8,10 +8,10 @@ var importfileMessages = map[string]string{
 	"UTF-16 text (Notepad's or Excel's \"Unicode\"): the portal wants plain ASCII; save it as ANSI or UTF-8 text, or write it again with blanktrack generate":                                          "UTF-16 文字檔（記事本或 Excel 的「Unicode」）：平台只收純 ASCII；請另存為 ANSI 或 UTF-8 文字檔，或用 blanktrack generate 重新產生",
 	"a workbook or zip, not text: the portal wants the bulk file as plain CSV text, as blanktrack generate writes it":                                                                                  "這是活頁簿或 zip，不是文字檔：平台要的是純 CSV 文字的批次檔，如 blanktrack generate 所寫出的",
 	// Rendering.
-	"more blank ranges than one bulk file holds":                                                          "空白區段多於一個匯入字軌檔可容納的數量",
-	"%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports": "%s %s %s 字軌 %s：%d 段：%v（%d）；請改用 Turnkey（E0402）申報此字軌，或檢查匯出檔",
-	"%d ranges do not fit the 5-digit sequence of one bulk file":                                          "%d 段超出一個匯入字軌檔 5 位數序號的上限",
-	"bulk file mixes %s %s with %s %s":                                                                    "匯入字軌檔混合了 %s %s 與 %s %s",
+	"more blank ranges than one bulk file holds": "空白區段多於一個匯入字軌檔可容納的數量",
+	"%s %s %s 字軌 %s: %d ranges: %v (%d): the portal's 匯入字軌 cannot take %s's ranges; check the exports (so many ranges mean about every other number unused), or write E0402 (--xml, or xml = true in a config) and report %s through Turnkey": "%s %s %s 字軌 %s：%d 段：%v（%d）：平台的匯入字軌無法接受 %s 的區段；請檢查匯出檔（這麼多段表示大約每隔一個號碼就有一個未使用），或寫出 E0402（--xml，或設定檔中的 xml = true）並以 Turnkey 申報 %s",
+	"%d ranges do not fit the 5-digit sequence of one bulk file": "%d 段超出一個匯入字軌檔 5 位數序號的上限",
+	"bulk file mixes %s %s with %s %s":                           "匯入字軌檔混合了 %s %s 與 %s %s",
 
 	// The bulk file.
 	"stopped after %d findings": "問題已達 %d 個，停止讀取",
