@@ -333,7 +333,18 @@ func (c *Config) files(branch int, key string, patterns []string) ([]string, err
 				files = append(files, f)
 			}
 		}
-		if len(files) == 0 {
+		// A file may be named with the pattern characters: erp[9-10].xlsx
+		// matches no file as a pattern, and is the file meant.
+		literal := false
+		if fi, err := os.Stat(full); err == nil && !fi.IsDir() {
+			literal = true
+		}
+		switch {
+		case literal && len(files) == 0:
+			files = []string{full}
+		case literal && !slices.Contains(files, full):
+			return nil, ranges.Errorf(at, "%s is a file, and as a pattern it matches %s too: rename the file, or write the pattern so that it names one of them", ranges.Quote(p), files[0])
+		case len(files) == 0:
 			return nil, ranges.Errorf(at, "%s matches no file (in %s)", ranges.Quote(p), c.Dir())
 		}
 		out = append(out, files...) // Glob sorts: a stable order

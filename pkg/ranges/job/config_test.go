@@ -2,8 +2,11 @@ package job
 
 import (
 	"errors"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
@@ -167,4 +170,36 @@ func wantErrors(t *testing.T, err error, want []string) *ranges.ErrorList {
 		}
 	}
 	return list
+}
+
+// A file named with pattern characters, as erp[9-10].xlsx, is the file the
+// config names when the pattern matches no file: before, the branch failed
+// with "matches no file" beside the file. When the pattern also matches
+// other files, which is meant cannot be told: the branch fails saying so.
+func TestConfigPatternThatIsAFileName(t *testing.T) {
+	dir := t.TempDir()
+	alloc := writeTestFile(t, dir, "a.csv", []byte(allocHeader))
+	named := writeTestFile(t, dir, "erp[9-10].xlsx", []byte("x"))
+	writeTestFile(t, dir, "pos[1].csv", []byte("x"))
+	writeTestFile(t, dir, "pos1.csv", []byte("x"))
+	text := `[[branch]]
+ban = "53212539"
+alloc = ["a.csv"]
+invoices = ["erp[9-10].xlsx"]
+[[branch]]
+ban = "24549210"
+alloc = ["a.csv"]
+invoices = ["pos[1].csv"]
+`
+	c, err := ParseConfig([]byte(text), filepath.Join(dir, "c.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Spec(time.Time{})
+	if br := s.Branches[0]; br.err != nil || !slices.Equal(br.Invoices, []string{named}) || !slices.Equal(br.Allocs, []string{alloc}) {
+		t.Errorf("erp[9-10].xlsx: invoices %v, error %v", br.Invoices, br.err)
+	}
+	if err := s.Branches[1].err; err == nil || !strings.Contains(err.Error(), `"pos[1].csv" is a file, and as a pattern it matches `+filepath.Join(dir, "pos1.csv")+" too") {
+		t.Errorf("pos[1].csv beside pos1.csv: %v", err)
+	}
 }

@@ -139,6 +139,7 @@ var jobMessages = map[string]string{
 	"%s is also branch[%d] (line %d): one [[branch]] per 統一編號": "%s 也是 branch[%d]（第 %d 行）：每個統一編號只能有一個 [[branch]]",
 	"%s is not a valid pattern: %v":                            "%s 不是有效的檔名樣式：%v",
 	"%s matches no file (in %s)":                               "%s 找不到任何檔案（在 %s）",
+	"%s is a file, and as a pattern it matches %s too: rename the file, or write the pattern so that it names one of them": "%s 是一個檔案，但當作萬用字元樣式時也符合 %s：請改檔名，或改寫樣式使它只指一個檔案",
 	"%w": "%v",
 	"missing: want the branch's allocation download(s)": "缺少：請給此分支機構的字軌號碼取號檔",
 	"missing: want the branch's 統一編號":                   "缺少：請給此分支機構的統一編號",
