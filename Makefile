@@ -64,7 +64,8 @@ unit:
 #   its lines); the readers' peak memory on hostile files;
 # - pkg/ranges: the used-number tally of 20,000,000 invoices;
 # - pkg/ranges/job: a chain of 200 branches of 100,000 invoices each;
-# - pkg/importfile: check's readers on hostile files.
+# - pkg/importfile: check's readers on hostile files; check on 40 files
+#   of 99,999 lines that all overlap.
 # The machine is shared and noisy: compare within one run, and repeat with
 # make bench BENCHCOUNT=3.
 # CI runs each benchmark once (BENCHTIME=1x) so that none rots unnoticed.

@@ -154,6 +154,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			// Read by printerFor before cli sees the arguments; here for
 			// the help.
 			&cli.StringFlag{Name: "lang", Usage: p.Text("language of messages and reports: en or zh-TW (default: from LANG, or the system's)")},
+			// cli adds --help to the app's flags only when it adds its own
+			// help command: with helpCommand in its place, --help and -h
+			// were unknown flags ("flag: help requested", exit 2).
+			cli.HelpFlag,
 		},
 		Commands: []*cli.Command{
 			generateCommand(e),
@@ -208,12 +212,36 @@ func flagError(err error) error {
 	}{
 		{"flag provided but not defined: ", func(r string) error { return msg.Errorf("flag provided but not defined: %s", r) }},
 		{"flag needs an argument: ", func(r string) error { return msg.Errorf("flag needs an argument: %s", r) }},
+		{"bad flag syntax: ", func(r string) error { return msg.Errorf("bad flag syntax: %s", r) }},
 	} {
 		if rest, ok := strings.CutPrefix(s, f.prefix); ok {
 			return f.make(rest)
 		}
 	}
+	if m := reFlagValueError.FindStringSubmatch(s); m != nil {
+		value, name, why := m[2], m[3], flagReason(m[4])
+		if m[1] == "boolean value" {
+			return msg.Errorf("invalid boolean value %s for -%s: %v", value, name, why)
+		}
+		return msg.Errorf("invalid value %s for flag -%s: %v", value, name, why)
+	}
 	return err
+}
+
+// reFlagValueError matches the flag package's error for a value it cannot
+// parse: `invalid boolean value "x" for -xml: parse error`, `invalid value
+// "x" for flag -wait: parse error`.
+var reFlagValueError = regexp.MustCompile(`^invalid (boolean value|value) ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*)$`)
+
+// flagReason translates the reasons the flag package gives.
+func flagReason(why string) msg.Message {
+	switch why {
+	case "parse error":
+		return msg.T("parse error")
+	case "value out of range":
+		return msg.T("value out of range")
+	}
+	return msg.T("%s", why)
 }
 
 // onUsageError makes a command's flag errors usage errors that name the

@@ -145,13 +145,15 @@ func branchHints(e *env, res *job.Result) {
 }
 
 // writeError is a failure to write the output files: an output that is an
-// input is a usage error.
+// input, or a file of --out that blanktrack did not write and the run would
+// replace or remove, is a usage error.
 func writeError(out string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	var over *job.OverwriteError
-	if errors.As(err, &over) {
+	var foreign *job.ForeignFileError
+	if errors.As(err, &over) || errors.As(err, &foreign) {
 		return usagef("%v; nothing written", err)
 	}
 	return msg.Errorf("writing %s: %w", out, err)

@@ -21,6 +21,38 @@ func columnFlags(e *env) []cli.Flag {
 	}
 }
 
+// configKeys are the flags a config replaces, each with the key of a
+// [[branch]] (or of its [branch.columns]) that says it there.
+var configKeys = []struct {
+	flag, key string
+	columns   bool // the key is in [branch.columns]
+}{
+	{"alloc", "alloc", false}, {"invoices", "invoices", false},
+	{"sheet", "sheet", true}, {"col-number", "number", true}, {"col-track", "track", true},
+	{"col-status", "status", true}, {"col-void", "void", true}, {"col-date", "date", true},
+	{"col-seller", "seller", true},
+}
+
+// configReplaces refuses, with --config, a flag that the config says per
+// branch: it would be ignored, and the run read what the user meant to
+// change. files are the invoice exports given as arguments (generate's),
+// which the config names too.
+func configReplaces(c *cli.Context, config string, files []string) error {
+	for _, k := range configKeys {
+		if !c.IsSet(k.flag) {
+			continue
+		}
+		if k.columns {
+			return usagef("--%s: %s names each branch's columns: use %s = \"…\" in its [branch.columns] instead", k.flag, config, k.key)
+		}
+		return usagef("--%s: %s names each branch's files: use %s = [\"…\"] in its [[branch]] instead", k.flag, config, k.key)
+	}
+	if len(files) > 0 {
+		return usagef("%s: %s names each branch's invoice exports: give no files with it; use invoices = [\"…\"] in its [[branch]] instead", files[0], config)
+	}
+	return nil
+}
+
 func columnsFrom(c *cli.Context) sheet.Columns {
 	return sheet.Columns{
 		Sheet:  c.String("sheet"),

@@ -75,8 +75,8 @@ func parseGenerateOptions(e *env, c *cli.Context) (generateOptions, error) {
 		return o, err
 	}
 	if o.Config != "" {
-		if len(o.Allocs) > 0 || len(o.Invoices) > 0 {
-			return o, usagef("--config names every file: give no --alloc and no invoice files with it")
+		if err := configReplaces(c, o.Config, o.Invoices); err != nil {
+			return o, err
 		}
 		if err := checkInputs([]string{o.Config}); err != nil {
 			return o, err

@@ -63,6 +63,29 @@ const MaxBulkLines = 99999
 // track and period appears to replace what is on record.
 var ErrTrackTooLarge = msg.New("more blank ranges than one bulk file holds")
 
+// TrackTooLargeError is ErrTrackTooLarge for one 字軌: the portal's 匯入字軌
+// cannot take its 統編's ranges. Its E0402 messages (split at
+// E0402MaxItems items) can, through Turnkey.
+type TrackTooLargeError struct {
+	Ban    ranges.Ban
+	Period ranges.Period
+	Type   ranges.InvoiceType
+	Track  ranges.Track
+	Ranges int // the track's blank ranges
+}
+
+func (e *TrackTooLargeError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *TrackTooLargeError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *TrackTooLargeError) Unwrap() error { return ErrTrackTooLarge }
+
+func (e *TrackTooLargeError) message() msg.Message {
+	return msg.T("%s %s %s 字軌 %s: %d ranges: %v (%d): the portal's 匯入字軌 cannot take %s's ranges; check the exports (so many ranges mean about every other number unused), or write E0402 (--xml, or xml = true in a config) and report %s through Turnkey",
+		e.Ban, e.Period.Code(), e.Type, e.Track, e.Ranges, ErrTrackTooLarge, MaxBulkLines, e.Ban, e.Ban)
+}
+
 // BulkFiles renders the bulk files of one 統編 and period: its ranges,
 // ordered by 類別, 字軌 and 起號, in as few files as hold them, at most
 // MaxBulkLines lines each, named by BulkPartName. A 字軌 is never split
@@ -81,8 +104,7 @@ func BulkFiles(rs []ranges.BlankRange) ([]File, error) {
 			j++
 		}
 		if j-i > MaxBulkLines {
-			return nil, msg.Errorf("%s %s %s 字軌 %s: %d ranges: %w (%d); report this track through Turnkey (E0402), or check the exports",
-				rs[i].Ban, rs[i].Period.Code(), rs[i].Type, rs[i].Track, j-i, ErrTrackTooLarge, MaxBulkLines)
+			return nil, &TrackTooLargeError{Ban: rs[i].Ban, Period: rs[i].Period, Type: rs[i].Type, Track: rs[i].Track, Ranges: j - i}
 		}
 		if j-start > MaxBulkLines {
 			f, err := bulkFile(rs[start:i], len(files)+1)
@@ -152,7 +174,7 @@ func (f *findings) addAt(x Finding) bool {
 	}
 	f.fs = append(f.fs, x)
 	if len(f.fs) == MaxFindings {
-		f.fs = append(f.fs, Finding{File: f.name, Line: x.Line}.with(msg.T("stopped after %d findings", MaxFindings)))
+		f.fs = append(f.fs, Finding{File: f.name, Line: x.Line, more: true}.with(msg.T("stopped after %d findings", MaxFindings)))
 		return false
 	}
 	return true
@@ -238,6 +260,17 @@ func readBulkLine(raw []byte, line int, ordinal *int, rows *[]BulkRow, add func(
 		}
 	}
 	if len(problems) == 0 {
+		// The 統編 and 字軌 are cut from the line's text: the previous
+		// row's copies let the line go (a file repeats them on every line).
+		if n := len(*rows); n > 0 {
+			prev := &(*rows)[n-1]
+			if row.Ban == prev.Ban {
+				row.Ban = prev.Ban
+			}
+			if row.Track == prev.Track {
+				row.Track = prev.Track
+			}
+		}
 		*rows = append(*rows, row)
 	}
 	return true
@@ -267,6 +300,8 @@ func parseBulkLine(s string) (BulkRow, []fieldProblem) {
 	}
 	if len(f[1]) != 8 || !ranges.AllDigits(f[1]) {
 		bad(1, msg.T("8 digits"))
+	} else if f[1] == "00000000" {
+		bad(1, msg.T("a 統一編號 a business has"))
 	} else if b, err := ranges.ParseBan(f[1]); err != nil {
 		bad(1, msg.T("a valid 統一編號 (the checksum is wrong)"))
 	} else {

@@ -3,6 +3,7 @@ package importfile
 import (
 	"cmp"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -96,6 +97,7 @@ type CheckReport struct {
 // first difference is named with its line.
 func (c *Checker) Check(names []string) CheckReport {
 	var rep CheckReport
+	fs := &perFile{n: map[string]int{}}
 	byKind := map[Kind][]located{}
 	for _, name := range names {
 		if KindOf(name) == KindReport {
@@ -106,41 +108,106 @@ func (c *Checker) Check(names []string) CheckReport {
 		// Every range is kept to compare the files with each other: their
 		// number is bounded as generate bounds it, and so is the memory.
 		if kind := KindOf(name); len(byKind[kind])+len(rf.ranges) > ranges.MaxRanges {
-			rep.Findings = append(rep.Findings, Finding{File: name}.with(msg.T("the files hold more than %d ranges, more than any run writes: this file and those after it are not checked", ranges.MaxRanges)))
+			fs.add(Finding{File: name}.with(msg.T("the files hold more than %d ranges, more than any run writes: this file and those after it are not checked", ranges.MaxRanges)))
 			break
 		}
-		rep.Findings = append(rep.Findings, rf.findings...)
+		for _, f := range rf.findings {
+			fs.add(f)
+		}
 		if rf.sum != nil {
 			if err := c.manifests.Verify(name, rf.sum); err != nil {
-				rep.Findings = append(rep.Findings, Finding{File: name}.with(msg.T("%v", err)))
+				fs.add(Finding{File: name}.with(msg.T("%v", err)))
 			}
 		}
 		if c.Expected != nil && len(rf.findings) == 0 {
-			rep.Findings = append(rep.Findings, c.exact(name, rf)...)
+			for _, f := range c.exact(name, rf) {
+				fs.add(f)
+			}
 		}
 		rep.Files++
 		rep.Ranges += len(rf.ranges)
 		byKind[KindOf(name)] = append(byKind[KindOf(name)], rf.ranges...)
 	}
-	rep.Findings = append(rep.Findings, splitTracks(byKind[KindBulk])...)
+	splitTracks(byKind[KindBulk], fs)
 	// The same ranges legitimately stand in a bulk file and in E0402 XML,
 	// so overlaps are looked for among files of one kind.
 	for _, k := range []Kind{KindBulk, KindE0402} {
-		rep.Findings = append(rep.Findings, overlaps(byKind[k])...)
+		overlaps(byKind[k], fs)
 		if c.Allocs != nil {
-			rep.Findings = append(rep.Findings, outsideAllocations(byKind[k], c.Allocs)...)
+			outsideAllocations(byKind[k], c.Allocs, fs)
 		}
 		if c.Expected != nil {
-			rep.Findings = append(rep.Findings, c.compare(k, names, byKind[k])...)
+			c.compare(k, byKind[k], fs)
 		}
 	}
+	rep.Findings = fs.fs
 	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+		return cmp.Or(cmp.Compare(a.File, b.File), cmpBool(a.more, b.more), cmp.Compare(a.Line, b.Line))
 	})
 	return rep
 }
 
+// perFile collects a check's findings, at most MaxFindings a file and then
+// one saying that the file's findings stopped there, whichever check finds
+// them: the output and the memory stay bounded on files that are wrong on
+// every line.
+type perFile struct {
+	fs []Finding
+	n  map[string]int // findings kept per file, the stop included
+}
+
+// full reports whether file has had all the findings it gets: a check
+// skips the work of a finding that would not be kept.
+func (c *perFile) full(file string) bool { return c.n[file] > MaxFindings }
+
+func (c *perFile) add(f Finding) {
+	n := c.n[f.File]
+	switch {
+	case n > MaxFindings:
+		return
+	case n == MaxFindings && !f.more:
+		f = Finding{File: f.File, more: true}.with(msg.T("stopped after %d findings", MaxFindings))
+	}
+	c.fs = append(c.fs, f)
+	c.n[f.File] = n + 1
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
 var reBulkName = regexp.MustCompile(`^(?:空白發票_)?(\d{8})[_(](\d{5})\)?(?:_part\d+)?\.csv$`)
+
+// reE0402Name is the name generate gives an E0402 file:
+// E0402_<HeadBan>_<BranchBan>_<yyyMM>_<類別>_<字軌>.xml, and _partN.
+var reE0402Name = regexp.MustCompile(`^E0402_(\d{8})_(\d{8})_(\d{5})_(\d{2})_([A-Z]{2})(?:_part\d+)?\.xml$`)
+
+// e0402Named finds the fields of an E0402 file named as generate names it
+// that its message does not hold: a file renamed, or copied over another,
+// would be filed or uploaded for what its name says.
+func e0402Named(name string, m E0402Main) []Finding {
+	n := reE0402Name.FindStringSubmatch(filepath.Base(name))
+	if n == nil {
+		return nil
+	}
+	var fs []Finding
+	for i, f := range []struct{ elem, has string }{
+		{"HeadBan", m.HeadBan}, {"BranchBan", m.BranchBan}, {"YearMonth", m.YearMonth}, {"InvoiceType", m.InvoiceType}, {"InvoiceTrack", m.InvoiceTrack},
+	} {
+		if n[i+1] != f.has {
+			fs = append(fs, Finding{File: name, Element: "BranchTrackBlank/Main/" + f.elem}.with(
+				msg.T("%s, but the file's name says %s: a file named as generate names its E0402 files (E0402_<HeadBan>_<BranchBan>_<yyyMM>_<類別>_<字軌>.xml) must hold what its name says", f.has, n[i+1])))
+		}
+	}
+	return fs
+}
 
 // readFile is what reading one file found.
 type readFile struct {
@@ -182,7 +249,10 @@ func readLocated(name string, hash bool) (rf readFile) {
 			rf.findings = []Finding{Finding{File: name}.with(msg.T("%v", err))}
 			return rf
 		}
-		rf.e0402 = &m
+		rf.findings = e0402Named(name, m.Main)
+		if len(rf.findings) == 0 {
+			rf.e0402 = &m
+		}
 		for i, br := range rs {
 			rf.ranges = append(rf.ranges, located{BlankRange: br, file: name, line: m.Items[i].Line,
 				element: fmt.Sprintf("BranchTrackBlank/Details/BranchTrackBlankItem[%d]", i+1)})
@@ -194,11 +264,12 @@ func readLocated(name string, hash bool) (rf readFile) {
 	for _, r := range rows {
 		rf.ranges = append(rf.ranges, located{BlankRange: r.Range(), file: name, line: r.Line})
 	}
+	col := &findings{name: name, fs: fs}
 	// A bulk file is for one 字軌期別: the portal's page imports it under
 	// the period chosen there.
 	for _, r := range rows[min(1, len(rows)):] {
-		if r.Period != rows[0].Period {
-			fs = append(fs, Finding{File: name, Line: r.Line, Field: "period"}.with(msg.T("period %s: the file's first line is of %s; want one period a file", r.Period.Code(), rows[0].Period.Code())))
+		if r.Period != rows[0].Period && !col.addAt(Finding{File: name, Line: r.Line, Field: "period"}.with(msg.T("period %s: the file's first line is of %s; want one period a file", r.Period.Code(), rows[0].Period.Code()))) {
+			break
 		}
 	}
 	// A file named as generate names it must hold what its name says;
@@ -206,25 +277,25 @@ func readLocated(name string, hash bool) (rf readFile) {
 	// 統編, and upload logs in as one).
 	if m := reBulkName.FindStringSubmatch(filepath.Base(name)); m != nil {
 		for _, r := range rows {
-			if string(r.Ban) != m[1] || r.Period.Code() != m[2] {
-				fs = append(fs, Finding{File: name, Line: r.Line}.with(msg.T("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2])))
+			if (string(r.Ban) != m[1] || r.Period.Code() != m[2]) && !col.addAt(Finding{File: name, Line: r.Line}.with(msg.T("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2]))) {
+				break
 			}
 		}
 	} else {
 		for _, r := range rows[min(1, len(rows)):] {
-			if r.Ban != rows[0].Ban {
-				fs = append(fs, Finding{File: name, Line: r.Line, Field: "統一編號"}.with(msg.T("統一編號 %s: the file's first line is of %s; want one 統編 a file, as generate writes them", r.Ban, rows[0].Ban)))
+			if r.Ban != rows[0].Ban && !col.addAt(Finding{File: name, Line: r.Line, Field: "統一編號"}.with(msg.T("統一編號 %s: the file's first line is of %s; want one 統編 a file, as generate writes them", r.Ban, rows[0].Ban))) {
+				break
 			}
 		}
 	}
-	rf.findings = fs
+	rf.findings = col.fs
 	return rf
 }
 
 // splitTracks finds a 字軌 whose ranges stand in more than one bulk file:
 // an upload for a track and period may replace what an earlier upload put
 // on record, so each track's ranges must travel in one file.
-func splitTracks(rs []located) []Finding {
+func splitTracks(rs []located, fs *perFile) {
 	type track struct {
 		ban   ranges.Ban
 		p     ranges.Period
@@ -233,7 +304,6 @@ func splitTracks(rs []located) []Finding {
 	}
 	first := map[track]located{}
 	reported := map[track]bool{}
-	var fs []Finding
 	for _, r := range rs {
 		k := track{r.Ban, r.Period, r.Type, r.Track}
 		f, ok := first[k]
@@ -242,39 +312,43 @@ func splitTracks(rs []located) []Finding {
 			first[k] = r
 		case f.file != r.file && !reported[k]:
 			reported[k] = true
-			fs = append(fs, r.finding(msg.T("字軌 %s (%s %s %s) has ranges in %s too: an upload for a track may replace what an earlier one put on record; keep a track's ranges in one file",
+			fs.add(r.finding(msg.T("字軌 %s (%s %s %s) has ranges in %s too: an upload for a track may replace what an earlier one put on record; keep a track's ranges in one file",
 				r.Track, r.Ban, r.Period.Code(), r.Type, f.file)))
 		}
 	}
-	return fs
 }
 
 // overlaps finds ranges sharing a number. Invoice numbers are unique per
 // 字軌 and period nationwide, so 統編 and 類別 do not separate them.
-func overlaps(rs []located) []Finding {
-	rs = slices.Clone(rs)
-	slices.SortStableFunc(rs, func(a, b located) int {
+func overlaps(rs []located, fs *perFile) {
+	// The ranges are sorted through their indexes: a copy of them would
+	// double the memory of a check of many large files.
+	order := make([]int32, len(rs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		a, b := &rs[i], &rs[j]
 		return cmp.Or(cmp.Compare(a.Period.Year, b.Period.Year), cmp.Compare(a.Period.EndMonth, b.Period.EndMonth),
 			cmp.Compare(a.Track, b.Track), cmp.Compare(a.Start, b.Start))
 	})
-	var fs []Finding
 	var reach located
-	for i, r := range rs {
+	for i, k := range order {
+		r := rs[k]
 		same := i > 0 && reach.Period == r.Period && reach.Track == r.Track
-		if same && r.Start <= reach.End {
+		if same && r.Start <= reach.End && !fs.full(r.file) {
 			problem := msg.T("range %s%s-%s overlaps %s%s-%s at %s: a number may be reported once",
 				r.Track, r.Start, r.End, reach.Track, reach.Start, reach.End, where(reach))
 			if r.BlankRange == reach.BlankRange {
 				problem = msg.T("range %s%s-%s repeats %s%s-%s at %s: a number may be reported once",
 					r.Track, r.Start, r.End, reach.Track, reach.Start, reach.End, where(reach))
 			}
-			fs = append(fs, r.finding(problem))
+			fs.add(r.finding(problem))
 		}
 		if !same || r.End > reach.End {
 			reach = r
 		}
 	}
-	return fs
 }
 
 func where(l located) string {
@@ -286,7 +360,7 @@ func where(l located) string {
 
 // outsideAllocations finds ranges not wholly inside allocations of the same
 // 統編, 類別, period and 字軌.
-func outsideAllocations(rs []located, allocs []ranges.Allocation) []Finding {
+func outsideAllocations(rs []located, allocs []ranges.Allocation, fs *perFile) {
 	byKey := map[ranges.Key][]ranges.Allocation{}
 	for _, a := range allocs {
 		k := ranges.Key{Ban: a.Ban, Type: a.Type, Period: a.Period, Track: a.Track}
@@ -295,8 +369,10 @@ func outsideAllocations(rs []located, allocs []ranges.Allocation) []Finding {
 	for _, as := range byKey {
 		slices.SortFunc(as, func(x, y ranges.Allocation) int { return cmp.Compare(x.Start, y.Start) })
 	}
-	var fs []Finding
 	for _, r := range rs {
+		if fs.full(r.file) {
+			continue
+		}
 		// Walk the allocations of the key from the one holding Start; a range
 		// may span adjacent allocations.
 		next := r.Start
@@ -310,11 +386,10 @@ func outsideAllocations(rs []located, allocs []ranges.Allocation) []Finding {
 			}
 		}
 		if next <= r.End {
-			fs = append(fs, r.finding(msg.T("range %s%s-%s: number %s%s is in no allocation of %s %s %s %s",
+			fs.add(r.finding(msg.T("range %s%s-%s: number %s%s is in no allocation of %s %s %s %s",
 				r.Track, r.Start, r.End, r.Track, next, r.Ban, r.Type, r.Period, r.Track)))
 		}
 	}
-	return fs
 }
 
 // compare finds the ranges that generate would write and a file lacks, and
@@ -322,8 +397,7 @@ func outsideAllocations(rs []located, allocs []ranges.Allocation) []Finding {
 // file). Bulk files are compared per 統編, E0402 files per message key; only
 // keys present in the checked files are compared, and with All every 統編
 // with blank numbers must have a bulk file.
-func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
-	var fs []Finding
+func (c *Checker) compare(k Kind, rs []located, fs *perFile) {
 	want := c.Expected.Ranges
 	group := func(r ranges.BlankRange) string {
 		if k == KindBulk {
@@ -344,8 +418,8 @@ func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 		wanted[r] = true
 	}
 	for _, r := range rs {
-		if !wanted[r.BlankRange] {
-			fs = append(fs, r.finding(msg.T("extra range %s %s%s-%s: generate would not write it from the inputs (numbers used, not allocated, or the range is split or merged differently)",
+		if !wanted[r.BlankRange] && !fs.full(r.file) {
+			fs.add(r.finding(msg.T("extra range %s %s%s-%s: generate would not write it from the inputs (numbers used, not allocated, or the range is split or merged differently)",
 				r.Type, r.Track, r.Start, r.End)))
 		}
 	}
@@ -353,12 +427,14 @@ func (c *Checker) compare(k Kind, names []string, rs []located) []Finding {
 	for _, r := range want {
 		file, ok := present[group(r)]
 		switch {
-		case ok && !have[r]:
-			fs = append(fs, Finding{File: file}.with(msg.T("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)))
+		case ok && !have[r] && !fs.full(file):
+			fs.add(Finding{File: file}.with(msg.T("missing range %s %s %s%s-%s: generate would write it from the inputs", r.Ban, r.Type, r.Track, r.Start, r.End)))
 		case !ok && c.All && k == KindBulk && r.Period == c.Expected.Period && !missingFile[string(r.Ban)]:
 			missingFile[string(r.Ban)] = true
-			fs = append(fs, Finding{File: BulkFileName(r.Ban, r.Period)}.with(msg.T("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))))
+			if _, err := BulkFiles(c.Expected.RangesOf(r.Ban)); errors.Is(err, ErrTrackTooLarge) {
+				break // generate writes it E0402 files only
+			}
+			fs.add(Finding{File: BulkFileName(r.Ban, r.Period)}.with(msg.T("no bulk file for %s among the files checked: generate would write %s", r.Ban, BulkFileName(r.Ban, r.Period))))
 		}
 	}
-	return fs
 }

@@ -136,8 +136,10 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 	var path []string
 	var text strings.Builder
 	var item *E0402Item
-	seen := map[string]bool{}
+	seen := map[string]bool{}   // the elements of Main read
+	inItem := map[string]bool{} // the elements of the item being read
 	for !full {
+		start, _ := dec.InputPos() // where the token starts
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
 			break
@@ -153,6 +155,11 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			return m, fs.fs
 		}
 		switch t := tok.(type) {
+		case xml.Directive:
+			// A DOCTYPE may declare entities (a billion laughs): E0402 has
+			// no DTD, and nothing of one is read or expanded.
+			add(start, strings.Join(path, "/"), msg.T("a DOCTYPE or other <!…> declaration: an E0402 message has none; its entities are not read or expanded"))
+			return m, fs.fs
 		case xml.StartElement:
 			path = append(path, t.Name.Local)
 			text.Reset()
@@ -171,6 +178,7 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 				m.XMLName = t.Name
 			}
 			if p == "BranchTrackBlank/Details/BranchTrackBlankItem" {
+				clear(inItem)
 				m.Items = append(m.Items, E0402Item{Line: line})
 				item = &m.Items[len(m.Items)-1]
 				if len(m.Items) == E0402MaxItems+1 {
@@ -188,10 +196,15 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			p := strings.Join(path, "/")
 			v := strings.TrimSpace(text.String())
 			check := func(re *regexp.Regexp, want msg.Message) string {
-				if seen[p] && !strings.HasPrefix(p, "BranchTrackBlank/Details/") {
+				// A value given twice: only one of them would be read.
+				once := seen
+				if strings.HasPrefix(p, "BranchTrackBlank/Details/") {
+					once = inItem
+				}
+				if once[p] {
 					add(line, p, msg.T("appears twice"))
 				}
-				seen[p] = true
+				once[p] = true
 				if !re.MatchString(v) {
 					add(line, p, msg.T("%q: want %v", v, want))
 				}
@@ -298,6 +311,10 @@ func (g *xmlGuard) Read(p []byte) (int, error) {
 func checkBan(v string, line int, p string, add func(int, string, msg.Message)) {
 	if reBan.MatchString(v) {
 		if _, err := ranges.ParseBan(v); err != nil {
+			if v == "00000000" {
+				add(line, p, msg.T("%s is not a 統一編號: no business has it", v))
+				return
+			}
 			add(line, p, msg.T("%s is not a valid 統一編號 (the checksum is wrong)", v))
 		}
 	}

@@ -19,6 +19,8 @@ type Finding struct {
 	// Message is the problem in any language (Problem is its English, which
 	// the json format keeps stable).
 	Message msg.Message `json:"-"`
+
+	more bool // it says the file's findings stopped at MaxFindings
 }
 
 // with gives the finding its problem.

@@ -99,6 +99,7 @@ func TestReadBulkFindings(t *testing.T) {
 		{"sequence gap", ok + "\r\n00003,83012410,11410,ZK,37210500,37210599,07\r\n", "x.csv:2: sequence 00003: want 00002"},
 		{"sequence after a bad line", "00001,83012410,11410,ZK,1,2,07\r\n00002,83012410,11410,ZK,37210500,37210599,07\r\n00004,83012410,11410,ZK,37210600,37210699,07\r\n", "x.csv:3: sequence 00004: want 00003"},
 		{"ban checksum", "00001,83012411,11410,ZK,37210312,37210499,07\r\n", "checksum is wrong"},
+		{"ban zeros", "00001,00000000,11410,ZK,37210312,37210499,07\r\n", `field 2 (統一編號) "00000000": want a 統一編號 a business has`},
 		{"odd month", "00001,83012410,11409,ZK,37210312,37210499,07\r\n", `field 3 (period) "11409"`},
 		{"long period", "00001,83012410,114/09~114/10,ZK,37210312,37210499,07\r\n", `field 3 (period)`},
 		{"track case", "00001,83012410,11410,zk,37210312,37210499,07\r\n", `field 4 (字軌) "zk": want two capital letters`},
@@ -222,6 +223,13 @@ func TestReadE0402Findings(t *testing.T) {
 		{"short", doc(E0402Namespace, main, strings.Replace(item, "37210312", "210312", 1)), `"210312": want 8 digits`},
 		{"unknown", doc(E0402Namespace, main+"<Extra>1</Extra>", item), "BranchTrackBlank/Main/Extra: unknown element"},
 		{"broken", "<BranchTrackBlank", "not well-formed"},
+		// Only the last of two InvoiceBeginNo was read, with no finding.
+		{"repeated in an item", doc(E0402Namespace, main, strings.Replace(item, "<InvoiceEndNo>", "<InvoiceBeginNo>37210300</InvoiceBeginNo><InvoiceEndNo>", 1)),
+			"BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceBeginNo: appears twice"},
+		{"no business", doc(E0402Namespace, strings.Replace(main, "83012410", "00000000", 1), item), "x.xml:3: BranchTrackBlank/Main/BranchBan: 00000000 is not a 統一編號: no business has it"},
+		// A DTD, its entities declared and used: a finding, nothing expanded.
+		{"doctype", `<?xml version="1.0"?>` + "\n" + `<!DOCTYPE x [<!ENTITY a "37210312">]>` + doc(E0402Namespace, main, strings.Replace(item, "37210312", "&a;", 1))[len(`<?xml version="1.0" encoding="UTF-8"?>`):],
+			"x.xml:2: a DOCTYPE or other <!…> declaration: an E0402 message has none"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,3 +372,47 @@ var e0402Text = func() string {
 	}
 	return string(data)
 }()
+
+// An E0402 file named as generate names it must hold what its name says:
+// before, E0402_…_07_ZK.xml holding ZL's ranges passed check.
+func TestCheckE0402NameAgreesWithContent(t *testing.T) {
+	dir := t.TempDir()
+	rs := []ranges.BlankRange{{Key: ranges.Key{Ban: "24549210", Type: ranges.TypeGeneral, Period: mustPeriod(t, "11510"), Track: "ZL"}, Start: 48120000, End: 48120049}}
+	files := E0402Messages("53212539", rs)
+	data, err := MarshalE0402(files[0].Message)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, want string }{
+		{files[0].Name, ""},
+		{"E0402_53212539_24549210_11510_07_ZL_part2.xml", ""},
+		{"renamed.xml", ""},
+		{"E0402_53212539_24549210_11510_07_ZK.xml", "BranchTrackBlank/Main/InvoiceTrack: ZL, but the file's name says ZK"},
+		{"E0402_99999999_24549210_11512_08_ZL.xml", "BranchTrackBlank/Main/HeadBan: 53212539, but the file's name says 99999999"},
+		{"E0402_53212539_04595257_11510_07_ZL.xml", "BranchTrackBlank/Main/BranchBan: 24549210, but the file's name says 04595257"},
+	} {
+		p := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var c Checker
+		rep := c.Check([]string{p})
+		got := findingsText(rep.Findings)
+		switch {
+		case tc.want == "" && got != "":
+			t.Errorf("%s: findings %q", tc.name, got)
+		case tc.want != "" && !strings.Contains(got, tc.want):
+			t.Errorf("%s: findings %q do not say %q", tc.name, got, tc.want)
+		}
+		os.Remove(p)
+	}
+}
+
+func mustPeriod(t *testing.T, s string) ranges.Period {
+	t.Helper()
+	p, err := ranges.ParsePeriod(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

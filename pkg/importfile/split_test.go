@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,5 +114,49 @@ func TestCheckOneBanAFile(t *testing.T) {
 	rep := (&Checker{}).Check([]string{name})
 	if len(rep.Findings) != 1 || rep.Findings[0].Line != 3 || !strings.Contains(rep.Findings[0].Problem, "want one 統編 a file") {
 		t.Fatalf("findings %v", rep.Findings)
+	}
+}
+
+// With XML, a 統編 with a track too large for a bulk file gets its E0402
+// messages (split at E0402MaxItems) and no bulk file, and Render lists the
+// track; another 統編 keeps its bulk file. Before, the run failed saying
+// "report this track through Turnkey (E0402)" and wrote no E0402 file.
+// Without XML it fails, saying how to get them.
+func TestRenderTrackTooLargeForBulk(t *testing.T) {
+	other := keyZK
+	other.Ban = "53212539"
+	res := &ranges.Result{Period: keyZK.Period, Ranges: append(manyRanges(keyZK, MaxBulkLines+1), manyRanges(other, 2)...)}
+	res.Summaries = []ranges.Summary{{Key: keyZK}, {Key: other}}
+	slices.SortStableFunc(res.Summaries, func(a, b ranges.Summary) int { return strings.Compare(string(a.Ban), string(b.Ban)) })
+	slices.SortStableFunc(res.Ranges, func(a, b ranges.BlankRange) int { return strings.Compare(string(a.Ban), string(b.Ban)) })
+
+	files, _, noBulk, err := Render(context.Background(), res, RenderOptions{XML: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(noBulk) != 1 || noBulk[0].Ban != keyZK.Ban || noBulk[0].Track != "ZK" || noBulk[0].Ranges != MaxBulkLines+1 {
+		t.Fatalf("noBulk %v", noBulk)
+	}
+	var e0402, items int
+	for _, f := range files {
+		switch {
+		case strings.HasPrefix(f.Name, string(keyZK.Ban)):
+			t.Errorf("bulk file %s for a track it cannot hold", f.Name)
+		case strings.HasPrefix(f.Name, "E0402_"+string(keyZK.Ban)):
+			e0402++
+			items += strings.Count(string(f.Data), "<BranchTrackBlankItem>")
+		}
+	}
+	if want := (MaxBulkLines + E0402MaxItems) / E0402MaxItems; e0402 != want || items != MaxBulkLines+1 {
+		t.Errorf("%d E0402 files with %d items, want %d with %d", e0402, items, want, MaxBulkLines+1)
+	}
+	if !slices.ContainsFunc(files, func(f File) bool { return f.Name == "53212539_11410.csv" }) {
+		t.Errorf("the other 統編 lost its bulk file: %v", names(files))
+	}
+
+	_, _, _, err = Render(context.Background(), res, RenderOptions{})
+	var tl *TrackTooLargeError
+	if !errors.As(err, &tl) || !errors.Is(err, ErrTrackTooLarge) || !strings.Contains(err.Error(), "or write E0402 (--xml, or xml = true in a config) and report 83012410 through Turnkey") {
+		t.Errorf("without XML: %v", err)
 	}
 }

@@ -20,6 +20,11 @@ func ParseBan(s string) (Ban, error) {
 		return "", msg.Errorf("%s is not a 統一編號: want 8 digits", Quote(s))
 	}
 	v = padZeros(v, 8)
+	if v == "00000000" {
+		// Its checksum holds, but no business has it: an empty cell
+		// read as 0, or a placeholder.
+		return "", msg.Errorf("%s is not a 統一編號: no business has it (an empty cell read as 0?)", Quote(v))
+	}
 	if !banChecksumOK(v) {
 		return "", msg.Errorf("%s is not a valid 統一編號: its checksum is wrong", Quote(v))
 	}

@@ -26,6 +26,10 @@ func TestParseBan(t *testing.T) {
 		{"", "", "empty"},
 		{"123456789", "", "want 8 digits"},
 		{"2209913A", "", "want 8 digits"},
+		// The checksum holds, but no business has it: an empty cell read
+		// as 0 passed for a 統編.
+		{"00000000", "", "no business has it"},
+		{"0", "", "no business has it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -150,11 +150,15 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		}
 		return nil, &errs
 	}
-	if typeProblems(raw, bad); len(found) > 0 {
+	// A value of the wrong kind stops the decoding below: it is told now,
+	// with the unknown keys. Unknown keys alone do not: they are told with
+	// the checks of the values.
+	types := 0
+	typeProblems(raw, func(branch int, key string, what msg.Message) { types++; bad(branch, key, what) }, bad)
+	if types > 0 {
 		return nil, sortedErrors(found)
 	}
-	md, err := toml.Decode(string(data), c)
-	if err != nil {
+	if _, err := toml.Decode(string(data), c); err != nil {
 		// Every type was checked above; what is left is a bad value, such
 		// as a 統一編號 that fails its check digit.
 		var pe toml.ParseError
@@ -164,21 +168,6 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			errs.Add(ranges.Errorf(ranges.Pos{File: path}, "%v", err))
 		}
 		return nil, &errs
-	}
-	for _, k := range md.Undecoded() {
-		branch, key := -1, k.String()
-		if len(k) > 1 && k[0] == "branch" {
-			branch, key = lines.branchOfKey(k), strings.Join(k[1:], ".")
-		}
-		if key == "portal" {
-			bad(branch, key, msg.T("the portal's addresses are in its layout now: name a layout file with layout = \"…\" (blanktrack portal-sim --write-layout writes one for the simulator), or leave it out for the real portal"))
-			continue
-		}
-		if strings.HasSuffix(key, "password") {
-			bad(branch, key, msg.T("never put a password in the config: name the environment variable that holds it with password_env"))
-			continue
-		}
-		bad(branch, key, msg.T("unknown key: want head, period, out, xml, layout, carrier, and per [[branch]] ban, name, alloc, invoices, no_invoices, user, password_env, [branch.columns]"))
 	}
 	if c.Period != "" && c.Period != "last" {
 		if _, err := ranges.ParsePeriod(c.Period); err != nil {
@@ -344,7 +333,18 @@ func (c *Config) files(branch int, key string, patterns []string) ([]string, err
 				files = append(files, f)
 			}
 		}
-		if len(files) == 0 {
+		// A file may be named with the pattern characters: erp[9-10].xlsx
+		// matches no file as a pattern, and is the file meant.
+		literal := false
+		if fi, err := os.Stat(full); err == nil && !fi.IsDir() {
+			literal = true
+		}
+		switch {
+		case literal && len(files) == 0:
+			files = []string{full}
+		case literal && !slices.Contains(files, full):
+			return nil, ranges.Errorf(at, "%s is a file, and as a pattern it matches %s too: rename the file, or write the pattern so that it names one of them", ranges.Quote(p), files[0])
+		case len(files) == 0:
 			return nil, ranges.Errorf(at, "%s matches no file (in %s)", ranges.Quote(p), c.Dir())
 		}
 		out = append(out, files...) // Glob sorts: a stable order
@@ -395,21 +395,6 @@ func (k keyLines) find(branch int, key string) int {
 		}
 	}
 	return header
-}
-
-// branchOfKey finds which [[branch]] an undecoded key belongs to: the
-// first whose table holds it.
-func (k keyLines) branchOfKey(key toml.Key) int {
-	sub := strings.Join(key[1:], ".")
-	for b := 0; ; b++ {
-		header := k.find(b, "\x00") // no such key: the header's line
-		if header == 0 {
-			return 0
-		}
-		if k.find(b, sub) != header {
-			return b
-		}
-	}
 }
 
 // Limits of a config file: far beyond any blanktrack.toml, and short of

@@ -2,8 +2,11 @@ package job
 
 import (
 	"errors"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
@@ -104,15 +107,7 @@ number = 3
 		`c.toml:13: branch[2].ban: "53212538" is not a valid 統一編號`,
 		`c.toml:16: branch[2].columns.number: the number 3: want the column's header text in quotes`,
 	}
-	list := ranges.AsList(err)
-	if list == nil || len(list.Errs) != len(want) {
-		t.Fatalf("errors:\n%v\nwant %d, one per wrong value", err, len(want))
-	}
-	for i, w := range want {
-		if got := list.Errs[i].Error(); !strings.HasPrefix(got, w) {
-			t.Errorf("error %d: %s\nwant %s…", i+1, got, w)
-		}
-	}
+	list := wantErrors(t, err, want)
 	zh := msg.NewPrinter(msg.Chinese).Localize(list.Errs[0])
 	if !strings.Contains(zh, `應為 true 或 false`) {
 		t.Errorf("in Chinese: %s", zh)
@@ -121,5 +116,90 @@ number = 3
 	c, err := ParseConfig([]byte("head = 53212539\n[[branch]]\nban = 53212539\nalloc = [\"a.csv\"]\n"), "c.toml")
 	if err != nil || c.Head.Ban != "53212539" {
 		t.Errorf("an integer 統一編號: %v, %v", c, err)
+	}
+}
+
+// Unknown keys and values of the wrong kind are told together, in the
+// order of their lines, from one run. Before, the unknown keys were told
+// only once no wrong kind was left, a key unknown in [branch.columns] got
+// the list of the other tables' keys, and every column key was shown
+// number = "發票號碼" as its example.
+func TestConfigUnknownKeysAndWrongKindsTogether(t *testing.T) {
+	text := `head = "53212539"
+xml = "yes"
+bogus = 1
+[[branch]]
+ban = "24549210"
+alloc = "a.csv"
+foo = 2
+  [branch.columns]
+  numbr = "票號"
+  number = 5
+  date = true
+  sheet = 1
+`
+	_, err := ParseConfig([]byte(text), "c.toml")
+	want := []string{
+		`c.toml:2: xml: the text "yes": want true or false`,
+		`c.toml:3: bogus: unknown key: want head, period,`,
+		`c.toml:6: branch[1].alloc: the text "a.csv": want a list`,
+		`c.toml:7: branch[1].foo: unknown key: want head, period,`,
+		`c.toml:9: branch[1].columns.numbr: unknown key: want the column keys sheet, number, track, status, void, date, seller`,
+		`c.toml:10: branch[1].columns.number: the number 5: want the column's header text in quotes, as in number = "發票號碼"`,
+		`c.toml:11: branch[1].columns.date: the boolean true: want the column's header text in quotes, as in date = "發票日期"`,
+		`c.toml:12: branch[1].columns.sheet: the number 1: want the sheet's name in quotes, as in sheet = "銷項發票"`,
+	}
+	list := wantErrors(t, err, want)
+	zh := msg.NewPrinter(msg.Chinese).Localize(list.Errs[4])
+	if !strings.Contains(zh, "[branch.columns] 可用 sheet、number") {
+		t.Errorf("in Chinese: %s", zh)
+	}
+}
+
+// wantErrors checks that err lists one error per want, in order, each
+// beginning with it.
+func wantErrors(t *testing.T, err error, want []string) *ranges.ErrorList {
+	t.Helper()
+	list := ranges.AsList(err)
+	if list == nil || len(list.Errs) != len(want) {
+		t.Fatalf("errors:\n%v\nwant %d", err, len(want))
+	}
+	for i, w := range want {
+		if got := list.Errs[i].Error(); !strings.HasPrefix(got, w) {
+			t.Errorf("error %d: %s\nwant %s…", i+1, got, w)
+		}
+	}
+	return list
+}
+
+// A file named with pattern characters, as erp[9-10].xlsx, is the file the
+// config names when the pattern matches no file: before, the branch failed
+// with "matches no file" beside the file. When the pattern also matches
+// other files, which is meant cannot be told: the branch fails saying so.
+func TestConfigPatternThatIsAFileName(t *testing.T) {
+	dir := t.TempDir()
+	alloc := writeTestFile(t, dir, "a.csv", []byte(allocHeader))
+	named := writeTestFile(t, dir, "erp[9-10].xlsx", []byte("x"))
+	writeTestFile(t, dir, "pos[1].csv", []byte("x"))
+	writeTestFile(t, dir, "pos1.csv", []byte("x"))
+	text := `[[branch]]
+ban = "53212539"
+alloc = ["a.csv"]
+invoices = ["erp[9-10].xlsx"]
+[[branch]]
+ban = "24549210"
+alloc = ["a.csv"]
+invoices = ["pos[1].csv"]
+`
+	c, err := ParseConfig([]byte(text), filepath.Join(dir, "c.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Spec(time.Time{})
+	if br := s.Branches[0]; br.err != nil || !slices.Equal(br.Invoices, []string{named}) || !slices.Equal(br.Allocs, []string{alloc}) {
+		t.Errorf("erp[9-10].xlsx: invoices %v, error %v", br.Invoices, br.err)
+	}
+	if err := s.Branches[1].err; err == nil || !strings.Contains(err.Error(), `"pos[1].csv" is a file, and as a pattern it matches `+filepath.Join(dir, "pos1.csv")+" too") {
+		t.Errorf("pos[1].csv beside pos1.csv: %v", err)
 	}
 }

@@ -37,10 +37,17 @@ var branchKinds = map[string]valueKind{
 	"columns": kindTable,
 }
 
-// typeProblems reports every known key of a loosely decoded config whose
-// value is not of the kind it wants. Unknown keys are left to the decoder's
-// Undecoded list.
-func typeProblems(raw map[string]any, bad func(branch int, key string, what msg.Message)) {
+// columnExamples are the keys of [branch.columns], each with a header (or,
+// for sheet, a sheet name) as an export has it, for the messages.
+var columnExamples = map[string]string{
+	"sheet": "銷項發票", "number": "發票號碼", "track": "發票字軌", "status": "發票狀態",
+	"void": "作廢註記", "date": "發票日期", "seller": "賣方統一編號",
+}
+
+// typeProblems reports every key of a loosely decoded config whose value
+// is not of the kind it wants (to bad), and every key that is unknown (to
+// unknown), all in one pass: a person fixes them all from one run.
+func typeProblems(raw map[string]any, bad, unknown func(branch int, key string, what msg.Message)) {
 	for _, key := range sortedKeys(raw) {
 		v := raw[key]
 		if key == "branch" {
@@ -52,19 +59,38 @@ func typeProblems(raw map[string]any, bad func(branch int, key string, what msg.
 			for i, t := range tables {
 				for _, k := range sortedKeys(t) {
 					if kind, known := branchKinds[k]; known {
-						checkKind(i, k, kind, t[k], bad)
+						checkKind(i, k, kind, t[k], bad, unknown)
+					} else {
+						unknownKey(i, k, unknown)
 					}
 				}
 			}
 			continue
 		}
 		if kind, known := topKinds[key]; known {
-			checkKind(-1, key, kind, v, bad)
+			checkKind(-1, key, kind, v, bad, unknown)
+		} else {
+			unknownKey(-1, key, unknown)
 		}
 	}
 }
 
-func checkKind(branch int, key string, kind valueKind, v any, bad func(int, string, msg.Message)) {
+// unknownKey reports a key the config does not have, with the keys it
+// does have there (key is columns.… inside [branch.columns]).
+func unknownKey(branch int, key string, bad func(int, string, msg.Message)) {
+	switch {
+	case strings.HasPrefix(key, "columns."):
+		bad(branch, key, msg.T("unknown key: want the column keys sheet, number, track, status, void, date, seller"))
+	case key == "portal":
+		bad(branch, key, msg.T("the portal's addresses are in its layout now: name a layout file with layout = \"…\" (blanktrack portal-sim --write-layout writes one for the simulator), or leave it out for the real portal"))
+	case strings.HasSuffix(key, "password"):
+		bad(branch, key, msg.T("never put a password in the config: name the environment variable that holds it with password_env"))
+	default:
+		bad(branch, key, msg.T("unknown key: want head, period, out, xml, layout, carrier, and per [[branch]] ban, name, alloc, invoices, no_invoices, user, password_env, [branch.columns]"))
+	}
+}
+
+func checkKind(branch int, key string, kind valueKind, v any, bad, unknown func(int, string, msg.Message)) {
 	switch kind {
 	case kindText:
 		switch x := v.(type) {
@@ -110,8 +136,16 @@ func checkKind(branch int, key string, kind valueKind, v any, bad func(int, stri
 			return
 		}
 		for _, k := range sortedKeys(t) {
-			if _, ok := t[k].(string); !ok {
-				bad(branch, key+"."+k, msg.T("%v: want the column's header text in quotes, as in %s = \"發票號碼\"", describe(t[k]), k))
+			example, known := columnExamples[k]
+			_, text := t[k].(string)
+			switch {
+			case !known:
+				unknownKey(branch, key+"."+k, unknown)
+			case text:
+			case k == "sheet":
+				bad(branch, key+"."+k, msg.T("%v: want the sheet's name in quotes, as in %s = %s", describe(t[k]), k, ranges.Quote(example)))
+			default:
+				bad(branch, key+"."+k, msg.T("%v: want the column's header text in quotes, as in %s = %s", describe(t[k]), k, ranges.Quote(example)))
 			}
 		}
 	}

@@ -12,8 +12,10 @@
 // them or none, removes the files of an earlier run of the same 統編 and
 // period that the run no longer writes, and records inputs and outputs with
 // their SHA-256 in the folder's manifest; an output path that is an input
-// is refused (*OverwriteError). CheckOut tells before any input is read
-// whether a folder can take the files.
+// is refused (*OverwriteError), and so is a file the run would remove or
+// overwrite that the manifest does not record as blanktrack's
+// (*ForeignFileError). CheckOut tells before any input is read whether a
+// folder can take the files.
 //
 // Doubts about the data are typed Warnings (invoices in no allocation or
 // outside the period, nullified numbers never reissued); under Spec.Strict

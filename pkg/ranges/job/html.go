@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"path/filepath"
+	"slices"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
@@ -130,7 +131,7 @@ func (r *Result) HTML(info ReportInfo) ([]byte, error) {
 		}
 		hb.Stats = br.Stats
 		hb.Warnings = br.Warnings
-		for _, n := range append(br.declaredNoneNotes(), br.notes()...) {
+		for _, n := range slices.Concat(br.unusedTracks(), br.declaredNoneNotes(), br.notes()) {
 			hb.Notes = append(hb.Notes, n.Localize(r.p))
 		}
 		page.Total.Add(hb.Total)

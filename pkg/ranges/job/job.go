@@ -106,6 +106,10 @@ type BranchResult struct {
 	NoBlank  []ranges.Ban      // 統編 whose numbers were all used: no file
 	Warnings []Warning
 	Err      error
+
+	// NoBulk lists the tracks too large for a bulk file (with XML): their
+	// 統編 get E0402 files only.
+	NoBulk []*importfile.TrackTooLargeError
 }
 
 // Run reads every branch's allocations, settles the period, checks the
@@ -231,8 +235,10 @@ func (r *Result) checkAllocations() {
 // allocation holds its number, so that no branch reports a number blank
 // that another branch's export shows used. A branch fails when one of its
 // exports fails, and so does every branch that export gave invoices to:
-// without the rest of that export their tallies are not complete. The
-// returned error is ctx's.
+// without the rest of that export their tallies are not complete. An
+// export whose reading stopped before its end (too many errors, a fatal
+// one) may have held invoices of any branch in its rest: every branch
+// fails with it. The returned error is ctx's.
 func (r *Result) readInvoices(ctx context.Context, spec Spec, p ranges.Period) error {
 	rt := &router{bans: map[ranges.Ban]bool{}}
 	for _, br := range r.ok() {
@@ -248,9 +254,10 @@ func (r *Result) readInvoices(ctx context.Context, spec Spec, p ranges.Period) e
 		}
 	}
 	failed := map[*BranchResult]error{}
+	var stop *stoppedExport // the first export not read to its end
 	for _, br := range r.ok() {
 		sink := &branchSink{rt: rt, br: br, got: map[*BranchResult]bool{}}
-		err := br.readExports(ctx, spec, p, sink)
+		stopped, err := br.readExports(ctx, spec, p, sink)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
@@ -258,6 +265,9 @@ func (r *Result) readInvoices(ctx context.Context, spec Spec, p ranges.Period) e
 			continue
 		}
 		failed[br] = err
+		if stopped != nil && stop == nil {
+			stop = stopped
+		}
 		for other := range sink.got {
 			if other != br && failed[other] == nil {
 				failed[other] = msg.Errorf("an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v", br.Label(), br.Ban, firstLine(err))
@@ -267,6 +277,13 @@ func (r *Result) readInvoices(ctx context.Context, spec Spec, p ranges.Period) e
 	for _, br := range r.ok() {
 		if err := notRead(br.Usage.NotRead()); err != nil && failed[br] == nil {
 			failed[br] = err
+		}
+	}
+	if stop != nil {
+		for _, other := range rt.branches {
+			if failed[other] == nil {
+				failed[other] = stop.failure()
+			}
 		}
 	}
 	for br, err := range failed {
@@ -319,6 +336,24 @@ func notRead(nr ranges.NotRead) error {
 	return &errs
 }
 
+// stoppedExport is an export whose reading stopped before its end: its
+// rest, and the branch's exports after it, were not read.
+type stoppedExport struct {
+	br    *BranchResult
+	name  string
+	after bool        // the branch has exports after it, not read either
+	why   msg.Message // why it stopped
+}
+
+// failure is the error of a branch that the export's rest may have held
+// invoices of.
+func (s *stoppedExport) failure() error {
+	if s.after {
+		return msg.Errorf("%s, an export of branch %s (%s), was not read to its end, nor were that branch's exports after it: their rest may hold this branch's invoices (%v)", s.name, s.br.Label(), s.br.Ban, s.why)
+	}
+	return msg.Errorf("%s, an export of branch %s (%s), was not read to its end: its rest may hold this branch's invoices (%v)", s.name, s.br.Label(), s.br.Ban, s.why)
+}
+
 // firstLine is an error's first line, for naming it inside another.
 func firstLine(err error) msg.Message {
 	if list := ranges.AsList(err); list != nil && len(list.Errs) > 0 {
@@ -327,10 +362,15 @@ func firstLine(err error) msg.Message {
 	return msg.T("%v", err)
 }
 
-// readExports reads one branch's invoice exports into sink.
-func (br *BranchResult) readExports(ctx context.Context, spec Spec, p ranges.Period, sink *branchSink) error {
+// readExports reads one branch's invoice exports into sink. stopped is
+// set when the reading of an export stopped before its end: a fatal error,
+// or too many errors.
+func (br *BranchResult) readExports(ctx context.Context, spec Spec, p ranges.Period, sink *branchSink) (stopped *stoppedExport, err error) {
 	var errs ranges.ErrorList
-	for _, name := range br.Invoices {
+	for i, name := range br.Invoices {
+		stop := func(why msg.Message) *stoppedExport {
+			return &stoppedExport{br: br, name: ranges.VisibleName(name), after: i < len(br.Invoices)-1, why: why}
+		}
 		opts := sheet.Options{Columns: br.Columns}
 		if spec.Progress != nil {
 			opts.Progress = spec.Progress(name)
@@ -338,7 +378,7 @@ func (br *BranchResult) readExports(ctx context.Context, spec Spec, p ranges.Per
 		before := len(errs.Errs)
 		sts, err := sheet.ReadInvoiceFile(ctx, name, opts, sink, &errs)
 		if err != nil {
-			return err
+			return stop(firstLine(err)), err
 		}
 		// A file that counts nothing (and whose cells were not the
 		// trouble) would report every number blank without a word.
@@ -353,10 +393,10 @@ func (br *BranchResult) readExports(ctx context.Context, spec Spec, p ranges.Per
 			br.Stats = append(br.Stats, st)
 		}
 		if errs.Full() {
-			break
+			return stop(msg.T("stopped after %d errors", ranges.MaxErrors)), errs.Err()
 		}
 	}
-	return errs.Err()
+	return nil, errs.Err()
 }
 
 // router finds the branch whose allocation holds an invoice's number.
@@ -430,7 +470,7 @@ func (br *BranchResult) finish(ctx context.Context, spec Spec, p ranges.Period) 
 		br.Err = err
 		return nil
 	}
-	br.Files, br.NoBlank, err = importfile.Render(ctx, br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head})
+	br.Files, br.NoBlank, br.NoBulk, err = importfile.Render(ctx, br.Blank, importfile.RenderOptions{XML: spec.XML, Head: spec.Head})
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}

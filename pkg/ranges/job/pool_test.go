@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,6 +79,59 @@ func TestFailedExportFailsTheBranchesItFed(t *testing.T) {
 	}
 }
 
+// An export whose reading stopped before its end may have held invoices of
+// any branch in the rest not read: every branch of the run fails, naming
+// the export. Before, a branch whose invoices lay after the stop (here
+// 04595257's, after 25 bad rows or a line over 4 MiB in the head office's
+// export) was written with those numbers reported blank.
+func TestStoppedExportFailsEveryBranch(t *testing.T) {
+	dir := t.TempDir()
+	headAlloc := writeTestFile(t, dir, "a-head.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00000049\n"))
+	branchAlloc := writeTestFile(t, dir, "a-branch.csv", []byte(allocHeader+"04595257,7,一般稅額計算,115/09~115/10,ZL,00000000,00000049\n"))
+	pos := writeTestFile(t, dir, "branch-pos.csv", []byte("發票號碼,發票日期\nZL00000003,2026/09/01\n"))
+	rest := "ZK00000001,2026/09/01\nZL00000010,2026/09/01\n"
+	for _, tc := range []struct {
+		name, erp, why string
+		more           bool // the head office has an export after it
+	}{
+		{name: "too many errors", erp: "發票號碼,發票日期\n" + strings.Repeat("ZK0000000X,2026/09/01\n", 25) + rest, why: "stopped after 20 errors"},
+		{name: "a line too long", erp: "發票號碼,發票日期\nZK00000002," + strings.Repeat("x", 5<<20) + "\n" + rest, why: "row 2"},
+		{name: "exports after it", erp: "發票號碼,發票日期\n" + strings.Repeat("ZK0000000X,2026/09/01\n", 25) + rest, why: "stopped after 20 errors", more: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			erp := writeTestFile(t, dir, "head-erp.csv", []byte(tc.erp))
+			head := []string{erp}
+			if tc.more {
+				head = append(head, writeTestFile(t, dir, "head-more.csv", []byte("發票號碼,發票日期\nZK00000003,2026/09/01\n")))
+			}
+			res, err := Run(context.Background(), Spec{Config: true, Branches: []Branch{
+				{Ban: "53212539", Allocs: []string{headAlloc}, Invoices: head},
+				{Ban: "04595257", Allocs: []string{branchAlloc}, Invoices: []string{pos}},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Branches[0].Err == nil {
+				t.Fatal("head office did not fail")
+			}
+			got := res.Branches[1].Err
+			if got == nil {
+				t.Fatal("branch 04595257 did not fail: its numbers after the stop would be reported blank")
+			}
+			want := erp + ", an export of branch 53212539 (53212539), was not read to its end"
+			if tc.more {
+				want += ", nor were that branch's exports after it"
+			}
+			if !strings.Contains(got.Error(), want) || !strings.Contains(got.Error(), tc.why) {
+				t.Errorf("branch error %v\nwant it to say %q and %q", got, want, tc.why)
+			}
+			if n := len(res.Files()); n != 0 {
+				t.Errorf("%d files rendered", n)
+			}
+		})
+	}
+}
+
 // A run killed while writing leaves hidden temporary files; the next run
 // into the folder removes those of its files and says so, and leaves
 // other files alone.
@@ -106,5 +160,50 @@ func TestWriteRemovesKilledRunsTemps(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, keep)); err != nil {
 			t.Errorf("%s: %v (another 統編's or not blanktrack's: keep it)", keep, err)
 		}
+	}
+}
+
+// A track with more blank ranges than a bulk file holds: with XML the run
+// writes its E0402 files and no bulk file for its 統編, with a warning
+// saying to report it through Turnkey (--strict fails it); without XML it
+// fails, saying to check the exports or write E0402. Before, both failed
+// with "report this track through Turnkey (E0402)", and --xml wrote none.
+func TestTrackTooLargeForBulkFile(t *testing.T) {
+	dir := t.TempDir()
+	alloc := writeTestFile(t, dir, "a.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00199999\n"))
+	var b strings.Builder
+	b.WriteString("發票號碼,發票日期\n")
+	for i := range 100_000 { // every other number: 100,000 blank ranges
+		fmt.Fprintf(&b, "ZK%08d,2026/09/01\n", 2*i+1)
+	}
+	export := writeTestFile(t, dir, "pos.csv", []byte(b.String()))
+	run := func(xml, strict bool) *BranchResult {
+		res, err := Run(context.Background(), Spec{XML: xml, Strict: strict, Branches: []Branch{{Allocs: []string{alloc}, Invoices: []string{export}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Branches[0]
+	}
+	br := run(true, false)
+	if br.Err != nil {
+		t.Fatal(br.Err)
+	}
+	for _, f := range br.Files {
+		if !strings.HasPrefix(f.Name, "E0402_53212539_53212539_11510_07_ZK") {
+			t.Errorf("file %s: want the track's E0402 files only", f.Name)
+		}
+	}
+	if len(br.Files) != 10 {
+		t.Errorf("%d E0402 files, want 10 of 10,000 items", len(br.Files))
+	}
+	if len(br.Warnings) != 1 || br.Warnings[0].Kind != NoBulkFile ||
+		!strings.Contains(br.Warnings[0].Line().String(), "53212539 字軌 ZK has 100000 blank ranges, more than a bulk file holds: no bulk file for 53212539; report it through Turnkey") {
+		t.Errorf("warnings %v", br.Warnings)
+	}
+	if br := run(true, true); br.Err == nil {
+		t.Error("--strict passed a 統編 written without a bulk file")
+	}
+	if br := run(false, false); br.Err == nil || !strings.Contains(br.Err.Error(), "or write E0402 (--xml, or xml = true in a config)") {
+		t.Errorf("without XML: %v", br.Err)
 	}
 }

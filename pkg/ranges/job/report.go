@@ -66,6 +66,9 @@ func (br *BranchResult) report(w *strings.Builder, p *msg.Printer, out string) {
 	}
 	t.Add(p.Text("TOTAL"), "", "", itoa(tot.Allocated), itoa(tot.Used), voided(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges))
 	t.Write(w)
+	for _, n := range br.unusedTracks() {
+		p.Say(w, "note: %v\n", n)
+	}
 
 	if len(br.Stats) > 0 {
 		fmt.Fprintln(w)
@@ -130,6 +133,11 @@ func (r *Result) branchTable(w *strings.Builder, out string) {
 	t.Add(p.Text("TOTAL"), "", itoa(tot.Allocated), itoa(tot.Used), itoa(tot.Voided), itoa(tot.Blank), itoa(tot.Ranges), itoa(files),
 		p.Text("%d of %d ok", len(r.Branches)-r.Failed(), len(r.Branches)))
 	t.Write(w)
+	for _, br := range r.ok() {
+		for _, n := range br.unusedTracks() {
+			p.Say(w, "note: %s%v\n", p.Text("branch %s (%s)", br.Label(), br.Ban)+p.Text(": "), n)
+		}
+	}
 	fmt.Fprintln(w)
 	for _, br := range r.ok() {
 		for _, f := range br.Files {
@@ -323,6 +331,39 @@ func (br *BranchResult) noSellerNotes() []msg.Message {
 		default:
 			notes = append(notes, msg.T("%s has no column for seller (賣方統一編號) in sheet(s) %s: purchases cannot be told apart", f.name, strings.Join(f.sheets, ", ")))
 		}
+	}
+	return notes
+}
+
+// unusedTracks notes each 字軌 of the branch that no invoice of the
+// exports used while its 統編 used others: the whole track is reported
+// blank, as it should be for a booklet the business never used, and as it
+// would be, wrongly, for a register whose export was not given. A note, not
+// a warning (which --strict fails on): unused booklets are common, and a
+// person can tell the two apart, a program cannot. A 統編 with no invoice
+// at all is an error or declared (NoInvoicesError, Branch.NoInvoices).
+func (br *BranchResult) unusedTracks() []msg.Message {
+	if br.Blank == nil {
+		return nil
+	}
+	used := map[ranges.Ban]int{}
+	for _, s := range br.Blank.Summaries {
+		used[s.Ban] += s.Used
+	}
+	var notes []msg.Message
+	for _, s := range br.Blank.Summaries {
+		if s.Used > 0 || used[s.Ban] == 0 {
+			continue
+		}
+		var rs []string
+		for _, a := range br.Allocs {
+			if a.Ban == s.Ban && a.Type == s.Type && a.Period == s.Period && a.Track == s.Track {
+				rs = append(rs, fmt.Sprintf("%s%s-%s", a.Track, a.Start, a.End))
+			}
+		}
+		slices.Sort(rs)
+		notes = append(notes, msg.T("%s %s track %s (%s, %d numbers): no invoice at all: the whole track is reported blank; check that no register's export is missing",
+			s.Ban, s.Type, s.Track, strings.Join(rs, ", "), s.Allocated))
 	}
 	return notes
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/blanktrack/blanktrack/pkg/importfile"
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
 )
@@ -35,6 +36,10 @@ const (
 	// HiddenSheet: a hidden sheet of a workbook held invoices, and they
 	// were counted: an old copy kept out of sight would hide blank numbers.
 	HiddenSheet
+	// NoBulkFile: a 字軌 has more blank ranges than a bulk file holds; its
+	// 統編 gets E0402 files only, to report through Turnkey. So many
+	// ranges are rare: the exports may lack invoices.
+	NoBulkFile
 )
 
 // Warning is one doubt about a branch's data, with the invoices it concerns.
@@ -45,6 +50,8 @@ type Warning struct {
 	Sheet    string         // for a workbook: the sheet
 	Counted  int            // for HiddenSheet: the invoices counted from the sheet
 	Invoices ranges.Listing // the invoices concerned: the first ones and their count
+	// Track, for NoBulkFile: the track too large for a bulk file.
+	Track *importfile.TrackTooLargeError
 }
 
 // where names the warning's export, and its sheet in a workbook.
@@ -73,6 +80,8 @@ func (w Warning) Line() msg.Message {
 		return msg.T("%d invoice(s) without a date counted, first %s", w.Invoices.Count, first(w.Invoices))
 	case HiddenSheet:
 		return msg.T("%v is hidden, and its %d invoice(s) were counted", w.where(), w.Counted)
+	case NoBulkFile:
+		return msg.T("%s 字軌 %s has %d blank ranges, more than a bulk file holds: no bulk file for %s; report it through Turnkey with its E0402 files", w.Track.Ban, w.Track.Track, w.Track.Ranges, w.Track.Ban)
 	}
 	return msg.T("unknown warning")
 }
@@ -92,6 +101,10 @@ func (w Warning) Heading() msg.Message {
 		return msg.T("%d invoice(s) of %v have no date; they are counted as used in %s, unchecked: fill in their dates, or check that they belong to the period", w.Invoices.Count, w.where(), w.Period)
 	case HiddenSheet:
 		return msg.T("%v is hidden in the workbook, and its %d invoice(s) were counted as used: if it is an old copy, delete it or export the current sheet alone; its numbers would otherwise not be reported blank", w.where(), w.Counted)
+	case NoBulkFile:
+		t := w.Track
+		return msg.T("%s %s 字軌 %s has %d blank ranges, more than one bulk file holds (%d): no bulk file is written for %s, and its E0402 files hold all its ranges: report %s through Turnkey, not the portal's 匯入字軌. So many ranges mean about every other number unused: check that the exports hold every invoice",
+			t.Ban, t.Type, t.Track, t.Ranges, importfile.MaxBulkLines, t.Ban, t.Ban)
 	}
 	return w.Line()
 }
@@ -130,6 +143,9 @@ func (br *BranchResult) warnings() []Warning {
 	}
 	if n := br.Usage.NotReissued(); n.Count > 0 {
 		w = append(w, Warning{Kind: NotReissued, Period: p, Invoices: n})
+	}
+	for _, t := range br.NoBulk {
+		w = append(w, Warning{Kind: NoBulkFile, Period: p, Track: t})
 	}
 	for _, st := range br.Stats {
 		if !st.HasDate {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,33 @@ func (e *OverwriteError) message() msg.Message {
 	return msg.T("the run would write %s, which is the input %s (the same file, through a link): write into a folder that holds no input", e.Output, e.Input)
 }
 
+// ForeignFileError is a file of the output folder, named as blanktrack
+// names its files, that the run would overwrite although the folder's
+// manifest does not record it (blanktrack did not write it: the user put
+// it there), or would remove although the manifest does not record it with
+// the bytes it has (not written by blanktrack, or changed since). Nothing
+// is written.
+type ForeignFileError struct {
+	Path    string // the file
+	Changed bool   // the manifest records the name with other bytes
+	Remove  bool   // the run would remove it; else overwrite it
+}
+
+func (e *ForeignFileError) Error() string { return e.message().String() }
+
+// Localize prints the error in p's language.
+func (e *ForeignFileError) Localize(p *msg.Printer) string { return e.message().Localize(p) }
+
+func (e *ForeignFileError) message() msg.Message {
+	switch {
+	case e.Changed:
+		return msg.T("%s changed since blanktrack wrote it (%s records other bytes), and this run would remove it: move it away, or pick another --out", e.Path, importfile.ManifestName)
+	case e.Remove:
+		return msg.T("%s is named like blanktrack's files, but no %s of its folder records it: blanktrack did not write it, and this run would remove it: move it away, or pick another --out", e.Path, importfile.ManifestName)
+	}
+	return msg.T("%s is named like blanktrack's files, but no %s of its folder records it: blanktrack did not write it, and this run would overwrite it: move it away, or pick another --out", e.Path, importfile.ManifestName)
+}
+
 // CheckOut makes sure a run can write into dir before it reads any input:
 // the folder can be created and written, and a manifest already there is
 // blanktrack's. It leaves dir as it was.
@@ -59,19 +87,35 @@ func CheckOut(dir string) error {
 // write are removed (and listed in r.Removed), and the folder's manifest
 // (importfile.ManifestName) records the inputs, the outputs and their
 // SHA-256. All of it or nothing: the files are written under temporary
-// names first, and the manifest is renamed into place last. An output
-// path that is an input fails with an *OverwriteError before anything is
-// written.
+// names first, and the manifest is renamed into place last. Before
+// anything is written, an output path that is an input fails with an
+// *OverwriteError, and a file the run would replace or remove that the
+// manifest does not record with its bytes (blanktrack did not write it,
+// or it changed since) with a *ForeignFileError.
 func (r *Result) Write(ctx context.Context, dir string) error {
 	files := r.Files()
 	m, err := importfile.ReadManifest(dir)
 	if err != nil {
 		return err
 	}
+	owned := r.ownedBans()
+	stale, err := r.staleFiles(dir, files, owned)
+	if err != nil {
+		return err
+	}
+	names := []string{importfile.ManifestName, ReportText, ReportHTML}
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	if err := r.refuseInputs(dir, names, stale); err != nil {
+		return err
+	}
+	if err := refuseForeign(dir, m, files, stale); err != nil {
+		return err
+	}
 	if m == nil {
 		m = &importfile.Manifest{}
 	}
-	owned := r.ownedBans()
 	// A run killed while writing (kill -9 cannot be cleaned up after)
 	// leaves hidden temporary files of the names it wrote.
 	temps, err := importfile.RemoveTemps(dir, func(name string) bool {
@@ -81,10 +125,6 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return name == importfile.ManifestName || name == ReportText || name == ReportHTML
 	})
 	r.RemovedTemps = temps
-	if err != nil {
-		return err
-	}
-	stale, err := r.staleFiles(dir, files, owned)
 	if err != nil {
 		return err
 	}
@@ -112,9 +152,6 @@ func (r *Result) Write(ctx context.Context, dir string) error {
 		return err
 	}
 	written := slices.Concat(files, reports)
-	if err := r.refuseInputs(dir, written, stale, seal); err != nil {
-		return err
-	}
 	if err := importfile.Commit(ctx, dir, importfile.Change{Write: written, Remove: stale, Seal: &seal}); err != nil {
 		r.Removed = nil
 		return err
@@ -189,9 +226,9 @@ func (r *Result) staleFiles(dir string, files []importfile.File, owned []ranges.
 	return stale, nil
 }
 
-// refuseInputs fails when a path the run would write or remove in dir is
-// one of its inputs.
-func (r *Result) refuseInputs(dir string, files []importfile.File, stale []string, seal importfile.File) error {
+// refuseInputs fails when a path the run would write (names) or remove
+// (stale) in dir is one of its inputs.
+func (r *Result) refuseInputs(dir string, names, stale []string) error {
 	check := func(name string, remove bool) error {
 		p := filepath.Join(dir, name)
 		fi, err := os.Stat(p)
@@ -205,8 +242,8 @@ func (r *Result) refuseInputs(dir string, files []importfile.File, stale []strin
 		}
 		return nil
 	}
-	for _, f := range append(slices.Clip(files), seal) {
-		if err := check(f.Name, false); err != nil {
+	for _, name := range names {
+		if err := check(name, false); err != nil {
 			return err
 		}
 	}
@@ -216,6 +253,72 @@ func (r *Result) refuseInputs(dir string, files []importfile.File, stale []strin
 		}
 	}
 	return nil
+}
+
+// refuseForeign fails when a file the run would overwrite (one of files)
+// or remove (stale) in dir may be the user's, as the folder's manifest m
+// (nil: the folder has none) tells: a file it would remove must be
+// recorded with the bytes it has; one it would overwrite must be recorded
+// (an output changed by hand is regenerated, as check advises) or hold
+// the bytes the run writes already. The reports are the last run's in a
+// folder with a manifest; in one without, they are the user's.
+func refuseForeign(dir string, m *importfile.Manifest, files []importfile.File, stale []string) error {
+	check := func(name string, data []byte, remove bool) error {
+		p := filepath.Join(dir, name)
+		sum, err := fileSum(p)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !remove && sum == sha256.Sum256(data) {
+			return nil
+		}
+		e := &ForeignFileError{Path: p, Remove: remove}
+		if m != nil {
+			o, ok := m.Output(name)
+			if ok && (!remove || o.SHA256 == hex.EncodeToString(sum[:])) {
+				return nil
+			}
+			e.Changed = ok
+		}
+		return e
+	}
+	for _, f := range files {
+		if err := check(f.Name, f.Data, false); err != nil {
+			return err
+		}
+	}
+	for _, name := range stale {
+		if err := check(name, nil, true); err != nil {
+			return err
+		}
+	}
+	if m == nil {
+		for _, name := range []string{ReportText, ReportHTML} {
+			if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+				return &ForeignFileError{Path: filepath.Join(dir, name)}
+			}
+		}
+	}
+	return nil
+}
+
+// fileSum is the SHA-256 of a file's bytes, read as a stream.
+func fileSum(path string) ([sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, msg.Errorf("%s: %w", path, err)
+	}
+	h.Sum(sum[:0])
+	return sum, nil
 }
 
 // relativePath is path relative to dir, with forward slashes, so that the
