@@ -70,6 +70,18 @@ type Error struct {
 	Pos
 	Value string
 	Err   error
+	// Subject, on the error of a row of an invoice export, is the invoice
+	// number the row names, as far as it could be read: the row may be the
+	// invoice of whoever is allocated that number. Nil on other errors.
+	Subject *Subject
+}
+
+// Subject is the invoice number a bad row of an export names.
+type Subject struct {
+	// Number is the row's invoice number when Whole; otherwise its Track
+	// alone, or nothing ("") when not even the 字軌 could be read.
+	Number InvoiceNumber
+	Whole  bool
 }
 
 func (e *Error) Error() string { return e.Localize(nil) }

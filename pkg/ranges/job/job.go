@@ -273,6 +273,9 @@ func (r *Result) readInvoices(ctx context.Context, spec Spec, p ranges.Period) e
 				failed[other] = msg.Errorf("an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v", br.Label(), br.Ban, firstLine(err))
 			}
 		}
+		if stopped == nil { // else every branch fails with it, below
+			rt.failBadRows(br, err, failed)
+		}
 	}
 	for _, br := range r.ok() {
 		if err := notRead(br.Usage.NotRead()); err != nil && failed[br] == nil {
@@ -403,6 +406,51 @@ func (br *BranchResult) readExports(ctx context.Context, spec Spec, p ranges.Per
 type router struct {
 	branches []*BranchResult // every branch with a tally
 	bans     map[ranges.Ban]bool
+}
+
+// failBadRows fails, with the branch br whose exports gave err, every
+// branch a bad row of them may be the invoice of: the one whose allocation
+// holds the row's number; when only the row's 字軌 could be read, every
+// branch allocated that 字軌; when not even that, every branch. Its number
+// is then neither used nor blank: as one run over every file, which would
+// stop.
+func (rt *router) failBadRows(br *BranchResult, err error, failed map[*BranchResult]error) {
+	list := ranges.AsList(err)
+	if list == nil {
+		return
+	}
+	for _, e := range list.Errs {
+		var re *ranges.Error
+		if !errors.As(e, &re) || re.Subject == nil {
+			continue
+		}
+		s := re.Subject
+		for _, other := range rt.branches {
+			if other == br || failed[other] != nil || !other.mayHold(s) {
+				continue
+			}
+			switch {
+			case s.Whole:
+				failed[other] = msg.Errorf("an export of branch %s (%s) has a row that could not be read whose invoice number %s lies in this branch's allocation, so this branch's invoices are not all read: %v", br.Label(), br.Ban, s.Number, re)
+			case s.Number.Track != "":
+				failed[other] = msg.Errorf("an export of branch %s (%s) has a row that could not be read whose 字軌 %s this branch is allocated, so it may be this branch's invoice: %v", br.Label(), br.Ban, s.Number.Track, re)
+			default:
+				failed[other] = msg.Errorf("an export of branch %s (%s) has a row that could not be read whose invoice number cannot be read either, so it may be this branch's invoice: %v", br.Label(), br.Ban, re)
+			}
+		}
+	}
+}
+
+// mayHold reports whether the invoice a bad row names may be the branch's.
+func (br *BranchResult) mayHold(s *ranges.Subject) bool {
+	switch {
+	case s.Whole:
+		_, ok := br.Usage.Allocation(s.Number)
+		return ok
+	case s.Number.Track != "":
+		return slices.ContainsFunc(br.Allocs, func(a ranges.Allocation) bool { return a.Track == s.Number.Track })
+	}
+	return true
 }
 
 // branchSink takes one branch's exports: an invoice goes to the branch

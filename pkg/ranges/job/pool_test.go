@@ -207,3 +207,56 @@ func TestTrackTooLargeForBulkFile(t *testing.T) {
 		t.Errorf("without XML: %v", br.Err)
 	}
 }
+
+// A bad row of one branch's export (a bad date, a number that cannot be
+// parsed, a status that says the number was not used) may be another
+// branch's invoice: the branch whose allocation holds its number, or
+// every branch allocated its 字軌 when only that could be read, or every
+// branch when neither could, fails with the exporting branch. Before, the
+// other branch was written with that number reported blank, while one run
+// over the same files wrote nothing.
+func TestBadRowFailsTheBranchesItMayBelongTo(t *testing.T) {
+	dir := t.TempDir()
+	headAlloc := writeTestFile(t, dir, "a-head.csv", []byte(allocHeader+"53212539,7,一般稅額計算,115/09~115/10,ZK,00000000,00000049\n"))
+	branchAlloc := writeTestFile(t, dir, "a-branch.csv", []byte(allocHeader+"04595257,7,一般稅額計算,115/09~115/10,ZL,00000000,00000049\n"))
+	otherAlloc := writeTestFile(t, dir, "a-other.csv", []byte(allocHeader+"24549210,7,一般稅額計算,115/09~115/10,ZM,00000000,00000049\n"))
+	pos := writeTestFile(t, dir, "branch-pos.csv", []byte("發票號碼,發票日期\nZL00000003,2026/09/01\n"))
+	other := writeTestFile(t, dir, "other-pos.csv", []byte("發票號碼,發票日期\nZM00000003,2026/09/01\n"))
+	for _, tc := range []struct {
+		name, row string
+		want      []bool // which of 04595257, 24549210 fail
+		says      string
+	}{
+		{name: "bad date", row: "ZL00000050,2026/13/02,開立", want: []bool{false, false}},
+		{name: "bad date in the branch", row: "ZL00000030,2026/13/02,開立", want: []bool{true, false}, says: "whose invoice number ZL00000030 lies in this branch's allocation"},
+		{name: "unused status", row: "ZL00000030,2026/09/02,空白未使用", want: []bool{true, false}, says: "ZL00000030"},
+		{name: "number unparsed", row: "ZL0000003O,2026/09/02,開立", want: []bool{true, false}, says: "whose 字軌 ZL this branch is allocated"},
+		{name: "nothing readable", row: "Z100000030,2026/09/02,開立", want: []bool{true, true}, says: "whose invoice number cannot be read"},
+		{name: "the head's own", row: "ZK00000030,2026/13/02,開立", want: []bool{false, false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			erp := writeTestFile(t, dir, "head-erp.csv", []byte("發票號碼,發票日期,發票狀態\nZK00000001,2026/09/01,開立\n"+tc.row+"\n"))
+			res, err := Run(context.Background(), Spec{Config: true, Branches: []Branch{
+				{Ban: "53212539", Allocs: []string{headAlloc}, Invoices: []string{erp}},
+				{Ban: "04595257", Allocs: []string{branchAlloc}, Invoices: []string{pos}},
+				{Ban: "24549210", Allocs: []string{otherAlloc}, Invoices: []string{other}},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Branches[0].Err == nil {
+				t.Fatal("head office did not fail")
+			}
+			for i, want := range tc.want {
+				got := res.Branches[i+1].Err
+				if (got != nil) != want {
+					t.Errorf("branch %s: error %v, want failed %v", res.Branches[i+1].Ban, got, want)
+					continue
+				}
+				if got != nil && (!strings.Contains(got.Error(), tc.says) || !strings.Contains(got.Error(), "an export of branch 53212539 (53212539)") || !strings.Contains(got.Error(), "head-erp.csv: row 3")) {
+					t.Errorf("branch %s: error %v\nwant it to say %q and name the row", res.Branches[i+1].Ban, got, tc.says)
+				}
+			}
+		})
+	}
+}

@@ -111,9 +111,12 @@ var jobMessages = map[string]string{
 	"%s is declared to have issued no invoice, but has no allocation in %s":                                                                                                   "%s 宣告未開立發票，但在 %s 沒有配號",
 	"%s is declared to have issued no invoice in %s, yet the exports use %d of its numbers":                                                                                   "%s 宣告在 %s 未開立發票，匯出檔卻用了它的 %d 個號碼",
 
-	"an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v":                                    "分支機構 %s（%s）的匯出檔也含有此分支機構的發票，但讀取失敗，因此發票沒有全部讀到：%v",
-	"%s, an export of branch %s (%s), was not read to its end: its rest may hold this branch's invoices (%v)":                                            "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾：未讀的部分可能有此分支機構的發票（%[4]v）",
-	"%s, an export of branch %s (%s), was not read to its end, nor were that branch's exports after it: their rest may hold this branch's invoices (%v)": "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾，該分支機構其後的匯出檔也沒有讀：未讀的部分可能有此分支機構的發票（%[4]v）",
+	"an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v":                                                       "分支機構 %s（%s）的匯出檔也含有此分支機構的發票，但讀取失敗，因此發票沒有全部讀到：%v",
+	"an export of branch %s (%s) has a row that could not be read whose invoice number %s lies in this branch's allocation, so this branch's invoices are not all read: %v": "分支機構 %s（%s）的匯出檔有一列無法讀取，其發票號碼 %s 在此分支機構的配號內，因此此分支機構的發票沒有全部讀到：%v",
+	"an export of branch %s (%s) has a row that could not be read whose 字軌 %s this branch is allocated, so it may be this branch's invoice: %v":                             "分支機構 %s（%s）的匯出檔有一列無法讀取，其字軌 %s 是此分支機構配得的字軌，因此可能是此分支機構的發票：%v",
+	"an export of branch %s (%s) has a row that could not be read whose invoice number cannot be read either, so it may be this branch's invoice: %v":                       "分支機構 %s（%s）的匯出檔有一列無法讀取，連發票號碼也讀不出來，因此可能是此分支機構的發票：%v",
+	"%s, an export of branch %s (%s), was not read to its end: its rest may hold this branch's invoices (%v)":                                                               "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾：未讀的部分可能有此分支機構的發票（%[4]v）",
+	"%s, an export of branch %s (%s), was not read to its end, nor were that branch's exports after it: their rest may hold this branch's invoices (%v)":                    "分支機構 %[2]s（%[3]s）的匯出檔 %[1]s 沒有讀到結尾，該分支機構其後的匯出檔也沒有讀：未讀的部分可能有此分支機構的發票（%[4]v）",
 	"stopped after %d errors": "錯誤已達 %d 筆，停止讀取",
 	"%s %s track %s (%s, %d numbers): no invoice at all: the whole track is reported blank; check that no register's export is missing": "%s %s 字軌 %s（%s，%d 個號碼）：完全沒有發票：整個字軌都申報為空白；請確認沒有漏給哪一台收銀機（或系統）的匯出檔",
 

@@ -329,7 +329,7 @@ func findHeader(t table, c Columns, name string, seen *seenHeaders) (*layout, er
 		}
 		for i, v := range row {
 			if isInvoiceNumberText(ranges.NormalizeCode(v)) {
-				above = append(above, &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum(), Col: i + 1}, Value: clipValue(v)})
+				above = append(above, &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: t.RowNum(), Col: i + 1}, Value: clipValue(v), Subject: subjectOf(v)})
 				break
 			}
 		}

@@ -102,7 +102,7 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 	bad := func(r role, err error) int32 {
 		i := l.col[r]
 		e := &ranges.Error{Pos: ranges.Pos{File: p.file, Sheet: p.sheet, Row: rowNum, Col: i + 1, Header: l.header(r)},
-			Value: clipValue(cell(row, i)), Err: err}
+			Value: clipValue(cell(row, i)), Err: err, Subject: p.subject(row, pr)}
 		out.errs = append(out.errs, e)
 		pr.kind = rowBad
 		return int32(len(out.errs) - 1)
@@ -185,6 +185,38 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 		}
 	}
 }
+
+// subject is the invoice number a bad row names, as far as its cells can
+// be read: the row may be the invoice of whoever is allocated it.
+func (p *rowParser) subject(row []string, pr *parsedRow) *ranges.Subject {
+	if pr.track[0] != 0 { // read before the bad cell
+		return &ranges.Subject{Number: ranges.InvoiceNumber{Track: trackName(pr.track), Number: pr.number}, Whole: true}
+	}
+	if inv, ok, err := parseInvoiceNumber(row, p.l); ok && err == nil {
+		return &ranges.Subject{Number: inv.Number, Whole: true}
+	}
+	if p.l.has(roleTrack) {
+		if tr, err := ranges.ParseTrack(cell(row, p.l.col[roleTrack])); err == nil {
+			return &ranges.Subject{Number: ranges.InvoiceNumber{Track: tr}}
+		}
+	}
+	return subjectOf(cell(row, p.l.col[roleNumber]))
+}
+
+// subjectOf is the invoice number a cell names, whole, or its 字軌 when
+// the rest is not a number (ZK3721O302), or nothing.
+func subjectOf(v string) *ranges.Subject {
+	if n, err := ranges.ParseInvoiceNumber(v); err == nil {
+		return &ranges.Subject{Number: n, Whole: true}
+	}
+	if tr, err := ranges.ParseTrack(prefix(ranges.NormalizeCode(v), 2)); err == nil {
+		return &ranges.Subject{Number: ranges.InvoiceNumber{Track: tr}}
+	}
+	return &ranges.Subject{}
+}
+
+// prefix is the first n bytes of s, or s when shorter.
+func prefix(s string, n int) string { return s[:min(n, len(s))] }
 
 // ErrUnusedStatus is a row whose status says its number was not used
 // (空白未使用, 跳號, unused): an export that lists the numbers it never
