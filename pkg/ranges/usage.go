@@ -171,7 +171,8 @@ func (u *Usage) Add(inv Invoice) Outcome {
 // Unread is an invoice-number-like cell of a sheet that a reader did not
 // read (a sheet without a header row it knows, a sheet of line items): the
 // number is accounted for only if an export that was read lists it, used
-// or dated outside the period.
+// or dated outside the period. A number a read sheet names only in a
+// column of other invoices' numbers (作廢發票號碼) is taken the same way.
 type Unread struct {
 	Number InvoiceNumber
 	Pos    Pos   // the cell

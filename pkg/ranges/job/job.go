@@ -320,6 +320,16 @@ func notRead(nr ranges.NotRead) error {
 	}
 	for _, s := range sheets {
 		c := s.first
+		if col, ok := c.Why.(*sheet.NamedOnlyError); ok {
+			err := msg.Errorf("%s is named in %v but no row lists it as an invoice, so it would be reported blank; add its row (as 作廢 if it was voided)", c.Number, col)
+			if s.n > 1 {
+				err = msg.Errorf("%s and %d more allocated numbers are named in %v but no row lists them as invoices, so they would be reported blank; add their rows (as 作廢 if they were voided)", c.Number, s.n-1, col)
+			}
+			if !errs.Add(&ranges.Error{Pos: c.Pos, Value: c.Number.String(), Err: err}) {
+				return &errs
+			}
+			continue
+		}
 		var remedy msg.Message
 		if why, ok := c.Why.(*sheet.NotReadError); ok {
 			remedy = why.Remedy()

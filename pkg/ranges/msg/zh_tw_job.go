@@ -112,6 +112,8 @@ var jobMessages = map[string]string{
 	"%s is declared to have issued no invoice in %s, yet the exports use %d of its numbers":                                                                                   "%s 宣告在 %s 未開立發票，匯出檔卻用了它的 %d 個號碼",
 
 	"an export of branch %s (%s) that also holds this branch's invoices failed, so its invoices are not all read: %v":                                                       "分支機構 %s（%s）的匯出檔也含有此分支機構的發票，但讀取失敗，因此發票沒有全部讀到：%v",
+	"%s is named in %v but no row lists it as an invoice, so it would be reported blank; add its row (as 作廢 if it was voided)":                                              "%s 出現在 %v，但沒有任何一列以它為發票號碼，因此會被申報為空白；請補上它的那一列（若已作廢，狀態寫作廢）",
+	"%s and %d more allocated numbers are named in %v but no row lists them as invoices, so they would be reported blank; add their rows (as 作廢 if they were voided)":       "%s 及另外 %d 個配號內的號碼出現在 %v，但沒有任何一列以它們為發票號碼，因此會被申報為空白；請補上它們的列（若已作廢，狀態寫作廢）",
 	"an export of branch %s (%s) has a row that could not be read whose invoice number %s lies in this branch's allocation, so this branch's invoices are not all read: %v": "分支機構 %s（%s）的匯出檔有一列無法讀取，其發票號碼 %s 在此分支機構的配號內，因此此分支機構的發票沒有全部讀到：%v",
 	"an export of branch %s (%s) has a row that could not be read whose 字軌 %s this branch is allocated, so it may be this branch's invoice: %v":                             "分支機構 %s（%s）的匯出檔有一列無法讀取，其字軌 %s 是此分支機構配得的字軌，因此可能是此分支機構的發票：%v",
 	"an export of branch %s (%s) has a row that could not be read whose invoice number cannot be read either, so it may be this branch's invoice: %v":                       "分支機構 %s（%s）的匯出檔有一列無法讀取，連發票號碼也讀不出來，因此可能是此分支機構的發票：%v",

@@ -233,6 +233,7 @@ type layout struct {
 	col     [numRoles]int
 	headers []string
 	above   []*ranges.Error // invoice numbers in the rows above the header
+	refs    []int           // columns of other invoices' numbers (作廢發票號碼): refcols.go
 }
 
 func (l *layout) has(r role) bool { return l.col[r] >= 0 }
@@ -289,6 +290,7 @@ func matchHeader(row []string, rowNum int, c Columns) (*layout, error) {
 	if l.col[roleNumber] < 0 {
 		return nil, nil
 	}
+	l.referenceColumns(row)
 	// The portal's asynchronous CSV has two header rows, M,發票號碼,... for
 	// invoices and D,發票號碼,品名,... for their items; the M row is the
 	// header, and rows starting with D are items.

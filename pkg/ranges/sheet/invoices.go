@@ -434,7 +434,7 @@ func readInvoiceRows(ctx context.Context, t table, l *layout, sink Sink, errs *r
 	serials, date1904 := t.DateSerials()
 	ct, isCSV := t.(*csvTable)
 	newParser := func() *rowParser { return newRowParser(l, st.File, t.Sheet(), serials, date1904, isCSV) }
-	s := &rowSink{st: st, sink: sink, errs: errs, sheet: t.Sheet()}
+	s := &rowSink{st: st, sink: sink, errs: errs, sheet: t.Sheet(), l: l}
 	if isCSV {
 		return ct.readParsed(ctx, newParser, s.take)
 	}

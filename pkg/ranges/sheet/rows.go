@@ -51,12 +51,13 @@ type parsedRow struct {
 type parsedRows struct {
 	rows []parsedRow
 	errs []*ranges.Error
-	err  error // a located error after the last row
+	err  error       // a located error after the last row
+	refs []parsedRef // numbers of other invoices the rows name, by row
 }
 
 func (r *parsedRows) reset() {
 	clear(r.errs)
-	r.rows, r.errs, r.err = r.rows[:0], r.errs[:0], nil
+	r.rows, r.errs, r.err, r.refs = r.rows[:0], r.errs[:0], nil, r.refs[:0]
 }
 
 // rowParser parses the rows of one sheet or file. It keeps caches, so one
@@ -133,6 +134,9 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 				return
 			}
 		}
+	}
+	if len(l.refs) > 0 {
+		p.parseRefs(row, len(out.rows)-1, out)
 	}
 	if !p.cleanNumber(row, pr) {
 		inv, ok, err := parseInvoiceNumber(row, l)
@@ -322,6 +326,9 @@ type rowSink struct {
 	sink  Sink
 	errs  *ranges.ErrorList
 	sheet string
+	l     *layout
+
+	refWhy map[int]*NamedOnlyError // by column: refcols.go
 
 	lastSeller [8]byte // the seller asked about last, and the answer
 	lastBan    ranges.Ban
@@ -350,6 +357,9 @@ func (s *rowSink) take(rows *parsedRows, i int) bool {
 		return s.errs.Add(rows.errs[pr.err])
 	case rowNoNumber:
 		st.NoNumber++
+		if len(rows.refs) > 0 {
+			s.takeRefs(rows, i)
+		}
 		return true
 	}
 	if pr.hasSell {
@@ -373,7 +383,11 @@ func (s *rowSink) take(rows *parsedRows, i int) bool {
 	if pr.hasDate {
 		inv.Date = time.Unix(int64(pr.date)*86400, 0).UTC()
 	}
-	switch s.sink.Add(inv) {
+	outcome := s.sink.Add(inv)
+	if len(rows.refs) > 0 && outcome != ranges.OutsidePeriod { // another period's row names another period's numbers
+		s.takeRefs(rows, i)
+	}
+	switch outcome {
 	case ranges.Counted:
 		st.Invoices++
 		if st.HasDate && !pr.hasDate {
