@@ -18,7 +18,20 @@ type Allocation struct {
 	Track  Track
 	Start  Number
 	End    Number
-	Pos    Pos // where the allocation was read
+	Pos    Pos  // where the allocation was read
+	Hidden bool // read from a hidden sheet of a workbook
+}
+
+// From names where the allocation was read: its file, and in a workbook
+// its sheet, said to be hidden when it is.
+func (a Allocation) From() msg.Message {
+	switch {
+	case a.Pos.Sheet == "":
+		return msg.T("%s", VisibleName(a.Pos.File))
+	case a.Hidden:
+		return msg.T("%s, hidden sheet %s", VisibleName(a.Pos.File), VisibleName(a.Pos.Sheet))
+	}
+	return msg.T("%s, sheet %s", VisibleName(a.Pos.File), VisibleName(a.Pos.Sheet))
 }
 
 // Size is how many numbers the allocation holds.

@@ -3,6 +3,7 @@ package ranges
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,7 +163,8 @@ var ErrSeveralPeriods = msg.New("the allocations span several periods")
 
 // SettlePeriod is the period to report: p when it is given, else the one
 // period every allocation is of. Allocations of several periods without a
-// chosen one are ErrSeveralPeriods, naming them.
+// chosen one are ErrSeveralPeriods, naming them and where the first
+// allocation of each was read (a hidden template sheet is hard to find).
 func SettlePeriod(p Period, allocs []Allocation) (Period, error) {
 	if !p.IsZero() {
 		return p, nil
@@ -174,7 +176,26 @@ func SettlePeriod(p Period, allocs []Allocation) (Period, error) {
 	case 1:
 		return ps[0], nil
 	}
-	return p, msg.Errorf("%w (%s): choose one", ErrSeveralPeriods, PeriodList(ps))
+	from := make(messages, len(ps))
+	for i, q := range ps {
+		a := allocs[slices.IndexFunc(allocs, func(a Allocation) bool { return a.Period == q })]
+		from[i] = msg.T("%s from %v, row %d", q, a.From(), a.Pos.Row)
+	}
+	return p, msg.Errorf("%w (%v): choose one", ErrSeveralPeriods, from)
+}
+
+// messages is a list of messages, printed one after the other with "; ".
+type messages []msg.Message
+
+func (m messages) String() string { return m.Localize(nil) }
+
+// Localize prints the list in p's language.
+func (m messages) Localize(p *msg.Printer) string {
+	s := make([]string, len(m))
+	for i, x := range m {
+		s[i] = x.Localize(p)
+	}
+	return strings.Join(s, p.Text("; "))
 }
 
 // PeriodList prints periods as a comma-separated list.

@@ -356,14 +356,19 @@ func (br *BranchResult) unusedTracks() []msg.Message {
 			continue
 		}
 		var rs []string
+		var from list // where the allocations were read, a file or sheet once
+		var seen []ranges.Pos
 		for _, a := range br.Allocs {
 			if a.Ban == s.Ban && a.Type == s.Type && a.Period == s.Period && a.Track == s.Track {
 				rs = append(rs, fmt.Sprintf("%s%s-%s", a.Track, a.Start, a.End))
+				if at := (ranges.Pos{File: a.Pos.File, Sheet: a.Pos.Sheet}); !slices.Contains(seen, at) {
+					seen, from = append(seen, at), append(from, a.From())
+				}
 			}
 		}
 		slices.Sort(rs)
-		notes = append(notes, msg.T("%s %s track %s (%s, %d numbers): no invoice at all: the whole track is reported blank; check that no register's export is missing",
-			s.Ban, s.Type, s.Track, strings.Join(rs, ", "), s.Allocated))
+		notes = append(notes, msg.T("%s %s track %s (%s, %d numbers, allocated in %v): no invoice at all: the whole track is reported blank; check that no register's export is missing",
+			s.Ban, s.Type, s.Track, strings.Join(rs, ", "), s.Allocated, from))
 	}
 	return notes
 }

@@ -2,6 +2,7 @@ package job
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/importfile"
@@ -40,15 +41,19 @@ const (
 	// 統編 gets E0402 files only, to report through Turnkey. So many
 	// ranges are rare: the exports may lack invoices.
 	NoBulkFile
+	// HiddenAllocationSheet: a hidden sheet of an allocation workbook held
+	// allocations of the period, and they were read: an old copy or a
+	// template kept out of sight would have its numbers reported blank.
+	HiddenAllocationSheet
 )
 
 // Warning is one doubt about a branch's data, with the invoices it concerns.
 type Warning struct {
 	Kind     WarningKind
 	Period   ranges.Period
-	File     string         // for NoDateColumn, Undated and HiddenSheet: the export
+	File     string         // for NoDateColumn, Undated, HiddenSheet: the export; HiddenAllocationSheet: the allocation workbook
 	Sheet    string         // for a workbook: the sheet
-	Counted  int            // for HiddenSheet: the invoices counted from the sheet
+	Counted  int            // for HiddenSheet: the invoices counted from the sheet; HiddenAllocationSheet: the allocations read
 	Invoices ranges.Listing // the invoices concerned: the first ones and their count
 	// Track, for NoBulkFile: the track too large for a bulk file.
 	Track *importfile.TrackTooLargeError
@@ -80,6 +85,8 @@ func (w Warning) Line() msg.Message {
 		return msg.T("%d invoice(s) without a date counted, first %s", w.Invoices.Count, first(w.Invoices))
 	case HiddenSheet:
 		return msg.T("%v is hidden, and its %d invoice(s) were counted", w.where(), w.Counted)
+	case HiddenAllocationSheet:
+		return msg.T("%v is hidden, and its %d allocation(s) were read", w.where(), w.Counted)
 	case NoBulkFile:
 		return msg.T("%s 字軌 %s has %d blank ranges, more than a bulk file holds: no bulk file for %s; report it through Turnkey with its E0402 files", w.Track.Ban, w.Track.Track, w.Track.Ranges, w.Track.Ban)
 	}
@@ -101,6 +108,8 @@ func (w Warning) Heading() msg.Message {
 		return msg.T("%d invoice(s) of %v have no date; they are counted as used in %s, unchecked: fill in their dates, or check that they belong to the period", w.Invoices.Count, w.where(), w.Period)
 	case HiddenSheet:
 		return msg.T("%v is hidden in the workbook, and its %d invoice(s) were counted as used: if it is an old copy, delete it or export the current sheet alone; its numbers would otherwise not be reported blank", w.where(), w.Counted)
+	case HiddenAllocationSheet:
+		return msg.T("%v is hidden, and its %d allocation(s) of %s were read: the numbers of those no export uses are reported blank; if the sheet is an old copy or a template, delete it", w.where(), w.Counted, w.Period)
 	case NoBulkFile:
 		t := w.Track
 		return msg.T("%s %s 字軌 %s has %d blank ranges, more than one bulk file holds (%d): no bulk file is written for %s, and its E0402 files hold all its ranges: report %s through Turnkey, not the portal's 匯入字軌. So many ranges mean about every other number unused: check that the exports hold every invoice",
@@ -158,6 +167,19 @@ func (br *BranchResult) warnings() []Warning {
 			w = append(w, Warning{Kind: HiddenSheet, Period: p, File: st.File, Sheet: st.Sheet, Counted: st.Invoices})
 		}
 	}
+	var hidden []Warning // of allocation sheets, in the order read
+	for _, a := range br.Allocs {
+		if !a.Hidden {
+			continue
+		}
+		i := slices.IndexFunc(hidden, func(h Warning) bool { return h.File == a.Pos.File && h.Sheet == a.Pos.Sheet })
+		if i < 0 {
+			i = len(hidden)
+			hidden = append(hidden, Warning{Kind: HiddenAllocationSheet, Period: p, File: a.Pos.File, Sheet: a.Pos.Sheet})
+		}
+		hidden[i].Counted++
+	}
+	w = append(w, hidden...)
 	return w
 }
 

@@ -32,7 +32,9 @@ var domainMessages = map[string]string{
 	"months run from 01 to 12":                                     "月份為 01 到 12",
 	"a period is an odd month and the even month after it":         "期別是單月加上其後的雙月",
 	"the allocations span several periods":                         "配號涵蓋多個期別",
-	"%w (%s): choose one":                                          "%v（%s）：請選一個",
+	"%w (%v): choose one":                                          "%v（%v）：請選一個",
+	"%s from %v, row %d":                                           "%s 來自 %v 第 %d 列",
+	"%s, hidden sheet %s":                                          "%s 的隱藏工作表 %s",
 	"no allocation: want the allocation download(s) of the period": "沒有配號：請給該期別的字軌號碼取號檔",
 
 	"起號 %s must end in 00 or 50 (booklets of 50 numbers)": "起號 %s 須以 00 或 50 結尾（每本 50 號）",

@@ -39,8 +39,9 @@ var allocColumnNames = [acCount]string{"營業人統編", "發票類別代號", 
 // workbook, told from its bytes, with or without its header row. name is
 // the file's name in messages. Each allocation is validated (booklet
 // alignment, order); bad cells are added to errs. A workbook is read from
-// every sheet that holds allocation rows, hidden ones too; a sheet of one
-// that holds none (notes, a summary) is passed over.
+// every sheet that holds allocation rows, hidden ones too (their
+// allocations say so: Allocation.Hidden); a sheet of one that holds none
+// (notes, a summary) is passed over.
 func ReadAllocations(ctx context.Context, r io.Reader, name string, errs *ranges.ErrorList) ([]ranges.Allocation, error) {
 	return readAllocations(ctx, newSource(r), name, errs)
 }
@@ -79,6 +80,9 @@ func readAllocations(ctx context.Context, src source, name string, errs *ranges.
 				}
 			}
 			if looked {
+				for i := range as {
+					as[i].Hidden = ref.hidden
+				}
 				out = append(out, as...)
 			}
 			if errs.Full() {
