@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 // Review rv1, finding 10: check said "ok" to E0402 files the schema
@@ -35,5 +37,37 @@ func TestReadE0402Structure(t *testing.T) {
 				t.Errorf("findings %q do not say %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// Review rv1, finding 10: a name like generate's in another case, or with a
+// part number generate never gives (_part0, _part1: the first part has no
+// suffix, the next is _part2), escaped the name checks.
+func TestCheckNamesLikeGenerates(t *testing.T) {
+	dir := t.TempDir()
+	rs := []ranges.BlankRange{{Key: ranges.Key{Ban: "24549210", Type: ranges.TypeGeneral, Period: mustPeriod(t, "11510"), Track: "ZL"}, Start: 48120000, End: 48120049}}
+	xmlData, err := MarshalE0402(E0402Messages("53212539", rs)[0].Message)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bulk, err := BulkFiles(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"e0402_53212539_24549210_11510_07_zk.xml", xmlData, "BranchTrackBlank/Main/InvoiceTrack: ZL, but the file's name says zk"},
+		{"e0402_53212539_24549210_11510_07_zl.xml", xmlData, ""},
+		{"E0402_53212539_24549210_11510_07_ZL_part1.xml", xmlData, "_part1: generate numbers a file's parts from _part2"},
+		{"E0402_53212539_24549210_11510_07_ZL_part2.xml", xmlData, ""},
+		{"24549210_11510_part0.csv", bulk[0].Data, "_part0: generate numbers a file's parts from _part2"},
+		{"24549210_11510_PART02.CSV", bulk[0].Data, "_PART02: generate numbers a file's parts from _part2"},
+		{"24549210_11510_part2.csv", bulk[0].Data, ""},
+		{"53212539_11510.CSV", bulk[0].Data, "range of 24549210 11510 in a file named for 53212539 11510"},
+	} {
+		checkAlone(t, filepath.Join(dir, tc.name), tc.data, tc.want)
 	}
 }
