@@ -27,13 +27,19 @@ const (
 )
 
 // usageError is a mistake in how blanktrack was called.
-type usageError struct{ err error }
+type usageError struct {
+	err error
+	// A flag error's context: the command whose flags were parsed ("" for
+	// blanktrack's own), and the arguments as the user typed them.
+	command string
+	args    []string
+}
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return usageError{msg.Errorf(format, args...)}
+	return usageError{err: msg.Errorf(format, args...)}
 }
 
 // reportedError is a failure whose details were already written to stderr;
@@ -147,7 +153,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		DisableSliceFlagSeparator: true, // file names may hold commas
 		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err}
+			return usageError{err: err}
 		},
 		CommandNotFound: func(_ *cli.Context, name string) { notFound = name },
 		Flags: []cli.Flag{
@@ -173,6 +179,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	localizeHelp(p, app)
 	chineseHelp.Store(p.Chinese())
 	err := app.RunContext(ctx, args)
+	// A flag error names the flag as the user typed it.
+	if ue := (usageError{}); errors.As(err, &ue) && ue.args == nil {
+		ue.args = args
+		err = ue
+	}
 	if notFound != "" && err == nil {
 		err = usagef("no command %q; run blanktrack --help", notFound)
 	}
@@ -195,7 +206,7 @@ func exitCode(err error, stderr io.Writer, p *msg.Printer) int {
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		p.Say(stderr, "blanktrack: %v\n", flagError(ue.err))
+		p.Say(stderr, "blanktrack: %v\n", flagError(ue))
 		return exitUsage
 	}
 	p.Say(stderr, "blanktrack: %v\n", err)
@@ -204,13 +215,21 @@ func exitCode(err error, stderr io.Writer, p *msg.Printer) int {
 
 // flagError gives the flag package's own errors (in English) a
 // translation, the rest as they are.
-func flagError(err error) error {
+func flagError(ue usageError) error {
+	err := ue.err
 	s := err.Error()
 	for _, f := range []struct {
 		prefix string
 		make   func(rest string) error
 	}{
-		{"flag provided but not defined: ", func(r string) error { return msg.Errorf("flag provided but not defined: %s", r) }},
+		{"flag provided but not defined: ", func(r string) error {
+			// The flag package names it -nope, however it was typed.
+			r = typedFlag(ue.args, r)
+			if ue.command == "" {
+				return msg.Errorf("flag provided but not defined: %s; run blanktrack --help", r)
+			}
+			return msg.Errorf("flag provided but not defined: %s; run blanktrack help %s", r, ue.command)
+		}},
 		{"flag needs an argument: ", func(r string) error { return msg.Errorf("flag needs an argument: %s", r) }},
 		{"bad flag syntax: ", func(r string) error { return msg.Errorf("bad flag syntax: %s", r) }},
 	} {
@@ -246,8 +265,27 @@ func flagReason(why string) msg.Message {
 
 // onUsageError makes a command's flag errors usage errors that name the
 // command's help.
-func onUsageError(_ *cli.Context, err error, _ bool) error {
-	return usageError{err}
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	return usageError{err: err, command: c.Command.FullName()}
+}
+
+// typedFlag is the flag the flag package names -name as the user typed
+// it among args: --name, or -name (also with =value).
+func typedFlag(args []string, dashed string) string {
+	name := strings.TrimPrefix(dashed, "-")
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		a, _, _ = strings.Cut(a, "=")
+		if a == "--"+name {
+			return a
+		}
+		if a == "-"+name {
+			return a
+		}
+	}
+	return dashed
 }
 
 // checkInputs makes sure every input file exists and is a regular file before

@@ -28,7 +28,7 @@ func runError(err error, config bool) error {
 func inputError(e *env, err error, config bool) error {
 	if !config && errors.Is(err, sheet.ErrNoSheet) {
 		// --sheet names a sheet the workbook lacks: a bad flag value.
-		return usageError{err}
+		return usageError{err: err}
 	}
 	list := ranges.AsList(err)
 	if list == nil {

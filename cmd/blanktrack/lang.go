@@ -46,7 +46,7 @@ func printerFor(args []string, getenv func(string) string) (*msg.Printer, []stri
 	if found {
 		tag, err := msg.Parse(value)
 		if err != nil {
-			return msg.NewPrinter(msg.FromEnv(getenv, systemLanguage())), rest, usageError{err}
+			return msg.NewPrinter(msg.FromEnv(getenv, systemLanguage())), rest, usageError{err: err}
 		}
 		return msg.NewPrinter(tag), rest, nil
 	}

@@ -300,7 +300,7 @@ func readUploadFiles(ctx context.Context, l portal.LoginPlan, p ranges.Period, l
 	}
 	var same *portal.SameContentError
 	if errors.As(err, &same) {
-		return nil, usageError{err}
+		return nil, usageError{err: err}
 	}
 	var xml *portal.E0402FileError
 	if errors.As(err, &xml) {
@@ -336,7 +336,7 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 		Backoff: o.RetryWait, Log: log, Printer: e.p,
 	})
 	if err != nil {
-		return false, usageError{err}
+		return false, usageError{err: err}
 	}
 	defer cl.Close()
 	plan, err := cl.PlanUpload(ctx, files.Period, files.Ranges, files.Names)

@@ -183,11 +183,28 @@ func cmpBool(a, b bool) int {
 	return -1
 }
 
-var reBulkName = regexp.MustCompile(`^(?:空白發票_)?(\d{8})[_(](\d{5})\)?(?:_part\d+)?\.csv$`)
+// reBulkName is a bulk file's name as generate and the portal's vendors
+// give it, in any case: a file renamed on a system that ignores case is
+// still checked against its name.
+var reBulkName = regexp.MustCompile(`(?i)^(?:空白發票_)?(\d{8})[_(](\d{5})\)?(_part\d+)?\.csv$`)
 
-// reE0402Name is the name generate gives an E0402 file:
+// reE0402Name is the name generate gives an E0402 file, in any case:
 // E0402_<HeadBan>_<BranchBan>_<yyyMM>_<類別>_<字軌>.xml, and _partN.
-var reE0402Name = regexp.MustCompile(`^E0402_(\d{8})_(\d{8})_(\d{5})_(\d{2})_([A-Z]{2})(?:_part\d+)?\.xml$`)
+var reE0402Name = regexp.MustCompile(`(?i)^E0402_(\d{8})_(\d{8})_(\d{5})_(\d{2})_([A-Z]{2})(_part\d+)?\.xml$`)
+
+// rePart is a part number generate gives: the first part has no suffix,
+// the next ones are _part2, _part3….
+var rePart = regexp.MustCompile(`^_part([2-9]|[1-9]\d+)$`)
+
+// partNamed finds a part suffix generate never gives (_part0, _part1,
+// _part02): a file so named was renamed or written by hand, and could
+// stand for a part it is not.
+func partNamed(name, suffix string) []Finding {
+	if suffix == "" || rePart.MatchString(suffix) {
+		return nil
+	}
+	return []Finding{Finding{File: name}.with(msg.T("%s: generate numbers a file's parts from _part2 (its first part has no suffix) and did not write this name: give the file the name generate gives it, or run generate again", suffix))}
+}
 
 // e0402Named finds the fields of an E0402 file named as generate names it
 // that its message does not hold: a file renamed, or copied over another,
@@ -197,11 +214,12 @@ func e0402Named(name string, m E0402Main) []Finding {
 	if n == nil {
 		return nil
 	}
-	var fs []Finding
+	fs := partNamed(name, n[6])
 	for i, f := range []struct{ elem, has string }{
 		{"HeadBan", m.HeadBan}, {"BranchBan", m.BranchBan}, {"YearMonth", m.YearMonth}, {"InvoiceType", m.InvoiceType}, {"InvoiceTrack", m.InvoiceTrack},
 	} {
-		if n[i+1] != f.has {
+		// zk for ZK is the same track: only the case of the name differs.
+		if !strings.EqualFold(n[i+1], f.has) {
 			fs = append(fs, Finding{File: name, Element: "BranchTrackBlank/Main/" + f.elem}.with(
 				msg.T("%s, but the file's name says %s: a file named as generate names its E0402 files (E0402_<HeadBan>_<BranchBan>_<yyyMM>_<類別>_<字軌>.xml) must hold what its name says", f.has, n[i+1])))
 		}
@@ -276,6 +294,9 @@ func readLocated(name string, hash bool) (rf readFile) {
 	// any bulk file holds one 統編's ranges (generate writes one file per
 	// 統編, and upload logs in as one).
 	if m := reBulkName.FindStringSubmatch(filepath.Base(name)); m != nil {
+		for _, f := range partNamed(name, m[3]) {
+			col.addAt(f)
+		}
 		for _, r := range rows {
 			if (string(r.Ban) != m[1] || r.Period.Code() != m[2]) && !col.addAt(Finding{File: name, Line: r.Line}.with(msg.T("range of %s %s in a file named for %s %s", r.Ban, r.Period.Code(), m[1], m[2]))) {
 				break

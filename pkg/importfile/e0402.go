@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -133,7 +134,16 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 	}
 	guard := &xmlGuard{r: r, line: 1}
 	dec := xml.NewDecoder(guard)
+	// Any encoding but UTF-8 is refused by name, not by the decoder's own
+	// words about a CharsetReader.
+	dec.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
+		return nil, &xmlEncodingError{label}
+	}
 	var path []string
+	// Per open element: its namespace, and the index in its parent's
+	// sequence (e0402Sequence) of the last child seen, -1 before any.
+	var spaces []string
+	var last []int
 	var text strings.Builder
 	var item *E0402Item
 	seen := map[string]bool{}   // the elements of Main read
@@ -150,6 +160,11 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			add(tooLarge.line, strings.Join(path, "/"), tooLarge.what)
 			return m, fs.fs
 		}
+		var enc *xmlEncodingError
+		if errors.As(err, &enc) {
+			add(line, strings.Join(path, "/"), msg.T("encoding %q: an E0402 message must be UTF-8: save it as UTF-8 and declare encoding=\"UTF-8\" in its first line", enc.label))
+			return m, fs.fs
+		}
 		if err != nil {
 			add(line, strings.Join(path, "/"), msg.T("not well-formed XML: %v", err))
 			return m, fs.fs
@@ -161,9 +176,32 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			add(start, strings.Join(path, "/"), msg.T("a DOCTYPE or other <!…> declaration: an E0402 message has none; its entities are not read or expanded"))
 			return m, fs.fs
 		case xml.StartElement:
+			parent := strings.Join(path, "/")
 			path = append(path, t.Name.Local)
 			text.Reset()
 			p := strings.Join(path, "/")
+			// Every element is E0402's, in its namespace: one in another
+			// is not the element it is named like. Only the outermost such
+			// element is reported, not each of its children.
+			if len(spaces) > 0 && t.Name.Space != E0402Namespace && spaces[len(spaces)-1] == E0402Namespace {
+				add(line, p, msg.T("namespace %q: want %q", t.Name.Space, E0402Namespace))
+			}
+			spaces = append(spaces, t.Name.Space)
+			// The schema's sequences: each child once, in order (the
+			// items excepted), or a second one would go unseen.
+			if seq, ok := e0402Sequence[parent]; ok && len(last) > 0 {
+				if i := slices.Index(seq, t.Name.Local); i >= 0 {
+					prev := &last[len(last)-1]
+					switch {
+					case i < *prev:
+						add(line, p, msg.T("after %s: want %s, each once and in this order", seq[*prev], strings.Join(seq, ", ")))
+					case i == *prev && t.Name.Local != "BranchTrackBlankItem":
+						add(line, p, msg.T("appears twice: want %s, each once and in this order", strings.Join(seq, ", ")))
+					}
+					*prev = max(*prev, i)
+				}
+			}
+			last = append(last, -1)
 			if len(path) > e0402Depth {
 				add(line, p, msg.T("nested %d deep: E0402 elements nest %d deep at most", len(path), e0402Depth))
 				return m, fs.fs
@@ -194,19 +232,24 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			text.Write(t)
 		case xml.EndElement:
 			p := strings.Join(path, "/")
-			v := strings.TrimSpace(text.String())
+			raw := text.String()
+			v := strings.TrimSpace(raw)
 			check := func(re *regexp.Regexp, want msg.Message) string {
-				// A value given twice: only one of them would be read.
+				// A value given twice is found by the sequence check.
 				once := seen
 				if strings.HasPrefix(p, "BranchTrackBlank/Details/") {
 					once = inItem
 				}
-				if once[p] {
-					add(line, p, msg.T("appears twice"))
-				}
 				once[p] = true
-				if !re.MatchString(v) {
+				switch {
+				case !re.MatchString(v):
 					add(line, p, msg.T("%q: want %v", v, want))
+				case raw != v:
+					// The schema's value types restrict xs:string by a
+					// pattern; xs:string keeps its spaces
+					// (whiteSpace=preserve), and the pattern must match the
+					// whole value, spaces included.
+					add(line, p, msg.T("%q: spaces around the value: an E0402 value is a string of a fixed pattern, which keeps its spaces; want %v and nothing else", raw, want))
 				}
 				return v
 			}
@@ -220,7 +263,10 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			case "BranchTrackBlank/Main/InvoiceType":
 				m.Main.InvoiceType = check(reType, msg.T("07 or 08"))
 			case "BranchTrackBlank/Main/YearMonth":
-				m.Main.YearMonth = check(reYearMonth, msg.T("ROC year and an even month, as 11410"))
+				m.Main.YearMonth = check(reYearMonth, yearMonthWant)
+				if reYearMonth.MatchString(v) && v[:3] == "000" {
+					add(line, p, msg.T("%q: year 000 is no ROC year; want %v", v, yearMonthWant))
+				}
 			case "BranchTrackBlank/Main/InvoiceTrack":
 				m.Main.InvoiceTrack = check(reTrack, msg.T("two capital letters"))
 			case "BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceBeginNo":
@@ -239,6 +285,8 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 				add(line, p, msg.T("unknown element"))
 			}
 			path = path[:len(path)-1]
+			spaces = spaces[:len(spaces)-1]
+			last = last[:len(last)-1]
 			text.Reset()
 		}
 	}
@@ -252,6 +300,24 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 	}
 	return m, fs.fs
 }
+
+// yearMonthWant says what a YearMonth is.
+var yearMonthWant = msg.T("yyyMM: the ROC year in 3 digits and the period's even month, 02 to 12, as 11410 for 114/09~114/10")
+
+// e0402Sequence is, per element that holds others, its children in the
+// order the schema's sequence gives them: each once, except
+// BranchTrackBlankItem, 1 to 10,000 times.
+var e0402Sequence = map[string][]string{
+	"BranchTrackBlank":                              {"Main", "Details"},
+	"BranchTrackBlank/Main":                         {"HeadBan", "BranchBan", "InvoiceType", "YearMonth", "InvoiceTrack"},
+	"BranchTrackBlank/Details":                      {"BranchTrackBlankItem"},
+	"BranchTrackBlank/Details/BranchTrackBlankItem": {"InvoiceBeginNo", "InvoiceEndNo"},
+}
+
+// xmlEncodingError is a document declaring an encoding other than UTF-8.
+type xmlEncodingError struct{ label string }
+
+func (e *xmlEncodingError) Error() string { return "encoding " + e.label }
 
 // Limits of the E0402 reader.
 const (

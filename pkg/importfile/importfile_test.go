@@ -391,20 +391,25 @@ func TestCheckE0402NameAgreesWithContent(t *testing.T) {
 		{"E0402_99999999_24549210_11512_08_ZL.xml", "BranchTrackBlank/Main/HeadBan: 53212539, but the file's name says 99999999"},
 		{"E0402_53212539_04595257_11510_07_ZL.xml", "BranchTrackBlank/Main/BranchBan: 24549210, but the file's name says 04595257"},
 	} {
-		p := filepath.Join(dir, tc.name)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var c Checker
-		rep := c.Check([]string{p})
-		got := findingsText(rep.Findings)
-		switch {
-		case tc.want == "" && got != "":
-			t.Errorf("%s: findings %q", tc.name, got)
-		case tc.want != "" && !strings.Contains(got, tc.want):
-			t.Errorf("%s: findings %q do not say %q", tc.name, got, tc.want)
-		}
-		os.Remove(p)
+		checkAlone(t, filepath.Join(dir, tc.name), data, tc.want)
+	}
+}
+
+// checkAlone writes data at path, checks that file alone and removes it:
+// its findings must say want, or be none when want is empty.
+func checkAlone(t *testing.T, path string, data []byte, want string) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(path)
+	var c Checker
+	got := findingsText(c.Check([]string{path}).Findings)
+	switch {
+	case want == "" && got != "":
+		t.Errorf("%s: findings %q", filepath.Base(path), got)
+	case want != "" && !strings.Contains(got, want):
+		t.Errorf("%s: findings %q do not say %q", filepath.Base(path), got, want)
 	}
 }
 

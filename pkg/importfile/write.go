@@ -125,7 +125,7 @@ func ProbeDir(dir string) error {
 	if !fi.IsDir() {
 		return msg.Errorf("%s is not a folder", dir)
 	}
-	f, err := os.CreateTemp(dir, ".blanktrack-probe-*.tmp")
+	f, err := os.CreateTemp(dir, probePattern)
 	if err != nil {
 		return msg.Errorf("cannot write into %s: %w", dir, err)
 	}
@@ -137,6 +137,10 @@ func ProbeDir(dir string) error {
 	}
 	return nil
 }
+
+// probePattern names ProbeDir's file as Commit names its temporary files,
+// .<name>.<digits>.tmp, so that RemoveTemps finds one a killed run left.
+const probePattern = ".blanktrack-probe.*.tmp"
 
 func writeTemp(dir string, f File) (string, error) {
 	t, err := os.CreateTemp(dir, "."+f.Name+".*.tmp")
@@ -161,6 +165,10 @@ func writeTemp(dir string, f File) (string, error) {
 // final name (or blanktrack-probe), a random number, .tmp.
 var reTemp = regexp.MustCompile(`^\.(.+)\.[0-9]+\.tmp$`)
 
+// reOldProbe is the probe's name before it took reTemp's form, as
+// versions up to 5c85967 leave it.
+var reOldProbe = regexp.MustCompile(`^\.blanktrack-probe-[0-9]+\.tmp$`)
+
 // RemoveTemps removes from dir the temporary files an earlier run left
 // when it was killed mid-write (a kill -9 cannot be cleaned up after):
 // those named for a file blanktrack writes there (owned reports whether a
@@ -176,6 +184,9 @@ func RemoveTemps(dir string, owned func(name string) bool) ([]string, error) {
 	var removed []string
 	for _, e := range ents {
 		m := reTemp.FindStringSubmatch(e.Name())
+		if reOldProbe.MatchString(e.Name()) {
+			m = []string{e.Name(), "blanktrack-probe"}
+		}
 		if m == nil || !e.Type().IsRegular() || !(m[1] == "blanktrack-probe" || owned(m[1])) {
 			continue
 		}

@@ -53,6 +53,7 @@ type ForeignFileError struct {
 	Path    string // the file
 	Changed bool   // the manifest records the name with other bytes
 	Remove  bool   // the run would remove it; else overwrite it
+	Link    bool   // a symbolic link or not a regular file: never blanktrack's
 }
 
 func (e *ForeignFileError) Error() string { return e.message().String() }
@@ -62,6 +63,8 @@ func (e *ForeignFileError) Localize(p *msg.Printer) string { return e.message().
 
 func (e *ForeignFileError) message() msg.Message {
 	switch {
+	case e.Link:
+		return msg.T("%s is a symbolic link or not a regular file: blanktrack writes only regular files, and this run would replace or remove it: move it away, or pick another --out", e.Path)
 	case e.Changed:
 		return msg.T("%s changed since blanktrack wrote it (%s records other bytes), and this run would remove it: move it away, or pick another --out", e.Path, importfile.ManifestName)
 	case e.Remove:
@@ -262,7 +265,22 @@ func (r *Result) refuseInputs(dir string, names, stale []string) error {
 // (an output changed by hand is regenerated, as check advises) or hold
 // the bytes the run writes already. The reports are the last run's in a
 // folder with a manifest; in one without, they are the user's.
+//
+// A symbolic link (or anything not a regular file) at a name the run
+// writes or removes is never blanktrack's, whatever the manifest records:
+// the rename would replace the link the user put there, its target
+// untouched, without a word.
 func refuseForeign(dir string, m *importfile.Manifest, files []importfile.File, stale []string) error {
+	names := slices.Concat([]string{importfile.ManifestName, ReportText, ReportHTML}, stale)
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	for _, name := range names {
+		p := filepath.Join(dir, name)
+		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
+			return &ForeignFileError{Path: p, Link: true, Remove: slices.Contains(stale, name)}
+		}
+	}
 	check := func(name string, data []byte, remove bool) error {
 		p := filepath.Join(dir, name)
 		sum, err := fileSum(p)

@@ -35,7 +35,8 @@ var cmdMessages = map[string]string{
 	"completion: name one shell: bash, zsh, fish or powershell":                           "completion：請指定一種 shell：bash、zsh、fish 或 powershell",
 	"flag %s after the files: flags go before the files":                                  "選項 %s 在檔案之後：選項要寫在檔案之前",
 	"flag needs an argument: %s":                                                          "選項需要值：%s",
-	"flag provided but not defined: %s":                                                   "沒有這個選項：%s",
+	"flag provided but not defined: %s; run blanktrack help %s":                           "沒有這個選項：%s；請執行 blanktrack help %s",
+	"flag provided but not defined: %s; run blanktrack --help":                            "沒有這個選項：%s；請執行 blanktrack --help",
 	"bad flag syntax: %s":                                                                 "選項寫法不對：%s",
 	"invalid boolean value %s for -%s: %v":                                                "選項 -%[2]s 的值 %[1]s 不是 true 或 false：%[3]v",
 	"invalid value %s for flag -%s: %v":                                                   "選項 -%[2]s 的值 %[1]s 無效：%[3]v",
@@ -46,7 +47,7 @@ var cmdMessages = map[string]string{
 	"no command %q; run blanktrack --help":                                                "沒有 %q 這個指令；請執行 blanktrack --help",
 	"no such file: %s":                                                                    "找不到檔案：%s",
 	"print the shell completion script for bash, zsh, fish or powershell":                 "印出 bash、zsh、fish 或 powershell 的指令補全腳本",
-	"report blank, unused e-invoice numbers (空白未使用發票號碼) to the MOF e-invoice portal": "向財政部電子發票整合服務平台申報空白未使用發票號碼",
+	"report blank, unused e-invoice numbers (空白未使用發票號碼) to the MOF e-invoice portal":      "向財政部電子發票整合服務平台申報空白未使用發票號碼",
 	// generate and check
 	"compute blank ranges and write the portal's 匯入字軌 files (and E0402 XML)": "計算空白區段，寫出平台「匯入字軌」用的檔案（及 E0402 XML）",
 	"Reads the allocation download(s) and the exports of issued invoices (.xlsx or .csv),\n" +
