@@ -27,7 +27,8 @@ func (cl *Client) apiURL(path string, q url.Values) string {
 
 // Companies lists the companies this login may act for
 // (btb002i/company/authorized): the head office's login lists its branches.
-func (cl *Client) Companies(ctx context.Context) ([]Company, error) {
+func (cl *Client) Companies(ctx context.Context) (_ []Company, err error) {
+	defer func() { err = cl.clean(err) }()
 	C := cl.lay.Company
 	rows, err := cl.list(ctx, cl.apiURL(C.Authorized, nil), "", false)
 	if err != nil {
@@ -47,12 +48,37 @@ func (cl *Client) Companies(ctx context.Context) ([]Company, error) {
 	return out, nil
 }
 
+// rowError is a row of the portal's answer that the client cannot take. Its
+// value is the portal's and may echo what the client sent: the error is
+// scrubbed of every secret, as everything the client says.
 func (cl *Client) rowError(path string, i int, field string, err error) error {
-	return &FormatError{Method: "GET", URL: cl.apiURL(path, nil), Why: msg.T("row %d, %s: %v", i+1, field, err)}
+	why := msg.T("row %d, %s: %v", i+1, field, err)
+	if field == "" {
+		why = msg.T("row %d: %v", i+1, err)
+	}
+	return cl.clean(&FormatError{Method: "GET", URL: cl.apiURL(path, nil), Why: why})
+}
+
+// maxID is the longest identifier (上傳編號, a record's id) the client
+// keeps: the portal's are short numbers.
+const maxID = 64
+
+// badID says why an identifier the portal gave cannot be kept and printed:
+// too long, or holding what printing would change (control characters, a
+// value the client sent, a token). Nil when it is fine.
+func (cl *Client) badID(id string) error {
+	if len(id) > maxID {
+		return msg.Errorf("%d bytes: want an identifier of at most %d", len(id), maxID)
+	}
+	if cl.printable(id) != id {
+		return msg.New("not an identifier: it holds spaces, control characters or a value the client sent (not shown)")
+	}
+	return nil
 }
 
 // Periods lists the 字軌期別 the blank-number screen offers.
-func (cl *Client) Periods(ctx context.Context) ([]ranges.Period, error) {
+func (cl *Client) Periods(ctx context.Context) (_ []ranges.Period, err error) {
+	defer func() { err = cl.clean(err) }()
 	B := cl.lay.Blank
 	rows, err := cl.list(ctx, cl.apiURL(B.Periods, nil), "", false)
 	if err != nil {
@@ -80,7 +106,8 @@ func parseCode(s string) (ranges.Period, error) {
 
 // Records lists what 查詢 shows on record for a period and one 統編 (the
 // head office's login shows its branches too), every page.
-func (cl *Client) Records(ctx context.Context, p ranges.Period, ban ranges.Ban) ([]Record, error) {
+func (cl *Client) Records(ctx context.Context, p ranges.Period, ban ranges.Ban) (_ []Record, err error) {
+	defer func() { err = cl.clean(err) }()
 	B := cl.lay.Blank
 	q := url.Values{B.PeriodParam: {p.Code()}}
 	if B.BanParam != "" && ban != "" {
@@ -113,6 +140,9 @@ func (cl *Client) record(r object) (Record, error) {
 	get := func(name string) string { s, _ := r.str(name); return s }
 	var err error
 	rec.ID = get(F.ID)
+	if err := cl.badID(rec.ID); err != nil {
+		return rec, msg.Errorf("%s: %w", F.ID, err)
+	}
 	if rec.Ban, err = ranges.ParseBan(get(F.Ban)); err != nil {
 		return rec, msg.Errorf("%s: %w", F.Ban, err)
 	}
@@ -214,7 +244,8 @@ func (cl *Client) list(ctx context.Context, addr, tokenField string, paged bool)
 
 // Import sends a file with 匯入字軌 for a period, once: it returns the
 // import's id when the answer names it, "" otherwise.
-func (cl *Client) Import(ctx context.Context, p ranges.Period, name string, data []byte) (string, error) {
+func (cl *Client) Import(ctx context.Context, p ranges.Period, name string, data []byte) (_ string, err error) {
+	defer func() { err = cl.clean(err) }()
 	B := cl.lay.Blank
 	// colly's PostMultipart sends no filename, so the portal would not see a
 	// file: the body is built here.
@@ -248,6 +279,11 @@ func (cl *Client) Import(ctx context.Context, p ranges.Period, name string, data
 	}
 	if o, ok := v.(map[string]any); ok && B.ImportID != "" {
 		if id, ok := object(o).str(B.ImportID); ok {
+			if err := cl.badID(id); err != nil {
+				// The file went out: the answer's id is unusable, not the import.
+				cl.log(msg.T("匯入字軌 of %s: the answer's %s is not used: %v", name, B.ImportID, err))
+				return "", nil
+			}
 			return id, nil
 		}
 	}
@@ -255,7 +291,8 @@ func (cl *Client) Import(ctx context.Context, p ranges.Period, name string, data
 }
 
 // Uploads lists 上傳列表 for a period, every page.
-func (cl *Client) Uploads(ctx context.Context, p ranges.Period) ([]UploadInfo, error) {
+func (cl *Client) Uploads(ctx context.Context, p ranges.Period) (_ []UploadInfo, err error) {
+	defer func() { err = cl.clean(err) }()
 	B := cl.lay.Blank
 	U := B.Upload
 	rows, err := cl.list(ctx, cl.apiURL(B.Uploads, url.Values{B.PeriodParam: {p.Code()}}), U.Token, true)
@@ -268,9 +305,14 @@ func (cl *Client) Uploads(ctx context.Context, p ranges.Period) ([]UploadInfo, e
 		if !ok || id == "" {
 			return nil, cl.rowError(B.Uploads, i, U.ID, msg.New("missing"))
 		}
+		if err := cl.badID(id); err != nil {
+			return nil, cl.rowError(B.Uploads, i, U.ID, err)
+		}
 		u := UploadInfo{ID: id}
 		u.FileName, _ = r.str(U.FileName)
+		u.FileName = cl.printable(u.FileName)
 		u.Code, _ = r.str(U.Status)
+		u.Code = cl.printable(u.Code)
 		switch {
 		case slices.Contains(U.StatusDone, u.Code):
 			u.Status = Processed
@@ -314,7 +356,8 @@ func taiwanTime(s string) string {
 }
 
 // UploadRows returns how each line of an import was processed.
-func (cl *Client) UploadRows(ctx context.Context, id string) ([]RowResult, error) {
+func (cl *Client) UploadRows(ctx context.Context, id string) (_ []RowResult, err error) {
+	defer func() { err = cl.clean(err) }()
 	B := cl.lay.Blank
 	R := B.Row
 	rows, err := cl.list(ctx, cl.apiURL(B.UploadRows, url.Values{B.IDParam: {id}}), "", false)

@@ -264,6 +264,7 @@ func scrub(secrets, public []string, s string) string {
 	// an answer.
 	s = reBearer.ReplaceAllString(s, "${1}[redacted]")
 	s = reJWTAny.ReplaceAllString(s, "[redacted]")
+	s = reJWTStart.ReplaceAllString(s, "[redacted]")
 	for i, p := range shielded {
 		s = strings.ReplaceAll(s, "\x00"+strconv.Itoa(i)+"\x00", p)
 	}
@@ -552,6 +553,9 @@ func (cl *Client) isChallenge(a *answer) bool {
 
 var (
 	reBearer = regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9\-._~+/]+=*`)
+	// reJWTStart is the start of a JWT, whole or cut short: base64 of a
+	// JSON header ({"…) of some length.
+	reJWTStart = regexp.MustCompile(`[A-Za-z]{0,4}eyJ[A-Za-z0-9_-]{16,}(?:\.[A-Za-z0-9_-]*){0,2}`)
 )
 
 // scrubClipped removes the start of a secret that a text cut short ends
@@ -563,17 +567,22 @@ func scrubClipped(secrets []string, s string) string {
 			return s
 		}
 		i += from
+		// A quoted value is cut inside its quotes: "…"… .
+		end := i
+		if end > 0 && (s[end-1] == '"' || s[end-1] == '\'') {
+			end--
+		}
 		longest := 0
 		for _, v := range secrets {
-			for k := min(len(v)-1, i); k >= 4 && k > longest; k-- {
-				if strings.HasSuffix(s[:i], v[:k]) {
+			for k := min(len(v)-1, end); k >= 4 && k > longest; k-- {
+				if strings.HasSuffix(s[:end], v[:k]) {
 					longest = k
 					break
 				}
 			}
 		}
 		if longest > 0 {
-			s = s[:i-longest] + "[redacted]" + s[i:]
+			s = s[:end-longest] + "[redacted]" + s[end:]
 			i += len("[redacted]") - longest
 		}
 		from = i + len("…")

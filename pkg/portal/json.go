@@ -3,11 +3,13 @@ package portal
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"html"
 	"mime"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
+	"golang.org/x/text/unicode/norm"
 )
 
 // maxField bounds one value of an answer: a name, a code, a reason.
@@ -89,7 +92,59 @@ func (cl *Client) printable(s string) string {
 		}
 		s = string(r[:cut]) + "…"
 	}
-	return cl.scrub(s)
+	s = cl.scrub(s)
+	if cl.disguised(s) {
+		return "[redacted]"
+	}
+	return s
+}
+
+// minDisguised is the shortest secret (folded) looked for in disguise:
+// a shorter one would be found in ordinary words.
+const minDisguised = 6
+
+// disguised reports whether the portal's words hold a secret in a form
+// that scrub does not replace: in other letter case or width, with spaces
+// or zero-width characters between its characters, as hex, or in base64
+// that starts at another byte. Such words are not shown at all.
+func (cl *Client) disguised(s string) bool {
+	folded := fold(s)
+	compact := strings.Join(strings.Fields(s), "")
+	for _, v := range cl.secretList() {
+		fv := fold(v)
+		if len(fv) < minDisguised || slices.ContainsFunc(cl.public, func(p string) bool { return strings.Contains(fold(p), fv) }) {
+			continue
+		}
+		if strings.Contains(folded, fv) || strings.Contains(folded, hex.EncodeToString([]byte(v))) {
+			return true
+		}
+		for j := range 3 { // base64 of the secret after j bytes of something else
+			if j >= len(v) {
+				break
+			}
+			rest := []byte(v[j:])
+			full := len(rest) / 3 * 4 // the groups made of the secret's bytes alone
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				core := enc.EncodeToString(rest)[:full]
+				if len(core) >= 8 && strings.Contains(compact, core) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// fold is a text as compared for a disguised secret: compatibility forms
+// (full-width letters) as their plain ones, lower case, letters and digits
+// only.
+func fold(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, norm.NFKC.String(s))
 }
 
 // page is one page of a list, in any of the shapes the API uses: a bare

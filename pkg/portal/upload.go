@@ -154,7 +154,8 @@ func (p *Plan) Blocked() int {
 // not uploaded either. The ranges of an import 上傳列表 shows from an
 // earlier run are imported earlier: Execute follows it. order is the order
 // of the files in the plan, each named once; nil means sorted by name.
-func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[string][]ranges.BlankRange, order []string) (*Plan, error) {
+func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[string][]ranges.BlankRange, order []string) (_ *Plan, err error) {
+	defer func() { err = cl.clean(err) }()
 	if order == nil {
 		order = slices.Sorted(maps.Keys(files))
 	}
@@ -389,7 +390,8 @@ type Wait struct {
 // followed, each sending that failed without a clear answer, each import
 // refused whole and each rejected row. The waiting in between is progress:
 // it goes to Options.Log, like the client's other progress.
-func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(string)) error {
+func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(string)) (err error) {
+	defer func() { err = cl.clean(err) }()
 	if w.First == 0 {
 		w.First = 2 * time.Second
 	}
