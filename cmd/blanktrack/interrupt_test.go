@@ -32,12 +32,16 @@ func blanktrackProcess(t *testing.T, dir, tmp string, args ...string) (*exec.Cmd
 
 // feedInvoices makes name a pipe that yields an endless invoice export, a
 // row at a time, as a slow network share would: generate is inside its row
-// loop whenever the signal comes, whatever the machine's speed.
-func feedInvoices(t *testing.T, name string) {
+// loop whenever the signal comes, whatever the machine's speed. The
+// returned channel is closed once generate has opened the pipe and read
+// from it: by then it handles signals, however loaded the machine is (a
+// fixed pause was not always enough under -race).
+func feedInvoices(t *testing.T, name string) <-chan struct{} {
 	t.Helper()
 	if err := syscall.Mkfifo(name, 0o600); err != nil {
 		t.Skipf("no named pipes here: %v", err)
 	}
+	reading := make(chan struct{})
 	go func() {
 		f, err := os.OpenFile(name, os.O_WRONLY, 0)
 		if err != nil {
@@ -50,8 +54,22 @@ func feedInvoices(t *testing.T, name string) {
 			if _, err := fmt.Fprintf(w, "ZK%08d,2025/10/01\n", 37000000+i%400000); err != nil {
 				return // the reader is gone
 			}
+			if i == 100_000 { // several buffers taken: the reader is in its row loop
+				close(reading)
+			}
 		}
 	}()
+	return reading
+}
+
+// awaitReady waits for a process to reach the point ready is closed at.
+func awaitReady(t *testing.T, ready <-chan struct{}, stderr *strings.Builder) {
+	t.Helper()
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("blanktrack did not start reading in 30 s; stderr:\n%s", stderr)
+	}
 }
 
 // Ctrl-C or SIGTERM during generate stops it within a second, exit 130,
@@ -64,9 +82,9 @@ func TestInterrupt(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "alloc.csv"), []byte(alloc), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			feedInvoices(t, filepath.Join(dir, "sales.csv"))
+			reading := feedInvoices(t, filepath.Join(dir, "sales.csv"))
 			cmd, stderr := blanktrackProcess(t, dir, tmp, "generate", "--alloc", "alloc.csv", "--out", "out", "sales.csv")
-			time.Sleep(300 * time.Millisecond)
+			awaitReady(t, reading, stderr)
 			sent := time.Now()
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
@@ -99,14 +117,27 @@ func TestInterrupt(t *testing.T) {
 // nobody writes to: it waits in a read that no context can cut short.
 func stuckGenerate(t *testing.T) (*exec.Cmd, *strings.Builder) {
 	dir, tmp := t.TempDir(), t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(dir, "alloc.csv"), 0o600); err != nil {
+	fifo := filepath.Join(dir, "alloc.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no named pipes here: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "x.csv"), []byte("發票號碼\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Opening the pipe for writing returns once generate has opened it to
+	// read; the pipe then stays open and empty until the test ends.
+	opened := make(chan struct{})
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		close(opened)
+		t.Cleanup(func() { f.Close() })
+	}()
 	cmd, stderr := blanktrackProcess(t, dir, tmp, "generate", "--alloc", "alloc.csv", "--out", "out", "x.csv")
-	time.Sleep(300 * time.Millisecond)
+	awaitReady(t, opened, stderr)
+	time.Sleep(50 * time.Millisecond) // from open to the read
 	return cmd, stderr
 }
 
