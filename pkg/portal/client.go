@@ -57,6 +57,14 @@ type Options struct {
 	// Transport carries direct requests (tests); TLS verification is never
 	// turned off by the client.
 	Transport http.RoundTripper
+
+	// Journal is the folder of the journal of imports sent (one file per
+	// 統編 and period, next to the upload's lock); "" keeps none, and then
+	// a rerun knows only what 上傳列表 shows.
+	Journal string
+	// Resend sends content the journal records as sent although 上傳列表
+	// does not show it: only after a person has checked the portal.
+	Resend bool
 }
 
 // Client is a session with the portal, driven by colly. Its methods are not
@@ -492,6 +500,10 @@ func (cl *Client) do(ctx context.Context, c call) (*answer, error) {
 			last = &StatusError{Method: c.method, URL: c.where(), Status: a.status, Title: cl.titleOf(a)}
 		default:
 			return a, nil
+		}
+		if c.once {
+			// Never retried: the failure as it is.
+			return nil, last
 		}
 		if n >= attempts {
 			return nil, &RetryError{Method: c.method, URL: c.where(), Attempts: n, Last: last}
