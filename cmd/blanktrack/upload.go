@@ -41,6 +41,7 @@ type uploadOptions struct {
 	carrierSet     bool
 	Browser        string
 	Headless       bool
+	Resend         bool
 }
 
 const defaultPasswordEnv = "BLANKTRACK_PASSWORD"
@@ -76,6 +77,7 @@ func uploadCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait, from the first file sent, for the portal to list and process the files")},
 			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: p.Text("first pause between looks at 上傳列表 and 查詢")},
 			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: p.Text("first pause before retrying a failed request")},
+			&cli.BoolFlag{Name: "resend", Usage: p.Text("send ranges that an earlier run sent although 上傳列表 does not show them: only after checking 上傳列表 on the portal by hand")},
 		},
 		Action: func(c *cli.Context) error {
 			setInterruptNote(msg.T("nothing sent to the portal"))
@@ -111,6 +113,7 @@ func parseUploadOptions(e *env, c *cli.Context) (uploadOptions, error) {
 		carrierSet:     c.IsSet("carrier"),
 		Browser:        c.String("browser"),
 		Headless:       c.Bool("headless") || c.String("captcha-cmd") != "",
+		Resend:         c.Bool("resend"),
 	}
 	if err := flagsBeforeFiles(o.Files); err != nil {
 		return o, err
@@ -334,6 +337,9 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 		Layout: lay, Mode: o.Carrier, Ban: l.Ban, User: l.User, Password: password, Head: l.Head,
 		Captcha: solver, Browser: portal.BrowserOptions{Path: o.Browser, Headless: o.Headless},
 		Backoff: o.RetryWait, Log: log, Printer: e.p,
+		// The journal of imports sent lives with the locks that keep two
+		// runs from writing it at once.
+		Journal: uploadLockDir(e), Resend: o.Resend,
 	})
 	if err != nil {
 		return false, usageError{err}
