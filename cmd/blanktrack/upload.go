@@ -340,6 +340,9 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 		// The journal of imports sent lives with the locks that keep two
 		// runs from writing it at once.
 		Journal: uploadLockDir(e), Resend: o.Resend,
+		// An interrupt says what the run leaves on the portal: what it
+		// sent, is sending, or only follows.
+		Standing: setInterruptNote,
 	})
 	if err != nil {
 		return false, usageError{err}
@@ -373,9 +376,6 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 			return false, nil
 		}
 	}
-	// From here a file may be on its way: a rerun reads the 上傳列表 first
-	// and follows what arrived instead of sending it twice.
-	setInterruptNote(msg.T("a file being sent may have reached the portal: run the same upload again; it reads the 上傳列表 first and sends no file twice"))
 	// What was sent, followed or refused is printed wherever stderr goes:
 	// a cron log must show that a file reached the portal, also when a
 	// later step fails. The waiting goes to log, on a terminal only.

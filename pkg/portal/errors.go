@@ -126,15 +126,25 @@ type RetryError struct {
 	Last        error // the last attempt's failure
 }
 
-func (e *RetryError) text() msg.Message {
-	if e.Attempts == 1 {
-		return msg.T("%s %s: gave up after 1 attempt: %v", e.Method, e.URL, e.Last)
+func (e *RetryError) text(p *msg.Printer) string {
+	// The last failure names the request too: once is enough.
+	last := p.Localize(e.Last)
+	if rest, ok := strings.CutPrefix(last, e.Method+" "+e.URL); ok {
+		for _, sep := range []string{": ", "："} {
+			if r, ok := strings.CutPrefix(rest, sep); ok {
+				last = r
+				break
+			}
+		}
 	}
-	return msg.T("%s %s: gave up after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Last)
+	if e.Attempts == 1 {
+		return p.Text("%s %s: gave up after 1 attempt: %s", e.Method, e.URL, last)
+	}
+	return p.Text("%s %s: gave up after %d attempts: %s", e.Method, e.URL, e.Attempts, last)
 }
 
-func (e *RetryError) Error() string                  { return e.text().String() }
-func (e *RetryError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+func (e *RetryError) Error() string                  { return e.text(nil) }
+func (e *RetryError) Localize(p *msg.Printer) string { return e.text(p) }
 
 // Is makes errors.Is(err, ErrGaveUp) true.
 func (e *RetryError) Is(target error) bool { return target == ErrGaveUp }
@@ -261,6 +271,33 @@ func (e *ImportError) text() msg.Message {
 
 func (e *ImportError) Error() string                  { return e.text().String() }
 func (e *ImportError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+
+// ProxyError is a request an HTTP proxy (HTTPS_PROXY, HTTP_PROXY) failed
+// or refused to carry.
+type ProxyError struct {
+	Host string // the proxy's host and port: never its user or password
+	Err  error
+}
+
+func (e *ProxyError) text() msg.Message {
+	return msg.T("through the proxy %s (HTTPS_PROXY or HTTP_PROXY): %v", e.Host, e.Err)
+}
+
+func (e *ProxyError) Error() string                  { return e.text().String() }
+func (e *ProxyError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+func (e *ProxyError) Unwrap() error                  { return e.Err }
+
+// encodingError is an answer in a Content-Encoding the client does not
+// read: asking again gets the same.
+// The request that met it names the address.
+type encodingError struct{ Encoding string }
+
+func (e *encodingError) text() msg.Message {
+	return msg.T("Content-Encoding %q, which blanktrack does not accept", e.Encoding)
+}
+
+func (e *encodingError) Error() string                  { return e.text().String() }
+func (e *encodingError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
 // unreadableAnswer is a success (2xx) answer to a request that changes
 // something, in a form that cannot be read: the portal probably did it.

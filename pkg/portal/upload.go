@@ -90,7 +90,8 @@ type Parcel struct {
 	// leaving it on record: refused whole, every row rejected, or on
 	// record and gone since. They are not followed, and it is sent again.
 	earlier []earlier
-	renamed bool // told that 上傳列表 lists it under another name
+	renamed bool   // told that 上傳列表 lists it under another name
+	code    string // its 上傳列表 status at the last look ("" not listed)
 }
 
 // earlier is an import of a parcel's content that is settled without
@@ -180,6 +181,11 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	if len(seen) != len(files) {
 		return nil, msg.Errorf("upload order names %d of the %d files", len(seen), len(files))
+	}
+	// The login first: its failure is its own, not that of the first
+	// request that needs it.
+	if err := cl.ensureLogin(ctx); err != nil {
+		return nil, err
 	}
 	offered, err := cl.Periods(ctx)
 	if err != nil {
@@ -522,6 +528,7 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			}
 		}
 	}
+	cl.standing(plan, nil)
 	if err := cl.settle(ctx, plan, uploads, w, deadline, say); err != nil {
 		return err
 	}
@@ -542,9 +549,12 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 					say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
 				}
 			}
+			cl.standing(plan, pc)
 			if err := cl.send1(ctx, plan.Period, f, pc, w, deadline, say); err != nil {
+				// It may have reached the portal: the note stands.
 				return err
 			}
+			cl.standing(plan, nil)
 		}
 	}
 
@@ -566,6 +576,11 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 					for _, i := range pc.Ranges {
 						if st := &f.Ranges[i]; pc.ID != "" && st.open() {
 							st.State = Unconfirmed
+							if pc.code == "" {
+								st.Reason = msg.T("上傳編號 %s, not in 上傳列表 when the wait ran out: run the same upload again later to follow it", pc.ID)
+							} else {
+								st.Reason = msg.T("上傳編號 %s, 上傳列表 status %s when the wait ran out: run the same upload again later to follow it", pc.ID, pc.code)
+							}
 						}
 					}
 				}
@@ -671,6 +686,42 @@ func (cl *Client) holds(plan *Plan, list []UploadInfo) (busy []UploadInfo, unsee
 		}
 	}
 	return busy, unseen, nil
+}
+
+// standing tells Options.Standing what stopping now leaves on the portal:
+// the imports this run sent, which the portal has and a rerun follows; the
+// one being sent (sending, or nil), which may have reached it; or nothing
+// sent by this run, and the earlier imports it follows.
+func (cl *Client) standing(plan *Plan, sending *Parcel) {
+	if cl.o.Standing == nil {
+		return
+	}
+	var sent, followed []string
+	for _, f := range plan.Files {
+		for _, pc := range f.Parcels {
+			switch {
+			case pc.Sent && pc.ID != "":
+				sent = append(sent, pc.ID)
+			case !pc.Sent && pc.ID != "":
+				followed = append(followed, pc.ID)
+			}
+		}
+	}
+	var parts msgList
+	if len(sent) > 0 {
+		parts = append(parts, msg.T("上傳編號 %s, sent by this run, is on the portal being processed: run the same upload again to follow it", strings.Join(sent, ", ")))
+	}
+	switch {
+	case sending != nil && cl.o.Journal != "":
+		parts = append(parts, msg.T("%s was being sent and may have reached the portal: run the same upload again; its journal keeps it from sending the file again while 上傳列表 does not show it", sending.Name))
+	case sending != nil:
+		parts = append(parts, msg.T("%s was being sent and may have reached the portal: look for it in 上傳列表 before sending it again", sending.Name))
+	case len(sent) == 0 && len(followed) > 0:
+		parts = append(parts, msg.T("nothing sent by this run; 上傳編號 %s, sent earlier, is on the portal: run the same upload again to follow it", strings.Join(followed, ", ")))
+	case len(sent) == 0:
+		parts = append(parts, msg.T("nothing sent to the portal"))
+	}
+	cl.o.Standing(msg.T("%v", parts))
 }
 
 // findSent finds in 上傳列表 the import of a parcel this run sent: its
@@ -867,6 +918,7 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 				continue
 			}
 			u, listed := byID[pc.ID]
+			pc.code = u.Code
 			if listed && pc.Sent && !pc.renamed && u.FileName != pc.Name {
 				pc.renamed = true
 				if cl.o.Journal != "" {
