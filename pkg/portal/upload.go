@@ -475,14 +475,22 @@ type Wait struct {
 //
 // An import is never sent twice: one whose content an earlier run sent
 // (its name holds a hash of the content) is followed, not sent again,
-// unless the portal refused it whole: that put nothing on record, and the
-// file is sent again, saying so.
+// unless it is settled without leaving it on record (refused whole, every
+// row rejected, or on record and deleted since): then the file is sent
+// again, saying so. Before anything is sent, an import of the period
+// 上傳列表 shows as not processed yet (any name), and an import the
+// journal (Options.Journal) records for the content or a range to send
+// that 上傳列表 does not show, are waited for until the wait runs out; then
+// the plan is made again, or Execute stops with an *OpenImportError,
+// having sent nothing.
 //
 // After an ambiguous failure (a 5xx, a reset, a timeout once the file was
-// sent) the file is not sent again in this run: 上傳列表 is watched for it
-// until the wait runs out, and when it never shows Execute stops with an
-// *UnsureError. Only a file that never left (the connection was refused)
-// is sent again.
+// sent, a success answer that cannot be read) the file is not sent again
+// in this run: 上傳列表 is watched for it until the wait runs out, and when
+// it never shows Execute stops with an *UnsureError. After a 401 it is
+// looked for in 上傳列表 once logged in again, and sent again only when
+// absent. Only a file that never left (the connection was refused) is
+// sent again without looking.
 //
 // log, if set, is told at once, in the language of Options.Printer, what an
 // audit trail keeps: each file sent with its 上傳編號, each import
