@@ -41,6 +41,7 @@ type uploadOptions struct {
 	carrierSet     bool
 	Browser        string
 	Headless       bool
+	Resend         bool
 }
 
 const defaultPasswordEnv = "BLANKTRACK_PASSWORD"
@@ -76,6 +77,7 @@ func uploadCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait, from the first file sent, for the portal to list and process the files")},
 			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: p.Text("first pause between looks at 上傳列表 and 查詢")},
 			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: p.Text("first pause before retrying a failed request")},
+			&cli.BoolFlag{Name: "resend", Usage: p.Text("send ranges that an earlier run sent although 上傳列表 does not show them: only after checking 上傳列表 on the portal by hand")},
 		},
 		Action: func(c *cli.Context) error {
 			setInterruptNote(msg.T("nothing sent to the portal"))
@@ -111,6 +113,7 @@ func parseUploadOptions(e *env, c *cli.Context) (uploadOptions, error) {
 		carrierSet:     c.IsSet("carrier"),
 		Browser:        c.String("browser"),
 		Headless:       c.Bool("headless") || c.String("captcha-cmd") != "",
+		Resend:         c.Bool("resend"),
 	}
 	if err := flagsBeforeFiles(o.Files); err != nil {
 		return o, err
@@ -334,6 +337,12 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 		Layout: lay, Mode: o.Carrier, Ban: l.Ban, User: l.User, Password: password, Head: l.Head,
 		Captcha: solver, Browser: portal.BrowserOptions{Path: o.Browser, Headless: o.Headless},
 		Backoff: o.RetryWait, Log: log, Printer: e.p,
+		// The journal of imports sent lives with the locks that keep two
+		// runs from writing it at once.
+		Journal: uploadLockDir(e), Resend: o.Resend,
+		// An interrupt says what the run leaves on the portal: what it
+		// sent, is sending, or only follows.
+		Standing: setInterruptNote,
 	})
 	if err != nil {
 		return false, usageError{err: err}
@@ -367,9 +376,6 @@ func uploadLogin(ctx context.Context, e *env, o uploadOptions, lay *portal.Layou
 			return false, nil
 		}
 	}
-	// From here a file may be on its way: a rerun reads the 上傳列表 first
-	// and follows what arrived instead of sending it twice.
-	setInterruptNote(msg.T("a file being sent may have reached the portal: run the same upload again; it reads the 上傳列表 first and sends no file twice"))
 	// What was sent, followed or refused is printed wherever stderr goes:
 	// a cron log must show that a file reached the portal, also when a
 	// later step fails. The waiting goes to log, on a terminal only.

@@ -375,8 +375,9 @@ func TestPortalHelpInChinese(t *testing.T) {
 }
 
 // Interrupted once a file is sent, the run does not claim "nothing
-// written": it says the file may be at the portal and that a rerun is
-// safe; the rerun follows the import instead of sending it twice.
+// written": it says the file may be at the portal (or, answered, that it
+// is, with its 上傳編號) and that a rerun follows it; the rerun follows the
+// import instead of sending it twice.
 func TestUploadInterruptedAfterSending(t *testing.T) {
 	sim, lay := startSim(t, portalsim.Options{Delay: 400 * time.Millisecond})
 	dir := t.TempDir()
@@ -394,7 +395,10 @@ func TestUploadInterruptedAfterSending(t *testing.T) {
 	}()
 	var out, errOut bytes.Buffer
 	code := run(ctx, args, strings.NewReader(""), &out, &errOut, withCache(t, env))
-	if code != exitInterrupted || !strings.Contains(errOut.String(), "interrupted; a file being sent may have reached the portal: run the same upload again") {
+	// Stopped while the answer was on its way, or just after it came.
+	if e := errOut.String(); code != exitInterrupted || !strings.Contains(e, "blanktrack: interrupted; ") ||
+		!strings.Contains(e, "was being sent and may have reached the portal: run the same upload again; its journal keeps it from sending the file again") &&
+			!strings.Contains(e, "上傳編號 1, sent by this run, is on the portal being processed: run the same upload again to follow it") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
 	}
 	code, stdout, stderr := runCLI(t, env, args[1:]...)

@@ -23,7 +23,8 @@ func lockUpload(e *env, l portal.LoginPlan, files *portal.Files) (*portal.Upload
 	return portal.LockUpload(uploadLockDir(e), files.Period, bans...)
 }
 
-// uploadLockDir is the folder of upload's locks: in the user's cache
+// uploadLockDir is the folder of upload's locks and of its journal of
+// imports sent: in the user's cache
 // folder, found as os.UserCacheDir finds it, from the command's
 // environment; without one (a service with no home), in the temporary
 // folder, one per user.

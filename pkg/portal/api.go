@@ -273,7 +273,12 @@ func (cl *Client) Import(ctx context.Context, p ranges.Period, name string, data
 	}
 	c := call{method: http.MethodPost, url: cl.apiURL(B.Import, nil), body: body.Bytes(),
 		header: http.Header{"Content-Type": {mw.FormDataContentType()}}, once: true}
-	v, _, err := cl.callAPI(ctx, c)
+	v, a, err := cl.callAPI(ctx, c)
+	if err != nil && a != nil && a.status >= 200 && a.status <= 299 {
+		// Taken, most likely, and answered in a form the layout does not
+		// know: as unsure as a 5xx.
+		err = &unreadableAnswer{Status: a.status, Err: err}
+	}
 	if err != nil {
 		return "", msg.Errorf("匯入字軌 of %s: %w", name, err)
 	}

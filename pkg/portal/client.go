@@ -57,6 +57,18 @@ type Options struct {
 	// Transport carries direct requests (tests); TLS verification is never
 	// turned off by the client.
 	Transport http.RoundTripper
+
+	// Journal is the folder of the journal of imports sent (one file per
+	// 統編 and period, next to the upload's lock); "" keeps none, and then
+	// a rerun knows only what 上傳列表 shows.
+	Journal string
+	// Resend sends content the journal records as sent although 上傳列表
+	// does not show it: only after a person has checked the portal.
+	Resend bool
+	// Standing, if set, is told by Execute, each time it changes, what
+	// stopping the run now would leave on the portal, in words for the
+	// person (what an interrupt says).
+	Standing func(msg.Message)
 }
 
 // Client is a session with the portal, driven by colly. Its methods are not
@@ -135,16 +147,18 @@ func New(o Options) (*Client, error) {
 	}
 	cl.public = publicValues(o)
 	direct := o.Transport
+	var proxy func(*http.Request) (*url.URL, error)
 	if direct == nil {
+		proxy = proxyFromEnvironment
 		direct = &http.Transport{
-			Proxy:                  http.ProxyFromEnvironment,
+			Proxy:                  proxy,
 			TLSHandshakeTimeout:    10 * time.Second,
 			ResponseHeaderTimeout:  o.Timeout,
 			MaxResponseHeaderBytes: 64 << 10,
 			IdleConnTimeout:        30 * time.Second,
 		}
 	}
-	cl.guard = newGuard([]*url.URL{cl.www, cl.login, cl.api}, o.MaxBody, direct)
+	cl.guard = newGuard([]*url.URL{cl.www, cl.login, cl.api}, o.MaxBody, direct, proxy)
 
 	c := colly.NewCollector(
 		colly.AllowURLRevisit(), // polling and repeated requests revisit addresses
@@ -159,6 +173,10 @@ func New(o Options) (*Client, error) {
 	cl.c = c
 	return cl, nil
 }
+
+// proxyFromEnvironment is the HTTP proxy of a request: HTTPS_PROXY,
+// HTTP_PROXY and NO_PROXY (tests name their own).
+var proxyFromEnvironment = http.ProxyFromEnvironment
 
 // Close ends the session: it closes the browser, if one was opened, and
 // removes its profile.
@@ -493,6 +511,10 @@ func (cl *Client) do(ctx context.Context, c call) (*answer, error) {
 			last = &StatusError{Method: c.method, URL: c.where(), Status: a.status, Title: cl.titleOf(a)}
 		default:
 			return a, nil
+		}
+		if c.once {
+			// Never retried: the failure as it is.
+			return nil, last
 		}
 		if n >= attempts {
 			return nil, &RetryError{Method: c.method, URL: c.where(), Attempts: n, Last: last}

@@ -33,10 +33,77 @@ var (
 	// ErrMaybeSent: an import failed without a clear answer and 上傳列表
 	// did not show it while the run watched: the file may or may not have
 	// reached the portal. An *UnsureError wraps it. The run did not send it
-	// again; running the same upload again is safe, as a run reads 上傳列表
-	// before it sends anything.
+	// again; with a journal (Options.Journal) a rerun does not send it
+	// either while 上傳列表 does not show it.
 	ErrMaybeSent = msg.New("the file may or may not have reached the portal")
+	// ErrOpenImport: an earlier import of the period is not settled when
+	// the wait runs out (上傳列表 shows it processing, or the journal
+	// records one 上傳列表 does not show); nothing was sent. An
+	// *OpenImportError wraps it.
+	ErrOpenImport = msg.New("an earlier import is not settled")
 )
+
+// OpenImportError is an upload that sent nothing because earlier imports
+// could hold the same ranges: 上傳列表 showed them processing, or the
+// journal records them and 上傳列表 does not show them, until the wait
+// ran out.
+type OpenImportError struct {
+	Busy    []UploadInfo   // imports 上傳列表 shows as not processed yet
+	Unseen  []JournalEntry // imports the journal records and 上傳列表 does not show
+	Watched time.Duration
+}
+
+// parts are the imports, each in a sentence.
+func (e *OpenImportError) parts() []msg.Message {
+	var out []msg.Message
+	for _, u := range e.Busy {
+		out = append(out, msg.T("上傳編號 %s (%s) is not processed yet (上傳列表 status %s)", u.ID, u.FileName, u.Code))
+	}
+	for _, j := range e.Unseen {
+		when := j.Sent.In(taiwan).Format("2006-01-02 15:04:05")
+		switch {
+		case j.ID != "":
+			out = append(out, msg.T("an earlier run sent %s on %s (上傳編號 %s), and 上傳列表 does not show it", j.Name, when, j.ID))
+		default:
+			out = append(out, msg.T("an earlier run sent %s on %s without a clear answer, and 上傳列表 does not show it", j.Name, when))
+		}
+	}
+	return out
+}
+
+// msgList is a list of texts, joined as the printer's language does.
+type msgList []msg.Message
+
+func (l msgList) Localize(p *msg.Printer) string {
+	var s []string
+	for _, m := range l {
+		s = append(s, m.Localize(p))
+	}
+	if p != nil && p.Chinese() {
+		return strings.Join(s, "；")
+	}
+	return strings.Join(s, "; ")
+}
+
+// waiting is what a run says when it starts waiting.
+func (e *OpenImportError) waiting() msg.Message {
+	return msg.T("before sending anything: %v: waiting for it", msgList(e.parts()))
+}
+
+func (e *OpenImportError) text() msg.Message {
+	if len(e.Unseen) > 0 {
+		return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice. Check 上傳列表 on the portal by hand; only if the import is not there, send it anyway with --resend",
+			ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
+	}
+	return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice: run the same upload again later; it follows the import from there",
+		ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
+}
+
+func (e *OpenImportError) Error() string                  { return e.text().String() }
+func (e *OpenImportError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+
+// Is makes errors.Is(err, ErrOpenImport) true.
+func (e *OpenImportError) Is(target error) bool { return target == ErrOpenImport }
 
 // ChallengeError is a challenge met at an address.
 type ChallengeError struct {
@@ -59,15 +126,25 @@ type RetryError struct {
 	Last        error // the last attempt's failure
 }
 
-func (e *RetryError) text() msg.Message {
-	if e.Attempts == 1 {
-		return msg.T("%s %s: gave up after 1 attempt: %v", e.Method, e.URL, e.Last)
+func (e *RetryError) text(p *msg.Printer) string {
+	// The last failure names the request too: once is enough.
+	last := p.Localize(e.Last)
+	if rest, ok := strings.CutPrefix(last, e.Method+" "+e.URL); ok {
+		for _, sep := range []string{": ", "："} {
+			if r, ok := strings.CutPrefix(rest, sep); ok {
+				last = r
+				break
+			}
+		}
 	}
-	return msg.T("%s %s: gave up after %d attempts: %v", e.Method, e.URL, e.Attempts, e.Last)
+	if e.Attempts == 1 {
+		return p.Text("%s %s: gave up after 1 attempt: %s", e.Method, e.URL, last)
+	}
+	return p.Text("%s %s: gave up after %d attempts: %s", e.Method, e.URL, e.Attempts, last)
 }
 
-func (e *RetryError) Error() string                  { return e.text().String() }
-func (e *RetryError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+func (e *RetryError) Error() string                  { return e.text(nil) }
+func (e *RetryError) Localize(p *msg.Printer) string { return e.text(p) }
 
 // Is makes errors.Is(err, ErrGaveUp) true.
 func (e *RetryError) Is(target error) bool { return target == ErrGaveUp }
@@ -96,6 +173,9 @@ type StatusError struct {
 	Method, URL string
 	Status      int
 	Title       string
+	// Expired: the session expired (the answer was the layout's session
+	// expiry); the next call logs in again.
+	Expired bool
 }
 
 func (e *StatusError) text() msg.Message {
@@ -192,6 +272,48 @@ func (e *ImportError) text() msg.Message {
 func (e *ImportError) Error() string                  { return e.text().String() }
 func (e *ImportError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
 
+// ProxyError is a request an HTTP proxy (HTTPS_PROXY, HTTP_PROXY) failed
+// or refused to carry.
+type ProxyError struct {
+	Host string // the proxy's host and port: never its user or password
+	Err  error
+}
+
+func (e *ProxyError) text() msg.Message {
+	return msg.T("through the proxy %s (HTTPS_PROXY or HTTP_PROXY): %v", e.Host, e.Err)
+}
+
+func (e *ProxyError) Error() string                  { return e.text().String() }
+func (e *ProxyError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+func (e *ProxyError) Unwrap() error                  { return e.Err }
+
+// encodingError is an answer in a Content-Encoding the client does not
+// read: asking again gets the same.
+// The request that met it names the address.
+type encodingError struct{ Encoding string }
+
+func (e *encodingError) text() msg.Message {
+	return msg.T("Content-Encoding %q, which blanktrack does not accept", e.Encoding)
+}
+
+func (e *encodingError) Error() string                  { return e.text().String() }
+func (e *encodingError) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+
+// unreadableAnswer is a success (2xx) answer to a request that changes
+// something, in a form that cannot be read: the portal probably did it.
+type unreadableAnswer struct {
+	Status int
+	Err    error
+}
+
+func (e *unreadableAnswer) text() msg.Message {
+	return msg.T("HTTP %d, an answer that cannot be read: %v", e.Status, e.Err)
+}
+
+func (e *unreadableAnswer) Error() string                  { return e.text().String() }
+func (e *unreadableAnswer) Localize(p *msg.Printer) string { return e.text().Localize(p) }
+func (e *unreadableAnswer) Unwrap() error                  { return e.Err }
+
 // UnsureError is an import that failed without a clear answer (a 5xx, a
 // reset, a timeout after the file was sent) and that 上傳列表 did not show
 // while the run watched it, until the wait ran out.
@@ -201,14 +323,19 @@ type UnsureError struct {
 	Watched time.Duration // how long 上傳列表 was watched
 	Err     error         // the import's failure
 	List    error         // 上傳列表's failure, when it could not be read
+	Journal bool          // the journal records it: a rerun does not send it while 上傳列表 does not show it
 }
 
 func (e *UnsureError) text() msg.Message {
+	if !e.Journal {
+		return msg.T("%s: sending %s failed without a clear answer (%v), and 上傳列表 did not show it in %s of watching: %v. It was not sent again; no journal records it, so look for it in 上傳列表 on the portal before running the upload again",
+			e.File, e.Name, e.Err, roundWait(e.Watched), ErrMaybeSent)
+	}
 	if e.List != nil {
-		return msg.T("%s: sending %s failed without a clear answer (%v), and 上傳列表 could not be read (%v): %v. It was not sent again: run the same upload again later; it reads 上傳列表 first and sends no file twice",
+		return msg.T("%s: sending %s failed without a clear answer (%v), and 上傳列表 could not be read (%v): %v. It was not sent again: run the same upload again later; it follows the import once 上傳列表 shows it, and its journal keeps it from sending the file again meanwhile",
 			e.File, e.Name, e.Err, e.List, ErrMaybeSent)
 	}
-	return msg.T("%s: sending %s failed without a clear answer (%v), and 上傳列表 did not show it in %s of watching: %v. It was not sent again: run the same upload again later; it reads 上傳列表 first and sends no file twice",
+	return msg.T("%s: sending %s failed without a clear answer (%v), and 上傳列表 did not show it in %s of watching: %v. It was not sent again: run the same upload again later; it follows the import once 上傳列表 shows it, and its journal keeps it from sending the file again meanwhile",
 		e.File, e.Name, e.Err, roundWait(e.Watched), ErrMaybeSent)
 }
 

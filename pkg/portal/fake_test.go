@@ -29,6 +29,7 @@ type fake struct {
 	seen            []string                    // every request, as "METHOD origin path auth=... cookie=..."
 	imports         int
 	uploads         []map[string]any
+	journal         string // the clients' journal of imports sent: one per fake, as one per machine
 }
 
 const (
@@ -41,7 +42,7 @@ const (
 var fakePeriod = ranges.Period{Year: 114, EndMonth: 10}
 
 func newFake(t *testing.T) *fake {
-	f := &fake{t: t, override: map[string]http.HandlerFunc{}}
+	f := &fake{t: t, override: map[string]http.HandlerFunc{}, journal: t.TempDir()}
 	f.www = httptest.NewServer(f.handler("www", f.wwwDefault))
 	f.login = httptest.NewServer(f.handler("login", f.loginDefault))
 	f.api = httptest.NewServer(f.handler("api", f.apiDefault))
@@ -159,6 +160,7 @@ func (f *fake) client(mod ...func(*Options)) (*Client, *[]string) {
 		Captcha: func(context.Context, []byte) (string, error) { return fakeCaptcha, nil },
 		Timeout: 2 * time.Second, Retries: 2, Backoff: time.Millisecond,
 		Log: func(s string) { mu.Lock(); logs = append(logs, s); mu.Unlock() }}
+	useJournal(&o, f.journal)
 	for _, m := range mod {
 		m(&o)
 	}

@@ -201,6 +201,11 @@ func (cl *Client) callAPI(ctx context.Context, c call) (any, *answer, error) {
 			}
 			cl.log(msg.T("the session expired: logging in again"))
 			cl.loggedIn = false
+			if c.once {
+				// It changes something, and may have done so: the caller
+				// looks before sending it again.
+				return nil, a, &StatusError{Method: c.method, URL: c.where(), Status: a.status, Title: cl.titleOf(a), Expired: true}
+			}
 			continue
 		}
 		if a.status < 200 || a.status > 299 {

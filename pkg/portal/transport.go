@@ -2,8 +2,11 @@ package portal
 
 import (
 	"compress/gzip"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,17 +23,24 @@ import (
 type guard struct {
 	origins []*url.URL
 	max     int64
-	next    atomic.Pointer[http.RoundTripper]
+	next    atomic.Pointer[hop]
 }
 
-func newGuard(origins []*url.URL, max int64, next http.RoundTripper) *guard {
+// hop is the carrier of requests, and the HTTP proxy it goes through, if
+// any (nil: none).
+type hop struct {
+	rt    http.RoundTripper
+	proxy func(*http.Request) (*url.URL, error)
+}
+
+func newGuard(origins []*url.URL, max int64, next http.RoundTripper, proxy func(*http.Request) (*url.URL, error)) *guard {
 	g := &guard{origins: origins, max: max}
-	g.use(next)
+	g.next.Store(&hop{rt: next, proxy: proxy})
 	return g
 }
 
 // use switches the carrier of later requests.
-func (g *guard) use(next http.RoundTripper) { g.next.Store(&next) }
+func (g *guard) use(next http.RoundTripper) { g.next.Store(&hop{rt: next}) }
 
 func (g *guard) allowed(u *url.URL) bool {
 	if u.Scheme != "https" && !(u.Scheme == "http" && layout.IsLoopback(u.Hostname())) {
@@ -51,8 +61,15 @@ func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		return nil, &OriginError{URL: redact(r.URL.String())}
 	}
-	res, err := (*g.next.Load()).RoundTrip(r)
+	h := g.next.Load()
+	res, err := h.rt.RoundTrip(r)
 	if err != nil {
+		if h.proxy != nil {
+			if pu, perr := h.proxy(r); perr == nil && pu != nil {
+				// Its host only: a proxy's address may carry a password.
+				return nil, &ProxyError{Host: pu.Host, Err: err}
+			}
+		}
 		return nil, err
 	}
 	where := redact(r.URL.String())
@@ -68,7 +85,7 @@ func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 		body = &gunzip{raw: res.Body}
 	default:
 		res.Body.Close()
-		return nil, msg.Errorf("%s: Content-Encoding %q, which blanktrack does not accept", where, enc)
+		return nil, &encodingError{Encoding: enc}
 	}
 	res.Header.Del("Content-Encoding")
 	res.Header.Del("Content-Length")
@@ -152,18 +169,33 @@ func redact(u string) string {
 	return u
 }
 
-// noAnswer reports whether err means that no request reached the portal
-// for sure, or that the answer was cut off: worth another attempt.
+// retryable reports whether a failed request is worth another attempt:
+// not when asking again must get the same (an answer too large, a
+// redirect or origin refused, a challenge, a certificate that does not
+// verify, an encoding the client does not read, a proxy that refuses to
+// carry it).
 func retryable(err error) bool {
 	var (
 		tooLarge *BodyTooLargeError
 		origin   *OriginError
 		redirect *RedirectError
+		encoding *encodingError
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		host     x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		proxy    *ProxyError
 	)
 	switch {
 	case errors.As(err, &tooLarge), errors.As(err, &origin), errors.As(err, &redirect),
-		errors.Is(err, ErrChallenged), errors.Is(err, errNoBrowserPage):
+		errors.Is(err, ErrChallenged), errors.Is(err, errNoBrowserPage), errors.As(err, &encoding),
+		errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &host), errors.As(err, &invalid):
 		return false
+	case errors.As(err, &proxy):
+		// The proxy answered CONNECT with a refusal (a plain error of its
+		// status text); a network failure on the way is worth another try.
+		var ne net.Error
+		return errors.As(proxy.Err, &ne) || errors.Is(proxy.Err, io.EOF) || errors.Is(proxy.Err, io.ErrUnexpectedEOF)
 	}
 	return true
 }

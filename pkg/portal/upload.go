@@ -83,9 +83,23 @@ type Parcel struct {
 	ID     string // the import in 上傳列表, once sent or found
 	Sent   bool   // sent by this run (not found from an earlier one)
 	data   []byte
-	// refused are earlier imports of the same content that the portal
-	// refused whole: they put nothing on record, and are not followed.
-	refused []UploadInfo
+	ban    ranges.Ban // the 統編 whose journal records it
+	hash   string     // SHA-256 of data
+	keys   []string   // rangeKey of each range
+	// earlier are imports of the same content that are settled without
+	// leaving it on record: refused whole, every row rejected, or on
+	// record and gone since. They are not followed, and it is sent again.
+	earlier []earlier
+	renamed bool   // told that 上傳列表 lists it under another name
+	code    string // its 上傳列表 status at the last look ("" not listed)
+}
+
+// earlier is an import of a parcel's content that is settled without
+// leaving its ranges on record.
+type earlier struct {
+	u    UploadInfo
+	gone bool        // its rows all said Y, and its ranges are no longer on record
+	why  msg.Message // the portal's reasons for refusing it
 }
 
 // FilePlan is one bulk file to upload.
@@ -169,6 +183,11 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	if len(seen) != len(files) {
 		return nil, msg.Errorf("upload order names %d of the %d files", len(seen), len(files))
 	}
+	// The login first: its failure is its own, not that of the first
+	// request that needs it.
+	if err := cl.ensureLogin(ctx); err != nil {
+		return nil, err
+	}
 	offered, err := cl.Periods(ctx)
 	if err != nil {
 		if sessionWide(err) {
@@ -196,18 +215,6 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 		allowed[c.Ban] = true
 		listed = append(listed, string(c.Ban))
 	}
-	// What is on record, for every 統編 of the files this login may act for.
-	recs := map[ranges.Ban][]Record{}
-	for _, name := range order {
-		for _, r := range files[name] {
-			if _, done := recs[r.Ban]; done || !allowed[r.Ban] {
-				continue
-			}
-			if recs[r.Ban], err = cl.Records(ctx, p, r.Ban); err != nil {
-				return nil, msg.Errorf("查詢 %s: %w", r.Ban, err)
-			}
-		}
-	}
 	plan := &Plan{Period: p, Login: cl.o.Ban}
 	for _, name := range order {
 		fp := &FilePlan{Name: name}
@@ -216,6 +223,38 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 			if !allowed[r.Ban] {
 				st.State = Unauthorized
 				st.Reason = msg.T("the login %s may not act for %s (btb002i/company/authorized lists %s)", cl.o.Ban, r.Ban, strings.Join(listed, ", "))
+			}
+			fp.Ranges = append(fp.Ranges, st)
+		}
+		plan.Files = append(plan.Files, fp)
+	}
+	if _, err := cl.assess(ctx, plan); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// assess sets where each range of a plan stands, but for those the login
+// may not act for: on record, in conflict, held back, or to upload, packed
+// into parcels that are matched with what 上傳列表 shows. It returns
+// 上傳列表 as read, or nil when nothing is to upload.
+func (cl *Client) assess(ctx context.Context, plan *Plan) ([]UploadInfo, error) {
+	p := plan.Period
+	// What is on record, for every 統編 of the files this login may act for.
+	recs := map[ranges.Ban][]Record{}
+	for _, fp := range plan.Files {
+		for i := range fp.Ranges {
+			st := &fp.Ranges[i]
+			if st.State == Unauthorized {
+				continue
+			}
+			st.State, st.Reason = ToUpload, msg.Message{}
+			r := st.Range
+			if _, done := recs[r.Ban]; !done {
+				var err error
+				if recs[r.Ban], err = cl.Records(ctx, p, r.Ban); err != nil {
+					return nil, msg.Errorf("查詢 %s: %w", r.Ban, err)
+				}
 			}
 			for _, rec := range recs[r.Ban] {
 				o := rec.Range()
@@ -229,7 +268,6 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 				st.State = Conflict
 				st.Reason = msg.T("overlaps %s %s %s%s-%s on record", o.Ban, o.Type, o.Track, o.Start, o.End)
 			}
-			fp.Ranges = append(fp.Ranges, st)
 		}
 		if fp.Blocked() > 0 {
 			for i := range fp.Ranges {
@@ -238,13 +276,13 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 				}
 			}
 		}
+		fp.Parcels = nil
 		if err := cl.pack(fp, p); err != nil {
-			return nil, msg.Errorf("%s: %w", name, err)
+			return nil, msg.Errorf("%s: %w", fp.Name, err)
 		}
-		plan.Files = append(plan.Files, fp)
 	}
 	if plan.Pending() == 0 {
-		return plan, nil
+		return nil, nil
 	}
 	uploads, err := cl.Uploads(ctx, p)
 	if err != nil {
@@ -252,25 +290,33 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	for _, fp := range plan.Files {
 		for _, pc := range fp.Parcels {
-			fp.match(pc, uploads)
+			if _, err := cl.match(ctx, fp, pc, uploads); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return plan, nil
+	return uploads, nil
 }
 
 // match sets a parcel and its ranges by what 上傳列表 shows of its
-// content: an import to follow (processing, or processed), whose ranges
-// are imported earlier; or none, and the parcel is to be sent, also when
-// earlier imports of it were refused whole. It reports whether there is
-// one to follow.
-func (fp *FilePlan) match(pc *Parcel, list []UploadInfo) bool {
+// content: an import to follow (processing, or processed without a row for
+// each range yet), whose ranges are imported earlier; or none, and the
+// parcel is to be sent, also when earlier imports of it are settled
+// without leaving it on record (refused whole, every row rejected, or on
+// record and gone since). It reports whether there is one to follow.
+func (cl *Client) match(ctx context.Context, fp *FilePlan, pc *Parcel, list []UploadInfo) (bool, error) {
 	var follow *UploadInfo
-	pc.ID, pc.refused = "", nil
+	pc.ID, pc.earlier = "", nil
 	for i, u := range list {
+		if u.FileName != pc.Name {
+			continue
+		}
+		e, settled, err := cl.settled(ctx, fp, pc, u)
 		switch {
-		case u.FileName != pc.Name:
-		case u.Status == Refused:
-			pc.refused = append(pc.refused, u)
+		case err != nil:
+			return false, err
+		case settled:
+			pc.earlier = append(pc.earlier, e)
 		case follow == nil:
 			follow = &list[i]
 			pc.ID = u.ID
@@ -281,33 +327,78 @@ func (fp *FilePlan) match(pc *Parcel, list []UploadInfo) bool {
 		switch {
 		case follow != nil:
 			st.State, st.Reason = Imported, msg.T("上傳編號 %s, sent earlier; not on record yet", follow.ID)
-		case pc.refused != nil:
-			what, why := pc.lastRefused()
-			st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, why)
+		case pc.earlier != nil:
+			e, what := pc.lastEarlier()
+			if e.gone {
+				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, put it on record, and it is no longer there (deleted on the portal?), so the file is to be sent again", what)
+			} else {
+				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, e.why)
+			}
 		default:
 			st.State, st.Reason = ToUpload, msg.Message{}
 		}
 	}
-	return follow != nil
+	return follow != nil, nil
 }
 
-// lastRefused names the latest of the earlier imports of a parcel's
-// content that the portal refused whole, and gives the portal's reason.
-func (pc *Parcel) lastRefused() (what, why msg.Message) {
-	u := pc.refused[0]
-	for _, v := range pc.refused[1:] {
-		if v.Date > u.Date {
-			u = v
+// settled tells whether an import of a parcel's content, which its ranges
+// are not on record after, is done with: refused whole, or processed with
+// a row for each range (each rejected, or put on record and gone since,
+// deleted on the portal), or processed with every row rejected by its
+// counts. One still processing, or without its rows, is followed.
+func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u UploadInfo) (earlier, bool, error) {
+	switch u.Status {
+	case Refused:
+		why := msg.T("%s", u.Message)
+		if u.Message == "" {
+			why = msg.T("no reason given (status %s)", u.Code)
+		}
+		return earlier{u: u, why: why}, true, nil
+	case Processing:
+		return earlier{}, false, nil
+	}
+	rows, err := cl.UploadRows(ctx, u.ID)
+	if err != nil {
+		return earlier{}, false, msg.Errorf("上傳列表 %s: %w", u.ID, err)
+	}
+	if len(rows) == 0 && u.OK == 0 && u.Failed > 0 {
+		why := msg.T("%s", u.Message)
+		if u.Message == "" {
+			why = msg.T("every row rejected (%d)", u.Failed)
+		}
+		return earlier{u: u, why: why}, true, nil
+	}
+	var reasons []string
+	for _, i := range pc.Ranges {
+		r := fp.Ranges[i].Range
+		row, ok := rowFor(rows, r)
+		switch {
+		case !ok:
+			return earlier{}, false, nil
+		case !row.OK:
+			reasons = append(reasons, fmt.Sprintf("%s%s-%s: %s", r.Track, r.Start, r.End, row.Reason))
 		}
 	}
-	what, why = msg.T("上傳編號 %s", u.ID), msg.T("%s", u.Message)
-	if u.Date != "" {
-		what = msg.T("上傳編號 %s of %s", u.ID, u.Date)
+	if len(reasons) == 0 {
+		return earlier{u: u, gone: true}, true, nil
 	}
-	if u.Message == "" {
-		why = msg.T("no reason given (status %s)", u.Code)
+	return earlier{u: u, why: msg.T("every row rejected: %s", strings.Join(reasons, "; "))}, true, nil
+}
+
+// lastEarlier is the latest of the settled earlier imports of a parcel's
+// content, and its 上傳編號 and date.
+func (pc *Parcel) lastEarlier() (earlier, msg.Message) {
+	e := pc.earlier[0]
+	for _, v := range pc.earlier[1:] {
+		if v.u.Date > e.u.Date {
+			e = v
+		}
 	}
-	return what, why
+	what := msg.T("上傳編號 %s", e.u.ID)
+	if e.u.Date != "" {
+		what = msg.T("上傳編號 %s of %s", e.u.ID, e.u.Date)
+	}
+	return e, what
 }
 
 // pack puts a file's pending ranges into the files 匯入字軌 takes, in the
@@ -334,7 +425,7 @@ func (cl *Client) pack(fp *FilePlan, p ranges.Period) error {
 		if err != nil {
 			return err
 		}
-		fp.Parcels = []*Parcel{{Name: name(pending[0].Ban, data, "csv"), Ranges: idx, data: data}}
+		fp.Parcels = []*Parcel{fp.parcel(name(pending[0].Ban, data, "csv"), pending[0].Ban, idx, data)}
 		return nil
 	}
 	for _, m := range importfile.E0402Messages(cl.o.Head, pending) {
@@ -354,9 +445,18 @@ func (cl *Client) pack(fp *FilePlan, p ranges.Period) error {
 				}
 			}
 		}
-		fp.Parcels = append(fp.Parcels, &Parcel{Name: name(ranges.Ban(m.Message.Main.BranchBan), data, "xml"), Ranges: mine, data: data})
+		ban := ranges.Ban(m.Message.Main.BranchBan)
+		fp.Parcels = append(fp.Parcels, fp.parcel(name(ban, data, "xml"), ban, mine, data))
 	}
 	return nil
+}
+
+func (fp *FilePlan) parcel(name string, ban ranges.Ban, idx []int, data []byte) *Parcel {
+	pc := &Parcel{Name: name, Ranges: idx, data: data, ban: ban, hash: contentHash(data)}
+	for _, i := range idx {
+		pc.keys = append(pc.keys, rangeKey(fp.Ranges[i].Range))
+	}
+	return pc
 }
 
 // Wait bounds the polling after an upload.
@@ -376,14 +476,22 @@ type Wait struct {
 //
 // An import is never sent twice: one whose content an earlier run sent
 // (its name holds a hash of the content) is followed, not sent again,
-// unless the portal refused it whole: that put nothing on record, and the
-// file is sent again, saying so.
+// unless it is settled without leaving it on record (refused whole, every
+// row rejected, or on record and deleted since): then the file is sent
+// again, saying so. Before anything is sent, an import of the period
+// 上傳列表 shows as not processed yet (any name), and an import the
+// journal (Options.Journal) records for the content or a range to send
+// that 上傳列表 does not show, are waited for until the wait runs out; then
+// the plan is made again, or Execute stops with an *OpenImportError,
+// having sent nothing.
 //
 // After an ambiguous failure (a 5xx, a reset, a timeout once the file was
-// sent) the file is not sent again in this run: 上傳列表 is watched for it
-// until the wait runs out, and when it never shows Execute stops with an
-// *UnsureError. Only a file that never left (the connection was refused)
-// is sent again.
+// sent, a success answer that cannot be read) the file is not sent again
+// in this run: 上傳列表 is watched for it until the wait runs out, and when
+// it never shows Execute stops with an *UnsureError. After a 401 it is
+// looked for in 上傳列表 once logged in again, and sent again only when
+// absent. Only a file that never left (the connection was refused) is
+// sent again without looking.
 //
 // log, if set, is told at once, in the language of Options.Printer, what an
 // audit trail keeps: each file sent with its 上傳編號, each import
@@ -419,23 +527,44 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 	if err != nil {
 		return msg.Errorf("上傳列表: %w", err)
 	}
+	// 上傳列表 again: it may have changed since the plan was made.
 	for _, f := range plan.Files {
 		if f.Blocked() > 0 {
 			continue
 		}
 		for _, pc := range f.Parcels {
-			// 上傳列表 again: it may have changed since the plan was made.
-			if f.match(pc, uploads) {
+			if _, err := cl.match(ctx, f, pc, uploads); err != nil {
+				return err
+			}
+		}
+	}
+	cl.standing(plan, nil)
+	if err := cl.settle(ctx, plan, uploads, w, deadline, say); err != nil {
+		return err
+	}
+	for _, f := range plan.Files {
+		if f.Blocked() > 0 {
+			continue
+		}
+		for _, pc := range f.Parcels {
+			if pc.ID != "" {
 				say(msg.T("%s: already imported as %s (上傳編號 %s): following it, not sending it again", f.Name, pc.Name, pc.ID))
 				continue
 			}
-			if pc.refused != nil {
-				what, why := pc.lastRefused()
-				say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, why))
+			if pc.earlier != nil {
+				e, what := pc.lastEarlier()
+				if e.gone {
+					say(msg.T("%s: the ranges of %s were on record after %v and are gone (deleted on the portal?): sending it again", f.Name, pc.Name, what))
+				} else {
+					say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
+				}
 			}
+			cl.standing(plan, pc)
 			if err := cl.send1(ctx, plan.Period, f, pc, w, deadline, say); err != nil {
+				// It may have reached the portal: the note stands.
 				return err
 			}
+			cl.standing(plan, nil)
 		}
 	}
 
@@ -457,6 +586,11 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 					for _, i := range pc.Ranges {
 						if st := &f.Ranges[i]; pc.ID != "" && st.open() {
 							st.State = Unconfirmed
+							if pc.code == "" {
+								st.Reason = msg.T("上傳編號 %s, not in 上傳列表 when the wait ran out: run the same upload again later to follow it", pc.ID)
+							} else {
+								st.Reason = msg.T("上傳編號 %s, 上傳列表 status %s when the wait ran out: run the same upload again later to follow it", pc.ID, pc.code)
+							}
 						}
 					}
 				}
@@ -472,28 +606,170 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 	}
 }
 
+// settle holds back the sending until no earlier import could hold the
+// same ranges: while 上傳列表 shows an import of the period that is not
+// processed yet (whatever its name: partly processed, renamed by the
+// portal, sent by hand), and while the journal records an import of the
+// content or of a range to send that 上傳列表 does not show, it waits,
+// until the deadline; then it plans again. At the deadline it stops with
+// an *OpenImportError, having sent nothing.
+func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w Wait, deadline time.Time, say func(msg.Message)) error {
+	start := time.Now()
+	pause := w.First
+	waited := false
+	for {
+		busy, unseen, err := cl.holds(plan, list)
+		if err != nil {
+			return err
+		}
+		if len(busy) == 0 && len(unseen) == 0 {
+			if !waited {
+				return nil
+			}
+			// What the earlier imports left on record decides anew.
+			waited = false
+			if list, err = cl.assess(ctx, plan); err != nil {
+				return err
+			}
+			say(msg.T("planned again after the wait: %s", plan.describe(cl.o.Printer)))
+			continue
+		}
+		if !waited {
+			say((&OpenImportError{Busy: busy, Unseen: unseen}).waiting())
+		}
+		waited = true
+		left := time.Until(deadline)
+		if left <= 0 {
+			return &OpenImportError{Busy: busy, Unseen: unseen, Watched: time.Since(start)}
+		}
+		wait := min(pause, left)
+		cl.log(msg.T("waiting %s for earlier imports to settle before sending", wait.Round(time.Millisecond)))
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+		pause = min(pause*3/2, w.Max)
+		if list, err = cl.Uploads(ctx, plan.Period); err != nil {
+			return msg.Errorf("上傳列表: %w", err)
+		}
+	}
+}
+
+// holds lists what keeps the plan's parcels to send from being sent now:
+// imports 上傳列表 shows as processing that no parcel follows, and entries
+// of the journal for their content or ranges whose import 上傳列表 does
+// not show (unless Options.Resend). With nothing to send, nothing holds.
+func (cl *Client) holds(plan *Plan, list []UploadInfo) (busy []UploadInfo, unseen []JournalEntry, err error) {
+	followed := map[string]bool{}
+	var toSend []*Parcel
+	for _, f := range plan.Files {
+		if f.Blocked() > 0 {
+			continue
+		}
+		for _, pc := range f.Parcels {
+			if pc.ID != "" {
+				followed[pc.ID] = true
+			} else {
+				toSend = append(toSend, pc)
+			}
+		}
+	}
+	if len(toSend) == 0 {
+		return nil, nil, nil
+	}
+	for _, u := range list {
+		if u.Status == Processing && !followed[u.ID] {
+			busy = append(busy, u)
+		}
+	}
+	if cl.o.Resend {
+		return busy, nil, nil
+	}
+	for _, pc := range toSend {
+		es, err := cl.journalOf(pc.ban, plan.Period).read()
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range es {
+			if _, ok := e.seen(list); !ok && e.covers(pc.hash, pc.keys) && !slices.ContainsFunc(unseen, func(x JournalEntry) bool { return x.SHA256 == e.SHA256 && x.Sent.Equal(e.Sent) }) {
+				unseen = append(unseen, e)
+			}
+		}
+	}
+	return busy, unseen, nil
+}
+
+// standing tells Options.Standing what stopping now leaves on the portal:
+// the imports this run sent, which the portal has and a rerun follows; the
+// one being sent (sending, or nil), which may have reached it; or nothing
+// sent by this run, and the earlier imports it follows.
+func (cl *Client) standing(plan *Plan, sending *Parcel) {
+	if cl.o.Standing == nil {
+		return
+	}
+	var sent, followed []string
+	for _, f := range plan.Files {
+		for _, pc := range f.Parcels {
+			switch {
+			case pc.Sent && pc.ID != "":
+				sent = append(sent, pc.ID)
+			case !pc.Sent && pc.ID != "":
+				followed = append(followed, pc.ID)
+			}
+		}
+	}
+	var parts msgList
+	if len(sent) > 0 {
+		parts = append(parts, msg.T("上傳編號 %s, sent by this run, is on the portal being processed: run the same upload again to follow it", strings.Join(sent, ", ")))
+	}
+	switch {
+	case sending != nil && cl.o.Journal != "":
+		parts = append(parts, msg.T("%s was being sent and may have reached the portal: run the same upload again; its journal keeps it from sending the file again while 上傳列表 does not show it", sending.Name))
+	case sending != nil:
+		parts = append(parts, msg.T("%s was being sent and may have reached the portal: look for it in 上傳列表 before sending it again", sending.Name))
+	case len(sent) == 0 && len(followed) > 0:
+		parts = append(parts, msg.T("nothing sent by this run; 上傳編號 %s, sent earlier, is on the portal: run the same upload again to follow it", strings.Join(followed, ", ")))
+	case len(sent) == 0:
+		parts = append(parts, msg.T("nothing sent to the portal"))
+	}
+	cl.o.Standing(msg.T("%v", parts))
+}
+
 // findSent finds in 上傳列表 the import of a parcel this run sent: its
 // name, and none of the earlier imports of its content.
 func findSent(list []UploadInfo, pc *Parcel) (UploadInfo, bool) {
 	for _, u := range list {
-		if u.FileName == pc.Name && !slices.ContainsFunc(pc.refused, func(r UploadInfo) bool { return r.ID == u.ID }) {
+		if u.FileName == pc.Name && !slices.ContainsFunc(pc.earlier, func(e earlier) bool { return e.u.ID == u.ID }) {
 			return u, true
 		}
 	}
 	return UploadInfo{}, false
 }
 
-// send1 sends one parcel, once. When the sending fails without a clear
-// answer (the portal may have taken it), it is not sent again: 上傳列表 is
-// watched for its name until the deadline. Only a request that never left
-// is sent again, after the backoff.
+// send1 sends one parcel, once, recording it in the journal first. When
+// the sending fails without a clear answer (the portal may have taken
+// it), it is not sent again: 上傳列表 is watched for its name until the
+// deadline. Only a request that never left is sent again, after the
+// backoff.
 func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, w Wait, deadline time.Time, say func(msg.Message)) error {
+	j := cl.journalOf(pc.ban, p)
+	entry := JournalEntry{SHA256: pc.hash, Name: pc.Name, Sent: time.Now().UTC().Round(0), Unsure: true, Ranges: pc.keys}
+	if err := j.put(entry); err != nil {
+		return msg.Errorf("%s: %w; nothing sent", f.Name, err)
+	}
+	note := func() {
+		entry.ID = pc.ID
+		if err := j.put(entry); err != nil {
+			say(msg.T("%s: %v (上傳編號 %s not recorded: a rerun waits for the import until 上傳列表 shows it by its name)", f.Name, err, pc.ID))
+		}
+	}
+	relogged := false
 	for try := 0; ; try++ {
 		id, err := cl.Import(ctx, p, pc.Name, pc.data)
 		if err == nil {
 			pc.Sent = true
-			pc.ID = id
-			if id == "" {
+			pc.ID = cl.printable(id)
+			entry.Unsure = false
+			if pc.ID == "" {
 				// The answer does not name the import: 上傳列表 does, once
 				// it shows it.
 				start := time.Now()
@@ -505,11 +781,32 @@ func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *P
 					return msg.Errorf("%s: sent as %s, which 上傳列表 did not show in %s of watching", f.Name, pc.Name, roundWait(time.Since(start)))
 				}
 			}
+			note()
 			say(msg.T("%s: uploaded %d range(s) as %s (上傳編號 %s)", f.Name, len(pc.Ranges), pc.Name, pc.ID))
 			return nil
 		}
 		if ctx.Err() != nil {
 			return msg.Errorf("%s: %w", f.Name, err)
+		}
+		if se := (*StatusError)(nil); errors.As(err, &se) && se.Expired && !relogged {
+			// The portal may have taken it before it found the session
+			// expired: after the new login, 上傳列表 tells.
+			relogged = true
+			say(msg.T("%s: the session expired while sending %s: logging in again, and looking for it in 上傳列表 before sending it again", f.Name, pc.Name))
+			list, lerr := cl.Uploads(ctx, p)
+			if lerr != nil {
+				if ctx.Err() != nil {
+					return msg.Errorf("%s: %w", f.Name, context.Cause(ctx))
+				}
+				return &UnsureError{File: f.Name, Name: pc.Name, Err: err, List: lerr, Journal: j != nil}
+			}
+			if u, ok := findSent(list, pc); ok {
+				pc.Sent, pc.ID = true, u.ID
+				note()
+				say(msg.T("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID))
+				return nil
+			}
+			continue
 		}
 		if neverLeft(err) && try < cl.o.Retries {
 			if err := sleep(ctx, cl.o.Backoff<<try); err != nil {
@@ -518,6 +815,10 @@ func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *P
 			continue
 		}
 		if !ambiguous(err) {
+			// A clear refusal: nothing reached the portal.
+			if jerr := j.drop(entry); jerr != nil {
+				say(msg.T("%s: %v", f.Name, jerr))
+			}
 			return msg.Errorf("%s: %w", f.Name, err)
 		}
 		say(msg.T("%s: sending %s failed without a clear answer (%v): watching 上傳列表 for it until the wait runs out, without sending it again", f.Name, pc.Name, err))
@@ -525,13 +826,14 @@ func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *P
 		found, lerr := cl.watch(ctx, p, pc, w, deadline)
 		if found {
 			pc.Sent = true
+			note()
 			say(msg.T("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID))
 			return nil
 		}
 		if ctx.Err() != nil {
 			return msg.Errorf("%s: %w", f.Name, context.Cause(ctx))
 		}
-		return &UnsureError{File: f.Name, Name: pc.Name, Watched: time.Since(start), Err: err, List: lerr}
+		return &UnsureError{File: f.Name, Name: pc.Name, Watched: time.Since(start), Err: err, List: lerr, Journal: j != nil}
 	}
 }
 
@@ -572,6 +874,10 @@ func neverLeft(err error) bool {
 // ambiguous reports whether a failed import may still have reached the
 // portal: no answer, or a 5xx.
 func ambiguous(err error) bool {
+	var ua *unreadableAnswer
+	if errors.As(err, &ua) {
+		return true
+	}
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Status >= 500
@@ -622,6 +928,15 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 				continue
 			}
 			u, listed := byID[pc.ID]
+			pc.code = u.Code
+			if listed && pc.Sent && !pc.renamed && u.FileName != pc.Name {
+				pc.renamed = true
+				if cl.o.Journal != "" {
+					say(msg.T("%s: WARNING: 上傳列表 lists 上傳編號 %s as %q, not as %s, the name it was sent as: a rerun cannot recognise this import by its name (the layout's file_name field may be wrong, or the portal renames files); the journal of imports sent on this machine keeps a rerun here from sending it again", f.Name, pc.ID, u.FileName, pc.Name))
+				} else {
+					say(msg.T("%s: WARNING: 上傳列表 lists 上傳編號 %s as %q, not as %s, the name it was sent as: a rerun cannot recognise this import by its name (the layout's file_name field may be wrong, or the portal renames files), and no journal records it: look in 上傳列表 before sending these ranges again", f.Name, pc.ID, u.FileName, pc.Name))
+				}
+			}
 			var rows []RowResult
 			if listed && u.Status == Processed {
 				if rows, err = cl.UploadRows(ctx, pc.ID); err != nil {

@@ -153,7 +153,7 @@ func TestAmbiguousImportNeverListed(t *testing.T) {
 		t.Fatalf("%v after %s, %d looks; %d imports; want an *UnsureError once the wait ran out, and one import", err, time.Since(start), p.looks.Load(), p.imports)
 	}
 	text := errText(err)
-	for _, want := range []string{"f.csv: sending 83012410_11410_", "HTTP 502", "may or may not have reached the portal", "not sent again", "reads 上傳列表 first", "可能已送達平台，也可能沒有"} {
+	for _, want := range []string{"f.csv: sending 83012410_11410_", "HTTP 502", "may or may not have reached the portal", "not sent again", "its journal keeps it from sending the file again", "可能已送達平台，也可能沒有"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %q in %q", want, text)
 		}

@@ -1,0 +1,180 @@
+package portal
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
+)
+
+// The journal is the machine's own record of the imports it sent, one
+// file per 統編 and period, next to the upload's lock (the lock keeps two
+// runs from writing it at once). 上傳列表 alone cannot tell a rerun what
+// an earlier run sent: the portal may list an import late, or under
+// another name than the one sent, and a file sent with other pending
+// ranges has another name. A rerun that finds an entry for content or
+// ranges it would send, whose import 上傳列表 does not show, does not send
+// them (Options.Resend overrides that, after a person has checked the
+// portal). It holds no secret: hashes, names, times and 上傳編號.
+
+// journalKeep bounds the journal: the newest entries are kept.
+const journalKeep = 200
+
+// journalGrace is how long after the period's end an entry is kept: the
+// blank numbers are due in the first weeks after it.
+const journalGrace = 60 * 24 * time.Hour
+
+// JournalEntry is one import sent.
+type JournalEntry struct {
+	SHA256 string    `json:"sha256"` // of the content sent
+	Name   string    `json:"name"`   // the file name sent
+	Sent   time.Time `json:"sent"`   // when the sending began
+	ID     string    `json:"id,omitempty"`
+	// Unsure: no clear answer (yet): a 5xx, a reset, a timeout, an
+	// answer that could not be read, or a run that ended while sending.
+	Unsure bool     `json:"unsure,omitempty"`
+	Ranges []string `json:"ranges"` // rangeKey of each range sent
+}
+
+type journalFile struct {
+	Ban     ranges.Ban     `json:"ban"`
+	Period  string         `json:"period"`
+	Entries []JournalEntry `json:"entries"`
+}
+
+// journal is the journal of one 統編 and period.
+type journal struct {
+	path   string
+	ban    ranges.Ban
+	period ranges.Period
+}
+
+func (cl *Client) journalOf(ban ranges.Ban, p ranges.Period) *journal {
+	if cl.o.Journal == "" {
+		return nil
+	}
+	return &journal{path: filepath.Join(cl.o.Journal, fmt.Sprintf("upload-%s-%s.journal.json", ban, p.Code())), ban: ban, period: p}
+}
+
+// rangeKey names a range in the journal.
+func rangeKey(r ranges.BlankRange) string {
+	return fmt.Sprintf("%s %s %s %s%s-%s", r.Ban, r.Type, r.Period.Code(), r.Track, r.Start, r.End)
+}
+
+func contentHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// read returns the journal's entries; a missing journal has none.
+func (j *journal) read() ([]JournalEntry, error) {
+	if j == nil {
+		return nil, nil
+	}
+	b, err := os.ReadFile(j.path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, msg.Errorf("the journal of imports sent: %w", err)
+	}
+	var f journalFile
+	if err := json.Unmarshal(b, &f); err != nil || f.Ban != j.ban || f.Period != j.period.Code() {
+		// Not a journal this version can trust: stop rather than forget
+		// what it may record.
+		return nil, msg.Errorf("the journal of imports sent, %s, cannot be read; move it away only after checking 上傳列表 on the portal by hand", j.path)
+	}
+	return f.Entries, nil
+}
+
+// put records an entry, replacing the one of the same content sent at the
+// same time, and writes the journal atomically (a temporary file renamed).
+// Entries of a period long past, and the oldest beyond journalKeep, go.
+func (j *journal) put(e JournalEntry) error {
+	return j.change(func(es []JournalEntry) []JournalEntry {
+		es = slices.DeleteFunc(es, func(x JournalEntry) bool { return x.SHA256 == e.SHA256 && x.Sent.Equal(e.Sent) })
+		return append(es, e)
+	})
+}
+
+// drop removes an entry: its sending was refused with a clear answer, so
+// nothing reached the portal.
+func (j *journal) drop(e JournalEntry) error {
+	return j.change(func(es []JournalEntry) []JournalEntry {
+		return slices.DeleteFunc(es, func(x JournalEntry) bool { return x.SHA256 == e.SHA256 && x.Sent.Equal(e.Sent) })
+	})
+}
+
+func (j *journal) change(f func([]JournalEntry) []JournalEntry) error {
+	if j == nil {
+		return nil
+	}
+	es, err := j.read()
+	if err != nil {
+		return err
+	}
+	es = f(es)
+	now := time.Now()
+	if now.After(j.period.End(taiwan).Add(journalGrace)) {
+		es = slices.DeleteFunc(es, func(x JournalEntry) bool { return now.Sub(x.Sent) > journalGrace })
+	}
+	slices.SortStableFunc(es, func(a, b JournalEntry) int { return a.Sent.Compare(b.Sent) })
+	if len(es) > journalKeep {
+		es = es[len(es)-journalKeep:]
+	}
+	b, err := json.MarshalIndent(journalFile{Ban: j.ban, Period: j.period.Code(), Entries: es}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
+		return msg.Errorf("the journal of imports sent: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(j.path), ".journal-*")
+	if err != nil {
+		return msg.Errorf("the journal of imports sent: %w", err)
+	}
+	_, err = tmp.Write(append(b, '\n'))
+	err = cmp.Or(err, tmp.Sync(), tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), j.path)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return msg.Errorf("the journal of imports sent: %w", err)
+	}
+	return nil
+}
+
+// seen reports whether 上傳列表 shows the import of an entry: by its
+// 上傳編號, or by the name it was sent as.
+func (e JournalEntry) seen(list []UploadInfo) (UploadInfo, bool) {
+	for _, u := range list {
+		if (e.ID != "" && u.ID == e.ID) || u.FileName == e.Name {
+			return u, true
+		}
+	}
+	return UploadInfo{}, false
+}
+
+// covers reports whether an entry holds the content or any range of a
+// parcel.
+func (e JournalEntry) covers(hash string, keys []string) bool {
+	if e.SHA256 == hash {
+		return true
+	}
+	for _, k := range keys {
+		if slices.Contains(e.Ranges, k) {
+			return true
+		}
+	}
+	return false
+}
