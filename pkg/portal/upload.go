@@ -329,9 +329,14 @@ func (cl *Client) match(ctx context.Context, fp *FilePlan, pc *Parcel, list []Up
 			st.State, st.Reason = Imported, msg.T("上傳編號 %s, sent earlier; not on record yet", follow.ID)
 		case pc.earlier != nil:
 			e, what := pc.lastEarlier()
-			if e.gone {
+			switch {
+			case e.gone && !cl.o.Resend:
+				// 查詢 may lag behind 上傳列表: sending again on its word
+				// could put the ranges on record twice.
+				st.State, st.Reason = Vanished, msg.T("an earlier import of this file, %v, put it on record, and 查詢 no longer shows it: not sent again; if it was deleted on the portal, run again with --resend", what)
+			case e.gone:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, put it on record, and it is no longer there (deleted on the portal?), so the file is to be sent again", what)
-			} else {
+			default:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, e.why)
 			}
 		default:
@@ -553,9 +558,13 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			}
 			if pc.earlier != nil {
 				e, what := pc.lastEarlier()
-				if e.gone {
+				switch {
+				case e.gone && !cl.o.Resend:
+					say(msg.T("%s: the ranges of %s were on record after %v and 查詢 no longer shows them: not sending it again without --resend", f.Name, pc.Name, what))
+					continue
+				case e.gone:
 					say(msg.T("%s: the ranges of %s were on record after %v and are gone (deleted on the portal?): sending it again", f.Name, pc.Name, what))
-				} else {
+				default:
 					say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
 				}
 			}
