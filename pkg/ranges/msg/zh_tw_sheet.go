@@ -140,4 +140,5 @@ var sheetMessages = map[string]string{
 	"if its rows are invoices that were issued, save the sheet as a file of its own and give that file as well; if it lists none, delete the sheet":                   "若它的各列是已開立的發票，請把此工作表另存成一個檔案並一併提供；若沒有列任何發票，請刪除此工作表",
 	"if the sheet lists invoices that were issued, give it the header named; if it lists none, delete the sheet":                                                      "若此工作表列的是已開立的發票，請給它所指定的標題；若沒有列任何發票，請刪除此工作表",
 	"name no sheet to read every invoice sheet of the workbook; if the sheet lists no invoice that was issued, delete it":                                             "不指定工作表，即可讀取活頁簿中的每個發票工作表；若此工作表沒有列任何已開立的發票，請刪除它",
+	"%w; its first lines made the file read as semicolon-separated":                                                                                                   "%v；依檔案前幾行，此檔以分號分隔來讀取",
 }

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -128,6 +129,10 @@ func readInvoices(ctx context.Context, src source, name string, opts Options, si
 	}
 	t.Close()
 	st.Encoding = t.Encoding()
+	var re *ranges.Error
+	if t.pipe.split.sep == ';' && errors.Is(err, ErrNoHeader) && errors.As(err, &re) {
+		re.Err = msg.Errorf("%w; its first lines made the file read as semicolon-separated", re.Err)
+	}
 	return []FileStats{st}, err
 }
 
