@@ -238,7 +238,7 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen))}
 	}
 	for _, s := range skipped {
-		if err := wb.scanUnread(ctx, s, sink); err != nil {
+		if err := wb.scanUnread(ctx, s, opts.Columns, sink); err != nil {
 			return stats, err
 		}
 	}

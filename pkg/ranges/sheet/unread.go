@@ -34,7 +34,16 @@ const (
 	LacksNamedColumn
 	// OtherSheetPicked: the options pick another sheet (Columns.Sheet).
 	OtherSheetPicked
+	// DeepHeader: a header row with an invoice-number column, found when
+	// the sheet was looked through, lies below the first rows of the
+	// sheet, under title rows.
+	DeepHeader
 )
+
+// deepHeaderRows is how far down the look-through of a sheet without a
+// header row looks for one: below the rows a reader looks at, title
+// rows, not data.
+const deepHeaderRows = 100
 
 // NotReadError is a sheet of a workbook that was not read, and why. It is
 // the Why of the ranges.Unread cells of the sheet; the caller wraps it in
@@ -43,8 +52,8 @@ type NotReadError struct {
 	Sheet     string
 	Hidden    bool
 	Reason    NotReadReason
-	HeaderRow int      // ItemSheet, LacksNamedColumn: the header row found
-	Header    string   // ItemSheet: the header of the item column
+	HeaderRow int      // ItemSheet, LacksNamedColumn, DeepHeader: the header row found
+	Header    string   // ItemSheet: the header of the item column; DeepHeader: of the number column
 	Missing   []string // LacksNamedColumn: the headers named that the row lacks
 	Picked    string   // OtherSheetPicked: the sheet picked
 }
@@ -68,6 +77,8 @@ func (e *NotReadError) Localize(p *msg.Printer) string {
 			quoted[i] = ranges.Quote(m)
 		}
 		return p.Text("%s was not read: its header row (row %d) lacks the column(s) named to read: %s", sheet, e.HeaderRow, strings.Join(quoted, ", "))
+	case DeepHeader:
+		return p.Text("%s was not read: its header row, row %d (%s), lies below its first %d rows, where blanktrack looks for it", sheet, e.HeaderRow, ranges.Clip(e.Header), headerScanRows)
 	}
 	return p.Text("%s was not read: sheet %s alone was named to read", sheet, ranges.Visible(e.Picked))
 }
@@ -81,6 +92,8 @@ func (e *NotReadError) Remedy() msg.Message {
 		return msg.T("if its rows are invoices that were issued, save the sheet as a file of its own and give that file as well; if it lists none, delete the sheet")
 	case LacksNamedColumn:
 		return msg.T("if the sheet lists invoices that were issued, give it the header named; if it lists none, delete the sheet")
+	case DeepHeader:
+		return msg.T("if the sheet lists invoices that were issued, delete the title rows above row %d, so that its header is in its first %d rows; if it lists none, delete the sheet", e.HeaderRow, headerScanRows)
 	}
 	return msg.T("name no sheet to read every invoice sheet of the workbook; if the sheet lists no invoice that was issued, delete it")
 }
@@ -94,16 +107,25 @@ type skippedSheet struct {
 
 // scanUnread gives sink every cell of a sheet that was not read that
 // holds an invoice number.
-func (w *workbook) scanUnread(ctx context.Context, s skippedSheet, sink Sink) error {
+// A sheet without a header row in its first rows may have one further
+// down, under title rows: the reason then says where (DeepHeader). c are
+// the columns the options name.
+func (w *workbook) scanUnread(ctx context.Context, s skippedSheet, c Columns, sink Sink) error {
 	t, err := w.openSheet(ctx, s.ref.name)
 	if err != nil {
 		return err
 	}
 	defer t.Close()
 	var sc unreadScanner
+	c.Sheet = ""
 	for n := 1; t.Next(); n++ {
 		if err := ctxErr(ctx, n); err != nil {
 			return err
+		}
+		if s.why.Reason == NoHeaderRow && t.RowNum() > headerScanRows && t.RowNum() <= deepHeaderRows {
+			if l, _ := matchHeader(t.Row(), t.RowNum(), c); l != nil {
+				s.why.Reason, s.why.HeaderRow, s.why.Header = DeepHeader, t.RowNum(), l.header(roleNumber)
+			}
 		}
 		sc.row(t.Row(), t.Numeric(), func(num ranges.InvoiceNumber, col int) {
 			sink.AddUnread(ranges.Unread{Number: num, Why: s.why,

@@ -120,21 +120,13 @@ func TestReadInvoicesSheetsNotRead(t *testing.T) {
 // read as an invoice, nor text of fewer than 8 digits away from the track.
 func TestReadInvoicesUnreadTrackApart(t *testing.T) {
 	S, N := xlsxfixture.S, xlsxfixture.N
-	invoices := xlsxfixture.Sheet{Name: "發票", Rows: rows(
-		xlsxfixture.Row(S("發票號碼"), S("發票日期")),
-		xlsxfixture.Row(S("ZK00000100"), S("2025/09/01")),
-	)}
-	var deep [][]xlsxfixture.Cell
-	for range 11 {
-		deep = append(deep, xlsxfixture.Row(S("某某股份有限公司")))
-	}
-	deep = append(deep,
+	invoices := oneInvoiceSheet()
+	odd := titledSheet("十月",
 		xlsxfixture.Row(S("發票號碼"), S("字軌"), S("日期")),
 		xlsxfixture.Row(S("00000111"), S("ZK"), S("2025/10/01")),
 		xlsxfixture.Row(S("字軌"), S("日期"), S("發票號碼")),
 		xlsxfixture.Row(S("zk"), S("2025/10/01"), S("00000112")),
 	)
-	odd := xlsxfixture.Sheet{Name: "十月", Rows: rows(deep...)}
 	forms := xlsxfixture.Sheet{Name: "其他", Rows: rows(
 		xlsxfixture.Row(S("票號"), S("軌"), S("日期")),
 		xlsxfixture.Row(N(37210311), S("ZL"), S("x")), // ZL37210311: in no allocation
@@ -198,4 +190,53 @@ func TestUnreadScannerNumberCells(t *testing.T) {
 			t.Errorf("%q (numeric %v): found %v, want %s", c.row, c.numeric, got, c.want)
 		}
 	}
+}
+
+// Review rv1, finding 8: a sheet not read whose header blanktrack knows
+// lies below the rows it looks at said it had no header row and to name
+// one with --col-number, which cannot help. The look-through finds the
+// header, and the sheet's reason says where it is and that the title rows
+// above it are to be removed.
+func TestReadInvoicesUnreadDeepHeader(t *testing.T) {
+	S := xlsxfixture.S
+	name := writeWorkbook(t, "erp.xlsx", oneInvoiceSheet(), titledSheet("十月",
+		xlsxfixture.Row(S("字軌"), S("發票\n號碼"), S("日期")),
+		xlsxfixture.Row(S("ZK"), S("00000111"), S("2025/10/01")),
+	))
+	u := &unreadRecorder{recorder: zkUsage(t)}
+	var errs ranges.ErrorList
+	if _, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs); err != nil || errs.Err() != nil {
+		t.Fatal(err, errs.Err())
+	}
+	if len(u.cells) != 1 {
+		t.Fatalf("cells %v", u.cellsOf())
+	}
+	why := u.cells[0].Why.(*NotReadError)
+	if why.Reason != DeepHeader || why.HeaderRow != 12 {
+		t.Errorf("why %+v", why)
+	}
+	if got := why.Error(); !strings.Contains(got, "sheet 十月 was not read: its header row, row 12 (發票\\n號碼), lies below its first 10 rows") {
+		t.Errorf("why: %s", got)
+	}
+	if got := why.Remedy().String(); !strings.Contains(got, "delete the title rows above row 12") {
+		t.Errorf("remedy: %s", got)
+	}
+}
+
+// oneInvoiceSheet is a sheet 發票 that lists ZK00000100.
+func oneInvoiceSheet() xlsxfixture.Sheet {
+	S := xlsxfixture.S
+	return xlsxfixture.Sheet{Name: "發票", Rows: rows(
+		xlsxfixture.Row(S("發票號碼"), S("發票日期")),
+		xlsxfixture.Row(S("ZK00000100"), S("2025/09/01")),
+	)}
+}
+
+// titledSheet is a sheet of 11 title rows, then rs from row 12 on.
+func titledSheet(name string, rs ...[]xlsxfixture.Cell) xlsxfixture.Sheet {
+	var all [][]xlsxfixture.Cell
+	for range 11 {
+		all = append(all, xlsxfixture.Row(xlsxfixture.S("某某股份有限公司")))
+	}
+	return xlsxfixture.Sheet{Name: name, Rows: rows(append(all, rs...)...)}
 }
