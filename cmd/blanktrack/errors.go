@@ -101,9 +101,9 @@ func hints(err error, config bool) []msg.Message {
 	}
 	var amb *sheet.AmbiguousColumnError
 	if errors.As(err, &amb) && !amb.SameText() {
-		example := msg.T("--col-%s %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+		example := msg.T("--col-%s %q", amb.Column, amb.Example())
 		if config {
-			example = msg.T("%s = %q", amb.Column, amb.Headers[len(amb.Headers)-1])
+			example = msg.T("%s = %q", amb.Column, amb.Example())
 		}
 		h = append(h, msg.T("pick the %v with %v, as %v", amb.What, flag("--col-"+amb.Column, amb.Column), example))
 	}

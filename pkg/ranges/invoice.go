@@ -3,6 +3,9 @@ package ranges
 import (
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 )
 
 // Status is what an export says of an invoice. Every status counts as used:
@@ -59,21 +62,41 @@ func ParseStatus(s string) Status {
 
 // unusedWords are the status words of exports that list numbers never
 // issued: the portal's 空白未使用, and what POS and ERP systems write for a
-// number taken but not issued, skipped or held back.
-var unusedWords = []string{
-	"空白", "未使用", "未開立", "跳號", "空號", "預留", "待開立",
-	"unused", "not used", "unissued", "not issued", "blank", "skipped",
+// number taken but not issued, skipped or held back. They are whole
+// cells, written as unusedKey folds them.
+var unusedWords = map[string]bool{
+	"空白未使用": true, "空白": true, "未使用": true, "尚未使用": true, "空白發票": true, "空白未開立": true,
+	"未開立": true, "尚未開立": true, "取號未開立": true, "待開立": true, "跳號": true, "空號": true, "預留": true,
+	"unused": true, "notused": true, "unissued": true, "notissued": true, "blank": true, "skipped": true,
 }
 
 // UnusedStatus reports whether a status word says the number was not used
 // (空白未使用, 未使用, 跳號, 取號未開立, unused, blank, …). Every number an
-// export lists counts as used, so a reader must not take such a row.
+// export lists counts as used, so a reader must not take such a row. The
+// word is the whole cell, whatever its case, width, spaces and the
+// brackets or punctuation around it: a status that holds one among other
+// words (已開立,未使用載具, Blanket order, Skipped upload) is another
+// status. (空白) and (blank), Excel's label for an empty cell in its
+// filters and pivot tables, are an empty status.
 func UnusedStatus(s string) bool {
-	v := strings.ToLower(NormalizeText(s))
-	for _, w := range unusedWords {
-		if strings.Contains(v, w) {
-			return true
-		}
+	v := strings.ToLower(width.Narrow.String(NormalizeText(s)))
+	k := unusedKey(v)
+	if (k == "空白" || k == "blank") && strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
+		return false
 	}
-	return false
+	return unusedWords[k]
+}
+
+// unusedKey is a status cell, lower case and narrow, without its spaces,
+// dashes and underscores and the brackets and punctuation around it.
+func unusedKey(v string) string {
+	v = strings.TrimFunc(v, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '-' || r == '_' {
+			return -1
+		}
+		return r
+	}, v)
 }

@@ -298,7 +298,21 @@ func TestUnusedStatus(t *testing.T) {
 			t.Errorf("UnusedStatus(%q) = false", s)
 		}
 	}
-	for _, s := range []string{"", "開立", "已開立", "開立已確認", "作廢", "已作廢 2025/10/01 13:00", "註銷", "Void", "issued", "已使用", "正常", "未中獎", "已上傳"} {
+	// Review rv1, finding 5: the words were matched inside the cell, so
+	// statuses that merely contain one were refused. The whole cell is
+	// the word, trimmed of spaces and brackets; (空白) and (blank), the
+	// labels Excel's filters and pivot tables give an empty cell, are an
+	// empty status.
+	for _, s := range []string{"【空白未使用】", "（未使用）", "[Unused]", "跳號。", "Ｂｌａｎｋ", "NOT-USED", "空白 未使用", "空白發票"} {
+		if !UnusedStatus(s) {
+			t.Errorf("UnusedStatus(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"", "開立", "已開立", "開立已確認", "作廢", "已作廢 2025/10/01 13:00", "註銷", "Void", "issued", "已使用", "正常", "未中獎", "已上傳",
+		// /tmp/rv1/st_many.csv of review rv1
+		"(空白)", "（空白）", "(blank)", "已開立(未列印)", "已作廢(空白發票)", "空白發票作廢", "Blanket order", "作廢-未開立折讓證明",
+		"已開立,未使用載具", "Issued (not used carrier)", "Skipped upload", "Not issued to carrier", "Unissued refund",
+		"未上傳", "開立未上傳", "Not uploaded", "Y", "N", "N/A", "--", "null", "作廢重開", "未確認", "待上傳", "上傳失敗"} {
 		if UnusedStatus(s) {
 			t.Errorf("UnusedStatus(%q) = true", s)
 		}

@@ -2,6 +2,7 @@ package ranges
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -81,5 +82,34 @@ func TestNotReadBounded(t *testing.T) {
 	}
 	if cap(u.unreadSeen) > 2*unreadKeep {
 		t.Errorf("kept %d cells", cap(u.unreadSeen))
+	}
+}
+
+// Review rv1, finding 8: past the cells kept, the numbers were counted
+// but their sheets were not named. NotRead.More has the first cell of
+// each sheet found then.
+func TestNotReadMoreNamesSheets(t *testing.T) {
+	u, err := NewUsage(testPeriod, []Allocation{alloc("53212539", TypeGeneral, "ZK", 0, 99999)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, c := errors.New("a"), errors.New("b"), errors.New("c")
+	n := Number(0)
+	for _, s := range []struct {
+		why   error
+		cells int
+	}{{a, unreadKeep + 10}, {b, 5}, {a, 5}, {c, 5}} {
+		for range s.cells {
+			u.AddUnread(unread("ZK", n, s.why, int(n)+1))
+			n++
+		}
+	}
+	nr := u.NotRead()
+	var whys []error
+	for _, m := range nr.More {
+		whys = append(whys, m.Why)
+	}
+	if nr.Count != int(n) || len(nr.First) != unreadKeep || !slices.Equal(whys, []error{a, b, c}) || nr.More[0].Number.Number != unreadKeep {
+		t.Errorf("NotRead: count %d, %d located, more %v from %v", nr.Count, len(nr.First), whys, nr.More[0].Number)
 	}
 }

@@ -49,15 +49,19 @@ type Usage struct {
 
 	// unreadSeen keeps the first numbers found in sheets not read that
 	// were not used when found, with where; unreadFull: no more are kept.
+	// unreadMore keeps the first cell of each sheet (a Why) whose numbers
+	// were found after, to name the sheets.
 	unreadSeen []Unread
 	unreadFull bool
+	unreadMore []Unread
 }
 
 // nullifiedKeep is how many nullified invoices a Usage keeps to list;
 // unreadKeep, how many numbers of sheets not read.
 const (
-	nullifiedKeep = 4096
-	unreadKeep    = 4096
+	nullifiedKeep  = 4096
+	unreadKeep     = 4096
+	unreadMoreKeep = 8
 )
 
 // NewUsage starts collecting the used numbers of allocs, which must all be of
@@ -189,22 +193,33 @@ func (u *Usage) AddUnread(c Unread) bool {
 		return false
 	}
 	i := uint32(c.Number.Number - t.Start)
-	if t.listed(i) || t.unread.set(i) || u.unreadFull {
+	if t.listed(i) || t.unread.set(i) {
 		return true // listed already, or found before
 	}
-	if len(u.unreadSeen) == unreadKeep {
+	if !u.unreadFull && len(u.unreadSeen) == unreadKeep {
 		// Drop the cells whose numbers an export has listed since; when
 		// few go, stop keeping: NotRead counts every number all the same.
 		kept := slices.DeleteFunc(u.unreadSeen, func(c Unread) bool { return u.listed(c.Number) })
 		clear(u.unreadSeen[len(kept):])
 		u.unreadSeen = kept
-		if len(kept) > unreadKeep*3/4 {
-			u.unreadFull = true
-			return true
-		}
+		u.unreadFull = len(kept) > unreadKeep*3/4
+	}
+	if u.unreadFull {
+		u.noteMore(c)
+		return true
 	}
 	u.unreadSeen = append(u.unreadSeen, c)
 	return true
+}
+
+// noteMore keeps c, a cell not kept, if it is the first of its sheet.
+func (u *Usage) noteMore(c Unread) {
+	if n := len(u.unreadMore); n == unreadMoreKeep || n > 0 && u.unreadMore[n-1].Why == c.Why {
+		return
+	}
+	if !slices.ContainsFunc(u.unreadMore, func(m Unread) bool { return m.Why == c.Why }) {
+		u.unreadMore = append(u.unreadMore, c)
+	}
 }
 
 // NotRead is what the sheets that were not read hold that no export read.
@@ -216,6 +231,10 @@ type NotRead struct {
 	// First are the cells of the first of them, in the order found, a
 	// number once; fewer than Count when more were found than are kept.
 	First []Unread
+	// More are, when First is fewer than Count, the first cell of each
+	// sheet (up to 8) whose numbers were found after First was full: the
+	// sheets that hold the rest.
+	More []Unread
 }
 
 // NotRead says which numbers found in sheets that were not read no export
@@ -234,6 +253,9 @@ func (u *Usage) NotRead() NotRead {
 		if !u.listed(c.Number) {
 			nr.First = append(nr.First, c)
 		}
+	}
+	if len(nr.First) < nr.Count {
+		nr.More = slices.Clone(u.unreadMore)
 	}
 	return nr
 }

@@ -318,6 +318,16 @@ func notRead(nr ranges.NotRead) error {
 		}
 		s.n++
 	}
+	// The numbers past the cells kept: when they are all of a sheet
+	// already named, its count takes them; else a line names their
+	// sheets.
+	more := nr.Count - len(nr.First)
+	if more > 0 && len(nr.More) == 1 {
+		if s := bySheet[nr.More[0].Why]; s != nil {
+			s.n += more
+			more = 0
+		}
+	}
 	for _, s := range sheets {
 		c := s.first
 		if col, ok := c.Why.(*sheet.NamedOnlyError); ok {
@@ -342,11 +352,32 @@ func notRead(nr ranges.NotRead) error {
 			return &errs
 		}
 	}
-	if more := nr.Count - len(nr.First); more > 0 {
-		// Too many to keep each cell: counted, not located.
-		errs.Add(msg.Errorf("%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank", more))
+	if more > 0 {
+		// Too many to keep each cell: counted, not located; their sheets
+		// are named.
+		var where sheetList
+		for _, c := range nr.More {
+			where = append(where, ranges.Pos{File: c.Pos.File, Sheet: c.Pos.Sheet})
+		}
+		if len(where) == 0 {
+			errs.Add(msg.Errorf("%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank", more))
+		} else {
+			errs.Add(msg.Errorf("%d more allocated number(s), listed in no export that was read, are in sheets that were not read (%v), and would be reported blank", more, where))
+		}
 	}
 	return &errs
+}
+
+// sheetList names sheets, each as file: sheet S, in the printer's
+// language.
+type sheetList []ranges.Pos
+
+func (l sheetList) Localize(p *msg.Printer) string {
+	names := make([]string, len(l))
+	for i, pos := range l {
+		names[i] = pos.Localize(p)
+	}
+	return strings.Join(names, p.Text("; "))
 }
 
 // stoppedExport is an export whose reading stopped before its end: its

@@ -97,3 +97,24 @@ func rows(rs ...[]xlsxfixture.Cell) func(func([]xlsxfixture.Cell)) {
 		}
 	}
 }
+
+// Review rv1, finding 8: past the cells kept, "N more allocated
+// number(s) … are in sheets that were not read" named no sheet, and the
+// sheet's own error counted only the cells kept. The numbers of one sheet
+// named already are counted in its error; those of other sheets are on a
+// line that names them.
+func TestNotReadMoreNamesTheSheets(t *testing.T) {
+	cell := func(file, sh string, n ranges.Number, why error) ranges.Unread {
+		return ranges.Unread{Number: ranges.InvoiceNumber{Track: "ZK", Number: n}, Pos: ranges.Pos{File: file, Sheet: sh, Row: 2, Col: 1}, Why: why}
+	}
+	a, b := errors.New("sheet A was not read"), errors.New("sheet B was not read")
+	nr := ranges.NotRead{Count: 1000, First: []ranges.Unread{cell("x.xlsx", "A", 1, a), cell("x.xlsx", "A", 2, a)}, More: []ranges.Unread{cell("x.xlsx", "A", 3, a)}}
+	if err := notRead(nr); err == nil || !strings.Contains(err.Error(), "ZK00000001 and 999 more allocated numbers") || strings.Contains(err.Error(), "in sheets that were not read") {
+		t.Errorf("one sheet: %v", err)
+	}
+	nr.More = append(nr.More, cell("y.xlsx", "B", 4, b))
+	if err := notRead(nr); err == nil || !strings.Contains(err.Error(), "ZK00000001 and 1 more allocated numbers") ||
+		!strings.Contains(err.Error(), "998 more allocated number(s), listed in no export that was read, are in sheets that were not read (x.xlsx: sheet A; y.xlsx: sheet B)") {
+		t.Errorf("two sheets: %v", err)
+	}
+}

@@ -237,7 +237,8 @@ var jobMessages = map[string]string{
 	"%s has no column for seller (賣方統一編號) in sheet(s) %s: purchases cannot be told apart":                "%s 的工作表 %s 沒有賣方統一編號欄：無法分辨進項發票",
 
 	// Sheets not read.
-	"%w, so %s, an allocated number listed in no export that was read, would be reported blank; %v":                                 "%v，因此 %s（已配號，但沒有任何已讀取的匯出檔列出）會被申報為空白；%v",
-	"%w, so %s and %d more allocated numbers, listed in no export that was read, would be reported blank; %v":                       "%v，因此 %s 及另外 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼會被申報為空白；%v",
-	"%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank": "另有 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼位於未讀取的工作表中，會被申報為空白",
+	"%w, so %s, an allocated number listed in no export that was read, would be reported blank; %v":                                      "%v，因此 %s（已配號，但沒有任何已讀取的匯出檔列出）會被申報為空白；%v",
+	"%w, so %s and %d more allocated numbers, listed in no export that was read, would be reported blank; %v":                            "%v，因此 %s 及另外 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼會被申報為空白；%v",
+	"%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank":      "另有 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼位於未讀取的工作表中，會被申報為空白",
+	"%d more allocated number(s), listed in no export that was read, are in sheets that were not read (%v), and would be reported blank": "另有 %d 個已配號、但沒有任何已讀取的匯出檔列出的號碼位於未讀取的工作表中（%v），會被申報為空白",
 }

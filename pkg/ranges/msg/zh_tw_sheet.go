@@ -132,12 +132,15 @@ var sheetMessages = map[string]string{
 
 	// Sheets not read.
 	"hidden sheet %s": "隱藏的工作表 %s",
-	"%s was not read: it has no header row with an invoice-number column (%s) in its first %d rows":                                                                   "%[1]s 未讀取：它的前 %[3]d 列中沒有含發票號碼欄（%[2]s）的標題列",
-	"%s was not read: its column %s (row %d) makes it a sheet of line items, taken for the items of invoices listed elsewhere":                                        "%s 未讀取：它的 %s 欄（第 %d 列）表示這是明細工作表，視為別處所列發票的品項",
-	"%s was not read: its header row (row %d) lacks the column(s) named to read: %s":                                                                                  "%s 未讀取：它的標題列（第 %d 列）缺少指定要讀的欄位：%s",
-	"%s was not read: sheet %s alone was named to read":                                                                                                               "%s 未讀取：只指定讀取工作表 %s",
-	"if the sheet lists invoices that were issued, head their column 發票號碼 in one of its first %d rows, or name the header it has; if it lists none, delete the sheet": "若此工作表列的是已開立的發票，請在它的前 %d 列之一把該欄的標題寫為 發票號碼，或指定它現有的標題；若沒有列任何發票，請刪除此工作表",
-	"if its rows are invoices that were issued, save the sheet as a file of its own and give that file as well; if it lists none, delete the sheet":                   "若它的各列是已開立的發票，請把此工作表另存成一個檔案並一併提供；若沒有列任何發票，請刪除此工作表",
-	"if the sheet lists invoices that were issued, give it the header named; if it lists none, delete the sheet":                                                      "若此工作表列的是已開立的發票，請給它所指定的標題；若沒有列任何發票，請刪除此工作表",
-	"name no sheet to read every invoice sheet of the workbook; if the sheet lists no invoice that was issued, delete it":                                             "不指定工作表，即可讀取活頁簿中的每個發票工作表；若此工作表沒有列任何已開立的發票，請刪除它",
+	"%s was not read: it has no header row with an invoice-number column (%s) in its first %d rows":                                                                    "%[1]s 未讀取：它的前 %[3]d 列中沒有含發票號碼欄（%[2]s）的標題列",
+	"%s was not read: its column %s (row %d) makes it a sheet of line items, taken for the items of invoices listed elsewhere":                                         "%s 未讀取：它的 %s 欄（第 %d 列）表示這是明細工作表，視為別處所列發票的品項",
+	"%s was not read: its header row (row %d) lacks the column(s) named to read: %s":                                                                                   "%s 未讀取：它的標題列（第 %d 列）缺少指定要讀的欄位：%s",
+	"%s was not read: sheet %s alone was named to read":                                                                                                                "%s 未讀取：只指定讀取工作表 %s",
+	"if the sheet lists invoices that were issued, head their column 發票號碼 in one of its first %d rows, or name the header it has; if it lists none, delete the sheet":  "若此工作表列的是已開立的發票，請在它的前 %d 列之一把該欄的標題寫為 發票號碼，或指定它現有的標題；若沒有列任何發票，請刪除此工作表",
+	"if its rows are invoices that were issued, save the sheet as a file of its own and give that file as well; if it lists none, delete the sheet":                    "若它的各列是已開立的發票，請把此工作表另存成一個檔案並一併提供；若沒有列任何發票，請刪除此工作表",
+	"if the sheet lists invoices that were issued, give it the header named; if it lists none, delete the sheet":                                                       "若此工作表列的是已開立的發票，請給它所指定的標題；若沒有列任何發票，請刪除此工作表",
+	"name no sheet to read every invoice sheet of the workbook; if the sheet lists no invoice that was issued, delete it":                                              "不指定工作表，即可讀取活頁簿中的每個發票工作表；若此工作表沒有列任何已開立的發票，請刪除它",
+	"%w; its first lines made the file read as semicolon-separated":                                                                                                    "%v；依檔案前幾行，此檔以分號分隔來讀取",
+	"%s was not read: its header row, row %d (%s), lies below its first %d rows, where blanktrack looks for it":                                                        "%s 未讀取：它的標題列在第 %d 列（%s），在 blanktrack 尋找標題的前 %d 列之下",
+	"if the sheet lists invoices that were issued, delete the title rows above row %d, so that its header is in its first %d rows; if it lists none, delete the sheet": "若此工作表列的是已開立的發票，請刪除第 %d 列上方的標題列，讓它的標題位於前 %d 列之內；若沒有列任何發票，請刪除此工作表",
 }

@@ -368,7 +368,7 @@ func TestCSVSemicolonSeparated(t *testing.T) {
 	}{
 		{"semicolons", "發票號碼;發票日期\nZK00000100;2025/10/01\n", ';'},
 		{"comma quoted", "發票號碼;買方名稱\nZK00000100;\"甲, 乙\"\n", ';'},
-		{"comma outside quotes", "發票號碼;金額\nZK00000100;1,200\n", ','},
+		{"comma outside quotes", "發票號碼;金額\nZK00000100;1,200\n", ';'},
 		{"semicolon in a cell", "發票號碼,備註\nZK00000100,a;b\n", ','},
 		{"tab", "發票號碼\t備註\nZK00000100\ta;b\n", '\t'},
 		{"none", "發票號碼\nZK00000100\n", ','},
@@ -381,6 +381,45 @@ func TestCSVSemicolonSeparated(t *testing.T) {
 	rows, _, enc, err := readText(t, big5(t, "發票號碼;發票狀態\r\nZK00000100;作廢\r\n"))
 	if err != nil || enc != "CP950, semicolon-separated" || len(rows) != 2 || rows[1][1] != "作廢" {
 		t.Fatalf("rows %q, encoding %q, err %v", rows, enc, err)
+	}
+}
+
+// Review rv1, finding 6: a semicolon CSV was taken so only when its first
+// 64 KiB held no comma outside quotes, but where the decimal separator is
+// a comma Excel writes 1234,50 and 大同,台北分公司 unquoted, and the file
+// got "no header row". The header line decides: the first line of the
+// first 10 with an invoice-number header when split by a separator, or
+// else the line with the most separators. A comma CSV with semicolons in
+// its cells stays a comma CSV.
+func TestCSVSeparatorFromHeaderLine(t *testing.T) {
+	tests := []struct {
+		name, data string
+		c          Columns
+		want       []string
+	}{
+		{"decimal comma", "發票號碼;發票日期;金額\nZK00000000;2025/10/01;1234,50\nZK00000001;2025/10/01;99,00\n", Columns{}, []string{"ZK00000000", "ZK00000001"}},
+		{"track apart", "字軌;發票號碼;日期;金額\nZK;00000002;2025/10/01;1,5\n", Columns{}, []string{"ZK00000002"}},
+		{"unquoted comma", "發票號碼;發票日期;買方名稱\nZK00000003;2025/10/01;大同,台北分公司\n", Columns{}, []string{"ZK00000003"}},
+		{"title line", "銷項發票,2025年,10月\n\n發票號碼;發票日期\nZK00000004;2025/10/01\n", Columns{}, []string{"ZK00000004"}},
+		{"comma CSV, semicolons in cells", "發票號碼,發票日期,買方名稱\nZK00000005,2025/10/01,\"A;B\"\nZK00000006,2025/10/01,C;D\n", Columns{}, []string{"ZK00000005", "ZK00000006"}},
+		{"header named", "票號;日期;金額\nZK00000007;2025/10/01;1,5\n", Columns{Number: "票號"}, []string{"ZK00000007"}},
+	}
+	for _, tt := range tests {
+		got, err := readCSV(t, tt.data, tt.c)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, %v: want %v", tt.name, got, err, tt.want)
+		}
+	}
+	u := newRecorder(t, alloc("53212539", ranges.TypeGeneral, "ZK", 0, 49))
+	var errs ranges.ErrorList
+	_, err := ReadInvoices(context.Background(), bytes.NewReader(big5(t, "發票號碼;買方名稱\r\nZK00000008;大同,台北\r\n")), "big5.csv", Options{}, u, &errs)
+	if err != nil || errs.Err() != nil || !slices.Equal(usedNumbers(t, u), []string{"ZK00000008"}) {
+		t.Errorf("CP950: %v, %v, %v", usedNumbers(t, u), err, errs.Err())
+	}
+	// A file read as semicolon-separated that has no header says so.
+	_, err = readCSV(t, "票號;日期;金額\nZK00000007;2025/10/01;1,5\n", Columns{})
+	if !errors.Is(err, ErrNoHeader) || !strings.Contains(err.Error(), "made the file read as semicolon-separated") {
+		t.Errorf("no header: %v", err)
 	}
 }
 

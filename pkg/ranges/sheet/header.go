@@ -80,25 +80,32 @@ var headerRoles = map[string]headerName{
 }
 
 // lookupRole finds the role a header cell names. A cell with line breaks
-// (a bilingual header written with Alt+Enter, 發票號碼 over Invoice No.)
-// is known by its whole text or else by its lines: the lines blanktrack
+// is known by its whole text, its lines joined (發票\n號碼, a header
+// wrapped in a narrow column), or else by its lines (a bilingual header
+// written with Alt+Enter, 發票號碼 over Invoice No.): the lines blanktrack
 // knows must name one role, and the most specific of them is the cell's
-// rank; lines that name different roles name none.
+// rank; lines that name different roles name none, and a generic word
+// (號碼) under a line blanktrack does not know (折讓單\n號碼, an allowance's
+// number) names nothing.
 func lookupRole(h string) (headerName, bool) {
 	n, ok := headerRoles[normalizeHeader(h)]
 	if ok || !strings.ContainsAny(h, "\n\r") {
 		return n, ok
 	}
-	found := false
+	found, unknown := false, false
 	for _, line := range headerLines(h) {
 		m, ok := headerRoles[line]
 		switch {
 		case !ok:
+			unknown = true
 		case found && m.role != n.role:
 			return headerName{}, false
 		case !found || m.rank > n.rank:
 			n, found = m, true
 		}
+	}
+	if unknown && n.rank == generic {
+		return headerName{}, false
 	}
 	return n, found
 }
@@ -132,11 +139,14 @@ func headerIs(h, name string) bool {
 	return false
 }
 
+// normalizeHeader is a header as blanktrack compares it: lower case and
+// narrow, without spaces, line breaks and punctuation, so that a --col-*
+// value typed with a space where the header has a line break names it.
 func normalizeHeader(s string) string {
 	s = strings.ToLower(width.Narrow.String(ranges.NormalizeText(s)))
 	return strings.Map(func(r rune) rune {
 		switch r {
-		case ' ', '_', '-', '.', '\t', '(', ')':
+		case ' ', '_', '-', '.', '\t', '(', ')', '\n', '\r':
 			return -1
 		}
 		return r
@@ -213,6 +223,19 @@ func (e *AmbiguousColumnError) Localize(p *msg.Printer) string {
 		text += p.Text("; their headers are the same text, so rename one of them in the file first")
 	}
 	return text
+}
+
+// Example is a candidate's header as it can be typed after --col-* (its
+// line breaks as spaces), to show in a hint: the last candidate whose
+// header blanktrack knows as a whole, or the last.
+func (e *AmbiguousColumnError) Example() string {
+	h := e.Headers[len(e.Headers)-1]
+	for _, c := range e.Headers {
+		if _, ok := headerRoles[normalizeHeader(c)]; ok {
+			h = c
+		}
+	}
+	return strings.Join(strings.FieldsFunc(h, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
 }
 
 // SameText reports whether the candidates' headers read the same, so that

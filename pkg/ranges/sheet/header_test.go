@@ -241,3 +241,35 @@ func TestHeaderLineBreaks(t *testing.T) {
 		t.Errorf("allocation header with line breaks: %v, %v, %v", allocs, err, errs.Err())
 	}
 }
+
+// Review rv1, finding 9: a header wrapped in a narrow column (發票\n號碼,
+// 賣方\n統一編號) was known only by its lines, so 發票\n號碼 was the
+// generic 號碼 and tied with 折讓單\n號碼, and the seller column was not
+// known. A header is also known by its lines joined; a generic line
+// beside a line blanktrack does not know (折讓單) names nothing; and the
+// typed form of a header with line breaks, its lines with a space
+// between them, names it.
+func TestHeaderLinesJoined(t *testing.T) {
+	got, err := readCSV(t, "\"發票\n號碼\",\"折讓單\n號碼\",日期\nZK00000001,,2025/10/01\n", Columns{})
+	if err != nil || !slices.Equal(got, []string{"ZK00000001"}) {
+		t.Errorf("發票\\n號碼 beside 折讓單\\n號碼: %v, %v", got, err)
+	}
+	got, err = readCSV(t, "發票號碼,\"賣方\r\n統一編號\",日期\nZK00000002,12345675,2025/10/01\nZK00000003,53212539,2025/10/01\n", Columns{})
+	if err != nil || !slices.Equal(got, []string{"ZK00000003"}) {
+		t.Errorf("賣方\\n統一編號: %v, %v: want the purchase ZK00000002 left out", got, err)
+	}
+	if got, err := readCSV(t, "\"折讓單\n號碼\",日期\nZK00000004,2025/10/01\n", Columns{}); !errors.Is(err, ErrNoHeader) {
+		t.Errorf("折讓單\\n號碼 alone: %v, %v: want no header", got, err)
+	}
+	data := "\"發票\n號碼\",\"發票\n編號\"\nZK00000005,ZK00000006\n"
+	_, err = readCSV(t, data, Columns{})
+	var amb *AmbiguousColumnError
+	if !errors.As(err, &amb) || amb.Example() != "發票 編號" {
+		t.Fatalf("err %v: want an AmbiguousColumnError whose example is typed as 發票 編號", err)
+	}
+	for _, name := range []string{amb.Example(), "發票號碼", "發票\n號碼"} {
+		if got, err := readCSV(t, data, Columns{Number: name}); err != nil || len(got) != 1 {
+			t.Errorf("--col-number %q: %v, %v", name, got, err)
+		}
+	}
+}

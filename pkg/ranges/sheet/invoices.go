@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -128,6 +129,10 @@ func readInvoices(ctx context.Context, src source, name string, opts Options, si
 	}
 	t.Close()
 	st.Encoding = t.Encoding()
+	var re *ranges.Error
+	if t.pipe.split.sep == ';' && errors.Is(err, ErrNoHeader) && errors.As(err, &re) {
+		re.Err = msg.Errorf("%w; its first lines made the file read as semicolon-separated", re.Err)
+	}
 	return []FileStats{st}, err
 }
 
@@ -233,7 +238,7 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(opts.Columns), seen))}
 	}
 	for _, s := range skipped {
-		if err := wb.scanUnread(ctx, s, sink); err != nil {
+		if err := wb.scanUnread(ctx, s, opts.Columns, sink); err != nil {
 			return stats, err
 		}
 	}

@@ -30,6 +30,7 @@ type sheetTable struct {
 	lastRow      int
 
 	row      []string
+	numeric  []bool // of row: the cell is a number, not text
 	n        int
 	uncached []int
 	err      error
@@ -46,6 +47,7 @@ type rawCell struct {
 	str        string // a shared string
 	shared     bool
 	uncached   bool
+	numeric    bool // a number cell (no t, or t="n"), not text
 }
 
 // openSheet starts reading a sheet by name.
@@ -81,6 +83,10 @@ func (t *sheetTable) Err() error                { return t.err }
 func (t *sheetTable) Sheet() string             { return t.sheet }
 func (t *sheetTable) DateSerials() (bool, bool) { return true, t.date1904 }
 func (t *sheetTable) Uncached() []int           { return t.uncached }
+
+// Numeric reports which cells of the current row are numbers, not text:
+// valid until the next call of Next.
+func (t *sheetTable) Numeric() []bool { return t.numeric }
 
 func (t *sheetTable) Close() error {
 	if t.rc != nil {
@@ -299,7 +305,7 @@ func cellKind(t []byte) int {
 
 // addCell records a cell's value, if it has one, as excelize reads it.
 func (t *sheetTable) addCell(row, col, kind int, hasV, hasF, hasIS bool, vStart, vEnd, isStart int) error {
-	c := rawCell{col: col, start: vStart, end: vEnd}
+	c := rawCell{col: col, start: vStart, end: vEnd, numeric: kind == cellNumber}
 	switch {
 	case kind == cellShared && vEnd > vStart:
 		v := string(t.rowBuf[vStart:vEnd])
@@ -360,6 +366,11 @@ func (t *sheetTable) finishRow(num int) (bool, error) {
 	}
 	t.row = t.row[:width]
 	clear(t.row)
+	if cap(t.numeric) < width {
+		t.numeric = make([]bool, width)
+	}
+	t.numeric = t.numeric[:width]
+	clear(t.numeric)
 	t.uncached = t.uncached[:0]
 	text := string(t.rowBuf)
 	for _, c := range t.cells {
@@ -368,6 +379,7 @@ func (t *sheetTable) finishRow(num int) (bool, error) {
 			v = text[c.start:c.end]
 		}
 		t.row[c.col-1] = v
+		t.numeric[c.col-1] = c.numeric
 		if c.uncached {
 			t.uncached = append(t.uncached, c.col-1)
 		}

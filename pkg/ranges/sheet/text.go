@@ -163,34 +163,100 @@ func (d *cp950Decoder) decode(s string) string {
 	return v
 }
 
-// separatorOf decides the separator of a text file from its first
-// bytes: Excel's "Unicode text" and "Text (Tab delimited)" exports separate
-// cells with tabs, CSV with commas; a CSV file written where the list
-// separator is a semicolon has semicolons between its cells, and is taken
-// so only when that is unambiguous: semicolons, and no tab nor any comma
-// outside quotes.
+// separators are the cell separators of text exports, in the order a tie
+// between them is decided.
+var separators = [...]byte{',', '\t', ';'}
+
+// separatorOf decides the separator of a text file from its first bytes:
+// Excel's "Unicode text" and "Text (Tab delimited)" exports separate
+// cells with tabs, CSV with commas, and a CSV written where the list
+// separator is a semicolon (where the decimal separator is a comma) with
+// semicolons, leaving a comma inside a cell (1234,50, 大同,台北分公司)
+// unquoted. So the header line decides: the first of the first rows a
+// reader looks at for a header that has an invoice-number column when
+// split by a separator, by the one that splits it into the most cells.
+// Failing that (a header named with --col-number), the separator that
+// occurs most on one of those lines, outside quotes.
 func separatorOf(head []byte) byte {
-	tabs := bytes.Count(head, []byte{'\t'})
-	if tabs > bytes.Count(head, []byte{','}) {
-		return '\t'
-	}
-	if tabs == 0 && bytes.IndexByte(head, ';') >= 0 {
-		var commas, semicolons int
-		quoted := false
-		for _, c := range head {
-			switch {
-			case c == '"':
-				quoted = !quoted
-			case quoted:
-			case c == ',':
-				commas++
-			case c == ';':
-				semicolons++
+	lines := headLines(head, headerScanRows)
+	var dec *encoding.Decoder
+	for _, line := range lines {
+		best, most := byte(0), 0
+		for _, sep := range separators {
+			fields := splitHeadLine(line, sep)
+			if len(fields) <= most {
+				continue
+			}
+			for _, f := range fields {
+				if !utf8.Valid(f) {
+					if dec == nil {
+						dec = traditionalchinese.Big5.NewDecoder()
+					}
+					f, _ = dec.Bytes(f)
+				}
+				if n, ok := lookupRole(string(f)); ok && n.role == roleNumber {
+					best, most = sep, len(fields)
+					break
+				}
 			}
 		}
-		if commas == 0 && semicolons > 0 {
-			return ';'
+		if best != 0 {
+			return best
 		}
 	}
-	return ','
+	best, most := byte(','), 0
+	for _, line := range lines {
+		for _, sep := range separators {
+			if n := len(splitHeadLine(line, sep)) - 1; n > most {
+				best, most = sep, n
+			}
+		}
+	}
+	return best
+}
+
+// headLines are the first n lines of head, a line break inside quotes
+// being part of its line; the last may be cut short.
+func headLines(head []byte, n int) [][]byte {
+	var lines [][]byte
+	quoted, start := false, 0
+	for i := 0; i < len(head) && len(lines) < n; i++ {
+		switch head[i] {
+		case '"':
+			quoted = !quoted
+		case '\n', '\r':
+			if !quoted {
+				lines = append(lines, head[start:i])
+				if head[i] == '\r' && i+1 < len(head) && head[i+1] == '\n' {
+					i++
+				}
+				start = i + 1
+			}
+		}
+	}
+	if len(lines) < n && start < len(head) {
+		lines = append(lines, head[start:])
+	}
+	return lines
+}
+
+// splitHeadLine splits a line at sep outside quotes, and unquotes each
+// cell.
+func splitHeadLine(line []byte, sep byte) [][]byte {
+	var fields [][]byte
+	quoted, start := false, 0
+	for i := 0; i <= len(line); i++ {
+		if i < len(line) && line[i] == '"' {
+			quoted = !quoted
+		}
+		if i == len(line) || !quoted && line[i] == sep {
+			f := bytes.TrimSpace(line[start:i])
+			if len(f) >= 2 && f[0] == '"' && f[len(f)-1] == '"' {
+				f = bytes.ReplaceAll(f[1:len(f)-1], []byte(`""`), []byte(`"`))
+			}
+			fields = append(fields, f)
+			start = i + 1
+		}
+	}
+	return fields
 }

@@ -2,10 +2,12 @@ package sheet
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
+	"golang.org/x/text/width"
 )
 
 // A sheet of a workbook that is not read as invoices must not drop the
@@ -32,7 +34,16 @@ const (
 	LacksNamedColumn
 	// OtherSheetPicked: the options pick another sheet (Columns.Sheet).
 	OtherSheetPicked
+	// DeepHeader: a header row with an invoice-number column, found when
+	// the sheet was looked through, lies below the first rows of the
+	// sheet, under title rows.
+	DeepHeader
 )
+
+// deepHeaderRows is how far down the look-through of a sheet without a
+// header row looks for one: below the rows a reader looks at, title
+// rows, not data.
+const deepHeaderRows = 100
 
 // NotReadError is a sheet of a workbook that was not read, and why. It is
 // the Why of the ranges.Unread cells of the sheet; the caller wraps it in
@@ -41,8 +52,8 @@ type NotReadError struct {
 	Sheet     string
 	Hidden    bool
 	Reason    NotReadReason
-	HeaderRow int      // ItemSheet, LacksNamedColumn: the header row found
-	Header    string   // ItemSheet: the header of the item column
+	HeaderRow int      // ItemSheet, LacksNamedColumn, DeepHeader: the header row found
+	Header    string   // ItemSheet: the header of the item column; DeepHeader: of the number column
 	Missing   []string // LacksNamedColumn: the headers named that the row lacks
 	Picked    string   // OtherSheetPicked: the sheet picked
 }
@@ -66,6 +77,8 @@ func (e *NotReadError) Localize(p *msg.Printer) string {
 			quoted[i] = ranges.Quote(m)
 		}
 		return p.Text("%s was not read: its header row (row %d) lacks the column(s) named to read: %s", sheet, e.HeaderRow, strings.Join(quoted, ", "))
+	case DeepHeader:
+		return p.Text("%s was not read: its header row, row %d (%s), lies below its first %d rows, where blanktrack looks for it", sheet, e.HeaderRow, ranges.Clip(e.Header), headerScanRows)
 	}
 	return p.Text("%s was not read: sheet %s alone was named to read", sheet, ranges.Visible(e.Picked))
 }
@@ -79,6 +92,8 @@ func (e *NotReadError) Remedy() msg.Message {
 		return msg.T("if its rows are invoices that were issued, save the sheet as a file of its own and give that file as well; if it lists none, delete the sheet")
 	case LacksNamedColumn:
 		return msg.T("if the sheet lists invoices that were issued, give it the header named; if it lists none, delete the sheet")
+	case DeepHeader:
+		return msg.T("if the sheet lists invoices that were issued, delete the title rows above row %d, so that its header is in its first %d rows; if it lists none, delete the sheet", e.HeaderRow, headerScanRows)
 	}
 	return msg.T("name no sheet to read every invoice sheet of the workbook; if the sheet lists no invoice that was issued, delete it")
 }
@@ -92,49 +107,161 @@ type skippedSheet struct {
 
 // scanUnread gives sink every cell of a sheet that was not read that
 // holds an invoice number.
-func (w *workbook) scanUnread(ctx context.Context, s skippedSheet, sink Sink) error {
+// A sheet without a header row in its first rows may have one further
+// down, under title rows: the reason then says where (DeepHeader). c are
+// the columns the options name.
+func (w *workbook) scanUnread(ctx context.Context, s skippedSheet, c Columns, sink Sink) error {
 	t, err := w.openSheet(ctx, s.ref.name)
 	if err != nil {
 		return err
 	}
 	defer t.Close()
+	var sc unreadScanner
+	c.Sheet = ""
 	for n := 1; t.Next(); n++ {
 		if err := ctxErr(ctx, n); err != nil {
 			return err
 		}
-		row := t.Row()
-		for i := 0; i < len(row); i++ {
-			num, cells, ok := unreadNumber(row, i)
-			if !ok {
-				continue
+		if s.why.Reason == NoHeaderRow && t.RowNum() > headerScanRows && t.RowNum() <= deepHeaderRows {
+			if l, _ := matchHeader(t.Row(), t.RowNum(), c); l != nil {
+				s.why.Reason, s.why.HeaderRow, s.why.Header = DeepHeader, t.RowNum(), l.header(roleNumber)
 			}
-			sink.AddUnread(ranges.Unread{Number: num, Why: s.why,
-				Pos: ranges.Pos{File: w.name, Sheet: s.ref.name, Row: t.RowNum(), Col: i + 1}})
-			i += cells - 1
 		}
+		sc.row(t.Row(), t.Numeric(), func(num ranges.InvoiceNumber, col int) {
+			sink.AddUnread(ranges.Unread{Number: num, Why: s.why,
+				Pos: ranges.Pos{File: w.name, Sheet: s.ref.name, Row: t.RowNum(), Col: col + 1}})
+		})
 	}
 	return t.Err()
 }
 
-// unreadNumber reads an invoice number at row[i], in the forms a reader
-// takes: ZK37210312 (or ZK-37210312) in one cell, or a 字軌 cell followed by
-// a cell of up to 8 digits (a number Excel left without its leading
-// zeros). cells is how many cells it took.
-func unreadNumber(row []string, i int) (n ranges.InvoiceNumber, cells int, ok bool) {
-	v := codeCell(row[i])
-	if len(v) == 11 && (v[2] == '-' || v[2] == ' ') {
-		v = v[:2] + v[3:]
+// unreadScanner finds the invoice numbers of the rows of a sheet not
+// read, in the forms people write them:
+//
+//   - a 字軌 and its 8 digits anywhere in a cell's text (ZK37210312,
+//     ZK-37210312, ZK 37210312, ZK/37210312, in full-width forms, lower
+//     case, inside a sentence, both ends of a range written in one cell);
+//   - a cell of 2 letters (the 字軌) followed by a cell of up to 8 digits (a
+//     number Excel left without its leading zeros);
+//   - a 字軌 cell and a number cell elsewhere in the row (字軌, 日期,
+//     發票號碼, or the number first). A count or a month beside a 字軌 on a
+//     summary sheet must not read as an invoice, so such a cell must be 8
+//     digits of text, or a number cell of at least 6 digits.
+//
+// It keeps buffers, so one serves one sheet.
+type unreadScanner struct {
+	tracks []int // the row's 字軌 cells
+	paired []int // the row's number cells taken beside a 字軌
+}
+
+// minApartDigits is how many digits a number cell away from its 字軌 cell
+// must have: a count or an amount has fewer, an invoice number more.
+const minApartDigits = 6
+
+// row finds the invoice numbers of row (numeric says which cells are
+// number cells, nil for text) and gives each with its cell's column.
+func (sc *unreadScanner) row(row []string, numeric []bool, found func(ranges.InvoiceNumber, int)) {
+	sc.tracks, sc.paired = sc.tracks[:0], sc.paired[:0]
+	for i, c := range row {
+		if c == "" {
+			continue
+		}
+		v := codeCell(c)
+		if len(v) == 2 && isUpperASCII(v[0]) && isUpperASCII(v[1]) {
+			tr := trackName([2]byte{v[0], v[1]})
+			sc.tracks = append(sc.tracks, i)
+			if i+1 < len(row) {
+				if d := digitsCell(row[i+1], isNumeric(numeric, i+1)); len(d) <= 8 && allDigits(d) {
+					found(ranges.InvoiceNumber{Track: tr, Number: digitsValue(d)}, i)
+					sc.paired = append(sc.paired, i+1)
+				}
+			}
+			continue
+		}
+		textCodes(c, func(n ranges.InvoiceNumber) { found(n, i) })
 	}
-	switch {
-	case len(v) == 10 && isUpperASCII(v[0]) && isUpperASCII(v[1]) && allDigits(v[2:]):
-		return ranges.InvoiceNumber{Track: trackName([2]byte{v[0], v[1]}), Number: digitsValue(v[2:])}, 1, true
-	case len(v) == 2 && isUpperASCII(v[0]) && isUpperASCII(v[1]) && i+1 < len(row):
-		if d := codeCell(row[i+1]); len(d) <= 8 && allDigits(d) {
-			return ranges.InvoiceNumber{Track: trackName([2]byte{v[0], v[1]}), Number: digitsValue(d)}, 2, true
+	if len(sc.tracks) == 0 {
+		return
+	}
+	for i, c := range row {
+		if c == "" || slices.Contains(sc.paired, i) {
+			continue
+		}
+		num := isNumeric(numeric, i)
+		d := digitsCell(c, num)
+		if len(d) > 8 || !allDigits(d) || len(d) < 8 && (!num || len(d) < minApartDigits) {
+			continue
+		}
+		for _, j := range sc.tracks {
+			v := codeCell(row[j])
+			found(ranges.InvoiceNumber{Track: trackName([2]byte{v[0], v[1]}), Number: digitsValue(d)}, i)
 		}
 	}
-	return n, 0, false
 }
+
+func isNumeric(numeric []bool, i int) bool { return i < len(numeric) && numeric[i] }
+
+// digitsCell is a cell as codeCell reads it, and a number cell's value
+// without a fraction of zeros: a workbook written by a script may save
+// 37210312 as 37210312.0.
+func digitsCell(c string, numeric bool) string {
+	d := codeCell(c)
+	if numeric {
+		if dot := strings.IndexByte(d, '.'); dot > 0 && strings.Trim(d[dot+1:], "0") == "" {
+			d = d[:dot]
+		}
+	}
+	return d
+}
+
+// textCodes finds in the text of a cell each 字軌 and 8 digits, apart or
+// joined by one '-', ' ' or '/': 2 letters that follow no letter, and 8
+// digits that no digit follows. Full-width forms and lower case count.
+func textCodes(s string, found func(ranges.InvoiceNumber)) {
+	// Most cells hold fewer than 8 digits: they are passed over without
+	// a copy.
+	digits, wide := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99: // ０ to ９
+			digits++
+			wide = true
+		case c == 0xEF || c == 0xE3: // other full-width forms, an ideographic space
+			wide = true
+		}
+	}
+	if digits < 8 {
+		return
+	}
+	if wide {
+		s = width.Narrow.String(strings.ReplaceAll(s, "\u3000", " "))
+	}
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j-i == 8 {
+			p := i
+			if p > 0 && (s[p-1] == '-' || s[p-1] == ' ' || s[p-1] == '/') {
+				p--
+			}
+			if p >= 2 && isLetter(s[p-2]) && isLetter(s[p-1]) && (p == 2 || !isLetter(s[p-3])) {
+				tr := trackName([2]byte{s[p-2] &^ 0x20, s[p-1] &^ 0x20})
+				found(ranges.InvoiceNumber{Track: tr, Number: digitsValue(s[i:j])})
+			}
+		}
+		i = j
+	}
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // codeCell is a cell normalised as ranges.NormalizeCode does, or "" for a
 // cell that cannot hold a code: text that starts with a character beyond
