@@ -1,9 +1,12 @@
 package ranges
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
@@ -62,41 +65,107 @@ func ParseStatus(s string) Status {
 
 // unusedWords are the status words of exports that list numbers never
 // issued: the portal's 空白未使用, and what POS and ERP systems write for a
-// number taken but not issued, skipped or held back. They are whole
-// cells, written as unusedKey folds them.
-var unusedWords = map[string]bool{
-	"空白未使用": true, "空白": true, "未使用": true, "尚未使用": true, "空白發票": true, "空白未開立": true,
-	"未開立": true, "尚未開立": true, "取號未開立": true, "待開立": true, "跳號": true, "空號": true, "預留": true,
-	"unused": true, "notused": true, "unissued": true, "notissued": true, "blank": true, "skipped": true,
-}
+// number taken but not issued, skipped or held back; fillerWords name
+// what was not used (發票, 號碼, 字軌, invoice, number). Both are written as
+// statusParts folds them, the longest first where one holds another.
+var (
+	unusedWords = []string{"空白未使用", "空白未開立", "取號未開立", "尚未使用", "尚未開立", "未使用", "不使用", "未開立", "待開立",
+		"未用", "未開", "空白", "跳號", "空號", "預留", "保留",
+		"unused", "notused", "unissued", "notissued", "blank", "skipped", "reserved"}
+	fillerWords = []string{"發票號碼", "發票", "號碼", "字軌", "號", "invoices", "invoice", "numbers", "number", "no", "track"}
+)
 
-// UnusedStatus reports whether a status word says the number was not used
-// (空白未使用, 未使用, 跳號, 取號未開立, unused, blank, …). Every number an
-// export lists counts as used, so a reader must not take such a row. The
-// word is the whole cell, whatever its case, width, spaces and the
-// brackets or punctuation around it: a status that holds one among other
-// words (已開立,未使用載具, Blanket order, Skipped upload) is another
-// status. (空白) and (blank), Excel's label for an empty cell in its
-// filters and pivot tables, are an empty status.
+// reNot joins "not used", "not issued" and "not yet issued", in any
+// spelling, into one word; reCJKSpace finds a space between two Chinese
+// characters (空 白), which is none.
+var (
+	reNot      = regexp.MustCompile(`not[\s\-_]*(?:yet[\s\-_]*)?(used|issued)`)
+	reCJKSpace = regexp.MustCompile(`(\p{Han})\s+(\p{Han})`)
+)
+
+// UnusedStatus reports whether a status cell says the number was not used
+// (空白未使用, 未使用發票, 跳號, 取號未開立, Unused invoice, blank, …). Every
+// number an export lists counts as used, so a reader must not take such a
+// row. The cell must say nothing else: made of those words, what was not
+// used (發票, 號碼, 字軌, invoice, number), spaces, brackets and
+// punctuation, whatever its case and width. A status that holds one of
+// the words among others (已開立,未使用載具, Blanket order, Skipped upload,
+// 作廢(未使用): a voided number was issued) is another status. (空白) and
+// (blank), Excel's label for an empty cell in its filters and pivot
+// tables, are an empty status.
 func UnusedStatus(s string) bool {
 	v := strings.ToLower(width.Narrow.String(NormalizeText(s)))
-	k := unusedKey(v)
-	if (k == "空白" || k == "blank") && strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
+	if k := strings.TrimSpace(v); k == "(空白)" || k == "(blank)" {
 		return false
 	}
-	return unusedWords[k]
+	unused := false
+	v = reCJKSpace.ReplaceAllString(reCJKSpace.ReplaceAllString(v, "$1$2"), "$1$2")
+	for _, part := range statusParts(reNot.ReplaceAllString(v, "not$1")) {
+		switch rest, found := strip(part, unusedWords); {
+		case found && strip1(rest, fillerWords) == "":
+			unused = true
+		case strip1(part, fillerWords) != "":
+			return false // another word
+		}
+	}
+	return unused
 }
 
-// unusedKey is a status cell, lower case and narrow, without its spaces,
-// dashes and underscores and the brackets and punctuation around it.
-func unusedKey(v string) string {
-	v = strings.TrimFunc(v, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
-	})
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '-' || r == '_' {
-			return -1
+// statusParts splits a status cell at spaces, punctuation and symbols,
+// and between ASCII letters and other text (未使用invoice).
+func statusParts(v string) []string {
+	var parts []string
+	start, ascii := -1, false
+	for i, r := range v {
+		sep := unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+		isASCII := r < 0x80
+		if start >= 0 && (sep || isASCII != ascii) {
+			parts = append(parts, v[start:i])
+			start = -1
 		}
-		return r
-	}, v)
+		if !sep && start < 0 {
+			start, ascii = i, isASCII
+		}
+	}
+	if start >= 0 {
+		parts = append(parts, v[start:])
+	}
+	return parts
+}
+
+// strip removes every word of words from s, the first that fits at each
+// place, and says whether it removed any. An ASCII word must be the whole
+// of s: "blanket" is not "blank".
+func strip(s string, words []string) (rest string, found bool) {
+	if s != "" && s[0] < 0x80 {
+		if slices.Contains(words, s) {
+			return "", true
+		}
+		return s, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		w := ""
+		for _, c := range words {
+			if c[0] >= 0x80 && strings.HasPrefix(s[i:], c) {
+				w = c
+				break
+			}
+		}
+		if w == "" {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			b.WriteString(s[i : i+n])
+			i += n
+			continue
+		}
+		found = true
+		i += len(w)
+	}
+	return b.String(), found
+}
+
+// strip1 is what is left of s without the words of words.
+func strip1(s string, words []string) string {
+	rest, _ := strip(s, words)
+	return rest
 }

@@ -312,9 +312,23 @@ func TestUnusedStatus(t *testing.T) {
 		// /tmp/rv1/st_many.csv of review rv1
 		"(空白)", "（空白）", "(blank)", "已開立(未列印)", "已作廢(空白發票)", "空白發票作廢", "Blanket order", "作廢-未開立折讓證明",
 		"已開立,未使用載具", "Issued (not used carrier)", "Skipped upload", "Not issued to carrier", "Unissued refund",
-		"未上傳", "開立未上傳", "Not uploaded", "Y", "N", "N/A", "--", "null", "作廢重開", "未確認", "待上傳", "上傳失敗"} {
+		"未上傳", "開立未上傳", "Not uploaded", "Y", "N", "N/A", "--", "null", "作廢重開", "未確認", "待上傳", "上傳失敗",
+		// Review rv3: a voided number was issued, whatever follows.
+		"作廢(未使用)", "Void (unused)", "跳號3", "未使用載具", "blank order"} {
 		if UnusedStatus(s) {
 			t.Errorf("UnusedStatus(%q) = true", s)
+		}
+	}
+	// Review rv3, finding 1: the whole-cell rule let these count as
+	// issued, their numbers never reported blank, exit 0: a word for
+	// "not used" with what was not used (發票, 號碼, 字軌, invoice) is
+	// still that word.
+	for _, s := range []string{"空白未使用發票", "未使用發票", "空白字軌", "空白發票號碼", "空白號碼", "跳號未使用", "未使用(空白)",
+		"空白/未使用", "Unused invoice", "預留號碼", "未開立發票", "Blank invoice", "空白 (未使用)", "未使用invoice",
+		"尚未開立", "空白未開立", "Not Used", "not-used", "UNUSED ", "unused.", "[未使用]", "（未使用）", "未使用　", "Not issued invoice no.",
+		"未用", "空 白", "不使用", "保留", "未開", "Not yet issued", "Reserved", "空 白 未 使 用"} {
+		if !UnusedStatus(s) {
+			t.Errorf("UnusedStatus(%q) = false", s)
 		}
 	}
 }
