@@ -358,7 +358,7 @@ func (s *rowSink) take(rows *parsedRows, i int) bool {
 	case rowNoNumber:
 		st.NoNumber++
 		if len(rows.refs) > 0 {
-			s.takeRefs(rows, i)
+			return s.takeRefs(rows, i)
 		}
 		return true
 	}
@@ -384,8 +384,8 @@ func (s *rowSink) take(rows *parsedRows, i int) bool {
 		inv.Date = time.Unix(int64(pr.date)*86400, 0).UTC()
 	}
 	outcome := s.sink.Add(inv)
-	if len(rows.refs) > 0 && outcome != ranges.OutsidePeriod { // another period's row names another period's numbers
-		s.takeRefs(rows, i)
+	if len(rows.refs) > 0 && outcome != ranges.OutsidePeriod && !s.takeRefs(rows, i) { // another period's row names another period's numbers
+		return false
 	}
 	switch outcome {
 	case ranges.Counted:
