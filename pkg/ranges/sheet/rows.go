@@ -78,11 +78,17 @@ type rowParser struct {
 	repairBuf     []string
 	checked       []role // the roles whose cells a formula without a value must not fill
 	valued        []role // the roles whose cells must be values, not formulas, in a CSV file
+	width         int    // the header's columns up to its last header: a CSV field past them is an error
 }
 
 func newRowParser(l *layout, file, sheet string, serials, date1904, text bool) *rowParser {
 	p := &rowParser{l: l, file: file, sheet: sheet, serials: serials, date1904: date1904, text: text,
 		statusCache: map[string]statusWord{}}
+	for i, h := range l.headers {
+		if h != "" {
+			p.width = i + 1
+		}
+	}
 	for _, r := range []role{roleNumber, roleTrack, roleSeller, roleDate, roleStatus, roleVoid, roleRowKind} {
 		if l.has(r) {
 			p.checked = append(p.checked, r)
@@ -126,6 +132,21 @@ func (p *rowParser) parse(row []string, rowNum int, uncached []int, out *parsedR
 	if extra := len(row) - len(l.headers); extra > 0 && l.has(roleBuyerName) && !emptyRow(row[len(l.headers):]) {
 		row, p.repairBuf = rejoinName(row, l.col[roleBuyerName], extra, p.repairBuf)
 		pr.repaired = true
+	}
+	if p.text && len(row) > p.width {
+		// Two rows glued on one line, or a separator in a cell that is not
+		// quoted: a cell past the header would be dropped, and an invoice
+		// in it reported blank.
+		for i := p.width; i < len(row); i++ {
+			if v := row[i]; ranges.NormalizeText(v) != "" {
+				e := &ranges.Error{Pos: ranges.Pos{File: p.file, Sheet: p.sheet, Row: rowNum, Col: i + 1}, Value: clipValue(v),
+					Err:     msg.Errorf("%s: a cell past the header's %d columns, which blanktrack would not read: two rows joined on one line, or a separator inside a cell that is not quoted? Put each row on a line of its own, or give the column a header", ranges.Quote(v), p.width),
+					Subject: &ranges.Subject{}}
+				out.errs = append(out.errs, e)
+				pr.kind, pr.err = rowBad, int32(len(out.errs)-1)
+				return
+			}
+		}
 	}
 	if p.text {
 		for _, r := range p.valued {
@@ -358,7 +379,7 @@ func (s *rowSink) take(rows *parsedRows, i int) bool {
 	case rowNoNumber:
 		st.NoNumber++
 		if len(rows.refs) > 0 {
-			s.takeRefs(rows, i)
+			return s.takeRefs(rows, i)
 		}
 		return true
 	}
@@ -384,8 +405,8 @@ func (s *rowSink) take(rows *parsedRows, i int) bool {
 		inv.Date = time.Unix(int64(pr.date)*86400, 0).UTC()
 	}
 	outcome := s.sink.Add(inv)
-	if len(rows.refs) > 0 && outcome != ranges.OutsidePeriod { // another period's row names another period's numbers
-		s.takeRefs(rows, i)
+	if len(rows.refs) > 0 && outcome != ranges.OutsidePeriod && !s.takeRefs(rows, i) { // another period's row names another period's numbers
+		return false
 	}
 	switch outcome {
 	case ranges.Counted:
