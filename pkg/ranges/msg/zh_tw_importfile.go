@@ -88,6 +88,7 @@ var importfileMessages = map[string]string{
 
 	// The manifest and the writing of files.
 	"not a blanktrack-report.json blanktrack can read": "不是 blanktrack 能讀取的 blanktrack-report.json",
+	"%s is a symbolic link, to a file that is %w; blanktrack writes its manifest as a regular file, never a link: move the link away": "%s 是符號連結，指向的檔案%v；blanktrack 的 manifest 一定是一般檔案，不會是連結：請把這個連結移開",
 	"%w: %w": "%v：%v",
 	"%s: %w: %v; move it away if it is not blanktrack's":             "%s：%v：%v；若不是 blanktrack 的檔案，請移走",
 	"%s: %w: its tool is %s; move it away if it is not blanktrack's": "%s：%v：其工具為 %s；若不是 blanktrack 的檔案，請移走",
