@@ -148,14 +148,20 @@ func (w *workbook) scanUnread(ctx context.Context, s skippedSheet, c Columns, si
 //     發票號碼, below the rows a reader looks at, or on a sheet of line
 //     items), a 字軌 cell and that column's cell, whatever its digits (a
 //     number Excel left without its leading zeros): the header says what
-//     the cell is, and no other cell of the row is taken as the number;
-//   - without such a header, a cell of 2 letters (the 字軌) followed by a
-//     cell of up to 8 digits, or a 字軌 cell and a number cell elsewhere in
-//     the row (字軌, 日期, 發票號碼, or the number first). A count or a month
-//     beside a 字軌 on a summary sheet must not read as an invoice, so such
-//     a cell must be 8 digits of text, or a number cell of at least 6
-//     digits; and a column whose header names another number (統編, 金額,
-//     張數, 起號, …: see otherNumberHeader) is never taken.
+//     the cell is;
+//   - a cell of 2 letters (the 字軌) followed by a cell of up to 8 digits,
+//     or a 字軌 cell and a number cell elsewhere in the row (字軌, 日期,
+//     發票號碼, or the number first). A count or a month beside a 字軌 on a
+//     summary sheet must not read as an invoice, so a cell away from the
+//     字軌 (outside the number column a header names) must be 8 digits of
+//     text, or a number cell of at least 6 digits.
+//
+// A column whose header names another number (統編, 金額, 張數, 起號, …:
+// see otherNumberHeader) is never taken as the number; a 字軌 and its 8
+// digits in one of its cells still are. A header row holds for the rows
+// below it, to the next: a table further down without one keeps the
+// columns it names, and any other column is read by its digits, so that a
+// second table is not missed.
 //
 // It keeps buffers and the last header row seen, so one serves one sheet.
 type unreadScanner struct {
@@ -163,7 +169,6 @@ type unreadScanner struct {
 	paired  []int     // the row's number cells taken beside a 字軌
 	kinds   []colKind // by column, from the last header row seen
 	headers []string  // the last header row seen, for where a number was
-	number  bool      // the last header row seen names the number column
 }
 
 // colKind is what the look-through takes a column for, by its header.
@@ -171,8 +176,8 @@ type colKind uint8
 
 const (
 	colAny    colKind = iota // no header, or one that says nothing: the digits decide
-	colNumber                // the header names the invoice number
-	colOther                 // the header names another number, or the header names the number column elsewhere
+	colNumber                // the header names the invoice number: any digits
+	colOther                 // the header names another number: never the invoice's
 )
 
 // minApartDigits is how many digits a number cell away from its 字軌 cell
@@ -183,9 +188,6 @@ const minApartDigits = 6
 func (sc *unreadScanner) kind(i int) colKind {
 	if i < len(sc.kinds) {
 		return sc.kinds[i]
-	}
-	if sc.number {
-		return colOther
 	}
 	return colAny
 }
@@ -200,10 +202,10 @@ func (sc *unreadScanner) header(i int) string {
 
 // lookHeader takes row for the sheet's header row, for the rows below
 // it, if it is one: a row of two or more cells of text without digits or
-// a 字軌, one of which names the invoice number (發票號碼, 號碼), a 字軌
-// (字軌, 憑證字軌: a summary or a purchases sheet) or another number (金額,
-// 統編: see otherNumberHeader). When blanktrack would read the row as a
-// header row, it names the number column, and no other column is taken.
+// a 字軌, one of which is a header blanktrack knows (發票號碼, 開立日期), a
+// 字軌 (字軌, 憑證字軌: a summary or a purchases sheet) or another number
+// (金額, 統編: see otherNumberHeader). When blanktrack would read the row as a
+// header row, it names the number column.
 func (sc *unreadScanner) lookHeader(row []string) bool {
 	named, cells := false, 0
 	for _, c := range row {
@@ -219,22 +221,21 @@ func (sc *unreadScanner) lookHeader(row []string) bool {
 		}
 		if !named && len(c) <= 64 {
 			h := normalizeHeader(c)
-			n, ok := lookupRole(c)
-			named = ok && (n.role == roleNumber || n.role == roleTrack) || strings.Contains(h, "字軌") || otherNumberHeader(c)
+			_, ok := lookupRole(c)
+			named = ok || strings.Contains(h, "字軌") || otherNumberHeader(c)
 		}
 	}
 	if !named || cells < 2 {
 		return false
 	}
 	l, _ := matchHeader(row, 0, Columns{})
-	sc.number = l != nil
 	sc.kinds, sc.headers = sc.kinds[:0], sc.headers[:0]
 	for i, c := range row {
 		k := colAny
 		switch {
 		case l != nil && i == l.col[roleNumber]:
 			k = colNumber
-		case l != nil || otherNumberHeader(c):
+		case otherNumberHeader(c):
 			k = colOther
 		}
 		sc.kinds = append(sc.kinds, k)
@@ -259,13 +260,8 @@ var otherNumbers = []string{
 }
 
 // otherNumberHeader reports whether the header cell h names a number that
-// is not an invoice's own: a word of otherNumbers, or a column blanktrack
-// reads as something else (日期: a date may be written 20251012; 發票狀態,
-// 品名, 賣方統一編號).
+// is not an invoice's own: it has a word of otherNumbers.
 func otherNumberHeader(h string) bool {
-	if n, ok := lookupRole(h); ok && n.role != roleNumber && n.role != roleTrack {
-		return true
-	}
 	h = normalizeHeader(h)
 	return slices.ContainsFunc(otherNumbers, func(w string) bool { return strings.Contains(h, w) })
 }

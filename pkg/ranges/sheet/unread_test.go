@@ -258,6 +258,10 @@ func TestReadInvoicesUnreadHeaderNamesNumber(t *testing.T) {
 	right := titledSheet("十一月",
 		xlsxfixture.Row(S("號碼"), S("字軌")),
 		xlsxfixture.Row(N(113), S("ZK")),
+		xlsxfixture.Row(),
+		// A second table without a header of its own: its columns are
+		// read by their digits, as on a sheet without a header.
+		xlsxfixture.Row(S("ZK"), S("00000114")),
 	)
 	name := writeWorkbook(t, "erp.xlsx", oneInvoiceSheet(), far, right)
 	u := &unreadRecorder{recorder: zkUsage(t)}
@@ -265,12 +269,12 @@ func TestReadInvoicesUnreadHeaderNamesNumber(t *testing.T) {
 	if _, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs); err != nil || errs.Err() != nil {
 		t.Fatal(err, errs.Err())
 	}
-	want := []string{"十月!C13 ZK00000111 4", "十月!C14 ZK00000112 4", "十一月!A13 ZK00000113 4"}
+	want := []string{"十月!C13 ZK00000111 4", "十月!C14 ZK00000112 4", "十一月!A13 ZK00000113 4", "十一月!B15 ZK00000114 4"}
 	if got := u.cellsOf(); !slices.Equal(got, want) {
 		t.Errorf("cells of sheets not read:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	for _, c := range u.cells {
-		if c.Pos.Header != "號碼" {
+		if c.Pos.Header != "號碼" && c.Pos.Header != "字軌" {
 			t.Errorf("%s: header %q, want the number column's, 號碼", c.Number, c.Pos.Header)
 		}
 	}
@@ -301,7 +305,7 @@ func TestReadInvoicesUnreadOtherNumbers(t *testing.T) {
 		xlsxfixture.Row(S("字軌"), S("電話"), S("訂單編號"), S("Amount")),
 		xlsxfixture.Row(S("ZK"), S("00000112"), N(100113), N(100114)),
 		xlsxfixture.Row(S("字軌"), S("日期"), S("張數"), S("銷售額")),
-		xlsxfixture.Row(S("ZK"), N(20251012), N(11), N(100115)),
+		xlsxfixture.Row(S("ZK"), S("2025/10/12"), N(11), N(100115)),
 		xlsxfixture.Row(S("列標籤"), S("計數 - 發票號碼"), S("加總 - 金額")),
 		xlsxfixture.Row(S("ZK"), N(11), N(100116)),
 	)}
