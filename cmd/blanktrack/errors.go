@@ -62,7 +62,11 @@ func hints(err error, config bool) []msg.Message {
 		return msg.T("%s", f)
 	}
 	var named *sheet.NamedColumnsError
+	var deep *sheet.DeepHeaderError
 	switch {
+	case errors.As(err, &deep):
+		// The error says where the header row is and to delete the title
+		// rows above it: naming a column cannot help.
 	case errors.As(err, &named):
 		where := msg.T("%s", "--col-…")
 		if config {

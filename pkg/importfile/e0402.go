@@ -117,6 +117,13 @@ var (
 	reType      = regexp.MustCompile(`^0[78]$`)
 )
 
+// xsiNamespace is the schema instance's namespace, whose attributes
+// (xsi:schemaLocation) any element may have.
+const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
+
+// e0402Containers are the elements that hold elements, not text.
+var e0402Containers = []string{"BranchTrackBlank", "BranchTrackBlank/Main", "BranchTrackBlank/Details", "BranchTrackBlank/Details/BranchTrackBlankItem"}
+
 // ReadE0402 reads an E0402 document and checks its namespace, structure and
 // every field. It returns the message (as far as it could be read) and a
 // finding for each problem.
@@ -176,10 +183,22 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 			add(start, strings.Join(path, "/"), msg.T("a DOCTYPE or other <!…> declaration: an E0402 message has none; its entities are not read or expanded"))
 			return m, fs.fs
 		case xml.StartElement:
+			if len(path) == 0 && m.XMLName.Local != "" {
+				add(line, t.Name.Local, msg.T("a second root element: an XML document has one"))
+				return m, fs.fs
+			}
 			parent := strings.Join(path, "/")
 			path = append(path, t.Name.Local)
 			text.Reset()
 			p := strings.Join(path, "/")
+			// The schema declares no attribute: only namespace
+			// declarations and the schema instance's (xsi:schemaLocation)
+			// may be written.
+			for _, a := range t.Attr {
+				if a.Name.Space != "xmlns" && (a.Name.Space != "" || a.Name.Local != "xmlns") && a.Name.Space != xsiNamespace {
+					add(line, p, msg.T("attribute %s=%q: E0402 elements have none", a.Name.Local, a.Value))
+				}
+			}
 			// Every element is E0402's, in its namespace: one in another
 			// is not the element it is named like. Only the outermost such
 			// element is reported, not each of its children.
@@ -225,6 +244,15 @@ func ReadE0402(r io.Reader, name string) (E0402, []Finding) {
 				}
 			}
 		case xml.CharData:
+			// Between elements, only white space: the schema's complex
+			// types have element content. (An unknown element's text is
+			// the element's finding.)
+			if p := strings.Join(path, "/"); p == "" || slices.Contains(e0402Containers, p) {
+				if v := strings.TrimSpace(string(t)); v != "" {
+					add(start, strings.Join(path, "/"), msg.T("text %q between elements: E0402 has text only inside its value elements", ranges.Clip(v)))
+				}
+				continue
+			}
 			if text.Len()+len(t) > E0402TokenMax {
 				add(line, strings.Join(path, "/"), msg.T("text longer than %d bytes: not an E0402 value", E0402TokenMax))
 				return m, fs.fs

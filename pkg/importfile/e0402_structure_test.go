@@ -27,17 +27,47 @@ func TestReadE0402Structure(t *testing.T) {
 		{"x_ym_zero.xml", `x_ym_zero.xml:7: BranchTrackBlank/Main/YearMonth: "00010": year 000 is no ROC year; want yyyMM`},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			f, err := os.Open(filepath.Join("testdata", "rv1", tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			_, fs := ReadE0402(f, tc.file)
+			fs := readTestdataE0402(t, "rv1", tc.file)
 			if got := findingsText(fs); !strings.Contains(got, tc.want) {
 				t.Errorf("findings %q do not say %q", got, tc.want)
 			}
 		})
 	}
+}
+
+// Review rv3, finding 7: text between elements and an attribute on an
+// element passed as ok, though the schema refuses both; a second root
+// element was reported as a namespace "". Each is a finding at its line;
+// the schema instance's attributes (xsi:schemaLocation) and namespace
+// declarations are no finding.
+func TestReadE0402NotSchemaValid(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"text_between.xml", `text_between.xml:9: BranchTrackBlank: text "junk" between elements: E0402 has text only inside its value elements`},
+		{"attr_on_val.xml", `attr_on_val.xml:12: BranchTrackBlank/Details/BranchTrackBlankItem/InvoiceBeginNo: attribute foo="1": E0402 elements have none`},
+		{"two_roots.xml", `two_roots.xml:21: BranchTrackBlank: a second root element: an XML document has one`},
+		{"xsi.xml", ``},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			fs := readTestdataE0402(t, "rv3", tc.file)
+			got := findingsText(fs)
+			if tc.want == "" && len(fs) > 0 || tc.want != "" && (len(fs) != 1 || !strings.Contains(got, tc.want)) {
+				t.Errorf("findings %q: want one that says %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// readTestdataE0402 reads testdata/dir/file as an E0402 message and
+// returns its findings.
+func readTestdataE0402(t *testing.T, dir, file string) []Finding {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", dir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, fs := ReadE0402(f, file)
+	return fs
 }
 
 // Review rv1, finding 10: a name like generate's in another case, or with a

@@ -71,21 +71,32 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, nil
 	}
 	if errors.Is(err, ErrTooLarge) {
-		return nil, msg.Errorf("%w: %w", err, ErrManifest)
+		return nil, manifestLink(path, msg.Errorf("%w: %w", err, ErrManifest))
 	}
 	if err != nil {
-		return nil, err
+		return nil, manifestLink(path, err)
 	}
 	var m Manifest
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, msg.Errorf("%s: %w: %v; move it away if it is not blanktrack's", path, ErrManifest, err)
+		return nil, manifestLink(path, msg.Errorf("%s: %w: %v; move it away if it is not blanktrack's", path, ErrManifest, err))
 	}
 	if m.Tool != "blanktrack" {
-		return nil, msg.Errorf("%s: %w: its tool is %s; move it away if it is not blanktrack's", path, ErrManifest, ranges.Quote(m.Tool))
+		return nil, manifestLink(path, msg.Errorf("%s: %w: its tool is %s; move it away if it is not blanktrack's", path, ErrManifest, ranges.Quote(m.Tool)))
 	}
 	return &m, nil
+}
+
+// manifestLink is err, the error of a manifest that cannot be read, or,
+// when path is a symbolic link, an error that says so first: blanktrack
+// never writes one there, and what the target holds is no concern of the
+// message.
+func manifestLink(path string, err error) error {
+	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return msg.Errorf("%s is a symbolic link, to a file that is %w; blanktrack writes its manifest as a regular file, never a link: move the link away", path, ErrManifest)
+	}
+	return err
 }
 
 // Marshal is the manifest as indented JSON, runs in a stable order.

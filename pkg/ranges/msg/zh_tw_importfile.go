@@ -52,7 +52,10 @@ var importfileMessages = map[string]string{
 	"want InvoiceBeginNo and InvoiceEndNo": "應有 InvoiceBeginNo 與 InvoiceEndNo",
 	"InvoiceBeginNo %s is after InvoiceEndNo %s": "InvoiceBeginNo %s 大於 InvoiceEndNo %s",
 	"unknown element": "未知的元素",
-	"missing":         "缺少",
+	"a second root element: an XML document has one":                          "第二個根元素：XML 文件只能有一個根元素",
+	"attribute %s=%q: E0402 elements have none":                               "屬性 %s=%q：E0402 的元素沒有屬性",
+	"text %q between elements: E0402 has text only inside its value elements": "元素之間有文字 %q：E0402 只在值元素內有文字",
+	"missing": "缺少",
 	"no BranchTrackBlankItem: want 1 to 10,000":                                                               "沒有 BranchTrackBlankItem：應有 1 到 10,000 筆",
 	"more than %d bytes of one text or tag: not an E0402 message (its values and tags are a few dozen bytes)": "單一文字或標籤超過 %d 位元組：不是 E0402 訊息（其值與標籤只有數十位元組）",
 	"larger than %d MiB: an E0402 message of %d items is about 1.5 MB":                                        "大於 %d MiB：%d 筆的 E0402 訊息約 1.5 MB",
@@ -85,6 +88,7 @@ var importfileMessages = map[string]string{
 
 	// The manifest and the writing of files.
 	"not a blanktrack-report.json blanktrack can read": "不是 blanktrack 能讀取的 blanktrack-report.json",
+	"%s is a symbolic link, to a file that is %w; blanktrack writes its manifest as a regular file, never a link: move the link away": "%s 是符號連結，指向的檔案%v；blanktrack 的 manifest 一定是一般檔案，不會是連結：請把這個連結移開",
 	"%w: %w": "%v：%v",
 	"%s: %w: %v; move it away if it is not blanktrack's":             "%s：%v：%v；若不是 blanktrack 的檔案，請移走",
 	"%s: %w: its tool is %s; move it away if it is not blanktrack's": "%s：%v：其工具為 %s；若不是 blanktrack 的檔案，請移走",

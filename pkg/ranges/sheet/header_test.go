@@ -273,3 +273,35 @@ func TestHeaderLinesJoined(t *testing.T) {
 		}
 	}
 }
+
+// Review rv3, finding 6: an export whose header row lies below the rows
+// searched, under title rows (a CSV's line 11, a workbook's one sheet with
+// 發票號碼 on row 12), said only that it had no header row, and the hint
+// offered --col-number, which cannot help. The error says where the header
+// is and to delete the title rows above it; a sheet that was looked
+// through already said so.
+func TestHeaderBelowRowsSearched(t *testing.T) {
+	data := strings.Repeat("title\n", 10) + "發票號碼,發票日期\nZK00000001,2025/09/01\n"
+	_, err := readCSV(t, data, Columns{})
+	var deep *DeepHeaderError
+	if !errors.Is(err, ErrNoHeader) || !errors.As(err, &deep) || deep.Row != 11 || deep.Header != "發票號碼" ||
+		!strings.Contains(err.Error(), "x.csv: row 11: no header row with an invoice-number column (發票號碼, 號碼, invoice number) in the first 10 rows: header 發票號碼 was found on row 11; delete the title rows above it") {
+		t.Errorf("CSV: err %v: want a *DeepHeaderError at row 11", err)
+	}
+	// Past the rows a title may take, it is no header.
+	_, err = readCSV(t, strings.Repeat("title\n", 100)+"發票號碼\nZK00000001\n", Columns{})
+	if !errors.Is(err, ErrNoHeader) || errors.As(err, &deep) {
+		t.Errorf("header on row 101: err %v: want ErrNoHeader alone", err)
+	}
+
+	name := writeWorkbook(t, "erp.xlsx", titledSheet("銷項",
+		xlsxfixture.Row(xlsxfixture.S("發票號碼"), xlsxfixture.S("日期")),
+		xlsxfixture.Row(xlsxfixture.S("ZK00000100"), xlsxfixture.S("2025/09/03")),
+	))
+	var errs ranges.ErrorList
+	_, err = ReadInvoiceFile(context.Background(), name, Options{}, zkUsage(t), &errs)
+	if !errors.As(err, &deep) || deep.Row != 12 ||
+		!strings.Contains(err.Error(), "erp.xlsx: sheet 銷項, row 12: no header row with an invoice-number column (發票號碼, 號碼, invoice number) in the first 10 rows: header 發票號碼 was found on row 12") {
+		t.Errorf("workbook: err %v: want a *DeepHeaderError at 銷項 row 12", err)
+	}
+}

@@ -89,6 +89,25 @@ func (e *NamedColumnsError) Error() string                  { return e.err.Error
 func (e *NamedColumnsError) Localize(p *msg.Printer) string { return p.Localize(e.err) }
 func (e *NamedColumnsError) Unwrap() error                  { return e.err }
 
+// DeepHeaderError is ErrNoHeader for an export whose header row lies
+// below the rows searched for it, under title rows: naming a column cannot
+// help, deleting the title rows does.
+type DeepHeaderError struct {
+	Row    int    // the header row found
+	Header string // the header of its invoice-number column
+	err    error
+}
+
+func (e *DeepHeaderError) Error() string                  { return e.err.Error() }
+func (e *DeepHeaderError) Localize(p *msg.Printer) string { return p.Localize(e.err) }
+func (e *DeepHeaderError) Unwrap() error                  { return e.err }
+
+func deepHeader(l *layout) *DeepHeaderError {
+	h := l.header(roleNumber)
+	return &DeepHeaderError{Row: l.row, Header: h, err: msg.Errorf("%w (%s) in the first %d rows: header %s was found on row %d; delete the title rows above it, so that it is in the first %d rows",
+		ErrNoHeader, knownNumberHeaders, headerScanRows, ranges.Clip(h), l.row, headerScanRows)}
+}
+
 // noHeader is the error of an export without a header row; named columns
 // make it a *NamedColumnsError.
 func noHeader(c Columns, err error) error {
@@ -130,7 +149,8 @@ func readInvoices(ctx context.Context, src source, name string, opts Options, si
 	t.Close()
 	st.Encoding = t.Encoding()
 	var re *ranges.Error
-	if t.pipe.split.sep == ';' && errors.Is(err, ErrNoHeader) && errors.As(err, &re) {
+	var deep *DeepHeaderError
+	if t.pipe.split.sep == ';' && errors.Is(err, ErrNoHeader) && !errors.As(err, &deep) && errors.As(err, &re) {
 		re.Err = msg.Errorf("%w; its first lines made the file read as semicolon-separated", re.Err)
 	}
 	return []FileStats{st}, err
@@ -170,7 +190,8 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 	}
 	var stats []FileStats
 	var skipped []skippedSheet
-	fallback := -1 // in skipped: the first sheet of line items
+	fallback := -1    // in skipped: the first sheet of line items
+	var deepErr error // the first sheet's whose header row lies below the rows searched
 	seen := newSeenHeaders(opts.Columns)
 	for _, ref := range wb.sheets {
 		why := &NotReadError{Sheet: ref.name, Hidden: ref.hidden}
@@ -188,6 +209,7 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			t.Close()
 			return stats, terr
 		}
+		var deep *DeepHeaderError
 		if l == nil || (l.has(roleItem) && !l.has(roleStatus)) {
 			t.Close()
 			if l != nil {
@@ -195,6 +217,11 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 					fallback = len(skipped)
 				}
 				why.Reason, why.HeaderRow, why.Header = ItemSheet, l.row, l.header(roleItem)
+			} else if errors.As(err, &deep) {
+				why.Reason, why.HeaderRow, why.Header = DeepHeader, deep.Row, deep.Header
+				if deepErr == nil {
+					deepErr = err
+				}
 			} else if err := wb.lacksNamed(ctx, ref, opts.Columns, why); err != nil {
 				return stats, err
 			}
@@ -232,6 +259,9 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 		if err != nil || errs.Full() {
 			return stats, err
 		}
+	}
+	if len(stats) == 0 && deepErr != nil {
+		return nil, deepErr
 	}
 	if len(stats) == 0 {
 		return nil, &ranges.Error{Pos: ranges.Pos{File: name}, Err: noHeader(opts.Columns, msg.Errorf("%w (%s) in the first %d rows of any sheet%v%v",
@@ -316,7 +346,13 @@ func (c Columns) named() []string {
 // numbers are kept in the layout as errors: those rows are not read.
 func findHeader(t table, c Columns, name string, seen *seenHeaders) (*layout, error) {
 	var above []*ranges.Error
-	for t.Next() && t.RowNum() <= headerScanRows {
+	for t.Next() {
+		if t.RowNum() > headerScanRows {
+			if err := findDeepHeader(t, c, name); err != nil {
+				return nil, err
+			}
+			break
+		}
 		row := t.Row()
 		seen.look(row, t.RowNum(), t.Sheet())
 		if l, err := matchHeader(row, t.RowNum(), c); l != nil {
@@ -345,6 +381,19 @@ func findHeader(t table, c Columns, name string, seen *seenHeaders) (*layout, er
 	}
 	return nil, &ranges.Error{Pos: pos, Err: noHeader(c, msg.Errorf("%w (%s) in the first %d rows%v%v",
 		ErrNoHeader, knownNumberHeaders, headerScanRows, givenColumns(c), seen))}
+}
+
+// findDeepHeader looks, t at the first row below those searched for the
+// header row, for one further down, under title rows (up to row
+// deepHeaderRows): it returns a *DeepHeaderError at the row, or t's error,
+// or nil.
+func findDeepHeader(t table, c Columns, name string) error {
+	for ok := true; ok && t.RowNum() <= deepHeaderRows; ok = t.Next() {
+		if l, _ := matchHeader(t.Row(), t.RowNum(), c); l != nil {
+			return &ranges.Error{Pos: ranges.Pos{File: name, Sheet: t.Sheet(), Row: l.row}, Err: noHeader(c, deepHeader(l))}
+		}
+	}
+	return t.Err()
 }
 
 // seenHeaders keeps, for the error of a header row not found when columns

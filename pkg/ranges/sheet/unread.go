@@ -127,9 +127,12 @@ func (w *workbook) scanUnread(ctx context.Context, s skippedSheet, c Columns, si
 				s.why.Reason, s.why.HeaderRow, s.why.Header = DeepHeader, t.RowNum(), l.header(roleNumber)
 			}
 		}
+		if sc.lookHeader(t.Row()) {
+			continue
+		}
 		sc.row(t.Row(), t.Numeric(), func(num ranges.InvoiceNumber, col int) {
 			sink.AddUnread(ranges.Unread{Number: num, Why: s.why,
-				Pos: ranges.Pos{File: w.name, Sheet: s.ref.name, Row: t.RowNum(), Col: col + 1}})
+				Pos: ranges.Pos{File: w.name, Sheet: s.ref.name, Row: t.RowNum(), Col: col + 1, Header: sc.header(col)}})
 		})
 	}
 	return t.Err()
@@ -141,25 +144,131 @@ func (w *workbook) scanUnread(ctx context.Context, s skippedSheet, c Columns, si
 //   - a 字軌 and its 8 digits anywhere in a cell's text (ZK37210312,
 //     ZK-37210312, ZK 37210312, ZK/37210312, in full-width forms, lower
 //     case, inside a sentence, both ends of a range written in one cell);
-//   - a cell of 2 letters (the 字軌) followed by a cell of up to 8 digits (a
-//     number Excel left without its leading zeros);
-//   - a 字軌 cell and a number cell elsewhere in the row (字軌, 日期,
+//   - under a header row that names the invoice-number column (號碼,
+//     發票號碼, below the rows a reader looks at, or on a sheet of line
+//     items), a 字軌 cell and that column's cell, whatever its digits (a
+//     number Excel left without its leading zeros): the header says what
+//     the cell is;
+//   - a cell of 2 letters (the 字軌) followed by a cell of up to 8 digits,
+//     or a 字軌 cell and a number cell elsewhere in the row (字軌, 日期,
 //     發票號碼, or the number first). A count or a month beside a 字軌 on a
-//     summary sheet must not read as an invoice, so such a cell must be 8
-//     digits of text, or a number cell of at least 6 digits.
+//     summary sheet must not read as an invoice, so a cell away from the
+//     字軌 (outside the number column a header names) must be 8 digits of
+//     text, or a number cell of at least 6 digits.
 //
-// It keeps buffers, so one serves one sheet.
+// A column whose header names another number (統編, 金額, 張數, 起號, …:
+// see otherNumberHeader) is never taken as the number; a 字軌 and its 8
+// digits in one of its cells still are. A header row holds for the rows
+// below it, to the next: a table further down without one keeps the
+// columns it names, and any other column is read by its digits, so that a
+// second table is not missed.
+//
+// It keeps buffers and the last header row seen, so one serves one sheet.
 type unreadScanner struct {
-	tracks []int // the row's 字軌 cells
-	paired []int // the row's number cells taken beside a 字軌
+	tracks  []int     // the row's 字軌 cells
+	paired  []int     // the row's number cells taken beside a 字軌
+	kinds   []colKind // by column, from the last header row seen
+	headers []string  // the last header row seen, for where a number was
 }
+
+// colKind is what the look-through takes a column for, by its header.
+type colKind uint8
+
+const (
+	colAny    colKind = iota // no header, or one that says nothing: the digits decide
+	colNumber                // the header names the invoice number: any digits
+	colOther                 // the header names another number: never the invoice's
+)
 
 // minApartDigits is how many digits a number cell away from its 字軌 cell
 // must have: a count or an amount has fewer, an invoice number more.
 const minApartDigits = 6
 
+// kind is what column i is taken for.
+func (sc *unreadScanner) kind(i int) colKind {
+	if i < len(sc.kinds) {
+		return sc.kinds[i]
+	}
+	return colAny
+}
+
+// header is the header text of column i, "" when none is known.
+func (sc *unreadScanner) header(i int) string {
+	if i < len(sc.headers) {
+		return sc.headers[i]
+	}
+	return ""
+}
+
+// lookHeader takes row for the sheet's header row, for the rows below
+// it, if it is one: a row of two or more cells of text without digits or
+// a 字軌, one of which is a header blanktrack knows (發票號碼, 開立日期), a
+// 字軌 (字軌, 憑證字軌: a summary or a purchases sheet) or another number
+// (金額, 統編: see otherNumberHeader). When blanktrack would read the row as a
+// header row, it names the number column.
+func (sc *unreadScanner) lookHeader(row []string) bool {
+	named, cells := false, 0
+	for _, c := range row {
+		if c == "" {
+			continue
+		}
+		cells++
+		if strings.ContainsAny(c, "0123456789") {
+			return false
+		}
+		if v := codeCell(c); len(v) == 2 && isUpperASCII(v[0]) && isUpperASCII(v[1]) {
+			return false
+		}
+		if !named && len(c) <= 64 {
+			h := normalizeHeader(c)
+			_, ok := lookupRole(c)
+			named = ok || strings.Contains(h, "字軌") || otherNumberHeader(c)
+		}
+	}
+	if !named || cells < 2 {
+		return false
+	}
+	l, _ := matchHeader(row, 0, Columns{})
+	sc.kinds, sc.headers = sc.kinds[:0], sc.headers[:0]
+	for i, c := range row {
+		k := colAny
+		switch {
+		case l != nil && i == l.col[roleNumber]:
+			k = colNumber
+		case otherNumberHeader(c):
+			k = colOther
+		}
+		sc.kinds = append(sc.kinds, k)
+		sc.headers = append(sc.headers, ranges.NormalizeText(c))
+	}
+	return true
+}
+
+// otherNumbers are words of headers of columns that hold numbers that are
+// not invoice numbers, though they may have as many digits: a business's
+// 統編 (a purchases sheet's seller has our 字軌 letters), a phone, an
+// amount (金額, 稅額, 銷售額), a count, an order; and the ends of ranges of
+// a summary of allocations (字軌, 起號, 迄號), which lists numbers, not
+// invoices.
+var otherNumbers = []string{
+	"統編", "統一編號", "賣方", "買方",
+	"電話", "phone",
+	"額", "amount", "price", "價",
+	"張數", "count", "數量", "計數", "加總", "合計", "小計", "總計",
+	"訂單", "order",
+	"起號", "迄號", "止號",
+}
+
+// otherNumberHeader reports whether the header cell h names a number that
+// is not an invoice's own: it has a word of otherNumbers.
+func otherNumberHeader(h string) bool {
+	h = normalizeHeader(h)
+	return slices.ContainsFunc(otherNumbers, func(w string) bool { return strings.Contains(h, w) })
+}
+
 // row finds the invoice numbers of row (numeric says which cells are
-// number cells, nil for text) and gives each with its cell's column.
+// number cells, nil for text) and gives each with the column of the cell
+// taken as the number.
 func (sc *unreadScanner) row(row []string, numeric []bool, found func(ranges.InvoiceNumber, int)) {
 	sc.tracks, sc.paired = sc.tracks[:0], sc.paired[:0]
 	for i, c := range row {
@@ -170,9 +279,9 @@ func (sc *unreadScanner) row(row []string, numeric []bool, found func(ranges.Inv
 		if len(v) == 2 && isUpperASCII(v[0]) && isUpperASCII(v[1]) {
 			tr := trackName([2]byte{v[0], v[1]})
 			sc.tracks = append(sc.tracks, i)
-			if i+1 < len(row) {
+			if i+1 < len(row) && sc.kind(i+1) != colOther {
 				if d := digitsCell(row[i+1], isNumeric(numeric, i+1)); len(d) <= 8 && allDigits(d) {
-					found(ranges.InvoiceNumber{Track: tr, Number: digitsValue(d)}, i)
+					found(ranges.InvoiceNumber{Track: tr, Number: digitsValue(d)}, i+1)
 					sc.paired = append(sc.paired, i+1)
 				}
 			}
@@ -184,12 +293,13 @@ func (sc *unreadScanner) row(row []string, numeric []bool, found func(ranges.Inv
 		return
 	}
 	for i, c := range row {
-		if c == "" || slices.Contains(sc.paired, i) {
+		k := sc.kind(i)
+		if c == "" || k == colOther || slices.Contains(sc.paired, i) {
 			continue
 		}
 		num := isNumeric(numeric, i)
 		d := digitsCell(c, num)
-		if len(d) > 8 || !allDigits(d) || len(d) < 8 && (!num || len(d) < minApartDigits) {
+		if len(d) > 8 || !allDigits(d) || k == colAny && len(d) < 8 && (!num || len(d) < minApartDigits) {
 			continue
 		}
 		for _, j := range sc.tracks {

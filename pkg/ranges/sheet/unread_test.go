@@ -70,7 +70,7 @@ func TestReadInvoicesSheetsNotRead(t *testing.T) {
 	}
 	want := []string{
 		"明細!A2 ZK00000100 1", "明細!A3 ZK00000101 1", "明細!B3 ZK00000109 1",
-		"十月!A2 ZK00000102 0", "十月!C3 ZK00000103 0",
+		"十月!B2 ZK00000102 0", "十月!C3 ZK00000103 0",
 		"十一月!A2 ZK00000104 0",
 	}
 	if got := u.cellsOf(); !slices.Equal(got, want) {
@@ -141,7 +141,7 @@ func TestReadInvoicesUnreadTrackApart(t *testing.T) {
 		xlsxfixture.Row(S("字軌"), S("期別"), S("開立張數"), S("作廢張數")),
 		xlsxfixture.Row(S("ZL"), S("115/10"), N(11), N(0)),
 		xlsxfixture.Row(S("ZL"), S("115/10"), S("000120"), S("00121")),
-		xlsxfixture.Row(S("ZL"), N(122)), // beside the track: read, as before
+		xlsxfixture.Row(S("ZL"), N(122)), // beside the track: read, as before, and placed at the number
 	)}
 	name := writeWorkbook(t, "erp.xlsx", invoices, odd, forms, summary)
 
@@ -160,7 +160,7 @@ func TestReadInvoicesUnreadTrackApart(t *testing.T) {
 		"其他!A2 ZL37210311", "其他!A3 ZK00100113", "其他!D4 ZK00100114",
 		"其他!A5 ZK00000115", "其他!A6 ZK00000116",
 		"其他!B7 ZK00000117", "其他!B7 ZK00000118",
-		"統計!A4 ZL00000122",
+		"統計!B4 ZL00000122",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("cells of sheets not read:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -176,7 +176,7 @@ func TestUnreadScannerNumberCells(t *testing.T) {
 		numeric []bool
 		want    string
 	}{
-		{[]string{"ZK", "37210312.0"}, []bool{false, true}, "ZK37210312@1"},
+		{[]string{"ZK", "37210312.0"}, []bool{false, true}, "ZK37210312@2"},
 		{[]string{"ZK", "x", "37210312.00"}, []bool{false, false, true}, "ZK37210312@3"},
 		{[]string{"37210312.", "ZK"}, []bool{true, false}, "ZK37210312@1"},
 		{[]string{"ZK", "37210312.0"}, []bool{false, false}, ""},
@@ -239,4 +239,88 @@ func titledSheet(name string, rs ...[]xlsxfixture.Cell) xlsxfixture.Sheet {
 		all = append(all, xlsxfixture.Row(xlsxfixture.S("某某股份有限公司")))
 	}
 	return xlsxfixture.Sheet{Name: name, Rows: rows(append(all, rs...)...)}
+}
+
+// Review rv3, finding 2: a sheet not read whose header row the
+// look-through knows (字軌 and 號碼, below the rows looked at) lists
+// numbers that lost their leading zeros (an allocation from 00000000),
+// not directly right of the 字軌: the rule that a number cell away from its
+// 字軌 has at least 6 digits dropped them, and they were reported blank.
+// The header names the number column: its cells are the numbers, whatever
+// their digits, as a number cell or as text.
+func TestReadInvoicesUnreadHeaderNamesNumber(t *testing.T) {
+	S, N := xlsxfixture.S, xlsxfixture.N
+	far := titledSheet("十月",
+		xlsxfixture.Row(S("字軌"), S("日期"), S("號碼")),
+		xlsxfixture.Row(S("ZK"), S("2025/10/01"), N(111)),
+		xlsxfixture.Row(S("ZK"), S("2025/10/01"), S("112")),
+	)
+	right := titledSheet("十一月",
+		xlsxfixture.Row(S("號碼"), S("字軌")),
+		xlsxfixture.Row(N(113), S("ZK")),
+		xlsxfixture.Row(),
+		// A second table without a header of its own: its columns are
+		// read by their digits, as on a sheet without a header.
+		xlsxfixture.Row(S("ZK"), S("00000114")),
+	)
+	name := writeWorkbook(t, "erp.xlsx", oneInvoiceSheet(), far, right)
+	u := &unreadRecorder{recorder: zkUsage(t)}
+	var errs ranges.ErrorList
+	if _, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs); err != nil || errs.Err() != nil {
+		t.Fatal(err, errs.Err())
+	}
+	want := []string{"十月!C13 ZK00000111 4", "十月!C14 ZK00000112 4", "十一月!A13 ZK00000113 4", "十一月!B15 ZK00000114 4"}
+	if got := u.cellsOf(); !slices.Equal(got, want) {
+		t.Errorf("cells of sheets not read:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, c := range u.cells {
+		if c.Pos.Header != "號碼" && c.Pos.Header != "字軌" {
+			t.Errorf("%s: header %q, want the number column's, 號碼", c.Number, c.Pos.Header)
+		}
+	}
+}
+
+// Review rv3, finding 5: the look-through paired a 字軌 with any 8-digit
+// cell of the row, or with a count beside it: a purchases sheet's 賣方統編,
+// a summary of allocations' 起號 and 迄號, an amount, a phone or an order
+// number became an allocated invoice number and a false error. Under a
+// header row with a 字軌 column, a column headed with another number is
+// never the number; a 字軌 and its digits in one cell still are. The cell
+// taken as the number is where the number is placed, with its header, so
+// that the error says which cell it read.
+func TestReadInvoicesUnreadOtherNumbers(t *testing.T) {
+	S, N := xlsxfixture.S, xlsxfixture.N
+	purch := xlsxfixture.Sheet{Name: "進項", Rows: rows(
+		xlsxfixture.Row(S("憑證字軌"), S("憑證號碼"), S("賣方統編"), S("金額")),
+		xlsxfixture.Row(S("ZK"), S("88880001"), S("00000131"), N(150)),
+	)}
+	sum := xlsxfixture.Sheet{Name: "配號", Rows: rows(
+		xlsxfixture.Row(S("字軌"), S("起號"), S("迄號"), S("已用張數"), S("備註")),
+		xlsxfixture.Row(S("ZK"), S("00000100"), S("00000149"), N(10), S("ZK00000115 作廢")),
+		xlsxfixture.Row(S("ZK"), N(150), N(199), N(0)),
+	)}
+	other := xlsxfixture.Sheet{Name: "統計", Rows: rows(
+		xlsxfixture.Row(S("字軌"), S("張數")),
+		xlsxfixture.Row(S("ZK"), N(111)),
+		xlsxfixture.Row(S("字軌"), S("電話"), S("訂單編號"), S("Amount")),
+		xlsxfixture.Row(S("ZK"), S("00000112"), N(100113), N(100114)),
+		xlsxfixture.Row(S("字軌"), S("日期"), S("張數"), S("銷售額")),
+		xlsxfixture.Row(S("ZK"), S("2025/10/12"), N(11), N(100115)),
+		xlsxfixture.Row(S("列標籤"), S("計數 - 發票號碼"), S("加總 - 金額")),
+		xlsxfixture.Row(S("ZK"), N(11), N(100116)),
+	)}
+	name := writeWorkbook(t, "erp.xlsx", oneInvoiceSheet(), purch, sum, other)
+	u := &unreadRecorder{recorder: zkUsage(t)}
+	var errs ranges.ErrorList
+	if _, err := ReadInvoiceFile(context.Background(), name, Options{}, u, &errs); err != nil || errs.Err() != nil {
+		t.Fatal(err, errs.Err())
+	}
+	var got []string
+	for _, c := range u.cells {
+		got = append(got, fmt.Sprintf("%s!%s%d(%s) %s", c.Pos.Sheet, ranges.ColumnName(c.Pos.Col), c.Pos.Row, c.Pos.Header, c.Number))
+	}
+	want := []string{"進項!B2(憑證號碼) ZK88880001", "配號!E2(備註) ZK00000115"}
+	if !slices.Equal(got, want) {
+		t.Errorf("cells of sheets not read:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
