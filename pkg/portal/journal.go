@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -42,7 +44,15 @@ type JournalEntry struct {
 	// answer that could not be read, or a run that ended while sending.
 	Unsure bool     `json:"unsure,omitempty"`
 	Ranges []string `json:"ranges"` // rangeKey of each range sent
+	// Earlier are the 上傳編號 of the imports of the same name that
+	// 上傳列表 showed settled when it was sent: none of them is its import.
+	Earlier []string `json:"earlier,omitempty"`
 }
+
+// journalSkew is how much earlier than an entry's sending 上傳列表 may
+// date its import: the portal's clock and this machine's may differ, and
+// 上傳列表 gives minutes.
+const journalSkew = 15 * time.Minute
 
 type journalFile struct {
 	Ban     ranges.Ban     `json:"ban"`
@@ -155,26 +165,60 @@ func (j *journal) change(f func([]JournalEntry) []JournalEntry) error {
 }
 
 // seen reports whether 上傳列表 shows the import of an entry: by its
-// 上傳編號, or by the name it was sent as.
+// 上傳編號 when known (the portal may list it under another name), and
+// only then; else by the name it was sent as, in a row that is none of
+// the earlier imports of that name it was sent after (settled ones, which
+// a rerun sends again after) and that 上傳列表 does not date before it.
 func (e JournalEntry) seen(list []UploadInfo) (UploadInfo, bool) {
 	for _, u := range list {
-		if (e.ID != "" && u.ID == e.ID) || u.FileName == e.Name {
+		switch {
+		case e.ID != "":
+			if u.ID == e.ID {
+				return u, true
+			}
+		case u.FileName == e.Name && !slices.Contains(e.Earlier, u.ID) && !e.older(u):
 			return u, true
 		}
 	}
 	return UploadInfo{}, false
 }
 
-// covers reports whether an entry holds the content or any range of a
-// parcel.
-func (e JournalEntry) covers(hash string, keys []string) bool {
+// older reports whether 上傳列表 dates an import before the entry was
+// sent (beyond the clocks' skew): it cannot be the entry's import.
+func (e JournalEntry) older(u UploadInfo) bool {
+	t, err := time.ParseInLocation("2006-01-02 15:04", u.Date, taiwan)
+	return err == nil && t.Before(e.Sent.Add(-journalSkew))
+}
+
+// covers reports whether an entry holds the content of a parcel, or a
+// range that overlaps one of its ranges (of the same 統編, type, period
+// and 字軌): a regenerated file may split or join the ranges it sent.
+func (e JournalEntry) covers(hash string, rs []ranges.BlankRange) bool {
 	if e.SHA256 == hash {
 		return true
 	}
-	for _, k := range keys {
-		if slices.Contains(e.Ranges, k) {
-			return true
+	for _, r := range rs {
+		for _, k := range e.Ranges {
+			if keyOverlaps(k, r) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// keyOverlaps reports whether a journal's rangeKey names a range that
+// overlaps r.
+func keyOverlaps(k string, r ranges.BlankRange) bool {
+	rest, ok := strings.CutPrefix(k, fmt.Sprintf("%s %s %s %s", r.Ban, r.Type, r.Period.Code(), r.Track))
+	if !ok {
+		return false
+	}
+	a, b, ok := strings.Cut(rest, "-")
+	if !ok {
+		return false
+	}
+	start, err1 := strconv.ParseUint(a, 10, 32)
+	end, err2 := strconv.ParseUint(b, 10, 32)
+	return err1 == nil && err2 == nil && len(a) == len(r.Start.String()) && start <= uint64(r.End) && end >= uint64(r.Start)
 }

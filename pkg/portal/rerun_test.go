@@ -173,8 +173,14 @@ func (b *book) earlier(name, status string, rs ...ranges.BlankRange) *bookImport
 
 func (b *book) run(t *testing.T, w Wait, mod ...func(*Options)) (*Plan, string, error) {
 	t.Helper()
+	return b.runOf(t, w, []ranges.BlankRange{fakeRange(100, 199), fakeRange(300, 399)}, mod...)
+}
+
+// runOf is a run of one file, f.csv, holding rs.
+func (b *book) runOf(t *testing.T, w Wait, rs []ranges.BlankRange, mod ...func(*Options)) (*Plan, string, error) {
+	t.Helper()
 	cl, logs := b.client(mod...)
-	plan, err := cl.PlanUpload(context.Background(), fakePeriod, map[string][]ranges.BlankRange{"f.csv": {fakeRange(100, 199), fakeRange(300, 399)}}, nil)
+	plan, err := cl.PlanUpload(context.Background(), fakePeriod, map[string][]ranges.BlankRange{"f.csv": rs}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,6 +86,7 @@ type Parcel struct {
 	ban    ranges.Ban // the 統編 whose journal records it
 	hash   string     // SHA-256 of data
 	keys   []string   // rangeKey of each range
+	rs     []ranges.BlankRange
 	// earlier are imports of the same content that are settled without
 	// leaving it on record: refused whole, every row rejected, or on
 	// record and gone since. They are not followed, and it is sent again.
@@ -460,6 +461,7 @@ func (fp *FilePlan) parcel(name string, ban ranges.Ban, idx []int, data []byte) 
 	pc := &Parcel{Name: name, Ranges: idx, data: data, ban: ban, hash: contentHash(data)}
 	for _, i := range idx {
 		pc.keys = append(pc.keys, rangeKey(fp.Ranges[i].Range))
+		pc.rs = append(pc.rs, fp.Ranges[i].Range)
 	}
 	return pc
 }
@@ -699,7 +701,7 @@ func (cl *Client) holds(plan *Plan, list []UploadInfo) (busy []UploadInfo, unsee
 			return nil, nil, err
 		}
 		for _, e := range es {
-			if _, ok := e.seen(list); !ok && e.covers(pc.hash, pc.keys) && !slices.ContainsFunc(unseen, func(x JournalEntry) bool { return x.SHA256 == e.SHA256 && x.Sent.Equal(e.Sent) }) {
+			if _, ok := e.seen(list); !ok && e.covers(pc.hash, pc.rs) && !slices.ContainsFunc(unseen, func(x JournalEntry) bool { return x.SHA256 == e.SHA256 && x.Sent.Equal(e.Sent) }) {
 				unseen = append(unseen, e)
 			}
 		}
@@ -762,6 +764,9 @@ func findSent(list []UploadInfo, pc *Parcel) (UploadInfo, bool) {
 func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, w Wait, deadline time.Time, say func(msg.Message)) error {
 	j := cl.journalOf(pc.ban, p)
 	entry := JournalEntry{SHA256: pc.hash, Name: pc.Name, Sent: time.Now().UTC().Round(0), Unsure: true, Ranges: pc.keys}
+	for _, e := range pc.earlier {
+		entry.Earlier = append(entry.Earlier, e.u.ID)
+	}
 	if err := j.put(entry); err != nil {
 		return msg.Errorf("%s: %w; nothing sent", f.Name, err)
 	}

@@ -1,0 +1,86 @@
+package portal
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/blanktrack/blanktrack/pkg/ranges"
+)
+
+// An import settled without leaving its ranges on record (every row
+// rejected, or refused whole), then the file sent again without a clear
+// answer, the portal listing it late: the settled import's row, of the same
+// name, is not the second sending's, so a third run does not send the file
+// a third time while the second is in flight. (It did: the journal counted
+// any row of the name as the second sending's.)
+func TestSettledImportOfTheNameDoesNotReleaseALaterSending(t *testing.T) {
+	for _, refused := range []bool{false, true} {
+		b := newBook(t)
+		b.arrive = func(b *book, im *bookImport) {
+			if refused {
+				im.status = "3"
+				return
+			}
+			b.process(im, "系統忙碌中，請稍後再試")
+		}
+		if _, text, _ := b.run(t, quick); b.sent() != 1 {
+			t.Fatalf("refused %v, run 1: %d imports\n%s", refused, b.sent(), text)
+		}
+		b.arrive = func(b *book, im *bookImport) { im.hidden = true } // listed late
+		b.answer = func(w http.ResponseWriter, id int) {
+			writeJSONTo(w, 504, map[string]string{"title": "Gateway Time-out"})
+		}
+		_, text, err := b.run(t, quick)
+		if !errors.Is(err, ErrMaybeSent) || b.sent() != 2 {
+			t.Fatalf("refused %v, run 2: %v, %d imports; want it sent again, without a clear answer\n%s", refused, err, b.sent(), text)
+		}
+		_, text, err = b.run(t, quick)
+		if b.sent() != 2 || !errors.Is(err, ErrOpenImport) || !strings.Contains(text, "without a clear answer, and 上傳列表 does not show it") {
+			t.Fatalf("refused %v, run 3: %v, %d imports; want none sent while 上傳列表 does not show the second\n%s", refused, err, b.sent(), text)
+		}
+		// Listed at last, and processed: followed, not sent.
+		b.bmu.Lock()
+		b.list[1].hidden = false
+		b.process(b.list[1], "")
+		b.bmu.Unlock()
+		plan, text, err := b.run(t, quick)
+		if err != nil || b.sent() != 2 || !plan.AllOnRecord() {
+			t.Errorf("refused %v, run 4: %v, %d imports, %s\n%s", refused, err, b.sent(), plan.Describe(), text)
+		}
+	}
+}
+
+// A file regenerated with other ranges that overlap those of an import
+// the journal holds and 上傳列表 does not show: not sent while it is in
+// flight, since the portal may put the same numbers on record twice. (Only
+// equal ranges held it.)
+func TestJournalHoldsOverlappingRanges(t *testing.T) {
+	b := newBook(t)
+	b.arrive = func(b *book, im *bookImport) { im.hidden = true }
+	b.answer = func(w http.ResponseWriter, id int) {
+		writeJSONTo(w, 504, map[string]string{"title": "Gateway Time-out"})
+	}
+	if _, text, err := b.run(t, quick); !errors.Is(err, ErrMaybeSent) || b.sent() != 1 {
+		t.Fatalf("run 1: %v, %d imports\n%s", err, b.sent(), text)
+	}
+	b.answer = nil
+	b.arrive = func(b *book, im *bookImport) { b.process(im, "") }
+	for _, rs := range [][]ranges.BlankRange{
+		{fakeRange(150, 160)},                      // inside one
+		{fakeRange(50, 100), fakeRange(500, 599)},  // touching one's start
+		{fakeRange(190, 310)},                      // across both
+		{fakeRange(399, 450), fakeRange(600, 699)}, // touching one's end
+	} {
+		_, text, err := b.runOf(t, quick, rs)
+		if b.sent() != 1 || !errors.Is(err, ErrOpenImport) {
+			t.Errorf("%v: %v, %d imports; want none sent\n%s", rs, err, b.sent(), text)
+		}
+	}
+	// Ranges beside them are not held.
+	plan, text, err := b.runOf(t, quick, []ranges.BlankRange{fakeRange(200, 299), fakeRange(400, 499)})
+	if err != nil || b.sent() != 2 || !plan.AllOnRecord() {
+		t.Errorf("beside: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
+	}
+}
