@@ -52,6 +52,33 @@ func TestSettledImportOfTheNameDoesNotReleaseALaterSending(t *testing.T) {
 	}
 }
 
+// A portal that lists imports under its own name, whose 查詢 does not
+// show what an import processed with every row Y put on record (lagging,
+// or deleted since): the journal knows the import by its 上傳編號, and a
+// rerun settles it as one of the same name, "no longer on record", and does
+// not send the file again without Resend. (It sent it again: the entry
+// was seen, and the import, of another name, never matched.)
+func TestRenamedImportIsSettledByItsID(t *testing.T) {
+	b := newBook(t)
+	b.rename = true
+	b.arrive = func(b *book, im *bookImport) {
+		b.process(im, "")
+		clear(b.records) // 查詢 does not show it
+	}
+	plan, text, err := b.run(t, quick)
+	if err != nil || b.sent() != 1 || plan.Summary()[Unconfirmed] != 2 {
+		t.Fatalf("run 1: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
+	}
+	plan, text, err = b.run(t, quick)
+	if err != nil || b.sent() != 1 || plan.Summary()[Vanished] != 2 || !strings.Contains(text, "not sending it again without --resend") {
+		t.Errorf("run 2: %v, %d imports, %s; want it not sent, no longer on record\n%s", err, b.sent(), plan.Describe(), text)
+	}
+	plan, text, err = b.run(t, quick, resend)
+	if b.sent() != 2 {
+		t.Errorf("--resend: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
+	}
+}
+
 // A file regenerated with other ranges that overlap those of an import
 // the journal holds and 上傳列表 does not show: not sent while it is in
 // flight, since the portal may put the same numbers on record twice. (Only

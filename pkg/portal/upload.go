@@ -291,7 +291,7 @@ func (cl *Client) assess(ctx context.Context, plan *Plan) ([]UploadInfo, error) 
 	}
 	for _, fp := range plan.Files {
 		for _, pc := range fp.Parcels {
-			if _, err := cl.match(ctx, fp, pc, uploads); err != nil {
+			if _, err := cl.match(ctx, p, fp, pc, uploads); err != nil {
 				return nil, err
 			}
 		}
@@ -300,16 +300,29 @@ func (cl *Client) assess(ctx context.Context, plan *Plan) ([]UploadInfo, error) 
 }
 
 // match sets a parcel and its ranges by what 上傳列表 shows of its
-// content: an import to follow (processing, or processed without a row for
+// content (by its name, or by a 上傳編號 the journal records for it): an
+// import to follow (processing, or processed without a row for
 // each range yet), whose ranges are imported earlier; or none, and the
 // parcel is to be sent, also when earlier imports of it are settled
 // without leaving it on record (refused whole, every row rejected, or on
 // record and gone since). It reports whether there is one to follow.
-func (cl *Client) match(ctx context.Context, fp *FilePlan, pc *Parcel, list []UploadInfo) (bool, error) {
+func (cl *Client) match(ctx context.Context, p ranges.Period, fp *FilePlan, pc *Parcel, list []UploadInfo) (bool, error) {
 	var follow *UploadInfo
 	pc.ID, pc.earlier = "", nil
+	// The journal knows an import of this content by its 上傳編號 too: a
+	// portal that renames files lists it under its own name.
+	es, err := cl.journalOf(pc.ban, p).read()
+	if err != nil {
+		return false, err
+	}
+	ids := map[string]bool{}
+	for _, e := range es {
+		if e.ID != "" && e.SHA256 == pc.hash {
+			ids[e.ID] = true
+		}
+	}
 	for i, u := range list {
-		if u.FileName != pc.Name {
+		if u.FileName != pc.Name && !ids[u.ID] {
 			continue
 		}
 		e, settled, err := cl.settled(ctx, fp, pc, u)
@@ -540,7 +553,7 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			continue
 		}
 		for _, pc := range f.Parcels {
-			if _, err := cl.match(ctx, f, pc, uploads); err != nil {
+			if _, err := cl.match(ctx, plan.Period, f, pc, uploads); err != nil {
 				return err
 			}
 		}
