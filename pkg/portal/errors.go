@@ -60,7 +60,7 @@ func (e *OpenImportError) parts() []msg.Message {
 		out = append(out, msg.T("上傳編號 %s (%s) is not processed yet (上傳列表 status %s)", u.ID, u.FileName, u.Code))
 	}
 	for _, j := range e.Unseen {
-		when := j.Sent.In(taiwan).Format("2006-01-02 15:04:05")
+		when := journalTime(j.Sent)
 		switch {
 		case j.ID != "":
 			out = append(out, msg.T("an earlier run sent %s on %s (上傳編號 %s), and 上傳列表 does not show it", j.Name, when, j.ID))

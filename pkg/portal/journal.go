@@ -222,3 +222,17 @@ func keyOverlaps(k string, r ranges.BlankRange) bool {
 	end, err2 := strconv.ParseUint(b, 10, 32)
 	return err1 == nil && err2 == nil && len(a) == len(r.Start.String()) && start <= uint64(r.End) && end >= uint64(r.Start)
 }
+
+// overridden says that Options.Resend sends despite an entry.
+func (e JournalEntry) overridden() msg.Message {
+	if e.ID != "" {
+		return msg.T("--resend: sending despite the journal of imports sent: %s was sent on %s (上傳編號 %s), and 上傳列表 does not show it", e.Name, journalTime(e.Sent), e.ID)
+	}
+	return msg.T("--resend: sending despite the journal of imports sent: %s was sent on %s without a clear answer, and 上傳列表 does not show it", e.Name, journalTime(e.Sent))
+}
+
+// journalTime is when an entry was sent, in the portal's time zone, with
+// the zone: the machine's clock may keep another.
+func journalTime(t time.Time) string {
+	return t.In(taiwan).Format("2006-01-02 15:04:05 -07:00")
+}

@@ -3,6 +3,7 @@ package portal
 import (
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -28,10 +29,7 @@ func TestSettledImportOfTheNameDoesNotReleaseALaterSending(t *testing.T) {
 		if _, text, _ := b.run(t, quick); b.sent() != 1 {
 			t.Fatalf("refused %v, run 1: %d imports\n%s", refused, b.sent(), text)
 		}
-		b.arrive = func(b *book, im *bookImport) { im.hidden = true } // listed late
-		b.answer = func(w http.ResponseWriter, id int) {
-			writeJSONTo(w, 504, map[string]string{"title": "Gateway Time-out"})
-		}
+		b.unclear()
 		_, text, err := b.run(t, quick)
 		if !errors.Is(err, ErrMaybeSent) || b.sent() != 2 {
 			t.Fatalf("refused %v, run 2: %v, %d imports; want it sent again, without a clear answer\n%s", refused, err, b.sent(), text)
@@ -85,15 +83,7 @@ func TestRenamedImportIsSettledByItsID(t *testing.T) {
 // equal ranges held it.)
 func TestJournalHoldsOverlappingRanges(t *testing.T) {
 	b := newBook(t)
-	b.arrive = func(b *book, im *bookImport) { im.hidden = true }
-	b.answer = func(w http.ResponseWriter, id int) {
-		writeJSONTo(w, 504, map[string]string{"title": "Gateway Time-out"})
-	}
-	if _, text, err := b.run(t, quick); !errors.Is(err, ErrMaybeSent) || b.sent() != 1 {
-		t.Fatalf("run 1: %v, %d imports\n%s", err, b.sent(), text)
-	}
-	b.answer = nil
-	b.arrive = func(b *book, im *bookImport) { b.process(im, "") }
+	b.sendUnclear(t)
 	for _, rs := range [][]ranges.BlankRange{
 		{fakeRange(150, 160)},                      // inside one
 		{fakeRange(50, 100), fakeRange(500, 599)},  // touching one's start
@@ -110,4 +100,43 @@ func TestJournalHoldsOverlappingRanges(t *testing.T) {
 	if err != nil || b.sent() != 2 || !plan.AllOnRecord() {
 		t.Errorf("beside: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
 	}
+}
+
+// --resend sends what the journal holds back: each entry it overrides is
+// named, with when it was sent (and its zone) and its 上傳編號, before
+// anything is sent, so that a person sees what goes out again. (It said
+// nothing.)
+func TestResendNamesTheJournalEntriesItOverrides(t *testing.T) {
+	b := newBook(t)
+	b.sendUnclear(t)
+	plan, text, err := b.run(t, quick, resend)
+	if err != nil || b.sent() != 2 || !plan.AllOnRecord() {
+		t.Fatalf("--resend: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
+	}
+	said := regexp.MustCompile(`--resend: sending despite the journal of imports sent: 83012410_11410_[0-9a-f]{8}\.csv was sent on 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \+08:00 without a clear answer, and 上傳列表 does not show it\n`)
+	loc := said.FindStringIndex(text)
+	if loc == nil || loc[0] > strings.Index(text, "uploaded 2 range(s)") {
+		t.Errorf("--resend did not name the entry it overrides before sending:\n%s", text)
+	}
+}
+
+// unclear makes the book answer 匯入字軌 with a 504 and list the import
+// late (not until a test shows it).
+func (b *book) unclear() {
+	b.arrive = func(b *book, im *bookImport) { im.hidden = true }
+	b.answer = func(w http.ResponseWriter, id int) {
+		writeJSONTo(w, 504, map[string]string{"title": "Gateway Time-out"})
+	}
+}
+
+// sendUnclear is a first run whose import is answered 504 and not listed;
+// later imports are answered and processed at once.
+func (b *book) sendUnclear(t *testing.T) {
+	t.Helper()
+	b.unclear()
+	if _, text, err := b.run(t, quick); !errors.Is(err, ErrMaybeSent) || b.sent() != 1 {
+		t.Fatalf("run 1: %v, %d imports\n%s", err, b.sent(), text)
+	}
+	b.answer = nil
+	b.arrive = func(b *book, im *bookImport) { b.process(im, "") }
 }

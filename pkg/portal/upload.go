@@ -347,7 +347,7 @@ func (cl *Client) match(ctx context.Context, p ranges.Period, fp *FilePlan, pc *
 			case e.gone && !cl.o.Resend:
 				// 查詢 may lag behind 上傳列表: sending again on its word
 				// could put the ranges on record twice.
-				st.State, st.Reason = Vanished, msg.T("an earlier import of this file, %v, put it on record, and 查詢 no longer shows it: not sent again; if it was deleted on the portal, run again with --resend", what)
+				st.State, st.Reason = Vanished, msg.T("an earlier import of this file, %v, put it on record, and 查詢 no longer shows it: not sent again; if it was deleted on the portal, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", what)
 			case e.gone:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, put it on record, and it is no longer there (deleted on the portal?), so the file is to be sent again", what)
 			default:
@@ -575,7 +575,7 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 				e, what := pc.lastEarlier()
 				switch {
 				case e.gone && !cl.o.Resend:
-					say(msg.T("%s: the ranges of %s were on record after %v and 查詢 no longer shows them: not sending it again without --resend", f.Name, pc.Name, what))
+					say(msg.T("%s: the ranges of %s were on record after %v and 查詢 no longer shows them: not sending it again without --resend (which also sends what the journal of imports sent holds back, saying so)", f.Name, pc.Name, what))
 					continue
 				case e.gone:
 					say(msg.T("%s: the ranges of %s were on record after %v and are gone (deleted on the portal?): sending it again", f.Name, pc.Name, what))
@@ -646,8 +646,17 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 		if err != nil {
 			return err
 		}
+		var overridden []JournalEntry
+		if cl.o.Resend {
+			overridden, unseen = unseen, nil
+		}
 		if len(busy) == 0 && len(unseen) == 0 {
 			if !waited {
+				// Resend sends what the journal holds back: each entry
+				// it overrides is said before anything is sent.
+				for _, e := range overridden {
+					say(e.overridden())
+				}
 				return nil
 			}
 			// What the earlier imports left on record decides anew.
@@ -681,7 +690,8 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 // holds lists what keeps the plan's parcels to send from being sent now:
 // imports 上傳列表 shows as processing that no parcel follows, and entries
 // of the journal for their content or ranges whose import 上傳列表 does
-// not show (unless Options.Resend). With nothing to send, nothing holds.
+// not show (which Options.Resend overrides). With nothing to send,
+// nothing holds.
 func (cl *Client) holds(plan *Plan, list []UploadInfo) (busy []UploadInfo, unseen []JournalEntry, err error) {
 	followed := map[string]bool{}
 	var toSend []*Parcel
@@ -704,9 +714,6 @@ func (cl *Client) holds(plan *Plan, list []UploadInfo) (busy []UploadInfo, unsee
 		if u.Status == Processing && !followed[u.ID] {
 			busy = append(busy, u)
 		}
-	}
-	if cl.o.Resend {
-		return busy, nil, nil
 	}
 	for _, pc := range toSend {
 		es, err := cl.journalOf(pc.ban, plan.Period).read()
