@@ -99,8 +99,11 @@ type Parcel struct {
 // leaving its ranges on record.
 type earlier struct {
 	u    UploadInfo
-	gone bool        // its rows all said Y, and its ranges are no longer on record
-	why  msg.Message // the portal's reasons for refusing it
+	gone bool // its rows all said Y, and its ranges are no longer on record
+	// norows: processed without a row for any of its ranges, which are
+	// not on record (the layout's detail fields may be wrong).
+	norows bool
+	why    msg.Message // the portal's reasons for refusing it
 }
 
 // FilePlan is one bulk file to upload.
@@ -350,6 +353,10 @@ func (cl *Client) match(ctx context.Context, p ranges.Period, fp *FilePlan, pc *
 				st.State, st.Reason = Vanished, msg.T("an earlier import of this file, %v, put it on record, and 查詢 no longer shows it: not sent again; if it was deleted on the portal, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", what)
 			case e.gone:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, put it on record, and it is no longer there (deleted on the portal?), so the file is to be sent again", what)
+			case e.norows && !cl.o.Resend:
+				st.State, st.Reason = Unconfirmed, msg.T("an earlier import of this file, %v, was processed without a row for these ranges, and 查詢 does not show them: not sent again (the layout's detail fields may be wrong); look in 上傳列表 on the portal, and only if they are not on record, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", what)
+			case e.norows:
+				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was processed without a row for these ranges, and 查詢 does not show them: with --resend the file is to be sent again", what)
 			default:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, e.why)
 			}
@@ -364,7 +371,9 @@ func (cl *Client) match(ctx context.Context, p ranges.Period, fp *FilePlan, pc *
 // are not on record after, is done with: refused whole, or processed with
 // a row for each range (each rejected, or put on record and gone since,
 // deleted on the portal), or processed with every row rejected by its
-// counts. One still processing, or without its rows, is followed.
+// counts, or processed without a row for any of its ranges (the layout's
+// detail fields may be wrong). One still processing, or with rows for
+// some of its ranges only, is followed.
 func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u UploadInfo) (earlier, bool, error) {
 	switch u.Status {
 	case Refused:
@@ -387,6 +396,13 @@ func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u Uploa
 		}
 		return earlier{u: u, why: why}, true, nil
 	}
+	if !slices.ContainsFunc(pc.Ranges, func(i int) bool { _, ok := rowFor(rows, fp.Ranges[i].Range); return ok }) {
+		// The plan's 查詢 may predate the processing: 查詢 again.
+		if on, err := cl.anyOnRecord(ctx, fp, pc); on || err != nil {
+			return earlier{}, false, err
+		}
+		return earlier{u: u, norows: true}, true, nil
+	}
 	var reasons []string
 	for _, i := range pc.Ranges {
 		r := fp.Ranges[i].Range
@@ -399,9 +415,32 @@ func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u Uploa
 		}
 	}
 	if len(reasons) == 0 {
+		if on, err := cl.anyOnRecord(ctx, fp, pc); on || err != nil {
+			return earlier{}, false, err
+		}
 		return earlier{u: u, gone: true}, true, nil
 	}
 	return earlier{u: u, why: msg.T("every row rejected: %s", strings.Join(reasons, "; "))}, true, nil
+}
+
+// anyOnRecord reports whether 查詢 shows a range of a parcel now.
+func (cl *Client) anyOnRecord(ctx context.Context, fp *FilePlan, pc *Parcel) (bool, error) {
+	if len(pc.Ranges) == 0 {
+		return false, nil
+	}
+	first := fp.Ranges[pc.Ranges[0]].Range
+	recs, err := cl.Records(ctx, first.Period, pc.ban)
+	if err != nil {
+		return false, msg.Errorf("查詢 %s: %w", pc.ban, err)
+	}
+	for _, rec := range recs {
+		for _, i := range pc.Ranges {
+			if rec.Range() == fp.Ranges[i].Range {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // lastEarlier is the latest of the settled earlier imports of a parcel's
@@ -579,6 +618,11 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 					continue
 				case e.gone:
 					say(msg.T("%s: the ranges of %s were on record after %v and are gone (deleted on the portal?): sending it again", f.Name, pc.Name, what))
+				case e.norows && !cl.o.Resend:
+					say(msg.T("%s: %v was processed without a row for the ranges of %s, and 查詢 does not show them: not sending it again without --resend", f.Name, what, pc.Name))
+					continue
+				case e.norows:
+					say(msg.T("%s: %v was processed without a row for the ranges of %s, and 查詢 does not show them: sending it again (--resend)", f.Name, what, pc.Name))
 				default:
 					say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
 				}
@@ -977,6 +1021,12 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 					return 0, msg.Errorf("上傳列表 %s: %w", pc.ID, err)
 				}
 			}
+			// Processed without a row for any of its ranges, none on
+			// record: settled, though not as it should be.
+			norows := listed && u.Status == Processed && !slices.ContainsFunc(pc.Ranges, func(i int) bool {
+				_, ok := rowFor(rows, f.Ranges[i].Range)
+				return ok || onRecord[f.Ranges[i].Range]
+			})
 			var reasons []string
 			refused := false
 			for _, i := range pc.Ranges {
@@ -985,6 +1035,8 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 					continue
 				}
 				switch row, ok := rowFor(rows, st.Range); {
+				case norows:
+					st.State, st.Reason = Unconfirmed, msg.T("上傳編號 %s was processed without a row for these ranges, and 查詢 does not show them (the layout's detail fields may be wrong): look in 上傳列表 on the portal, and only if they are not on record, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", pc.ID)
 				case onRecord[st.Range]:
 					st.State, st.Reason = Uploaded, msg.Message{}
 				case listed && u.Status == Refused:
