@@ -57,7 +57,7 @@ type OpenImportError struct {
 func (e *OpenImportError) parts() []msg.Message {
 	var out []msg.Message
 	for _, u := range e.Busy {
-		out = append(out, msg.T("上傳編號 %s (%s) is not processed yet (上傳列表 status %s)", u.ID, u.FileName, u.Code))
+		out = append(out, u.notProcessed())
 	}
 	for _, j := range e.Unseen {
 		when := journalTime(j.Sent)
@@ -95,8 +95,17 @@ func (e *OpenImportError) text() msg.Message {
 		return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice. Check 上傳列表 on the portal by hand; only if the import is not there, send it anyway with --resend",
 			ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
 	}
-	return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice: run the same upload again later; it follows the import from there",
+	return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice: run the same upload again once it is processed; if it stays as it is, look at it in 上傳列表 on the portal, and only if it cannot hold these ranges, send anyway with --resend",
 		ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
+}
+
+// notProcessed says that an import is not processed yet, or that its
+// status is none the layout knows.
+func (u UploadInfo) notProcessed() msg.Message {
+	if u.Unknown {
+		return msg.T("上傳編號 %s (%s) has 上傳列表 status %s, which is not a status the layout knows (blank.upload status_done, status_failed, status_processing; the layout may be wrong): taken as not processed yet", u.ID, u.FileName, u.Code)
+	}
+	return msg.T("上傳編號 %s (%s) is not processed yet (上傳列表 status %s)", u.ID, u.FileName, u.Code)
 }
 
 func (e *OpenImportError) Error() string                  { return e.text().String() }

@@ -170,3 +170,33 @@ func TestImportProcessedWithoutRowsIsSettled(t *testing.T) {
 		t.Errorf("--resend: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
 	}
 }
+
+// An import the run does not follow that stays not processed (sent by
+// hand, stuck), or whose 上傳列表 status is none the layout knows: the run
+// says which, does not claim that a rerun follows it, and --resend, after
+// a look at the portal, sends despite it, saying so. (Every run waited it
+// out, said the rerun "follows the import", and --resend did not help; an
+// unknown status was said as "not processed yet".)
+func TestForeignImportStuckProcessingHasAWayOut(t *testing.T) {
+	b := newBook(t)
+	b.earlier("hand.csv", "1")
+	b.earlier("odd.csv", "處理完成")
+	_, text, err := b.run(t, quick)
+	for _, want := range []string{
+		"上傳編號 1 (hand.csv) is not processed yet (上傳列表 status 1)",
+		"上傳編號 2 (odd.csv) has 上傳列表 status 處理完成, which is not a status the layout knows",
+		"send anyway with --resend",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+	if b.sent() != 0 || !errors.Is(err, ErrOpenImport) || strings.Contains(text, "follows the import") || strings.Contains(text, "odd.csv) is not processed yet") {
+		t.Errorf("%v, %d imports\n%s", err, b.sent(), text)
+	}
+	plan, text, err := b.run(t, quick, resend)
+	if err != nil || b.sent() != 1 || !plan.AllOnRecord() ||
+		!strings.Contains(text, "--resend: sending despite an import not processed yet: 上傳編號 1 (hand.csv) is not processed yet") {
+		t.Errorf("--resend: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
+	}
+}

@@ -227,7 +227,8 @@ func TestRerunWaitsForAnImportStillProcessing(t *testing.T) {
 			continue
 		}
 		if !errors.Is(err, ErrOpenImport) || !strings.Contains(text, "上傳編號 1 (83012410_11410_0badc0de.csv) is not processed yet") ||
-			!strings.Contains(text, "nothing was sent") || !strings.Contains(text, "run the same upload again later; it follows the import from there") {
+			!strings.Contains(text, "nothing was sent") || !strings.Contains(text, "run the same upload again once it is processed; if it stays as it is, look at it in 上傳列表 on the portal, and only if it cannot hold these ranges, send anyway with --resend") ||
+			strings.Contains(text, "follows the import") {
 			t.Errorf("still processing: %v\n%s", err, text)
 		}
 	}

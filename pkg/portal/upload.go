@@ -691,15 +691,21 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 			return err
 		}
 		var overridden []JournalEntry
+		var passed []UploadInfo
 		if cl.o.Resend {
 			overridden, unseen = unseen, nil
+			passed, busy = busy, nil
 		}
 		if len(busy) == 0 && len(unseen) == 0 {
 			if !waited {
-				// Resend sends what the journal holds back: each entry
-				// it overrides is said before anything is sent.
+				// Resend sends what the journal holds back, and despite
+				// imports not processed yet that the run does not
+				// follow: each is said before anything is sent.
 				for _, e := range overridden {
 					say(e.overridden())
+				}
+				for _, u := range passed {
+					say(msg.T("--resend: sending despite an import not processed yet: %v", u.notProcessed()))
 				}
 				return nil
 			}
