@@ -1,11 +1,15 @@
 package portal
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,25 +88,83 @@ func contentHash(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// read returns the journal's entries; a missing journal has none.
+// journalMax bounds the journal's size: journalKeep entries take a few
+// hundred KiB.
+const journalMax = 1 << 20
+
+// read returns the journal's entries; a missing journal has none. Only a
+// regular file is read (a FIFO or a device, even behind a symlink, is
+// never opened), at most journalMax bytes, and only a journal of this
+// version for its 統編 and period: one with fields it does not know is
+// not read as empty, which the next entry would overwrite.
 func (j *journal) read() ([]JournalEntry, error) {
 	if j == nil {
 		return nil, nil
 	}
-	b, err := os.ReadFile(j.path)
-	if os.IsNotExist(err) {
+	fi, err := os.Stat(j.path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, msg.Errorf("the journal of imports sent: %w", err)
 	}
-	var f journalFile
-	if err := json.Unmarshal(b, &f); err != nil || f.Ban != j.ban || f.Period != j.period.Code() {
-		// Not a journal this version can trust: stop rather than forget
-		// what it may record.
-		return nil, msg.Errorf("the journal of imports sent, %s, cannot be read; move it away only after checking 上傳列表 on the portal by hand", j.path)
+	if !fi.Mode().IsRegular() {
+		return nil, j.unreadable(notRegular(fi.Mode()))
 	}
-	return f.Entries, nil
+	if fi.Size() > journalMax {
+		return nil, j.unreadable(msg.T("%d bytes, more than the %d a journal holds", fi.Size(), journalMax))
+	}
+	f, err := os.Open(j.path)
+	if err != nil {
+		return nil, msg.Errorf("the journal of imports sent: %w", err)
+	}
+	defer f.Close()
+	// It may have changed since: the open file is what counts.
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, j.unreadable(msg.T("not a regular file"))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, journalMax+1))
+	if err != nil {
+		return nil, msg.Errorf("the journal of imports sent: %w", err)
+	}
+	if len(b) > journalMax {
+		return nil, j.unreadable(msg.T("more than the %d bytes a journal holds", journalMax))
+	}
+	var jf journalFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&jf); err != nil {
+		return nil, j.unreadable(msg.T("not a journal this version knows: %v", err.Error()))
+	}
+	if dec.More() {
+		return nil, j.unreadable(msg.T("not a journal this version knows: more after its JSON object"))
+	}
+	if jf.Ban != j.ban || jf.Period != j.period.Code() {
+		return nil, j.unreadable(msg.T("it is the journal of %q and period %q, not of %s and %s", string(jf.Ban), jf.Period, j.ban, j.period.Code()))
+	}
+	if len(jf.Entries) > journalKeep {
+		return nil, j.unreadable(msg.T("%d entries, more than the %d a journal keeps", len(jf.Entries), journalKeep))
+	}
+	return jf.Entries, nil
+}
+
+// notRegular says what a file that is not a regular file is.
+func notRegular(m fs.FileMode) msg.Message {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return msg.T("not a regular file: a named pipe (FIFO)")
+	case m&fs.ModeDevice != 0:
+		return msg.T("not a regular file: a device")
+	case m.IsDir():
+		return msg.T("not a regular file: a folder")
+	}
+	return msg.T("not a regular file")
+}
+
+// unreadable is a journal this version cannot trust: the run stops rather
+// than forget what it may record.
+func (j *journal) unreadable(why msg.Message) error {
+	return msg.Errorf("the journal of imports sent, %s, cannot be read: %v; move it away only after checking 上傳列表 on the portal by hand", j.path, why)
 }
 
 // put records an entry, replacing the one of the same content sent at the

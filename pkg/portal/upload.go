@@ -187,6 +187,23 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	if len(seen) != len(files) {
 		return nil, msg.Errorf("upload order names %d of the %d files", len(seen), len(files))
 	}
+	// The journals before the login: one that cannot be read stops the
+	// run before a captcha is asked for.
+	read := map[ranges.Ban]bool{}
+	for _, name := range order {
+		for _, r := range files[name] {
+			if read[r.Ban] {
+				continue
+			}
+			read[r.Ban] = true
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if _, err := cl.journalOf(r.Ban, p).read(); err != nil {
+				return nil, err
+			}
+		}
+	}
 	// The login first: its failure is its own, not that of the first
 	// request that needs it.
 	if err := cl.ensureLogin(ctx); err != nil {
