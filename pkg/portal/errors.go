@@ -85,9 +85,10 @@ func (l msgList) Localize(p *msg.Printer) string {
 	return strings.Join(s, "; ")
 }
 
-// waiting is what a run says when it starts waiting.
-func (e *OpenImportError) waiting() msg.Message {
-	return msg.T("before sending anything: %v: waiting for it", msgList(e.parts()))
+// waiting is what a run says when it starts waiting, until when at the
+// latest.
+func (e *OpenImportError) waiting(until time.Time) msg.Message {
+	return msg.T("before sending anything: %v: waiting for it, until %s at the latest", msgList(e.parts()), until.Format("15:04:05 -07:00"))
 }
 
 func (e *OpenImportError) text() msg.Message {

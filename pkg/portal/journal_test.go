@@ -200,3 +200,33 @@ func TestForeignImportStuckProcessingHasAWayOut(t *testing.T) {
 		t.Errorf("--resend: %v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
 	}
 }
+
+// --wait is counted from the first file sent: the wait for an earlier
+// import before sending is bounded by the run's deadline, and said. (The
+// time spent waiting for it was taken out of --wait, which ran out before
+// the file sent was processed.)
+func TestWaitIsCountedFromTheFirstFileSent(t *testing.T) {
+	b := newBook(t)
+	b.deadline = 10 * time.Second
+	hand := b.earlier("hand.csv", "1")
+	start := time.Now()
+	b.step = func(b *book) {
+		if time.Since(start) > 800*time.Millisecond {
+			hand.status, hand.rows = "2", []map[string]any{}
+		}
+	}
+	// Processed at the second look after it is sent.
+	b.arrive = func(b *book, im *bookImport) {
+		looks := b.looks
+		b.step = func(b *book) {
+			if b.looks > looks+1 {
+				b.process(im, "")
+			}
+		}
+	}
+	w := Wait{First: 100 * time.Millisecond, Max: 100 * time.Millisecond, Limit: 500 * time.Millisecond}
+	plan, text, err := b.run(t, w)
+	if err != nil || b.sent() != 1 || !plan.AllOnRecord() || !strings.Contains(text, "is not processed yet (上傳列表 status 1): waiting for it, until ") {
+		t.Errorf("%v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
+	}
+}

@@ -36,6 +36,8 @@ type book struct {
 	// 上傳編號 as JSON).
 	answer func(w http.ResponseWriter, id int)
 	looks  int // reads of 上傳列表
+	// deadline, if set, is the run's (--deadline).
+	deadline time.Duration
 }
 
 type bookImport struct {
@@ -180,12 +182,18 @@ func (b *book) run(t *testing.T, w Wait, mod ...func(*Options)) (*Plan, string, 
 func (b *book) runOf(t *testing.T, w Wait, rs []ranges.BlankRange, mod ...func(*Options)) (*Plan, string, error) {
 	t.Helper()
 	cl, logs := b.client(mod...)
-	plan, err := cl.PlanUpload(context.Background(), fakePeriod, map[string][]ranges.BlankRange{"f.csv": rs}, nil)
+	ctx := context.Background()
+	if b.deadline != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.deadline)
+		defer cancel()
+	}
+	plan, err := cl.PlanUpload(ctx, fakePeriod, map[string][]ranges.BlankRange{"f.csv": rs}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var said []string
-	err = cl.Execute(context.Background(), plan, w, func(s string) { said = append(said, s) })
+	err = cl.Execute(ctx, plan, w, func(s string) { said = append(said, s) })
 	noSecret(t, append(append(*logs, said...), errText(err))...)
 	return plan, strings.Join(said, "\n") + "\n" + errText(err), err
 }
@@ -217,7 +225,7 @@ func TestRerunWaitsForAnImportStillProcessing(t *testing.T) {
 		if b.sent() != 0 {
 			t.Errorf("ends %v: %d imports while 上傳編號 1 was processing; want none\n%s", ends, b.sent(), text)
 		}
-		if !strings.Contains(text, "before sending anything: 上傳編號 1 (83012410_11410_0badc0de.csv) is not processed yet (上傳列表 status 1): waiting for it") {
+		if !strings.Contains(text, "before sending anything: 上傳編號 1 (83012410_11410_0badc0de.csv) is not processed yet (上傳列表 status 1): waiting for it, until ") {
 			t.Errorf("ends %v: said\n%s", ends, text)
 		}
 		if ends {

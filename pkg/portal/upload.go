@@ -539,10 +539,13 @@ func (fp *FilePlan) parcel(name string, ban ranges.Ban, idx []int, data []byte) 
 type Wait struct {
 	First time.Duration // first pause; default 2s
 	Max   time.Duration // longest pause; default 30s
-	// Limit bounds the whole wait from the first import: watching
-	// 上傳列表 for a file whose sending failed without a clear answer, and
-	// polling, which ends with a last look. Default 10m, and never past
-	// the context's deadline.
+	// Limit bounds the whole wait from the first import sent (or, when
+	// none is sent, from the end of the wait for earlier imports):
+	// watching 上傳列表 for a file whose sending failed without a clear
+	// answer, and polling, which ends with a last look. Default 10m, and
+	// never past the context's deadline. The wait for earlier imports
+	// before sending is bounded by the context's deadline (by Limit when
+	// the context has none), and says until when.
 	Limit time.Duration
 }
 
@@ -557,9 +560,10 @@ type Wait struct {
 // again, saying so. Before anything is sent, an import of the period
 // 上傳列表 shows as not processed yet (any name), and an import the
 // journal (Options.Journal) records for the content or a range to send
-// that 上傳列表 does not show, are waited for until the wait runs out; then
-// the plan is made again, or Execute stops with an *OpenImportError,
-// having sent nothing.
+// that 上傳列表 does not show, are waited for until the context's deadline
+// (Wait.Limit without one); then the plan is made again, or Execute stops
+// with an *OpenImportError, having sent nothing. Wait.Limit is counted
+// from then on.
 //
 // After an ambiguous failure (a 5xx, a reset, a timeout once the file was
 // sent, a success answer that cannot be read) the file is not sent again
@@ -590,14 +594,15 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			log(cl.scrub(m.Localize(cl.o.Printer)))
 		}
 	}
-	// The wait starts with the first import: the time spent watching
-	// 上傳列表 for a file whose sending failed is part of it.
-	deadline := time.Now().Add(w.Limit)
-	if d, ok := ctx.Deadline(); ok {
-		// Leave time to report before the run's deadline.
-		if d = d.Add(-min(time.Until(d)/10, 2*time.Second)); d.Before(deadline) {
-			deadline = d
+	// by is when a wait of Limit from now ends, or the run's deadline if
+	// sooner, leaving time to report before it.
+	reportBy := func(d time.Time) time.Time { return d.Add(-min(time.Until(d)/10, 2*time.Second)) }
+	by := func(limit time.Duration) time.Time {
+		t := time.Now().Add(limit)
+		if d, ok := ctx.Deadline(); ok && reportBy(d).Before(t) {
+			t = reportBy(d)
 		}
+		return t
 	}
 	uploads, err := cl.Uploads(ctx, plan.Period)
 	if err != nil {
@@ -615,9 +620,17 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 		}
 	}
 	cl.standing(plan, nil)
-	if err := cl.settle(ctx, plan, uploads, w, deadline, say); err != nil {
+	// Earlier imports are waited for until the run's deadline.
+	settleBy := by(w.Limit)
+	if d, ok := ctx.Deadline(); ok {
+		settleBy = reportBy(d)
+	}
+	if err := cl.settle(ctx, plan, uploads, w, settleBy, say); err != nil {
 		return err
 	}
+	// The wait starts with the first import: the time spent watching
+	// 上傳列表 for a file whose sending failed is part of it.
+	deadline := by(w.Limit)
 	for _, f := range plan.Files {
 		if f.Blocked() > 0 {
 			continue
@@ -735,7 +748,7 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 			continue
 		}
 		if !waited {
-			say((&OpenImportError{Busy: busy, Unseen: unseen}).waiting())
+			say((&OpenImportError{Busy: busy, Unseen: unseen}).waiting(deadline))
 		}
 		waited = true
 		left := time.Until(deadline)

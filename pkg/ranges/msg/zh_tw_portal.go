@@ -343,7 +343,7 @@ var portalMessages = map[string]string{
 	"上傳編號 %s (%s) is not processed yet (上傳列表 status %s)":                             "上傳編號 %s（%s）尚未處理完成（上傳列表狀態 %s）",
 	"an earlier run sent %s on %s (上傳編號 %s), and 上傳列表 does not show it":              "先前的執行於 %[2]s 送出 %[1]s（上傳編號 %[3]s），上傳列表卻沒有列出",
 	"an earlier run sent %s on %s without a clear answer, and 上傳列表 does not show it": "先前的執行於 %[2]s 送出 %[1]s 而沒有明確回覆，上傳列表也沒有列出",
-	"before sending anything: %v: waiting for it":                                    "傳送任何檔案之前：%v：等待中",
+	"before sending anything: %v: waiting for it, until %s at the latest":            "傳送任何檔案之前：%v：等待中，最遲到 %s",
 	"%v after %s of waiting: %v; nothing was sent, so that no range is imported twice. Check 上傳列表 on the portal by hand; only if the import is not there, send it anyway with --resend":                                                                            "等待 %[2]s 後%[1]v：%[3]v；未傳送任何檔案，以免同一段匯入兩次。請親自到平台查看上傳列表；只有確定該筆不在那裡，才用 --resend 照樣傳送",
 	"%v after %s of waiting: %v; nothing was sent, so that no range is imported twice: run the same upload again once it is processed; if it stays as it is, look at it in 上傳列表 on the portal, and only if it cannot hold these ranges, send anyway with --resend": "等待 %[2]s 後%[1]v：%[3]v；未傳送任何檔案，以免同一段匯入兩次：請待它處理完成後再執行同一個上傳；若它一直維持原狀，請到平台的上傳列表查看，只有在它不可能含有這些號碼段時，才加 --resend 照樣傳送",
 	"上傳編號 %s (%s) has 上傳列表 status %s, which is not a status the layout knows (blank.upload status_done, status_failed, status_processing; the layout may be wrong): taken as not processed yet":                                                                    "上傳編號 %s（%s）的上傳列表狀態為 %s，不是版面設定已知的狀態（blank.upload 的 status_done、status_failed、status_processing；版面設定可能有誤）：視為尚未處理完成",
