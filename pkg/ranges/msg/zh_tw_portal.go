@@ -387,4 +387,5 @@ var portalMessages = map[string]string{
 	"%s was being sent and may have reached the portal: run the same upload again; its journal keeps it from sending the file again while 上傳列表 does not show it": "%s 傳送中，可能已送達平台：請再執行同一個上傳；上傳列表沒有列出它之前，它的日誌會讓它不再重送該檔案",
 	"%s was being sent and may have reached the portal: look for it in 上傳列表 before sending it again":                                                             "%s 傳送中，可能已送達平台：重送之前請先在上傳列表找它",
 	"nothing sent by this run; 上傳編號 %s, sent earlier, is on the portal: run the same upload again to follow it":                                                  "本次未傳送任何檔案；先前送出的上傳編號 %s 在平台上：請再執行同一個上傳以追蹤它",
+	"%s is set to a proxy address that cannot be read as a URL (not shown: it may hold a password): correct it, or unset it to connect directly":                 "%s 設定的代理伺服器位址無法解讀為網址（不顯示其內容：可能含有密碼）：請更正，或取消設定以直接連線",
 }
