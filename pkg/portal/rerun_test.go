@@ -351,7 +351,7 @@ func TestEarlierImportSettledWithoutRecordIsSentAgain(t *testing.T) {
 		if err != nil || b.sent() != 2 || !plan.AllOnRecord() || time.Since(start) > 3*time.Second {
 			t.Errorf("%q: %v, %d imports, %s in %s; want it sent again at once\n%s", reject, err, b.sent(), plan.Describe(), time.Since(start), text)
 		}
-		want := "f.csv: an earlier import of " + name + ", 上傳編號 1 of 2025-11-26 09:04, was refused whole: every row rejected: ZK00000100-00000199: 系統忙碌中，請稍後再試; ZK00000300-00000399: 系統忙碌中，請稍後再試; it put nothing on record: sending it again"
+		want := "f.csv: an earlier import of " + name + ", 上傳編號 1 of 2025-11-26 09:04, was processed with every row rejected: ZK00000100-00000199: 系統忙碌中，請稍後再試; ZK00000300-00000399: 系統忙碌中，請稍後再試; it put nothing on record: sending it again"
 		if reject == "" {
 			want = "f.csv: the ranges of " + name + " were on record after 上傳編號 1 of 2025-11-26 09:04 and are gone (deleted on the portal?): sending it again"
 		}

@@ -103,7 +103,10 @@ type earlier struct {
 	// norows: processed without a row for any of its ranges, which are
 	// not on record (the layout's detail fields may be wrong).
 	norows bool
-	why    msg.Message // the portal's reasons for refusing it
+	// rejected: processed with every row rejected (why lists them), not
+	// refused whole.
+	rejected bool
+	why      msg.Message // the portal's reasons for refusing it
 }
 
 // FilePlan is one bulk file to upload.
@@ -374,6 +377,8 @@ func (cl *Client) match(ctx context.Context, p ranges.Period, fp *FilePlan, pc *
 				st.State, st.Reason = Unconfirmed, msg.T("an earlier import of this file, %v, was processed without a row for these ranges, and 查詢 does not show them: not sent again (the layout's detail fields may be wrong); look in 上傳列表 on the portal, and only if they are not on record, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", what)
 			case e.norows:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was processed without a row for these ranges, and 查詢 does not show them: with --resend the file is to be sent again", what)
+			case e.rejected:
+				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was processed with every row rejected: %v; it put nothing on record, so the file is to be sent again", what, e.why)
 			default:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, e.why)
 			}
@@ -409,9 +414,9 @@ func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u Uploa
 	if len(rows) == 0 && u.OK == 0 && u.Failed > 0 {
 		why := msg.T("%s", u.Message)
 		if u.Message == "" {
-			why = msg.T("every row rejected (%d)", u.Failed)
+			why = msg.T("%d row(s), by 上傳列表's counts", u.Failed)
 		}
-		return earlier{u: u, why: why}, true, nil
+		return earlier{u: u, why: why, rejected: true}, true, nil
 	}
 	if !slices.ContainsFunc(pc.Ranges, func(i int) bool { _, ok := rowFor(rows, fp.Ranges[i].Range); return ok }) {
 		// The plan's 查詢 may predate the processing: 查詢 again.
@@ -437,7 +442,7 @@ func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u Uploa
 		}
 		return earlier{u: u, gone: true}, true, nil
 	}
-	return earlier{u: u, why: msg.T("every row rejected: %s", strings.Join(reasons, "; "))}, true, nil
+	return earlier{u: u, why: msg.T("%s", strings.Join(reasons, "; ")), rejected: true}, true, nil
 }
 
 // anyOnRecord reports whether 查詢 shows a range of a parcel now.
@@ -653,6 +658,8 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 					continue
 				case e.norows:
 					say(msg.T("%s: %v was processed without a row for the ranges of %s, and 查詢 does not show them: sending it again (--resend)", f.Name, what, pc.Name))
+				case e.rejected:
+					say(msg.T("%s: an earlier import of %s, %v, was processed with every row rejected: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
 				default:
 					say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
 				}
