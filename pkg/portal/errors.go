@@ -86,9 +86,9 @@ func (l msgList) Localize(p *msg.Printer) string {
 }
 
 // waiting is what a run says when it starts waiting, until when at the
-// latest.
+// latest (in the portal's zone, as the journal's times).
 func (e *OpenImportError) waiting(until time.Time) msg.Message {
-	return msg.T("before sending anything: %v: waiting for it, until %s at the latest", msgList(e.parts()), until.Format("15:04:05 -07:00"))
+	return msg.T("before sending anything: %v: waiting for it, until %s at the latest", msgList(e.parts()), until.In(taiwan).Format("15:04:05 -07:00"))
 }
 
 func (e *OpenImportError) text() msg.Message {

@@ -153,7 +153,7 @@ var portalMessages = map[string]string{
 	"fetch in the browser: %s (a network or CORS failure; behind Cloudflare often a challenge)":                              "瀏覽器中的 fetch：%s（網路或 CORS 失敗；在 Cloudflare 後面通常是驗證頁）",
 	"fetch in the browser: %w":           "瀏覽器中的 fetch：%w",
 	"fetch in the browser: the body: %w": "瀏覽器中的 fetch：回覆內容：%w",
-	"send ranges that an earlier run sent although 上傳列表 does not show them: only after checking 上傳列表 on the portal by hand": "照樣傳送先前的執行已送出、上傳列表卻沒有列出的號碼段：請先親自查看平台的上傳列表再用",
+	"send, for every file of the run, what the journal holds back (an earlier run sent it and 上傳列表 does not show it), ranges gone from 查詢, and despite imports not processed yet: only after checking 上傳列表 on the portal by hand": "對這次執行的每個檔案：照樣傳送已傳送匯入的日誌所擋下的（先前的執行已送出、上傳列表卻沒有列出）、已從查詢消失的號碼段，並且不等候尚未處理完成的匯入：請先親自查看平台的上傳列表再用",
 	"first pause before retrying a failed request": "失敗的請求第一次重試前的等待時間",
 	"first pause between looks at 上傳列表 and 查詢":     "查看上傳列表與查詢之間第一次的等待時間",
 	"gave up retrying":                "重試後放棄",
