@@ -77,7 +77,7 @@ func uploadCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "wait", Value: 10 * time.Minute, Usage: p.Text("how long to wait, from the first file sent, for the portal to list and process the files")},
 			&cli.DurationFlag{Name: "poll", Value: 3 * time.Second, Usage: p.Text("first pause between looks at 上傳列表 and 查詢")},
 			&cli.DurationFlag{Name: "retry-wait", Value: time.Second, Usage: p.Text("first pause before retrying a failed request")},
-			&cli.BoolFlag{Name: "resend", Usage: p.Text("send ranges that an earlier run sent although 上傳列表 does not show them: only after checking 上傳列表 on the portal by hand")},
+			&cli.BoolFlag{Name: "resend", Usage: p.Text("send, for every file of the run, what the journal holds back (an earlier run sent it and 上傳列表 does not show it), ranges gone from 查詢, and despite imports not processed yet: only after checking 上傳列表 on the portal by hand")},
 		},
 		Action: func(c *cli.Context) error {
 			setInterruptNote(msg.T("nothing sent to the portal"))

@@ -323,6 +323,8 @@ func (cl *Client) Uploads(ctx context.Context, p ranges.Period) (_ []UploadInfo,
 			u.Status = Processed
 		case slices.Contains(U.StatusFailed, u.Code):
 			u.Status = Refused
+		case !slices.Contains(U.StatusProcessing, u.Code):
+			u.Unknown = true
 		}
 		for _, f := range []struct {
 			name string

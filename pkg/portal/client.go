@@ -11,6 +11,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/gocolly/colly/v2"
 
@@ -149,6 +151,28 @@ func New(o Options) (*Client, error) {
 	direct := o.Transport
 	var proxy func(*http.Request) (*url.URL, error)
 	if direct == nil {
+		// A proxy's address that cannot be read would be ignored, and the
+		// run would go direct without a word; its password is a secret.
+		for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+			v := os.Getenv(name)
+			if v == "" {
+				continue
+			}
+			u, err := url.Parse(v)
+			if err != nil || u.Host == "" {
+				// As Go reads it: an address without a scheme is http's.
+				u, err = url.Parse("http://" + v)
+			}
+			if err != nil || u.Host == "" {
+				// Not its value, nor the parser's words, which quote it:
+				// it may hold a password.
+				return nil, msg.Errorf("%s is set to a proxy address that cannot be read as a URL (not shown: it may hold a password): correct it, or unset it to connect directly", name)
+			}
+			if pw, ok := u.User.Password(); ok && len(pw) >= 4 {
+				cl.secrets = append(cl.secrets, secretForms(pw)...)
+				cl.secrets = append(cl.secrets, secretForms(u.User.Username()+":"+pw)...)
+			}
+		}
 		proxy = proxyFromEnvironment
 		direct = &http.Transport{
 			Proxy:                  proxy,
@@ -278,6 +302,7 @@ func scrub(secrets, public []string, s string) string {
 		s = strings.ReplaceAll(s, v, "[redacted]")
 	}
 	s = scrubClipped(secrets, s)
+	s = scrubEnds(secrets, s)
 	// Whatever the client was not told: a bearer token or a JWT echoed in
 	// an answer.
 	s = reBearer.ReplaceAllString(s, "${1}[redacted]")
@@ -578,6 +603,31 @@ var (
 	// reJWTStart is the start of a JWT, whole or cut short: base64 of a
 	// JSON header ({"…) of some length.
 	reJWTStart = regexp.MustCompile(`[A-Za-z]{0,4}eyJ[A-Za-z0-9_-]{16,}(?:\.[A-Za-z0-9_-]*){0,2}`)
+)
+
+// scrubEnds removes the end of a long secret (a token's signature) that a
+// text shows without its start: a server that echoes a cut of it, a file
+// name built from its last characters. Only suffixes of at least
+// secretEndMin bytes of secrets of at least secretLongMin bytes: shorter
+// ones would blank common words.
+func scrubEnds(secrets []string, s string) string {
+	for _, v := range secrets {
+		// Every suffix long enough ends with the shortest.
+		if len(v) < secretLongMin || !strings.Contains(s, v[len(v)-secretEndMin:]) {
+			continue
+		}
+		for k := 1; len(v)-k >= secretEndMin; k++ { // longest first
+			if utf8.RuneStart(v[k]) {
+				s = strings.ReplaceAll(s, v[k:], "[redacted]")
+			}
+		}
+	}
+	return s
+}
+
+const (
+	secretLongMin = 24
+	secretEndMin  = 12
 )
 
 // scrubClipped removes the start of a secret that a text cut short ends

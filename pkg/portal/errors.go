@@ -57,10 +57,10 @@ type OpenImportError struct {
 func (e *OpenImportError) parts() []msg.Message {
 	var out []msg.Message
 	for _, u := range e.Busy {
-		out = append(out, msg.T("上傳編號 %s (%s) is not processed yet (上傳列表 status %s)", u.ID, u.FileName, u.Code))
+		out = append(out, u.notProcessed())
 	}
 	for _, j := range e.Unseen {
-		when := j.Sent.In(taiwan).Format("2006-01-02 15:04:05")
+		when := journalTime(j.Sent)
 		switch {
 		case j.ID != "":
 			out = append(out, msg.T("an earlier run sent %s on %s (上傳編號 %s), and 上傳列表 does not show it", j.Name, when, j.ID))
@@ -85,9 +85,10 @@ func (l msgList) Localize(p *msg.Printer) string {
 	return strings.Join(s, "; ")
 }
 
-// waiting is what a run says when it starts waiting.
-func (e *OpenImportError) waiting() msg.Message {
-	return msg.T("before sending anything: %v: waiting for it", msgList(e.parts()))
+// waiting is what a run says when it starts waiting, until when at the
+// latest (in the portal's zone, as the journal's times).
+func (e *OpenImportError) waiting(until time.Time) msg.Message {
+	return msg.T("before sending anything: %v: waiting for it, until %s at the latest", msgList(e.parts()), until.In(taiwan).Format("15:04:05 -07:00"))
 }
 
 func (e *OpenImportError) text() msg.Message {
@@ -95,8 +96,17 @@ func (e *OpenImportError) text() msg.Message {
 		return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice. Check 上傳列表 on the portal by hand; only if the import is not there, send it anyway with --resend",
 			ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
 	}
-	return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice: run the same upload again later; it follows the import from there",
+	return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice: run the same upload again once it is processed; if it stays as it is, look at it in 上傳列表 on the portal, and only if it cannot hold these ranges, send anyway with --resend",
 		ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
+}
+
+// notProcessed says that an import is not processed yet, or that its
+// status is none the layout knows.
+func (u UploadInfo) notProcessed() msg.Message {
+	if u.Unknown {
+		return msg.T("上傳編號 %s (%s) has 上傳列表 status %s, which is not a status the layout knows (blank.upload status_done, status_failed, status_processing; the layout may be wrong): taken as not processed yet", u.ID, u.FileName, u.Code)
+	}
+	return msg.T("上傳編號 %s (%s) is not processed yet (上傳列表 status %s)", u.ID, u.FileName, u.Code)
 }
 
 func (e *OpenImportError) Error() string                  { return e.text().String() }

@@ -1,14 +1,20 @@
 package portal
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
@@ -42,7 +48,15 @@ type JournalEntry struct {
 	// answer that could not be read, or a run that ended while sending.
 	Unsure bool     `json:"unsure,omitempty"`
 	Ranges []string `json:"ranges"` // rangeKey of each range sent
+	// Earlier are the 上傳編號 of the imports of the same name that
+	// 上傳列表 showed settled when it was sent: none of them is its import.
+	Earlier []string `json:"earlier,omitempty"`
 }
+
+// journalSkew is how much earlier than an entry's sending 上傳列表 may
+// date its import: the portal's clock and this machine's may differ, and
+// 上傳列表 gives minutes.
+const journalSkew = 15 * time.Minute
 
 type journalFile struct {
 	Ban     ranges.Ban     `json:"ban"`
@@ -74,25 +88,83 @@ func contentHash(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// read returns the journal's entries; a missing journal has none.
+// journalMax bounds the journal's size: journalKeep entries take a few
+// hundred KiB.
+const journalMax = 1 << 20
+
+// read returns the journal's entries; a missing journal has none. Only a
+// regular file is read (a FIFO or a device, even behind a symlink, is
+// never opened), at most journalMax bytes, and only a journal of this
+// version for its 統編 and period: one with fields it does not know is
+// not read as empty, which the next entry would overwrite.
 func (j *journal) read() ([]JournalEntry, error) {
 	if j == nil {
 		return nil, nil
 	}
-	b, err := os.ReadFile(j.path)
-	if os.IsNotExist(err) {
+	fi, err := os.Stat(j.path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, msg.Errorf("the journal of imports sent: %w", err)
 	}
-	var f journalFile
-	if err := json.Unmarshal(b, &f); err != nil || f.Ban != j.ban || f.Period != j.period.Code() {
-		// Not a journal this version can trust: stop rather than forget
-		// what it may record.
-		return nil, msg.Errorf("the journal of imports sent, %s, cannot be read; move it away only after checking 上傳列表 on the portal by hand", j.path)
+	if !fi.Mode().IsRegular() {
+		return nil, j.unreadable(notRegular(fi.Mode()))
 	}
-	return f.Entries, nil
+	if fi.Size() > journalMax {
+		return nil, j.unreadable(msg.T("%d bytes, more than the %d a journal holds", fi.Size(), journalMax))
+	}
+	f, err := os.Open(j.path)
+	if err != nil {
+		return nil, msg.Errorf("the journal of imports sent: %w", err)
+	}
+	defer f.Close()
+	// It may have changed since: the open file is what counts.
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, j.unreadable(msg.T("not a regular file"))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, journalMax+1))
+	if err != nil {
+		return nil, msg.Errorf("the journal of imports sent: %w", err)
+	}
+	if len(b) > journalMax {
+		return nil, j.unreadable(msg.T("more than the %d bytes a journal holds", journalMax))
+	}
+	var jf journalFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&jf); err != nil {
+		return nil, j.unreadable(msg.T("not a journal this version knows: %v", err.Error()))
+	}
+	if dec.More() {
+		return nil, j.unreadable(msg.T("not a journal this version knows: more after its JSON object"))
+	}
+	if jf.Ban != j.ban || jf.Period != j.period.Code() {
+		return nil, j.unreadable(msg.T("it is the journal of %q and period %q, not of %s and %s", string(jf.Ban), jf.Period, j.ban, j.period.Code()))
+	}
+	if len(jf.Entries) > journalKeep {
+		return nil, j.unreadable(msg.T("%d entries, more than the %d a journal keeps", len(jf.Entries), journalKeep))
+	}
+	return jf.Entries, nil
+}
+
+// notRegular says what a file that is not a regular file is.
+func notRegular(m fs.FileMode) msg.Message {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return msg.T("not a regular file: a named pipe (FIFO)")
+	case m&fs.ModeDevice != 0:
+		return msg.T("not a regular file: a device")
+	case m.IsDir():
+		return msg.T("not a regular file: a folder")
+	}
+	return msg.T("not a regular file")
+}
+
+// unreadable is a journal this version cannot trust: the run stops rather
+// than forget what it may record.
+func (j *journal) unreadable(why msg.Message) error {
+	return msg.Errorf("the journal of imports sent, %s, cannot be read: %v; move it away only after checking 上傳列表 on the portal by hand", j.path, why)
 }
 
 // put records an entry, replacing the one of the same content sent at the
@@ -155,26 +227,74 @@ func (j *journal) change(f func([]JournalEntry) []JournalEntry) error {
 }
 
 // seen reports whether 上傳列表 shows the import of an entry: by its
-// 上傳編號, or by the name it was sent as.
+// 上傳編號 when known (the portal may list it under another name), and
+// only then; else by the name it was sent as, in a row that is none of
+// the earlier imports of that name it was sent after (settled ones, which
+// a rerun sends again after) and that 上傳列表 does not date before it.
 func (e JournalEntry) seen(list []UploadInfo) (UploadInfo, bool) {
 	for _, u := range list {
-		if (e.ID != "" && u.ID == e.ID) || u.FileName == e.Name {
+		switch {
+		case e.ID != "":
+			if u.ID == e.ID {
+				return u, true
+			}
+		case u.FileName == e.Name && !slices.Contains(e.Earlier, u.ID) && !e.older(u):
 			return u, true
 		}
 	}
 	return UploadInfo{}, false
 }
 
-// covers reports whether an entry holds the content or any range of a
-// parcel.
-func (e JournalEntry) covers(hash string, keys []string) bool {
+// older reports whether 上傳列表 dates an import before the entry was
+// sent (beyond the clocks' skew): it cannot be the entry's import.
+func (e JournalEntry) older(u UploadInfo) bool {
+	t, err := time.ParseInLocation("2006-01-02 15:04", u.Date, taiwan)
+	return err == nil && t.Before(e.Sent.Add(-journalSkew))
+}
+
+// covers reports whether an entry holds the content of a parcel, or a
+// range that overlaps one of its ranges (of the same 統編, type, period
+// and 字軌): a regenerated file may split or join the ranges it sent.
+func (e JournalEntry) covers(hash string, rs []ranges.BlankRange) bool {
 	if e.SHA256 == hash {
 		return true
 	}
-	for _, k := range keys {
-		if slices.Contains(e.Ranges, k) {
-			return true
+	for _, r := range rs {
+		for _, k := range e.Ranges {
+			if keyOverlaps(k, r) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// keyOverlaps reports whether a journal's rangeKey names a range that
+// overlaps r.
+func keyOverlaps(k string, r ranges.BlankRange) bool {
+	rest, ok := strings.CutPrefix(k, fmt.Sprintf("%s %s %s %s", r.Ban, r.Type, r.Period.Code(), r.Track))
+	if !ok {
+		return false
+	}
+	a, b, ok := strings.Cut(rest, "-")
+	if !ok {
+		return false
+	}
+	start, err1 := strconv.ParseUint(a, 10, 32)
+	end, err2 := strconv.ParseUint(b, 10, 32)
+	return err1 == nil && err2 == nil && len(a) == len(r.Start.String()) && start <= uint64(r.End) && end >= uint64(r.Start)
+}
+
+// overridden says that Options.Resend sends despite an entry.
+func (e JournalEntry) overridden() msg.Message {
+	if e.ID != "" {
+		return msg.T("--resend: sending despite the journal of imports sent: %s was sent on %s (上傳編號 %s), and 上傳列表 does not show it", e.Name, journalTime(e.Sent), e.ID)
+	}
+	return msg.T("--resend: sending despite the journal of imports sent: %s was sent on %s without a clear answer, and 上傳列表 does not show it", e.Name, journalTime(e.Sent))
+}
+
+// journalTime is when an entry was sent, in the portal's time zone, with
+// the zone: the machine's clock may keep another.
+func journalTime(t time.Time) string {
+	return t.In(taiwan).Format("2006-01-02 15:04:05 -07:00")
 }

@@ -36,6 +36,8 @@ type book struct {
 	// 上傳編號 as JSON).
 	answer func(w http.ResponseWriter, id int)
 	looks  int // reads of 上傳列表
+	// deadline, if set, is the run's (--deadline).
+	deadline time.Duration
 }
 
 type bookImport struct {
@@ -173,13 +175,25 @@ func (b *book) earlier(name, status string, rs ...ranges.BlankRange) *bookImport
 
 func (b *book) run(t *testing.T, w Wait, mod ...func(*Options)) (*Plan, string, error) {
 	t.Helper()
+	return b.runOf(t, w, []ranges.BlankRange{fakeRange(100, 199), fakeRange(300, 399)}, mod...)
+}
+
+// runOf is a run of one file, f.csv, holding rs.
+func (b *book) runOf(t *testing.T, w Wait, rs []ranges.BlankRange, mod ...func(*Options)) (*Plan, string, error) {
+	t.Helper()
 	cl, logs := b.client(mod...)
-	plan, err := cl.PlanUpload(context.Background(), fakePeriod, map[string][]ranges.BlankRange{"f.csv": {fakeRange(100, 199), fakeRange(300, 399)}}, nil)
+	ctx := context.Background()
+	if b.deadline != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.deadline)
+		defer cancel()
+	}
+	plan, err := cl.PlanUpload(ctx, fakePeriod, map[string][]ranges.BlankRange{"f.csv": rs}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var said []string
-	err = cl.Execute(context.Background(), plan, w, func(s string) { said = append(said, s) })
+	err = cl.Execute(ctx, plan, w, func(s string) { said = append(said, s) })
 	noSecret(t, append(append(*logs, said...), errText(err))...)
 	return plan, strings.Join(said, "\n") + "\n" + errText(err), err
 }
@@ -211,7 +225,7 @@ func TestRerunWaitsForAnImportStillProcessing(t *testing.T) {
 		if b.sent() != 0 {
 			t.Errorf("ends %v: %d imports while 上傳編號 1 was processing; want none\n%s", ends, b.sent(), text)
 		}
-		if !strings.Contains(text, "before sending anything: 上傳編號 1 (83012410_11410_0badc0de.csv) is not processed yet (上傳列表 status 1): waiting for it") {
+		if !strings.Contains(text, "before sending anything: 上傳編號 1 (83012410_11410_0badc0de.csv) is not processed yet (上傳列表 status 1): waiting for it, until ") {
 			t.Errorf("ends %v: said\n%s", ends, text)
 		}
 		if ends {
@@ -221,7 +235,8 @@ func TestRerunWaitsForAnImportStillProcessing(t *testing.T) {
 			continue
 		}
 		if !errors.Is(err, ErrOpenImport) || !strings.Contains(text, "上傳編號 1 (83012410_11410_0badc0de.csv) is not processed yet") ||
-			!strings.Contains(text, "nothing was sent") || !strings.Contains(text, "run the same upload again later; it follows the import from there") {
+			!strings.Contains(text, "nothing was sent") || !strings.Contains(text, "run the same upload again once it is processed; if it stays as it is, look at it in 上傳列表 on the portal, and only if it cannot hold these ranges, send anyway with --resend") ||
+			strings.Contains(text, "follows the import") {
 			t.Errorf("still processing: %v\n%s", err, text)
 		}
 	}
@@ -336,7 +351,7 @@ func TestEarlierImportSettledWithoutRecordIsSentAgain(t *testing.T) {
 		if err != nil || b.sent() != 2 || !plan.AllOnRecord() || time.Since(start) > 3*time.Second {
 			t.Errorf("%q: %v, %d imports, %s in %s; want it sent again at once\n%s", reject, err, b.sent(), plan.Describe(), time.Since(start), text)
 		}
-		want := "f.csv: an earlier import of " + name + ", 上傳編號 1 of 2025-11-26 09:04, was refused whole: every row rejected: ZK00000100-00000199: 系統忙碌中，請稍後再試; ZK00000300-00000399: 系統忙碌中，請稍後再試; it put nothing on record: sending it again"
+		want := "f.csv: an earlier import of " + name + ", 上傳編號 1 of 2025-11-26 09:04, was processed with every row rejected: ZK00000100-00000199: 系統忙碌中，請稍後再試; ZK00000300-00000399: 系統忙碌中，請稍後再試; it put nothing on record: sending it again"
 		if reject == "" {
 			want = "f.csv: the ranges of " + name + " were on record after 上傳編號 1 of 2025-11-26 09:04 and are gone (deleted on the portal?): sending it again"
 		}

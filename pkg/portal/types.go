@@ -73,6 +73,9 @@ type UploadInfo struct {
 	Failed   int
 	Message  string // the portal's words for a refused file
 	Date     string // when it was sent, in Taiwan time (or as the portal wrote it); "" when not given
+	// Unknown: Code is none the layout knows; the import is taken as
+	// not processed yet (Processing).
+	Unknown bool
 }
 
 // UploadStatus is where an import stands.

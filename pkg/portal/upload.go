@@ -86,6 +86,7 @@ type Parcel struct {
 	ban    ranges.Ban // the 統編 whose journal records it
 	hash   string     // SHA-256 of data
 	keys   []string   // rangeKey of each range
+	rs     []ranges.BlankRange
 	// earlier are imports of the same content that are settled without
 	// leaving it on record: refused whole, every row rejected, or on
 	// record and gone since. They are not followed, and it is sent again.
@@ -98,8 +99,14 @@ type Parcel struct {
 // leaving its ranges on record.
 type earlier struct {
 	u    UploadInfo
-	gone bool        // its rows all said Y, and its ranges are no longer on record
-	why  msg.Message // the portal's reasons for refusing it
+	gone bool // its rows all said Y, and its ranges are no longer on record
+	// norows: processed without a row for any of its ranges, which are
+	// not on record (the layout's detail fields may be wrong).
+	norows bool
+	// rejected: processed with every row rejected (why lists them), not
+	// refused whole.
+	rejected bool
+	why      msg.Message // the portal's reasons for refusing it
 }
 
 // FilePlan is one bulk file to upload.
@@ -182,6 +189,23 @@ func (cl *Client) PlanUpload(ctx context.Context, p ranges.Period, files map[str
 	}
 	if len(seen) != len(files) {
 		return nil, msg.Errorf("upload order names %d of the %d files", len(seen), len(files))
+	}
+	// The journals before the login: one that cannot be read stops the
+	// run before a captcha is asked for.
+	read := map[ranges.Ban]bool{}
+	for _, name := range order {
+		for _, r := range files[name] {
+			if read[r.Ban] {
+				continue
+			}
+			read[r.Ban] = true
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if _, err := cl.journalOf(r.Ban, p).read(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// The login first: its failure is its own, not that of the first
 	// request that needs it.
@@ -290,7 +314,7 @@ func (cl *Client) assess(ctx context.Context, plan *Plan) ([]UploadInfo, error) 
 	}
 	for _, fp := range plan.Files {
 		for _, pc := range fp.Parcels {
-			if _, err := cl.match(ctx, fp, pc, uploads); err != nil {
+			if _, err := cl.match(ctx, p, fp, pc, uploads); err != nil {
 				return nil, err
 			}
 		}
@@ -299,16 +323,29 @@ func (cl *Client) assess(ctx context.Context, plan *Plan) ([]UploadInfo, error) 
 }
 
 // match sets a parcel and its ranges by what 上傳列表 shows of its
-// content: an import to follow (processing, or processed without a row for
+// content (by its name, or by a 上傳編號 the journal records for it): an
+// import to follow (processing, or processed without a row for
 // each range yet), whose ranges are imported earlier; or none, and the
 // parcel is to be sent, also when earlier imports of it are settled
 // without leaving it on record (refused whole, every row rejected, or on
 // record and gone since). It reports whether there is one to follow.
-func (cl *Client) match(ctx context.Context, fp *FilePlan, pc *Parcel, list []UploadInfo) (bool, error) {
+func (cl *Client) match(ctx context.Context, p ranges.Period, fp *FilePlan, pc *Parcel, list []UploadInfo) (bool, error) {
 	var follow *UploadInfo
 	pc.ID, pc.earlier = "", nil
+	// The journal knows an import of this content by its 上傳編號 too: a
+	// portal that renames files lists it under its own name.
+	es, err := cl.journalOf(pc.ban, p).read()
+	if err != nil {
+		return false, err
+	}
+	ids := map[string]bool{}
+	for _, e := range es {
+		if e.ID != "" && e.SHA256 == pc.hash {
+			ids[e.ID] = true
+		}
+	}
 	for i, u := range list {
-		if u.FileName != pc.Name {
+		if u.FileName != pc.Name && !ids[u.ID] {
 			continue
 		}
 		e, settled, err := cl.settled(ctx, fp, pc, u)
@@ -333,9 +370,15 @@ func (cl *Client) match(ctx context.Context, fp *FilePlan, pc *Parcel, list []Up
 			case e.gone && !cl.o.Resend:
 				// 查詢 may lag behind 上傳列表: sending again on its word
 				// could put the ranges on record twice.
-				st.State, st.Reason = Vanished, msg.T("an earlier import of this file, %v, put it on record, and 查詢 no longer shows it: not sent again; if it was deleted on the portal, run again with --resend", what)
+				st.State, st.Reason = Vanished, msg.T("an earlier import of this file, %v, put it on record, and 查詢 no longer shows it: not sent again; if it was deleted on the portal, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", what)
 			case e.gone:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, put it on record, and it is no longer there (deleted on the portal?), so the file is to be sent again", what)
+			case e.norows && !cl.o.Resend:
+				st.State, st.Reason = Unconfirmed, msg.T("an earlier import of this file, %v, was processed without a row for these ranges, and 查詢 does not show them: not sent again (the layout's detail fields may be wrong); look in 上傳列表 on the portal, and only if they are not on record, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", what)
+			case e.norows:
+				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was processed without a row for these ranges, and 查詢 does not show them: with --resend the file is to be sent again", what)
+			case e.rejected:
+				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was processed with every row rejected: %v; it put nothing on record, so the file is to be sent again", what, e.why)
 			default:
 				st.State, st.Reason = ToUpload, msg.T("an earlier import of this file, %v, was refused whole: %v; it put nothing on record, so the file is to be sent again", what, e.why)
 			}
@@ -350,7 +393,9 @@ func (cl *Client) match(ctx context.Context, fp *FilePlan, pc *Parcel, list []Up
 // are not on record after, is done with: refused whole, or processed with
 // a row for each range (each rejected, or put on record and gone since,
 // deleted on the portal), or processed with every row rejected by its
-// counts. One still processing, or without its rows, is followed.
+// counts, or processed without a row for any of its ranges (the layout's
+// detail fields may be wrong). One still processing, or with rows for
+// some of its ranges only, is followed.
 func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u UploadInfo) (earlier, bool, error) {
 	switch u.Status {
 	case Refused:
@@ -369,9 +414,16 @@ func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u Uploa
 	if len(rows) == 0 && u.OK == 0 && u.Failed > 0 {
 		why := msg.T("%s", u.Message)
 		if u.Message == "" {
-			why = msg.T("every row rejected (%d)", u.Failed)
+			why = msg.T("%d row(s), by 上傳列表's counts", u.Failed)
 		}
-		return earlier{u: u, why: why}, true, nil
+		return earlier{u: u, why: why, rejected: true}, true, nil
+	}
+	if !slices.ContainsFunc(pc.Ranges, func(i int) bool { _, ok := rowFor(rows, fp.Ranges[i].Range); return ok }) {
+		// The plan's 查詢 may predate the processing: 查詢 again.
+		if on, err := cl.anyOnRecord(ctx, fp, pc); on || err != nil {
+			return earlier{}, false, err
+		}
+		return earlier{u: u, norows: true}, true, nil
 	}
 	var reasons []string
 	for _, i := range pc.Ranges {
@@ -385,9 +437,32 @@ func (cl *Client) settled(ctx context.Context, fp *FilePlan, pc *Parcel, u Uploa
 		}
 	}
 	if len(reasons) == 0 {
+		if on, err := cl.anyOnRecord(ctx, fp, pc); on || err != nil {
+			return earlier{}, false, err
+		}
 		return earlier{u: u, gone: true}, true, nil
 	}
-	return earlier{u: u, why: msg.T("every row rejected: %s", strings.Join(reasons, "; "))}, true, nil
+	return earlier{u: u, why: msg.T("%s", strings.Join(reasons, "; ")), rejected: true}, true, nil
+}
+
+// anyOnRecord reports whether 查詢 shows a range of a parcel now.
+func (cl *Client) anyOnRecord(ctx context.Context, fp *FilePlan, pc *Parcel) (bool, error) {
+	if len(pc.Ranges) == 0 {
+		return false, nil
+	}
+	first := fp.Ranges[pc.Ranges[0]].Range
+	recs, err := cl.Records(ctx, first.Period, pc.ban)
+	if err != nil {
+		return false, msg.Errorf("查詢 %s: %w", pc.ban, err)
+	}
+	for _, rec := range recs {
+		for _, i := range pc.Ranges {
+			if rec.Range() == fp.Ranges[i].Range {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // lastEarlier is the latest of the settled earlier imports of a parcel's
@@ -460,6 +535,7 @@ func (fp *FilePlan) parcel(name string, ban ranges.Ban, idx []int, data []byte) 
 	pc := &Parcel{Name: name, Ranges: idx, data: data, ban: ban, hash: contentHash(data)}
 	for _, i := range idx {
 		pc.keys = append(pc.keys, rangeKey(fp.Ranges[i].Range))
+		pc.rs = append(pc.rs, fp.Ranges[i].Range)
 	}
 	return pc
 }
@@ -468,10 +544,13 @@ func (fp *FilePlan) parcel(name string, ban ranges.Ban, idx []int, data []byte) 
 type Wait struct {
 	First time.Duration // first pause; default 2s
 	Max   time.Duration // longest pause; default 30s
-	// Limit bounds the whole wait from the first import: watching
-	// 上傳列表 for a file whose sending failed without a clear answer, and
-	// polling, which ends with a last look. Default 10m, and never past
-	// the context's deadline.
+	// Limit bounds the whole wait from the first import sent (or, when
+	// none is sent, from the end of the wait for earlier imports):
+	// watching 上傳列表 for a file whose sending failed without a clear
+	// answer, and polling, which ends with a last look. Default 10m, and
+	// never past the context's deadline. The wait for earlier imports
+	// before sending is bounded by the context's deadline (by Limit when
+	// the context has none), and says until when.
 	Limit time.Duration
 }
 
@@ -486,9 +565,10 @@ type Wait struct {
 // again, saying so. Before anything is sent, an import of the period
 // 上傳列表 shows as not processed yet (any name), and an import the
 // journal (Options.Journal) records for the content or a range to send
-// that 上傳列表 does not show, are waited for until the wait runs out; then
-// the plan is made again, or Execute stops with an *OpenImportError,
-// having sent nothing.
+// that 上傳列表 does not show, are waited for until the context's deadline
+// (Wait.Limit without one); then the plan is made again, or Execute stops
+// with an *OpenImportError, having sent nothing. Wait.Limit is counted
+// from then on.
 //
 // After an ambiguous failure (a 5xx, a reset, a timeout once the file was
 // sent, a success answer that cannot be read) the file is not sent again
@@ -519,14 +599,15 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			log(cl.scrub(m.Localize(cl.o.Printer)))
 		}
 	}
-	// The wait starts with the first import: the time spent watching
-	// 上傳列表 for a file whose sending failed is part of it.
-	deadline := time.Now().Add(w.Limit)
-	if d, ok := ctx.Deadline(); ok {
-		// Leave time to report before the run's deadline.
-		if d = d.Add(-min(time.Until(d)/10, 2*time.Second)); d.Before(deadline) {
-			deadline = d
+	// by is when a wait of Limit from now ends, or the run's deadline if
+	// sooner, leaving time to report before it.
+	reportBy := func(d time.Time) time.Time { return d.Add(-min(time.Until(d)/10, 2*time.Second)) }
+	by := func(limit time.Duration) time.Time {
+		t := time.Now().Add(limit)
+		if d, ok := ctx.Deadline(); ok && reportBy(d).Before(t) {
+			t = reportBy(d)
 		}
+		return t
 	}
 	uploads, err := cl.Uploads(ctx, plan.Period)
 	if err != nil {
@@ -538,15 +619,23 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 			continue
 		}
 		for _, pc := range f.Parcels {
-			if _, err := cl.match(ctx, f, pc, uploads); err != nil {
+			if _, err := cl.match(ctx, plan.Period, f, pc, uploads); err != nil {
 				return err
 			}
 		}
 	}
 	cl.standing(plan, nil)
-	if err := cl.settle(ctx, plan, uploads, w, deadline, say); err != nil {
+	// Earlier imports are waited for until the run's deadline.
+	settleBy := by(w.Limit)
+	if d, ok := ctx.Deadline(); ok {
+		settleBy = reportBy(d)
+	}
+	if err := cl.settle(ctx, plan, uploads, w, settleBy, say); err != nil {
 		return err
 	}
+	// The wait starts with the first import: the time spent watching
+	// 上傳列表 for a file whose sending failed is part of it.
+	deadline := by(w.Limit)
 	for _, f := range plan.Files {
 		if f.Blocked() > 0 {
 			continue
@@ -560,10 +649,17 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 				e, what := pc.lastEarlier()
 				switch {
 				case e.gone && !cl.o.Resend:
-					say(msg.T("%s: the ranges of %s were on record after %v and 查詢 no longer shows them: not sending it again without --resend", f.Name, pc.Name, what))
+					say(msg.T("%s: the ranges of %s were on record after %v and 查詢 no longer shows them: not sending it again without --resend (which also sends what the journal of imports sent holds back, saying so)", f.Name, pc.Name, what))
 					continue
 				case e.gone:
 					say(msg.T("%s: the ranges of %s were on record after %v and are gone (deleted on the portal?): sending it again", f.Name, pc.Name, what))
+				case e.norows && !cl.o.Resend:
+					say(msg.T("%s: %v was processed without a row for the ranges of %s, and 查詢 does not show them: not sending it again without --resend", f.Name, what, pc.Name))
+					continue
+				case e.norows:
+					say(msg.T("%s: %v was processed without a row for the ranges of %s, and 查詢 does not show them: sending it again (--resend)", f.Name, what, pc.Name))
+				case e.rejected:
+					say(msg.T("%s: an earlier import of %s, %v, was processed with every row rejected: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
 				default:
 					say(msg.T("%s: an earlier import of %s, %v, was refused whole: %v; it put nothing on record: sending it again", f.Name, pc.Name, what, e.why))
 				}
@@ -631,8 +727,23 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 		if err != nil {
 			return err
 		}
+		var overridden []JournalEntry
+		var passed []UploadInfo
+		if cl.o.Resend {
+			overridden, unseen = unseen, nil
+			passed, busy = busy, nil
+		}
 		if len(busy) == 0 && len(unseen) == 0 {
 			if !waited {
+				// Resend sends what the journal holds back, and despite
+				// imports not processed yet that the run does not
+				// follow: each is said before anything is sent.
+				for _, e := range overridden {
+					say(e.overridden())
+				}
+				for _, u := range passed {
+					say(msg.T("--resend: sending despite an import not processed yet: %v", u.notProcessed()))
+				}
 				return nil
 			}
 			// What the earlier imports left on record decides anew.
@@ -644,7 +755,7 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 			continue
 		}
 		if !waited {
-			say((&OpenImportError{Busy: busy, Unseen: unseen}).waiting())
+			say((&OpenImportError{Busy: busy, Unseen: unseen}).waiting(deadline))
 		}
 		waited = true
 		left := time.Until(deadline)
@@ -666,7 +777,8 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 // holds lists what keeps the plan's parcels to send from being sent now:
 // imports 上傳列表 shows as processing that no parcel follows, and entries
 // of the journal for their content or ranges whose import 上傳列表 does
-// not show (unless Options.Resend). With nothing to send, nothing holds.
+// not show (which Options.Resend overrides). With nothing to send,
+// nothing holds.
 func (cl *Client) holds(plan *Plan, list []UploadInfo) (busy []UploadInfo, unseen []JournalEntry, err error) {
 	followed := map[string]bool{}
 	var toSend []*Parcel
@@ -690,16 +802,13 @@ func (cl *Client) holds(plan *Plan, list []UploadInfo) (busy []UploadInfo, unsee
 			busy = append(busy, u)
 		}
 	}
-	if cl.o.Resend {
-		return busy, nil, nil
-	}
 	for _, pc := range toSend {
 		es, err := cl.journalOf(pc.ban, plan.Period).read()
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, e := range es {
-			if _, ok := e.seen(list); !ok && e.covers(pc.hash, pc.keys) && !slices.ContainsFunc(unseen, func(x JournalEntry) bool { return x.SHA256 == e.SHA256 && x.Sent.Equal(e.Sent) }) {
+			if _, ok := e.seen(list); !ok && e.covers(pc.hash, pc.rs) && !slices.ContainsFunc(unseen, func(x JournalEntry) bool { return x.SHA256 == e.SHA256 && x.Sent.Equal(e.Sent) }) {
 				unseen = append(unseen, e)
 			}
 		}
@@ -762,6 +871,9 @@ func findSent(list []UploadInfo, pc *Parcel) (UploadInfo, bool) {
 func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, w Wait, deadline time.Time, say func(msg.Message)) error {
 	j := cl.journalOf(pc.ban, p)
 	entry := JournalEntry{SHA256: pc.hash, Name: pc.Name, Sent: time.Now().UTC().Round(0), Unsure: true, Ranges: pc.keys}
+	for _, e := range pc.earlier {
+		entry.Earlier = append(entry.Earlier, e.u.ID)
+	}
 	if err := j.put(entry); err != nil {
 		return msg.Errorf("%s: %w; nothing sent", f.Name, err)
 	}
@@ -952,6 +1064,12 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 					return 0, msg.Errorf("上傳列表 %s: %w", pc.ID, err)
 				}
 			}
+			// Processed without a row for any of its ranges, none on
+			// record: settled, though not as it should be.
+			norows := listed && u.Status == Processed && !slices.ContainsFunc(pc.Ranges, func(i int) bool {
+				_, ok := rowFor(rows, f.Ranges[i].Range)
+				return ok || onRecord[f.Ranges[i].Range]
+			})
 			var reasons []string
 			refused := false
 			for _, i := range pc.Ranges {
@@ -960,6 +1078,8 @@ func (cl *Client) poll(ctx context.Context, plan *Plan, say func(msg.Message)) (
 					continue
 				}
 				switch row, ok := rowFor(rows, st.Range); {
+				case norows:
+					st.State, st.Reason = Unconfirmed, msg.T("上傳編號 %s was processed without a row for these ranges, and 查詢 does not show them (the layout's detail fields may be wrong): look in 上傳列表 on the portal, and only if they are not on record, run again with --resend (which also sends what the journal of imports sent holds back, saying so)", pc.ID)
 				case onRecord[st.Range]:
 					st.State, st.Reason = Uploaded, msg.Message{}
 				case listed && u.Status == Refused:

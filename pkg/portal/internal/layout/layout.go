@@ -168,6 +168,10 @@ type UploadFields struct {
 	Date         string   `toml:"date" json:"date"` // when it was sent; "": not read
 	StatusDone   []string `toml:"status_done" json:"statusDone"`
 	StatusFailed []string `toml:"status_failed" json:"statusFailed"`
+	// StatusProcessing: the codes of an import not processed yet. Any
+	// other code is one the layout does not know: taken as not processed
+	// yet, and said so.
+	StatusProcessing []string `toml:"status_processing" json:"statusProcessing"`
 }
 
 // RowFields name the fields of one row of an import's result.
@@ -336,6 +340,11 @@ func (t *Table) problems() []problem {
 	}
 	if len(t.Blank.Upload.StatusDone) == 0 {
 		ps = append(ps, problem{"blank.upload.status_done", msg.T("empty: want the status code(s) of a processed import")})
+	}
+	for _, s := range t.Blank.Upload.StatusProcessing {
+		if slices.Contains(t.Blank.Upload.StatusDone, s) {
+			ps = append(ps, problem{"blank.upload.status_processing", msg.T("%q is also in status_done", s)})
+		}
 	}
 	for _, s := range t.Blank.Upload.StatusDone {
 		if slices.Contains(t.Blank.Upload.StatusFailed, s) {
