@@ -517,7 +517,7 @@ func (cl *Client) fillLogin(ctx context.Context, mark int) error {
 			return msg.Errorf("captcha: %w", err)
 		}
 		answerText = strings.TrimSpace(answerText)
-		cl.keep(answerText)
+		cl.keepAnswer(answerText)
 		if err := cl.fill(ctx, F.Captcha, answerText); err != nil {
 			return err
 		}

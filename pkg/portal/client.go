@@ -90,6 +90,7 @@ type Client struct {
 	browser  *browser
 	secMu    sync.Mutex
 	secrets  []string // values no output may show, guarded by secMu
+	answers  []string // of secrets, the forms of the login's captcha answers, guarded by secMu
 	public   []string // values any output may show (統編, 帳號, the layout's names)
 }
 
@@ -236,6 +237,33 @@ func (cl *Client) keep(secret string) {
 		cl.secrets = append(cl.secrets, secretForms(secret)...)
 		cl.secMu.Unlock()
 	}
+}
+
+// keepAnswer keeps a captcha answer secret while the login runs.
+func (cl *Client) keepAnswer(answer string) {
+	if len(answer) < 4 {
+		return
+	}
+	forms := secretForms(answer)
+	cl.secMu.Lock()
+	cl.secrets = append(cl.secrets, forms...)
+	cl.answers = append(cl.answers, forms...)
+	cl.secMu.Unlock()
+}
+
+// forgetAnswers stops keeping the captcha answers secret once the login
+// is done: an answer is then worth nothing, and a short run of digits
+// (00000) blanked in the portal's answers would break the invoice numbers
+// of its rows, which then match no range.
+func (cl *Client) forgetAnswers() {
+	cl.secMu.Lock()
+	defer cl.secMu.Unlock()
+	for _, a := range cl.answers {
+		if i := slices.Index(cl.secrets, a); i >= 0 {
+			cl.secrets = slices.Delete(cl.secrets, i, i+1)
+		}
+	}
+	cl.answers = nil
 }
 
 // secretList is a copy of the secrets kept so far.

@@ -249,3 +249,27 @@ func TestDisguisedPasswordEchoesAreNotShown(t *testing.T) {
 		t.Errorf("the portal's words are not shown: %v", err)
 	}
 }
+
+// A captcha answer is secret while the login runs, and not after: a
+// wrong answer "00000" kept as a secret blanked the digits of the invoice
+// numbers in 上傳列表's rows ([redacted]000), which then matched no range.
+func TestCaptchaAnswerIsNotBlankedAfterTheLogin(t *testing.T) {
+	f := newFake(t)
+	R := f.lay.Blank.Row
+	f.on(f.lay.Blank.UploadRows, func(w http.ResponseWriter, r *http.Request) {
+		writeJSONTo(w, 200, map[string]any{"content": []any{map[string]any{R.Seq: "1", R.Ban: "83012410", R.Track: "ZK",
+			R.Begin: "00000100", R.End: "00000199", R.Result: R.OKValue}}})
+	})
+	answers := []string{"00000", fakeCaptcha}
+	cl, logs := f.client(func(o *Options) {
+		o.Captcha = func(context.Context, []byte) (string, error) { a := answers[0]; answers = answers[1:]; return a, nil }
+	})
+	if err := cl.Login(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := cl.UploadRows(context.Background(), "1")
+	if err != nil || len(rows) != 1 || rows[0].Start != "00000100" || rows[0].End != "00000199" {
+		t.Errorf("rows %+v, %v; want ZK00000100-00000199 as the portal wrote it", rows, err)
+	}
+	noSecret(t, *logs...)
+}

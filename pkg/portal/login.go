@@ -31,6 +31,7 @@ func (cl *Client) Login(ctx context.Context) error {
 		return cl.clean(err)
 	}
 	cl.loggedIn = true
+	cl.forgetAnswers()
 	return nil
 }
 
@@ -77,7 +78,7 @@ func (cl *Client) loginDirect(ctx context.Context) error {
 			return msg.Errorf("captcha: %w", err)
 		}
 		answer = strings.TrimSpace(answer)
-		cl.keep(answer)
+		cl.keepAnswer(answer)
 		B := cl.lay.Login.Body
 		body, _ := json.Marshal(map[string]string{
 			B.LoginType: L.LoginType, B.UserType: L.UserType, B.Challenge: challenge,
