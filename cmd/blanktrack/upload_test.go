@@ -534,3 +534,21 @@ func TestUploadRefusesTheSameFileTwice(t *testing.T) {
 		t.Errorf("%d requests to the portal", sim.Requests())
 	}
 }
+
+// Two files of one 統編 and period whose ranges overlap, an older and a
+// regenerated output folder, are refused before any login, naming both
+// files and the overlapping ranges (exit 2): both sent, the numbers they
+// share would be imported twice.
+func TestUploadRefusesOverlappingFiles(t *testing.T) {
+	sim, lay := startSim(t, portalsim.Options{})
+	old := writeBulk(t, t.TempDir(), "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210358,07\n00002,53212539,11510,ZK,37210412,37210498,07\n")
+	regen := writeBulk(t, t.TempDir(), "53212539_11510.csv", "00001,53212539,11510,ZK,37210357,37210359,07\n00002,53212539,11510,ZK,37210412,37210498,07\n")
+	code, out, errOut := runCLI(t, map[string]string{"BLANKTRACK_PASSWORD": simSecret},
+		append([]string{"upload", "--yes", "--layout", lay, "--ban", "53212539", "--user", "head"}, append(uploadFlags, old, regen)...)...)
+	if code != exitUsage || !strings.Contains(errOut, old+" holds 53212539 07 ZK37210357-37210358 and "+regen+" holds ZK37210357-37210359, which overlap") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	if sim.Requests() != 0 {
+		t.Errorf("%d requests to the portal", sim.Requests())
+	}
+}

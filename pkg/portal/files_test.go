@@ -66,6 +66,9 @@ func TestReadBulkFilesRefusesTheSameContentTwice(t *testing.T) {
 	a := bulkFile(t, dir, "83012410_11410.csv", lines)
 	b := bulkFile(t, dir, "24549210_11410.csv", "00001,24549210,11410,ZM,00000000,00000009,07\n")
 	acopy := bulkFile(t, copyDir, "83012410_11410.csv", lines)
+	// A regenerated output folder: the same 統編 and period, ranges split
+	// otherwise, overlapping a's.
+	regen := bulkFile(t, t.TempDir(), "83012410_11410.csv", "00001,83012410,11410,ZK,00000150,00000160,07\n00002,83012410,11410,ZK,00000190,00000250,07\n")
 	lf := filepath.Join(t.TempDir(), "lf.csv")
 	if err := os.WriteFile(lf, []byte("00001,83012410,11410,ZL,00000000,00000049,07\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -80,6 +83,8 @@ func TestReadBulkFilesRefusesTheSameContentTwice(t *testing.T) {
 		{"two paths to one file", []string{a, b, dir + string(filepath.Separator) + "." + string(filepath.Separator) + "83012410_11410.csv"}, a, dir + string(filepath.Separator) + "." + string(filepath.Separator) + "83012410_11410.csv", "the same content"},
 		{"a copy", []string{acopy, b, a}, acopy, a, "the same content"},
 		{"a range in two files", []string{a, b, lf}, a, lf, "ZL00000000-00000049"},
+		{"overlapping ranges in two files", []string{a, b, regen}, a, regen, "ZK00000100-00000199 and " + regen + " holds ZK00000150-00000160, which overlap"},
+		{"overlapping, the other way", []string{regen, a}, regen, a, "ZK00000190-00000250 and " + a + " holds ZK00000100-00000199, which overlap"},
 	} {
 		_, err := portal.ReadBulkFiles(ctx, c.files, ranges.Period{})
 		var same *portal.SameContentError
