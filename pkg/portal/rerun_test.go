@@ -412,3 +412,59 @@ func TestImportAnsweredHTMLIsUnclear(t *testing.T) {
 		}
 	}
 }
+
+// A 401 to 匯入字軌 from a portal that lists imports under its own name:
+// after the new login the name sent is not in 上傳列表, but an import that
+// was not there before the sending (or one still processing) may be the
+// file, so it is not sent again: the 401 is an unclear answer, watched
+// for as a 5xx is, and the journal keeps a rerun from sending it. Only a
+// 上傳列表 with nothing new lets it go again. (It was sent again.)
+func TestImportAnswered401ToARenamingPortalIsNotSentAgain(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		stored     bool
+		processing bool
+	}{
+		{"stored and processed", true, false},
+		{"stored, processing", true, true},
+		{"not stored", false, false},
+	} {
+		b := newBook(t)
+		b.rename = true
+		if c.processing {
+			b.arrive = func(*book, *bookImport) {}
+		}
+		first := true
+		b.on(b.lay.Blank.Import, func(w http.ResponseWriter, r *http.Request) {
+			b.bmu.Lock()
+			again := !first
+			first = false
+			b.bmu.Unlock()
+			if c.stored || again {
+				b.store(r)
+			}
+			if !again {
+				writeJSONTo(w, 401, map[string]string{"title": b.lay.Session.Expired})
+				return
+			}
+			writeJSONTo(w, 200, map[string]any{"seqNo": len(b.list)})
+		})
+		_, text, err := b.run(t, quick)
+		if b.sent() != 1 {
+			t.Errorf("%s: %d imports stored; want 1\n%s", c.name, b.sent(), text)
+		}
+		if !c.stored {
+			if err != nil {
+				t.Errorf("%s: %v\n%s", c.name, err, text)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrMaybeSent) || !strings.Contains(text, "上傳列表 shows 上傳編號 1, which was not there before it was sent") {
+			t.Errorf("%s: %v\n%s", c.name, err, text)
+		}
+		// A rerun does not send it either.
+		if _, text, _ := b.run(t, quick); b.sent() != 1 {
+			t.Errorf("%s: the rerun sent it again\n%s", c.name, text)
+		}
+	}
+}

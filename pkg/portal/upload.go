@@ -575,7 +575,9 @@ type Wait struct {
 // in this run: 上傳列表 is watched for it until the wait runs out, and when
 // it never shows Execute stops with an *UnsureError. After a 401 it is
 // looked for in 上傳列表 once logged in again, and sent again only when
-// absent. Only a file that never left (the connection was refused) is
+// 上傳列表 shows nothing new: an import that was not there when sending
+// began, or one not processed yet, may be it under the portal's own name,
+// and makes the 401 an unclear answer. Only a file that never left (the connection was refused) is
 // sent again without looking.
 //
 // log, if set, is told at once, in the language of Options.Printer, what an
@@ -630,8 +632,15 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 	if d, ok := ctx.Deadline(); ok {
 		settleBy = reportBy(d)
 	}
-	if err := cl.settle(ctx, plan, uploads, w, settleBy, say); err != nil {
+	// before is what 上傳列表 showed when sending began: after a 401, an
+	// import it did not show may be the file under the portal's name.
+	uploads, err = cl.settle(ctx, plan, uploads, w, settleBy, say)
+	if err != nil {
 		return err
+	}
+	before := map[string]bool{}
+	for _, u := range uploads {
+		before[u.ID] = true
 	}
 	// The wait starts with the first import: the time spent watching
 	// 上傳列表 for a file whose sending failed is part of it.
@@ -665,7 +674,7 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 				}
 			}
 			cl.standing(plan, pc)
-			if err := cl.send1(ctx, plan.Period, f, pc, w, deadline, say); err != nil {
+			if err := cl.send1(ctx, plan.Period, f, pc, sent{before: before, ours: plan.ids()}, w, deadline, say); err != nil {
 				// It may have reached the portal: the note stands.
 				return err
 			}
@@ -718,14 +727,14 @@ func (cl *Client) Execute(ctx context.Context, plan *Plan, w Wait, log func(stri
 // content or of a range to send that 上傳列表 does not show, it waits,
 // until the deadline; then it plans again. At the deadline it stops with
 // an *OpenImportError, having sent nothing.
-func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w Wait, deadline time.Time, say func(msg.Message)) error {
+func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w Wait, deadline time.Time, say func(msg.Message)) ([]UploadInfo, error) {
 	start := time.Now()
 	pause := w.First
 	waited := false
 	for {
 		busy, unseen, err := cl.holds(plan, list)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var overridden []JournalEntry
 		var passed []UploadInfo
@@ -744,12 +753,12 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 				for _, u := range passed {
 					say(msg.T("--resend: sending despite an import not processed yet: %v", u.notProcessed()))
 				}
-				return nil
+				return list, nil
 			}
 			// What the earlier imports left on record decides anew.
 			waited = false
 			if list, err = cl.assess(ctx, plan); err != nil {
-				return err
+				return nil, err
 			}
 			say(msg.T("planned again after the wait: %s", plan.describe(cl.o.Printer)))
 			continue
@@ -760,16 +769,16 @@ func (cl *Client) settle(ctx context.Context, plan *Plan, list []UploadInfo, w W
 		waited = true
 		left := time.Until(deadline)
 		if left <= 0 {
-			return &OpenImportError{Busy: busy, Unseen: unseen, Watched: time.Since(start)}
+			return nil, &OpenImportError{Busy: busy, Unseen: unseen, Watched: time.Since(start)}
 		}
 		wait := min(pause, left)
 		cl.log(msg.T("waiting %s for earlier imports to settle before sending", wait.Round(time.Millisecond)))
 		if err := sleep(ctx, wait); err != nil {
-			return err
+			return nil, err
 		}
 		pause = min(pause*3/2, w.Max)
 		if list, err = cl.Uploads(ctx, plan.Period); err != nil {
-			return msg.Errorf("上傳列表: %w", err)
+			return nil, msg.Errorf("上傳列表: %w", err)
 		}
 	}
 }
@@ -863,12 +872,44 @@ func findSent(list []UploadInfo, pc *Parcel) (UploadInfo, bool) {
 	return UploadInfo{}, false
 }
 
+// sent is what 上傳列表 tells of the imports as a parcel is sent.
+type sent struct {
+	before map[string]bool // the 上傳編號 it showed when sending began
+	ours   map[string]bool // the 上傳編號 of the plan's parcels
+}
+
+// ids are the 上傳編號 of the plan's parcels: sent or followed.
+func (p *Plan) ids() map[string]bool {
+	ids := map[string]bool{}
+	for _, f := range p.Files {
+		for _, pc := range f.Parcels {
+			if pc.ID != "" {
+				ids[pc.ID] = true
+			}
+		}
+	}
+	return ids
+}
+
+// maybe lists the imports in 上傳列表 that may be a parcel's under
+// another name: one that was not there when sending began, or one not
+// processed yet, of no other parcel of the plan.
+func (s sent) maybe(list []UploadInfo) []string {
+	var ids []string
+	for _, u := range list {
+		if !s.ours[u.ID] && (!s.before[u.ID] || u.Status == Processing) {
+			ids = append(ids, u.ID)
+		}
+	}
+	return ids
+}
+
 // send1 sends one parcel, once, recording it in the journal first. When
 // the sending fails without a clear answer (the portal may have taken
 // it), it is not sent again: 上傳列表 is watched for its name until the
 // deadline. Only a request that never left is sent again, after the
 // backoff.
-func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, w Wait, deadline time.Time, say func(msg.Message)) error {
+func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *Parcel, known sent, w Wait, deadline time.Time, say func(msg.Message)) error {
 	j := cl.journalOf(pc.ban, p)
 	entry := JournalEntry{SHA256: pc.hash, Name: pc.Name, Sent: time.Now().UTC().Round(0), Unsure: true, Ranges: pc.keys}
 	for _, e := range pc.earlier {
@@ -927,20 +968,28 @@ func (cl *Client) send1(ctx context.Context, p ranges.Period, f *FilePlan, pc *P
 				say(msg.T("%s: the portal has it (上傳編號 %s): not sending it again", f.Name, pc.ID))
 				return nil
 			}
-			continue
-		}
-		if neverLeft(err) && try < cl.o.Retries {
-			if err := sleep(ctx, cl.o.Backoff<<try); err != nil {
-				return err
+			// A portal that lists imports under its own name: an import
+			// new since the sending began, or not processed yet, may be
+			// this one. Only a 上傳列表 with nothing new lets it go again.
+			ids := known.maybe(list)
+			if len(ids) == 0 {
+				continue
 			}
-			continue
-		}
-		if !ambiguous(err) {
-			// A clear refusal: nothing reached the portal.
-			if jerr := j.drop(entry); jerr != nil {
-				say(msg.T("%s: %v", f.Name, jerr))
+			say(msg.T("%s: 上傳列表 shows 上傳編號 %s, which was not there before it was sent or is not processed yet: it may be %s under the portal's own name", f.Name, strings.Join(ids, ", "), pc.Name))
+		} else {
+			if neverLeft(err) && try < cl.o.Retries {
+				if err := sleep(ctx, cl.o.Backoff<<try); err != nil {
+					return err
+				}
+				continue
 			}
-			return msg.Errorf("%s: %w", f.Name, err)
+			if !ambiguous(err) {
+				// A clear refusal: nothing reached the portal.
+				if jerr := j.drop(entry); jerr != nil {
+					say(msg.T("%s: %v", f.Name, jerr))
+				}
+				return msg.Errorf("%s: %w", f.Name, err)
+			}
 		}
 		say(msg.T("%s: sending %s failed without a clear answer (%v): watching 上傳列表 for it until the wait runs out, without sending it again", f.Name, pc.Name, err))
 		start := time.Now()
