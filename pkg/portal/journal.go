@@ -88,9 +88,11 @@ func contentHash(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// journalMax bounds the journal's size: journalKeep entries take a few
-// hundred KiB.
-const journalMax = 1 << 20
+// journalMax bounds the journal's size, read and written alike. An entry
+// of the largest bulk file (99,999 ranges) takes about 5 MB, so a dozen of
+// them fit; a put over it drops the oldest settled entries first (see
+// change). A variable for the tests only.
+var journalMax = 64 << 20
 
 // read returns the journal's entries; a missing journal has none. Only a
 // regular file is read (a FIFO or a device, even behind a symlink, is
@@ -111,7 +113,7 @@ func (j *journal) read() ([]JournalEntry, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, j.unreadable(notRegular(fi.Mode()))
 	}
-	if fi.Size() > journalMax {
+	if fi.Size() > int64(journalMax) {
 		return nil, j.unreadable(msg.T("%d bytes, more than the %d a journal holds", fi.Size(), journalMax))
 	}
 	f, err := os.Open(j.path)
@@ -123,7 +125,7 @@ func (j *journal) read() ([]JournalEntry, error) {
 	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return nil, j.unreadable(msg.T("not a regular file"))
 	}
-	b, err := io.ReadAll(io.LimitReader(f, journalMax+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(journalMax)+1))
 	if err != nil {
 		return nil, msg.Errorf("the journal of imports sent: %w", err)
 	}
@@ -202,7 +204,7 @@ func (j *journal) change(f func([]JournalEntry) []JournalEntry) error {
 	if len(es) > journalKeep {
 		es = es[len(es)-journalKeep:]
 	}
-	b, err := json.MarshalIndent(journalFile{Ban: j.ban, Period: j.period.Code(), Entries: es}, "", "  ")
+	b, err := j.fit(es)
 	if err != nil {
 		return err
 	}
@@ -224,6 +226,49 @@ func (j *journal) change(f func([]JournalEntry) []JournalEntry) error {
 		return msg.Errorf("the journal of imports sent: %w", err)
 	}
 	return nil
+}
+
+// fit encodes the entries, oldest first, in at most journalMax bytes (the
+// most read trusts): over it, the oldest settled entries go first, whose
+// imports 上傳列表 showed with their 上傳編號. Entries without a clear
+// answer are what keeps a rerun from sending a file twice: when they alone
+// are over it, nothing is written, and the caller sends nothing.
+func (j *journal) fit(es []JournalEntry) ([]byte, error) {
+	for {
+		b, err := json.MarshalIndent(journalFile{Ban: j.ban, Period: j.period.Code(), Entries: es}, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, '\n')
+		over := len(b) - journalMax
+		if over <= 0 {
+			return b, nil
+		}
+		// Drop as many of the oldest settled entries as the excess
+		// takes, sized one by one, then encode again.
+		drop, freed := map[int]bool{}, 0
+		for i := 0; i < len(es) && freed < over; i++ {
+			if es[i].Unsure {
+				continue
+			}
+			eb, err := json.MarshalIndent(es[i], "    ", "  ")
+			if err != nil {
+				return nil, err
+			}
+			freed += len(eb)
+			drop[i] = true
+		}
+		if len(drop) == 0 {
+			return nil, msg.Errorf("the journal of imports sent, %s, would hold %d bytes, more than the %d a journal holds, in entries without a clear answer alone: check 上傳列表 on the portal by hand, then move the journal away", j.path, len(b), journalMax)
+		}
+		kept := es[:0:0]
+		for i, e := range es {
+			if !drop[i] {
+				kept = append(kept, e)
+			}
+		}
+		es = kept
+	}
 }
 
 // seen reports whether 上傳列表 shows the import of an entry: by its

@@ -4,6 +4,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,8 +27,12 @@ func TestJournalThatCannotBeTrustedStopsBeforeTheLogin(t *testing.T) {
 	}{
 		{"fifo", "not a regular file: a named pipe (FIFO)", func(p string) error { return syscall.Mkfifo(p, 0o600) }},
 		{"zero", "not a regular file: a device", func(p string) error { return os.Symlink("/dev/zero", p) }},
-		{"huge", "2097200 bytes, more than the 1048576 a journal holds", func(p string) error {
-			return os.WriteFile(p, []byte(`{"ban":"83012410","period":"11410","entries":[`+strings.Repeat(" ", 2<<20)+`]}`), 0o600)
+		{"huge", fmt.Sprintf("%d bytes, more than the %d a journal holds", journalMax+1, journalMax), func(p string) error {
+			// Sparse: only its size is read.
+			if err := os.WriteFile(p, []byte(`{"ban":"83012410","period":"11410","entries":[`), 0o600); err != nil {
+				return err
+			}
+			return os.Truncate(p, int64(journalMax)+1)
 		}},
 		{"v2", `not a journal this version knows: json: unknown field "version"`, func(p string) error {
 			return os.WriteFile(p, []byte(`{"ban":"83012410","period":"11410","version":2,"imports":[{"sha256":"ab","name":"x.csv"}]}`), 0o600)
