@@ -361,27 +361,33 @@ func TestEarlierImportSettledWithoutRecordIsSentAgain(t *testing.T) {
 	}
 }
 
+// expireFirstImport answers the first 匯入字軌 401 (the session expired),
+// having stored the import when stored is set, and takes the later ones.
+func (b *book) expireFirstImport(stored bool) {
+	first := true
+	b.on(b.lay.Blank.Import, func(w http.ResponseWriter, r *http.Request) {
+		b.bmu.Lock()
+		again := !first
+		first = false
+		b.bmu.Unlock()
+		if stored || again {
+			b.store(r)
+		}
+		if !again {
+			writeJSONTo(w, 401, map[string]string{"title": b.lay.Session.Expired})
+			return
+		}
+		writeJSONTo(w, 200, map[string]any{"seqNo": len(b.list)})
+	})
+}
+
 // A 401 to 匯入字軌 (the session expired, perhaps after the portal took the
 // file): after the new login 上傳列表 is read first, and the file is sent
 // again only when it is not there. (It was sent again at once.)
 func TestImportAnswered401IsLookedForBeforeSendingAgain(t *testing.T) {
 	for _, stored := range []bool{true, false} {
 		b := newBook(t)
-		first := true
-		b.on(b.lay.Blank.Import, func(w http.ResponseWriter, r *http.Request) {
-			b.bmu.Lock()
-			again := !first
-			first = false
-			b.bmu.Unlock()
-			if stored || again {
-				b.store(r)
-			}
-			if !again {
-				writeJSONTo(w, 401, map[string]string{"title": b.lay.Session.Expired})
-				return
-			}
-			writeJSONTo(w, 200, map[string]any{"seqNo": len(b.list)})
-		})
+		b.expireFirstImport(stored)
 		plan, text, err := b.run(t, quick)
 		if err != nil || !plan.AllOnRecord() || !strings.Contains(text, "logging in again, and looking for it in 上傳列表 before sending it again") {
 			t.Errorf("stored %v: %v, %s\n%s", stored, err, plan.Describe(), text)
@@ -434,21 +440,7 @@ func TestImportAnswered401ToARenamingPortalIsNotSentAgain(t *testing.T) {
 		if c.processing {
 			b.arrive = func(*book, *bookImport) {}
 		}
-		first := true
-		b.on(b.lay.Blank.Import, func(w http.ResponseWriter, r *http.Request) {
-			b.bmu.Lock()
-			again := !first
-			first = false
-			b.bmu.Unlock()
-			if c.stored || again {
-				b.store(r)
-			}
-			if !again {
-				writeJSONTo(w, 401, map[string]string{"title": b.lay.Session.Expired})
-				return
-			}
-			writeJSONTo(w, 200, map[string]any{"seqNo": len(b.list)})
-		})
+		b.expireFirstImport(c.stored)
 		_, text, err := b.run(t, quick)
 		if b.sent() != 1 {
 			t.Errorf("%s: %d imports stored; want 1\n%s", c.name, b.sent(), text)
