@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"strings"
@@ -228,5 +229,66 @@ func TestWaitIsCountedFromTheFirstFileSent(t *testing.T) {
 	plan, text, err := b.run(t, w)
 	if err != nil || b.sent() != 1 || !plan.AllOnRecord() || !strings.Contains(text, "is not processed yet (上傳列表 status 1): waiting for it, until ") {
 		t.Errorf("%v, %d imports, %s\n%s", err, b.sent(), plan.Describe(), text)
+	}
+}
+
+// covers holds a parcel exactly when a range of it overlaps a range the
+// entry records for the same 統編, type, period and 字軌: checked against
+// a plain comparison of every pair on random ranges. (The pairwise
+// comparison itself took a minute and a half on a 25,000-range file.)
+func TestJournalCoversIsEveryOverlap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func(n int) []ranges.BlankRange {
+		var rs []ranges.BlankRange
+		for range n {
+			start := ranges.Number(rng.IntN(2000))
+			r := ranges.BlankRange{Key: ranges.Key{Ban: "83012410", Type: ranges.TypeGeneral, Period: fakePeriod, Track: "ZK"},
+				Start: start, End: start + ranges.Number(rng.IntN(30))}
+			if rng.IntN(4) == 0 {
+				r.Track = "ZL"
+			}
+			if rng.IntN(8) == 0 {
+				r.Ban = "53212539"
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	overlap := func(a, b ranges.BlankRange) bool {
+		return a.Ban == b.Ban && a.Type == b.Type && a.Period == b.Period && a.Track == b.Track && a.Start <= b.End && b.Start <= a.End
+	}
+	for i := range 500 {
+		recorded, sending := random(1+rng.IntN(40)), random(1+rng.IntN(10))
+		var e JournalEntry
+		for _, r := range recorded {
+			e.Ranges = append(e.Ranges, rangeKey(r))
+		}
+		want := false
+		for _, r := range sending {
+			for _, k := range recorded {
+				want = want || overlap(r, k)
+			}
+		}
+		if got := e.covers("other", sending); got != want {
+			t.Fatalf("case %d: covers = %v, want %v\nrecorded %v\nsending %v", i, got, want, recorded, sending)
+		}
+	}
+}
+
+// BenchmarkJournalCovers: a parcel of 25,000 ranges against an entry of
+// as many (the review's file), none overlapping.
+func BenchmarkJournalCovers(b *testing.B) {
+	var e JournalEntry
+	var rs []ranges.BlankRange
+	for i := range 25000 {
+		r := ranges.BlankRange{Key: ranges.Key{Ban: "83012410", Type: ranges.TypeGeneral, Period: fakePeriod, Track: "ZK"}, Start: ranges.Number(4 * i), End: ranges.Number(4*i + 1)}
+		e.Ranges = append(e.Ranges, rangeKey(r))
+		r.Start, r.End = r.Start+2, r.End+2
+		rs = append(rs, r)
+	}
+	for b.Loop() {
+		if e.covers("other", rs) {
+			b.Fatal("covered")
+		}
 	}
 }
