@@ -71,33 +71,19 @@ func (e *OpenImportError) parts() []msg.Message {
 	return out
 }
 
-// msgList is a list of texts, joined as the printer's language does.
-type msgList []msg.Message
-
-func (l msgList) Localize(p *msg.Printer) string {
-	var s []string
-	for _, m := range l {
-		s = append(s, m.Localize(p))
-	}
-	if p != nil && p.Chinese() {
-		return strings.Join(s, "；")
-	}
-	return strings.Join(s, "; ")
-}
-
 // waiting is what a run says when it starts waiting, until when at the
 // latest (in the portal's zone, as the journal's times).
 func (e *OpenImportError) waiting(until time.Time) msg.Message {
-	return msg.T("before sending anything: %v: waiting for it, until %s at the latest", msgList(e.parts()), until.In(taiwan).Format("15:04:05 -07:00"))
+	return msg.T("before sending anything: %v: waiting for it, until %s at the latest", msg.Semicolons(e.parts()), until.In(taiwan).Format("15:04:05 -07:00"))
 }
 
 func (e *OpenImportError) text() msg.Message {
 	if len(e.Unseen) > 0 {
 		return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice. Check 上傳列表 on the portal by hand; only if the import is not there, send it anyway with --resend",
-			ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
+			ErrOpenImport, roundWait(e.Watched), msg.Semicolons(e.parts()))
 	}
 	return msg.T("%v after %s of waiting: %v; nothing was sent, so that no range is imported twice: run the same upload again once it is processed; if it stays as it is, look at it in 上傳列表 on the portal, and only if it cannot hold these ranges, send anyway with --resend",
-		ErrOpenImport, roundWait(e.Watched), msgList(e.parts()))
+		ErrOpenImport, roundWait(e.Watched), msg.Semicolons(e.parts()))
 }
 
 // notProcessed says that an import is not processed yet, or that its

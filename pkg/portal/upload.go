@@ -844,7 +844,7 @@ func (cl *Client) standing(plan *Plan, sending *Parcel) {
 			}
 		}
 	}
-	var parts msgList
+	var parts msg.Semicolons
 	if len(sent) > 0 {
 		parts = append(parts, msg.T("上傳編號 %s, sent by this run, is on the portal being processed: run the same upload again to follow it", strings.Join(sent, ", ")))
 	}

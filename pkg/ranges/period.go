@@ -176,26 +176,12 @@ func SettlePeriod(p Period, allocs []Allocation) (Period, error) {
 	case 1:
 		return ps[0], nil
 	}
-	from := make(messages, len(ps))
+	from := make(msg.Semicolons, len(ps))
 	for i, q := range ps {
 		a := allocs[slices.IndexFunc(allocs, func(a Allocation) bool { return a.Period == q })]
 		from[i] = msg.T("%s from %v, row %d", q, a.From(), a.Pos.Row)
 	}
 	return p, msg.Errorf("%w (%v): choose one", ErrSeveralPeriods, from)
-}
-
-// messages is a list of messages, printed one after the other with "; ".
-type messages []msg.Message
-
-func (m messages) String() string { return m.Localize(nil) }
-
-// Localize prints the list in p's language.
-func (m messages) Localize(p *msg.Printer) string {
-	s := make([]string, len(m))
-	for i, x := range m {
-		s[i] = x.Localize(p)
-	}
-	return strings.Join(s, p.Text("; "))
 }
 
 // PeriodList prints periods as a comma-separated list.

@@ -2,7 +2,6 @@ package job
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/blanktrack/blanktrack/pkg/ranges"
 	"github.com/blanktrack/blanktrack/pkg/ranges/msg"
@@ -57,7 +56,7 @@ func (e *EmptyExportError) message() msg.Message {
 	case len(parts) == 1 && parts[0].n == st.Rows:
 		reason = msg.T("all %d rows %v", st.Rows, parts[0].several)
 	default:
-		items := make(list, len(parts))
+		items := make(msg.Commas, len(parts))
 		for i, c := range parts {
 			phrase := c.several
 			if c.n == 1 {
@@ -72,20 +71,6 @@ func (e *EmptyExportError) message() msg.Message {
 		}
 	}
 	return msg.T("counts no invoice of %s: %v; it contributes nothing, so it is likely the wrong export (another period, another branch, purchases only): remove it or give the right one", p, reason)
-}
-
-// list joins texts with commas, each in the printer's language.
-type list []msg.Message
-
-func (l list) String() string { return l.Localize(nil) }
-
-// Localize prints the list in p's language.
-func (l list) Localize(p *msg.Printer) string {
-	s := make([]string, len(l))
-	for i, m := range l {
-		s[i] = m.Localize(p)
-	}
-	return strings.Join(s, p.Text(", "))
 }
 
 // NoInvoicesError is a 統一編號 with allocations in the period and not one

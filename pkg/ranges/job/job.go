@@ -355,9 +355,9 @@ func notRead(nr ranges.NotRead) error {
 	if more > 0 {
 		// Too many to keep each cell: counted, not located; their sheets
 		// are named.
-		var where sheetList
+		var where msg.Semicolons
 		for _, c := range nr.More {
-			where = append(where, ranges.Pos{File: c.Pos.File, Sheet: c.Pos.Sheet})
+			where = append(where, msg.T("%v", ranges.Pos{File: c.Pos.File, Sheet: c.Pos.Sheet}))
 		}
 		if len(where) == 0 {
 			errs.Add(msg.Errorf("%d more allocated number(s), listed in no export that was read, are in sheets that were not read, and would be reported blank", more))
@@ -366,18 +366,6 @@ func notRead(nr ranges.NotRead) error {
 		}
 	}
 	return &errs
-}
-
-// sheetList names sheets, each as file: sheet S, in the printer's
-// language.
-type sheetList []ranges.Pos
-
-func (l sheetList) Localize(p *msg.Printer) string {
-	names := make([]string, len(l))
-	for i, pos := range l {
-		names[i] = pos.Localize(p)
-	}
-	return strings.Join(names, p.Text("; "))
 }
 
 // stoppedExport is an export whose reading stopped before its end: its

@@ -273,7 +273,7 @@ func (br *BranchResult) notes() []msg.Message {
 	var notes []msg.Message
 	for _, st := range br.Stats {
 		if st.Repaired.Count > 0 {
-			rows := make(list, 0, len(st.Repaired.First)+1)
+			rows := make(msg.Commas, 0, len(st.Repaired.First)+1)
 			for _, inv := range st.Repaired.First {
 				rows = append(rows, msg.T("%v", inv.Pos))
 			}
@@ -356,7 +356,7 @@ func (br *BranchResult) unusedTracks() []msg.Message {
 			continue
 		}
 		var rs []string
-		var from list // where the allocations were read, a file or sheet once
+		var from msg.Commas // where the allocations were read, a file or sheet once
 		var seen []ranges.Pos
 		for _, a := range br.Allocs {
 			if a.Ban == s.Ban && a.Type == s.Type && a.Period == s.Period && a.Track == s.Track {

@@ -255,3 +255,23 @@ func wrapVerbs(format string) []int {
 	}
 	return out
 }
+
+// Commas is messages printed one after the other with ", " between them
+// (in Chinese "，"); Semicolons with "; " (in Chinese "；").
+type (
+	Commas     []Message
+	Semicolons []Message
+)
+
+func (l Commas) String() string                 { return l.Localize(nil) }
+func (l Commas) Localize(p *Printer) string     { return join(l, p.Text(", "), p) }
+func (l Semicolons) String() string             { return l.Localize(nil) }
+func (l Semicolons) Localize(p *Printer) string { return join(l, p.Text("; "), p) }
+
+func join(ms []Message, sep string, p *Printer) string {
+	s := make([]string, len(ms))
+	for i, m := range ms {
+		s[i] = m.Localize(p)
+	}
+	return strings.Join(s, sep)
+}
