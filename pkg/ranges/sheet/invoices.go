@@ -193,6 +193,14 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 	fallback := -1    // in skipped: the first sheet of line items
 	var deepErr error // the first sheet's whose header row lies below the rows searched
 	seen := newSeenHeaders(opts.Columns)
+	// read reads a sheet whose header was found, and closes it.
+	read := func(ref sheetRef, t *sheetTable, l *layout) error {
+		st := FileStats{File: name, Hidden: ref.hidden}
+		err := readSheet(ctx, t, l, opts, sink, errs, &st)
+		t.Close()
+		stats = append(stats, st)
+		return err
+	}
 	for _, ref := range wb.sheets {
 		why := &NotReadError{Sheet: ref.name, Hidden: ref.hidden}
 		if pick != "" && ref.name != pick {
@@ -232,11 +240,7 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			t.Close()
 			return stats, err
 		}
-		st := FileStats{File: name, Hidden: ref.hidden}
-		err = readSheet(ctx, t, l, opts, sink, errs, &st)
-		t.Close()
-		stats = append(stats, st)
-		if err != nil || errs.Full() {
+		if err := read(ref, t, l); err != nil || errs.Full() {
 			return stats, err
 		}
 	}
@@ -252,11 +256,7 @@ func readInvoiceWorkbook(ctx context.Context, src source, br io.Reader, name str
 			t.Close()
 			return nil, err
 		}
-		st := FileStats{File: name, Hidden: ref.hidden}
-		err = readSheet(ctx, t, l, opts, sink, errs, &st)
-		t.Close()
-		stats = append(stats, st)
-		if err != nil || errs.Full() {
+		if err := read(ref, t, l); err != nil || errs.Full() {
 			return stats, err
 		}
 	}
