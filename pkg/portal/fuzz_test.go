@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blanktrack/blanktrack/pkg/portal/internal/layout"
+	"github.com/blanktrack/blanktrack/pkg/ranges"
 )
 
 func fuzzClient(t testing.TB) *Client {
@@ -76,4 +80,32 @@ func FuzzCaptureBody(f *testing.F) {
 func fmtJSON(v any) string {
 	data, _ := json.Marshal(v)
 	return string(data)
+}
+
+// FuzzJournal reads arbitrary bytes as the journal of imports sent (a file
+// on disk that an older version, a crash or a hand may have left): it is
+// read or refused, never a panic, and what it accepts can be compared with
+// a parcel and written back.
+func FuzzJournal(f *testing.F) {
+	f.Add([]byte(`{"ban":"83012410","period":"11410","entries":[{"sha256":"x","name":"a.csv","sent":"2026-11-26T10:00:00Z","unsure":true,"ranges":["83012410 07 11410 ZK00000100-00000199"]}]}`))
+	f.Add([]byte(`{"ban":"83012410","period":"11410","entries":[{"ranges":["83012410 07 11410 ZK99999999-00000000"," ","ZK-"]}]}`))
+	f.Add([]byte(`{"ban":"83012410","period":"11410","version":2}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		j := &journal{path: filepath.Join(dir, "j.json"), ban: "83012410", period: fakePeriod}
+		if err := os.WriteFile(j.path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		es, err := j.read()
+		if err != nil {
+			return
+		}
+		r := ranges.BlankRange{Key: ranges.Key{Ban: "83012410", Type: ranges.TypeGeneral, Period: fakePeriod, Track: "ZK"}, Start: 100, End: 199}
+		for _, e := range es {
+			e.covers("h", []ranges.BlankRange{r})
+		}
+		if err := j.put(JournalEntry{SHA256: "h", Name: "b.csv", Sent: time.Now().UTC(), Ranges: []string{rangeKey(r)}}); err != nil {
+			t.Fatalf("an accepted journal cannot be written back: %v", err)
+		}
+	})
 }
