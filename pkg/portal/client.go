@@ -89,9 +89,9 @@ type Client struct {
 	loggedIn bool
 	browser  *browser
 	secMu    sync.Mutex
-	secrets  []string // values no output may show, guarded by secMu
-	answers  []string // of secrets, the forms of the login's captcha answers, guarded by secMu
-	public   []string // values any output may show (統編, 帳號, the layout's names)
+	secrets  []string         // values no output may show, guarded by secMu
+	answers  []*regexp.Regexp // the login's captcha answers as words, guarded by secMu
+	public   []string         // values any output may show (統編, 帳號, the layout's names)
 }
 
 // New checks the options and prepares a session; it does not connect.
@@ -239,31 +239,33 @@ func (cl *Client) keep(secret string) {
 	}
 }
 
-// keepAnswer keeps a captcha answer secret while the login runs.
+// keepAnswer keeps a captcha answer from any output, as a word of its
+// own: an answer is a short run of digits (00000) that blanked inside the
+// invoice numbers of the portal's answers would break them ([redacted]000
+// matches no range), while an echo of the answer itself stands apart.
 func (cl *Client) keepAnswer(answer string) {
-	if len(answer) < 4 {
+	if answer == "" {
 		return
 	}
-	forms := secretForms(answer)
+	re := regexp.MustCompile(`(^|[^\p{L}\p{N}])` + regexp.QuoteMeta(answer) + `([^\p{L}\p{N}]|$)`)
 	cl.secMu.Lock()
-	cl.secrets = append(cl.secrets, forms...)
-	cl.answers = append(cl.answers, forms...)
+	cl.answers = append(cl.answers, re)
 	cl.secMu.Unlock()
 }
 
-// forgetAnswers stops keeping the captcha answers secret once the login
-// is done: an answer is then worth nothing, and a short run of digits
-// (00000) blanked in the portal's answers would break the invoice numbers
-// of its rows, which then match no range.
-func (cl *Client) forgetAnswers() {
+// scrubAnswers blanks each captcha answer that stands as a word of its own.
+func scrubAnswers(answers []*regexp.Regexp, s string) string {
+	for _, re := range answers {
+		// Twice: two echoes side by side share the character between them.
+		s = re.ReplaceAllString(re.ReplaceAllString(s, "${1}[redacted]${2}"), "${1}[redacted]${2}")
+	}
+	return s
+}
+
+func (cl *Client) answerList() []*regexp.Regexp {
 	cl.secMu.Lock()
 	defer cl.secMu.Unlock()
-	for _, a := range cl.answers {
-		if i := slices.Index(cl.secrets, a); i >= 0 {
-			cl.secrets = slices.Delete(cl.secrets, i, i+1)
-		}
-	}
-	cl.answers = nil
+	return slices.Clone(cl.answers)
 }
 
 // secretList is a copy of the secrets kept so far.
@@ -304,7 +306,9 @@ func secretForms(s string) []string {
 }
 
 // scrub removes every secret from a text.
-func (cl *Client) scrub(s string) string { return scrub(cl.secretList(), cl.public, s) }
+func (cl *Client) scrub(s string) string {
+	return scrubAnswers(cl.answerList(), scrub(cl.secretList(), cl.public, s))
+}
 
 // scrub replaces every secret in s with [redacted]. A public value that
 // holds a secret (a password that is the 統編, the account or a word of the
@@ -381,12 +385,15 @@ func publicValues(o Options) []string {
 // errors.Is and As still see the error inside.
 type scrubbed struct {
 	secrets, public []string
+	answers         []*regexp.Regexp
 	err             error
 }
 
-func (e *scrubbed) Error() string { return scrub(e.secrets, e.public, e.err.Error()) }
+func (e *scrubbed) Error() string {
+	return scrubAnswers(e.answers, scrub(e.secrets, e.public, e.err.Error()))
+}
 func (e *scrubbed) Localize(p *msg.Printer) string {
-	return scrub(e.secrets, e.public, p.Localize(e.err))
+	return scrubAnswers(e.answers, scrub(e.secrets, e.public, p.Localize(e.err)))
 }
 func (e *scrubbed) Unwrap() error { return e.err }
 
@@ -395,7 +402,7 @@ func (cl *Client) clean(err error) error {
 		return nil
 	}
 	if s := err.Error(); cl.scrub(s) != s {
-		return &scrubbed{secrets: cl.secretList(), public: cl.public, err: err}
+		return &scrubbed{secrets: cl.secretList(), public: cl.public, answers: cl.answerList(), err: err}
 	}
 	return err
 }

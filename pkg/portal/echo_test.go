@@ -250,15 +250,16 @@ func TestDisguisedPasswordEchoesAreNotShown(t *testing.T) {
 	}
 }
 
-// A captcha answer is secret while the login runs, and not after: a
-// wrong answer "00000" kept as a secret blanked the digits of the invoice
-// numbers in 上傳列表's rows ([redacted]000), which then matched no range.
-func TestCaptchaAnswerIsNotBlankedAfterTheLogin(t *testing.T) {
+// A captcha answer is blanked where it stands as a word of its own, not
+// inside other digits: a wrong answer "00000" kept as a secret blanked the
+// digits of the invoice numbers in 上傳列表's rows ([redacted]000), which
+// then matched no range. Echoed on its own, it is still not shown.
+func TestCaptchaAnswerIsNotBlankedInsideNumbers(t *testing.T) {
 	f := newFake(t)
 	R := f.lay.Blank.Row
 	f.on(f.lay.Blank.UploadRows, func(w http.ResponseWriter, r *http.Request) {
 		writeJSONTo(w, 200, map[string]any{"content": []any{map[string]any{R.Seq: "1", R.Ban: "83012410", R.Track: "ZK",
-			R.Begin: "00000100", R.End: "00000199", R.Result: R.OKValue}}})
+			R.Begin: "00000100", R.End: "00000199", R.Result: R.OKValue, R.Reason: "captcha 00000 and 740417, 00000"}}})
 	})
 	answers := []string{"00000", fakeCaptcha}
 	cl, logs := f.client(func(o *Options) {
@@ -269,7 +270,10 @@ func TestCaptchaAnswerIsNotBlankedAfterTheLogin(t *testing.T) {
 	}
 	rows, err := cl.UploadRows(context.Background(), "1")
 	if err != nil || len(rows) != 1 || rows[0].Start != "00000100" || rows[0].End != "00000199" {
-		t.Errorf("rows %+v, %v; want ZK00000100-00000199 as the portal wrote it", rows, err)
+		t.Fatalf("rows %+v, %v; want ZK00000100-00000199 as the portal wrote it", rows, err)
+	}
+	if got := rows[0].Reason; got != "captcha [redacted] and [redacted], [redacted]" {
+		t.Errorf("reason %q: the answers echoed on their own are shown", got)
 	}
 	noSecret(t, *logs...)
 }

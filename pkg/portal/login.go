@@ -31,7 +31,6 @@ func (cl *Client) Login(ctx context.Context) error {
 		return cl.clean(err)
 	}
 	cl.loggedIn = true
-	cl.forgetAnswers()
 	return nil
 }
 
